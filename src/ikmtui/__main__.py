@@ -1,0 +1,3 @@
+from ikmtui.cli import main
+
+raise SystemExit(main())

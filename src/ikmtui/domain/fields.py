@@ -1,0 +1,156 @@
+"""Field types shared by every record: each parses what staff type and explains what is wrong in their words.
+
+Every parser raises ``ValueError`` with a translated message; pydantic carries that message to the form, the
+importer and the command line alike, so one rule serves all three.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BeforeValidator, ValidationError
+
+from ikmtui.domain import identifiers as ids
+from ikmtui.domain.money import parse_rupiah
+from ikmtui.i18n import _
+
+T = TypeVar("T")
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def required_text(value: object) -> str:
+    if is_blank(value):
+        raise ValueError(_("This field is required"))
+    return " ".join(str(value).split())
+
+
+def optional_text(value: object) -> str:
+    return "" if is_blank(value) else str(value).strip()
+
+
+def optional(parse: Callable[[object], T]) -> Callable[[object], T | None]:
+    """Blank stays empty (``None``); anything else must parse."""
+
+    def parse_optional(value: object) -> T | None:
+        return None if is_blank(value) else parse(value)
+
+    return parse_optional
+
+
+def parse_count(value: object) -> int:
+    """A whole number of things (workers, stock, months): not negative."""
+    if isinstance(value, bool):
+        raise ValueError(_("Enter a whole number"))
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value).strip().replace(".", "")
+        if not re.fullmatch(r"-?\d+", text):
+            raise ValueError(_("'{value}' is not a whole number", value=str(value).strip()))
+        number = int(text)
+    if number < 0:
+        raise ValueError(_("The number cannot be negative"))
+    return number
+
+
+def parse_percent(value: object) -> float:
+    """A percentage 0-100; ``3``, ``3,5``, ``3.5`` and ``3,5%`` are all accepted."""
+    if isinstance(value, bool):
+        raise ValueError(_("Enter a percentage, e.g. 3 or 2,5"))
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = str(value).strip().rstrip("%").strip().replace(",", ".")
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError(_("'{value}' is not a percentage, e.g. 3 or 2,5", value=str(value).strip())) from None
+    if not 0 <= number <= 100:
+        raise ValueError(_("A percentage must be between 0 and 100"))
+    return number
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+
+
+def parse_date(value: object) -> date:
+    """ISO ``2026-11-27`` or Indonesian ``27/11/2026`` (also with ``-`` or ``.``)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(_("'{value}' is not a date: write 27/11/2026 or 2026-11-27", value=text))
+
+
+def parse_year(value: object) -> int:
+    year = parse_count(value)
+    if not 1900 <= year <= date.today().year:
+        raise ValueError(_("Year must be between 1900 and {year}", year=date.today().year))
+    return year
+
+
+def parse_choice(choices: Callable[[], tuple[str, ...]] | tuple[str, ...]) -> Callable[[object], str]:
+    def parse(value: object) -> str:
+        options = choices() if callable(choices) else choices
+        text = str(value).strip().casefold()
+        for option in options:
+            if option.casefold() == text:
+                return option
+        raise ValueError(_("Choose one of: {options}", options=", ".join(options)))
+
+    return parse
+
+
+def parse_list(value: object) -> list[Any]:
+    """Lists arrive as lists from forms and as ``a, b; c`` text from spreadsheets."""
+    if is_blank(value):
+        return []
+    if isinstance(value, list | tuple | set | frozenset):
+        return list(value)
+    return [part.strip() for part in re.split(r"[,;]", str(value)) if part.strip()]
+
+
+RequiredText = Annotated[str, BeforeValidator(required_text)]
+OptionalText = Annotated[str, BeforeValidator(optional_text)]
+Rupiah = Annotated[int, BeforeValidator(parse_rupiah)]
+Count = Annotated[int, BeforeValidator(parse_count)]
+Percent = Annotated[float, BeforeValidator(parse_percent)]
+Day = Annotated[date, BeforeValidator(parse_date)]
+OptionalDay = Annotated[date | None, BeforeValidator(optional(parse_date))]
+Nib = Annotated[str, BeforeValidator(ids.clean_nib)]
+Nik = Annotated[str, BeforeValidator(ids.clean_nik)]
+OptionalNpwp = Annotated[str | None, BeforeValidator(optional(ids.clean_npwp))]
+Phone = Annotated[str, BeforeValidator(ids.clean_phone)]
+OptionalEmail = Annotated[str | None, BeforeValidator(optional(ids.clean_email))]
+Kbli = Annotated[str, BeforeValidator(ids.clean_kbli)]
+Year = Annotated[int, BeforeValidator(parse_year)]
+
+
+def error_messages(error: ValidationError) -> dict[str, str]:
+    """Field name -> the first message for it, in the staff member's language."""
+    messages: dict[str, str] = {}
+    for item in error.errors():
+        field = str(item["loc"][0]) if item["loc"] else "__all__"
+        if field in messages:
+            continue
+        if item["type"] == "missing":
+            messages[field] = _("This field is required")
+        elif item["type"] == "value_error" and "error" in item.get("ctx", {}):
+            messages[field] = str(item["ctx"]["error"])
+        else:
+            messages[field] = _("Invalid value: {detail}", detail=item["msg"])
+    return messages

@@ -1,0 +1,101 @@
+"""IKM businesses and the clusters (klaster / sentra) they belong to."""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import BeforeValidator, ValidationInfo, field_validator
+
+from ikmtui.domain import reference
+from ikmtui.domain.fields import (
+    Count,
+    Day,
+    Kbli,
+    Nib,
+    Nik,
+    OptionalEmail,
+    OptionalNpwp,
+    OptionalText,
+    Phone,
+    RequiredText,
+    Rupiah,
+    Year,
+    parse_choice,
+    parse_list,
+)
+from ikmtui.domain.records import Record
+from ikmtui.i18n import N_
+
+SCALES = ("mikro", "kecil", "menengah")
+STATUSES = ("active", "inactive")
+STATUS_LABELS = {"active": N_("active"), "inactive": N_("inactive")}
+CERTIFICATIONS = ("Halal", "SNI", "P-IRT", "HKI", "BPOM", "ISO 9001")
+SECTORS = ("batik", "furniture", "food processing", "handicraft", "fashion", "leather", "metal", "printing")
+
+_MILLION = 1_000_000
+_BILLION = 1_000 * _MILLION
+
+Kecamatan = Annotated[str, BeforeValidator(reference.clean_kecamatan)]
+Scale = Annotated[str, BeforeValidator(parse_choice(SCALES))]
+Status = Annotated[Literal["active", "inactive"], BeforeValidator(parse_choice(STATUSES))]
+Certifications = Annotated[list[str], BeforeValidator(lambda v: [parse_choice(CERTIFICATIONS)(x) for x in parse_list(v)])]
+IdList = Annotated[list[int], BeforeValidator(parse_list)]
+
+
+def suggest_scale(investment: int, turnover: int) -> str:
+    """Business scale under PP 7/2021: by capital (excluding land and buildings) or annual sales, whichever is larger."""
+
+    def by(amount: int, limits: tuple[int, int]) -> int:
+        return 0 if amount <= limits[0] else 1 if amount <= limits[1] else 2
+
+    rank = max(by(investment, (1 * _BILLION, 5 * _BILLION)), by(turnover, (2 * _BILLION, 15 * _BILLION)))
+    return SCALES[rank]
+
+
+class Ikm(Record):
+    table: ClassVar[str] = "ikm"
+    code_prefix: ClassVar[str] = "IKM"
+
+    name: RequiredText
+    owner_name: RequiredText
+    owner_nik: Nik
+    nib: Nib
+    npwp: OptionalNpwp = None
+    address: RequiredText
+    kecamatan: Kecamatan
+    kelurahan: RequiredText
+    phone: Phone
+    email: OptionalEmail = None
+    kbli: Kbli
+    product: RequiredText
+    scale: Scale
+    workers_male: Count = 0
+    workers_female: Count = 0
+    investment: Rupiah = 0
+    turnover: Rupiah = 0
+    year_founded: Year
+    cluster_ids: IdList = []
+    certifications: Certifications = []
+    status: Status = "active"
+
+    @field_validator("kelurahan")
+    @classmethod
+    def _kelurahan_in_kecamatan(cls, value: str, info: ValidationInfo) -> str:
+        return reference.clean_kelurahan(value, info.data.get("kecamatan"))
+
+    @property
+    def workers(self) -> int:
+        return self.workers_male + self.workers_female
+
+
+class Cluster(Record):
+    table: ClassVar[str] = "clusters"
+    code_prefix: ClassVar[str] = "KLS"
+
+    name: RequiredText
+    sector: RequiredText
+    kecamatan: Kecamatan
+    decree_number: RequiredText
+    decree_date: Day
+    coordinator: OptionalText = ""
+    status: Status = "active"

@@ -1,0 +1,51 @@
+"""One translation layer for every user-visible string.
+
+Messages are written in English in the code (the gettext convention) and looked up in the catalogs under
+``locale/<lang>/*.toml``, one file per area so that areas do not edit the same file. Bahasa Indonesia is the
+default language; a message missing from a catalog falls back to its English text.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+LANGUAGES = ("id", "en")
+DEFAULT_LANGUAGE = "id"
+_LOCALE_DIR = Path(__file__).with_name("locale")
+_current = DEFAULT_LANGUAGE
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    """All messages of one language, merged from its catalog files."""
+    merged: dict[str, str] = {}
+    folder = _LOCALE_DIR / lang
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.toml")):
+            with path.open("rb") as fh:
+                merged.update(tomllib.load(fh))
+    return merged
+
+
+def set_language(lang: str) -> None:
+    global _current
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    _current = lang
+
+
+def get_language() -> str:
+    return _current
+
+
+def _(message: str, /, **params: object) -> str:
+    """Translate ``message`` into the current language and fill in ``{name}`` parameters."""
+    text = message if _current == "en" else catalog(_current).get(message, message)
+    return text.format(**params) if params else text
+
+
+def N_(message: str, /) -> str:
+    """Mark a message for translation where it is defined; translate it with ``_`` where it is shown."""
+    return message

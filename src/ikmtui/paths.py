@@ -1,0 +1,21 @@
+"""Where ikmtui finds its bundled data and keeps the user's database."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+#: Region lists, KBLI codes and the demo dataset; ``IKMTUI_DATA_DIR`` lets another city bring its own.
+DATA_DIR = Path(os.environ.get("IKMTUI_DATA_DIR") or Path(__file__).resolve().parents[2] / "data")
+DEMO_DB = DATA_DIR / "demo.json"
+REGION_FILE = Path(os.environ.get("IKMTUI_REGIONS") or DATA_DIR / "regions" / "kota-semarang.json")
+
+
+def default_db_path() -> Path:
+    """``IKMTUI_DB`` if set, else ``ikmtui.json`` in the user's data directory."""
+    env = os.environ.get("IKMTUI_DB")
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_data_dir("ikmtui", appauthor=False)) / "ikmtui.json"

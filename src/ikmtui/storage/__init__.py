@@ -1,0 +1,27 @@
+"""Storage: the one module that owns TinyDB (``database``), with its errors and migrations (no UI imports)."""
+
+from ikmtui.storage.database import TABLES, Database, Transaction
+from ikmtui.storage.errors import (
+    DatabaseDamaged,
+    DatabaseLocked,
+    ForeignFile,
+    NewerSchema,
+    RecordMissing,
+    RecordReferenced,
+    StaleRecord,
+    StorageError,
+)
+
+__all__ = [
+    "TABLES",
+    "Database",
+    "DatabaseDamaged",
+    "DatabaseLocked",
+    "ForeignFile",
+    "NewerSchema",
+    "RecordMissing",
+    "RecordReferenced",
+    "StaleRecord",
+    "StorageError",
+    "Transaction",
+]

@@ -1,0 +1,108 @@
+"""The ``ikmtui`` command: opens the app, or runs one of the subcommands under ``ikmtui/commands``.
+
+Every failure a user can cause ends in one clear line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import shutil
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+from ikmtui import __version__, i18n, paths
+from ikmtui.i18n import _
+
+#: Subcommand modules, each with ``register(subparsers, common)``; a module not yet present is skipped.
+COMMAND_MODULES = ("demo", "check", "simulate", "report", "export", "importer", "backup", "staff", "serve")
+
+
+def common_options(defaults: bool) -> argparse.ArgumentParser:
+    """``--db``, ``--lang`` and ``--user``, accepted before or after a subcommand."""
+    parser = argparse.ArgumentParser(add_help=False)
+    default = (lambda value: value) if defaults else (lambda value: argparse.SUPPRESS)
+    parser.add_argument("--db", type=Path, default=default(None), help=_("database file"))
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, default=default(None), help=_("language: id or en"))
+    parser.add_argument("--user", default=default(None), help=_("name of the acting officer"))
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ikmtui", parents=[common_options(True)],
+        description=_("IKM development programme: registry, training, credit, gallery and reports."),
+    )
+    parser.add_argument("--version", action="version", version=f"ikmtui {__version__}")
+    parser.add_argument("--demo", action="store_true", help=_("open the app on a fresh copy of the demo data"))
+    sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
+    common = common_options(False)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"ikmtui.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"ikmtui.commands.{name}":
+                raise
+            continue
+        module.register(sub, common)
+    return parser
+
+
+def _language(argv: list[str]) -> str:
+    """The language is needed before the parser is built, so that its help is translated too."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return os.environ.get("IKMTUI_LANG", i18n.DEFAULT_LANGUAGE)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    from ikmtui.commands import acting_user, open_database
+
+    if args.demo:
+        folder = Path(tempfile.mkdtemp(prefix="ikmtui-demo-"))
+        demo_copy = folder / "demo.json"
+        shutil.copyfile(paths.DEMO_DB, demo_copy)
+        os.chmod(demo_copy, 0o600)
+        args.db = demo_copy
+    db = open_database(args, create=True)
+    from ikmtui.ui.app import make_app
+
+    make_app(db, user=acting_user(args)).run()
+    db.close()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _language(argv)
+    if lang in i18n.LANGUAGES:
+        i18n.set_language(lang)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from ikmtui.domain.records import RecordInvalid
+    from ikmtui.storage import StorageError
+
+    try:
+        if getattr(args, "handler", None):
+            return int(args.handler(args) or 0)
+        return run_app(args)
+    except (StorageError, RecordInvalid, ValueError, FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+        message = str(exc)
+        if isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError) and exc.filename:
+            message = _("{path}: {reason}", path=exc.filename, reason=exc.strerror or exc)
+        print(f"ikmtui: {message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a defect: keep the details in a log, give the user one line
+        log = Path(tempfile.gettempdir()) / "ikmtui-error.log"
+        with log.open("a", encoding="utf-8") as fh:
+            traceback.print_exc(file=fh)
+        print(_("ikmtui: unexpected error: {error} (details in {log})", error=exc, log=log), file=sys.stderr)
+        return 1

@@ -1,0 +1,1 @@
+"""Use cases of each area: domain rules applied to the database in one transaction (no UI imports)."""

@@ -14,6 +14,10 @@ from fractions import Fraction
 from ikmtui.i18n import _
 
 METHODS = ("flat", "annuity", "equal-principal")
+#: Longest tenor any schedule is computed for (50 years): guards against typing 3600 for 36.
+MAX_MONTHS = 600
+#: Highest annual rate (percent) accepted.
+MAX_RATE = 100
 
 
 @dataclass(frozen=True)
@@ -67,8 +71,12 @@ def check_terms(amount: int, months: int, annual_rate_pct: float, method: str, r
         raise ValueError(_("The amount must be more than zero"))
     if months <= 0:
         raise ValueError(_("The tenor must be at least 1 month"))
+    if months > MAX_MONTHS:
+        raise ValueError(_("The tenor cannot be more than {max} months", max=MAX_MONTHS))
     if annual_rate_pct < 0:
         raise ValueError(_("The interest rate cannot be negative"))
+    if annual_rate_pct > MAX_RATE:
+        raise ValueError(_("The interest rate cannot be more than {max}% a year", max=MAX_RATE))
     if method not in METHODS:
         raise ValueError(_("Interest method must be one of: {options}", options=", ".join(METHODS)))
     if rounding < 1:
@@ -116,6 +124,7 @@ def schedule(
 
 
 def totals(rows: list[Installment]) -> dict[str, int]:
+    """Sums of principal, interest and total over the installments."""
     return {
         "principal": sum(r.principal for r in rows),
         "interest": sum(r.interest for r in rows),

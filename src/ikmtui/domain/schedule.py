@@ -119,7 +119,8 @@ def schedule(
                 principal = balance if last else min(balance, principal_each)
         balance -= principal
         interest_paid += interest
-        rows.append(Installment(no, add_months(start, no), principal, interest, principal + interest, balance))
+        due = add_months(start, no)
+        rows.append(Installment(no, due, principal, interest, principal + interest, balance))
     return rows
 
 

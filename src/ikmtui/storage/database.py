@@ -123,7 +123,8 @@ class Transaction:
 
     # Reads inside a transaction see its own staged changes.
     def table(self, name: str) -> dict[str, Doc]:
-        return self._tables.get(name) or self._db._data[name]
+        # ``in``, not ``or``: a staged table this transaction emptied is ``{}``, not "untouched".
+        return self._tables[name] if name in self._tables else self._db._data[name]
 
     def get(self, table: str, record_id: int) -> Doc | None:
         doc = self.table(table).get(str(record_id))
@@ -384,7 +385,9 @@ class Database:
         try:
             stat = self.path.stat()
         except FileNotFoundError:
-            raise DatabaseDamaged(self.path, "file removed") from None
+            from ikmtui.i18n import _
+
+            raise DatabaseDamaged(self.path, _("the file was removed")) from None
         if (stat.st_ino, stat.st_mtime_ns, stat.st_size) != self._stamp:
             self._load()  # another process compacted (or restored): start over from the new snapshot
             return True
@@ -466,8 +469,16 @@ class Database:
                 # Everything complete was replayed by _catch_up: what is left is a torn line from a crash.
                 os.ftruncate(fd, self._journal_pos)
             os.lseek(fd, self._journal_pos, os.SEEK_SET)
-            os.write(fd, line)
-            os.fsync(fd)
+            try:
+                written = 0
+                while written < len(line):  # a short write (disk nearly full) must not pass for a full one
+                    written += os.write(fd, line[written:])
+                os.fsync(fd)
+            except BaseException:
+                # Not committed: take the partial line back so that no later catch-up can replay it.
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, self._journal_pos)
+                raise
         finally:
             os.close(fd)
         if self._journal_pos == 0:
@@ -513,6 +524,9 @@ class Database:
     def write_snapshot(self, data: Tables) -> None:
         """Replace the whole database (migrations, restore), under the lock."""
         with self._locked():
+            # Fold the journal into the current snapshot first. Otherwise a crash between the rename below
+            # and the truncation would replay the old journal over the new data and mix the two.
+            self.compact()
             atomic_write(self.path, orjson.dumps(data))
             with contextlib.suppress(FileNotFoundError), self.journal_path.open("r+b") as fh:
                 fh.truncate(0)

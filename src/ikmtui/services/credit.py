@@ -1,0 +1,561 @@
+"""Credit use cases: each applies the rules of ``ikmtui.domain.credit`` to the database in one transaction.
+
+The acting staff member is always ``db.user``; the *business* date of a step (the day the bank disbursed, the
+day a repayment was made) is passed as ``date`` and defaults to today. Functions that change an application
+take ``expected_version``: pass the ``version`` of the document the screen was showing, and a save made by
+someone else in between is refused with :class:`ikmtui.storage.StaleRecord` instead of being overwritten.
+
+Errors a staff member can cause are raised as ``ValueError`` with a translated message, or as
+:class:`ikmtui.domain.records.RecordInvalid` (a ``ValueError`` with ``.errors``: field -> message) where a
+form can show the message next to its field. Nothing is written when an error is raised.
+
+Overview::
+
+    create_application(db, data) -> dict                      # a draft, product rules checked
+    update_application(db, app_id, changes) -> dict           # draft (or documents while submitted)
+    transition(db, app_id, "submitted" | "verified" | ...)    # any lifecycle step, or the shortcuts:
+    submit / verify / approve / reject / withdraw / disburse / write_off
+    schedule_preview(db, app_id, start) -> [Installment]      # the schedule it would get, before disbursement
+    record_repayment(db, app_id, date, amount) -> RepaymentResult
+    record_repayments_bulk(db, rows) -> [BulkRowResult]       # a bank's monthly list, all or nothing
+    repayments_of / loan_ledger / loan_status / payoff_amount / loans_in_arrears / portfolio
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ikmtui.domain.arrears import LoanArrears, loan_arrears, portfolio_loans, portfolio_summary
+from ikmtui.domain.credit import (
+    ACTIVE_STATE,
+    DEFAULT_PRODUCT,
+    CreditApplication,
+    Ledger,
+    Repayment,
+    apply_product_terms,
+    apply_transition,
+    check_transition,
+    get_product,
+    history_entry,
+    loan_schedule,
+    product_errors,
+    repayment_order,
+    replay,
+    schedule_rows,
+    show_date,
+    state_label,
+)
+from ikmtui.domain.fields import parse_date
+from ikmtui.domain.money import format_rupiah, parse_rupiah
+from ikmtui.domain.records import META_FIELDS, RecordInvalid
+from ikmtui.domain.schedule import Installment
+from ikmtui.i18n import _
+from ikmtui.storage import Database, RecordMissing, StaleRecord, Transaction
+
+APPS = CreditApplication.table
+REPAYMENTS = Repayment.table
+
+#: Fields staff may change on a draft; while submitted only the document checklist may still be ticked.
+EDITABLE_FIELDS = ("ikm_id", "product", "amount_requested", "tenor_months", "purpose", "collateral",
+                   "documents", "bank")
+EDITABLE_WHEN_SUBMITTED = ("documents",)
+#: Steps that need a note giving the reason.
+NOTE_REQUIRED = ("rejected", "written_off")
+
+Doc = dict[str, Any]
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+def _day(value: dt.date | str | None) -> dt.date:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return dt.date.today()
+    return parse_date(value)
+
+
+def _load(txn: Transaction, app_id: int,
+          expected_version: int | None = None) -> tuple[Doc, CreditApplication]:
+    doc = txn.get(APPS, app_id)
+    if doc is None:
+        raise RecordMissing(APPS, app_id)
+    if expected_version is not None and doc.get("version") != expected_version:
+        raise StaleRecord(doc.get("code") or f"{APPS} {app_id}", doc.get("updated_by", "?"),
+                          doc.get("updated_at", "?"))
+    return doc, CreditApplication.parse(doc)
+
+
+def _active_loans(txn: Transaction, ikm_id: int, product: str, exclude: int | None) -> list[Doc]:
+    """The applicant's loans of ``product`` that are disbursed and not closed (``exclude`` left out)."""
+    return [{**doc, "id": int(key)} for key, doc in txn.table(APPS).items()
+            if doc.get("ikm_id") == ikm_id and doc.get("product") == product
+            and doc.get("state") == ACTIVE_STATE and int(key) != exclude]
+
+
+def _repayment_docs(table: Mapping[str, Doc], app_id: int) -> list[Doc]:
+    docs = [{**doc, "id": int(key)} for key, doc in table.items() if doc.get("application_id") == app_id]
+    return sorted(docs, key=repayment_order)
+
+
+def _ledger_of(app: CreditApplication, repayments: Iterable[Mapping[str, Any]]) -> Ledger:
+    rows: list[Any] = app.schedule or (loan_schedule(app, app.disbursed_on) if app.disbursed_on else [])
+    return replay(rows, repayments)
+
+
+def _refuse(errors: Mapping[str, str]) -> None:
+    """Product-rule errors during a lifecycle step: one plain message (no field names)."""
+    if errors:
+        raise ValueError("; ".join(errors.values()))
+
+
+def _stored(app: CreditApplication) -> Doc:
+    return app.doc()
+
+
+def find_application(db: Database, code: str) -> Doc | None:
+    """The application with the human code ``code`` (``KRD-2026-0042``, case-insensitive), or ``None``."""
+    wanted = code.strip().upper()
+    for key, doc in db.docs(APPS).items():
+        if str(doc.get("code", "")).upper() == wanted:
+            return {**doc, "id": int(key)}
+    return None
+
+
+def get_application(db: Database, app_id: int) -> CreditApplication:
+    """The stored application as a model (``RecordMissing`` if there is none)."""
+    doc = db.get(APPS, app_id)
+    if doc is None:
+        raise RecordMissing(APPS, app_id)
+    return CreditApplication.parse(doc)
+
+
+# ---------------------------------------------------------------------------------------------- applications
+def create_application(db: Database, data: Mapping[str, Any], *, date: dt.date | str | None = None) -> Doc:
+    """Create a draft application from form data and return the stored document (with ``id`` and ``code``).
+
+    ``data`` holds ``ikm_id``, ``product`` (code, default Kredit Wibawa), ``amount_requested``,
+    ``tenor_months``, ``purpose``, ``collateral`` (blank = none), ``documents`` (checked: KTP, KK, NIB/IUMK)
+    and ``bank``. Rate, interest method and rounding are copied from the product and frozen. Raises
+    :class:`RecordInvalid` (field -> message) for invalid fields, an unknown IKM or product, an amount above
+    the product's limit, a tenor out of range, or an applicant who still has an active loan of the product.
+    """
+    on = _day(date)
+    form = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
+    try:
+        product = get_product(str(form.get("product") or DEFAULT_PRODUCT))
+    except ValueError as exc:
+        raise RecordInvalid({"product": str(exc)}) from None
+    app = CreditApplication.parse(apply_product_terms(form, product))
+    with db.transaction() as txn:
+        if txn.get("ikm", app.ikm_id) is None:
+            raise RecordInvalid({"ikm_id": _("There is no IKM with id {id}", id=app.ikm_id)})
+        errors = product_errors(app, product, active_loans=_active_loans(txn, app.ikm_id, product.code, None))
+        if errors:
+            raise RecordInvalid(errors)
+        app = app.model_copy(update={"history": [history_entry("draft", on, db.user)]})
+        return txn.insert(APPS, _stored(app), code_prefix=CreditApplication.code_prefix,
+                          per_year=CreditApplication.code_per_year)
+
+
+def update_application(db: Database, app_id: int, changes: Mapping[str, Any], *,
+                       expected_version: int | None = None) -> Doc:
+    """Change fields of an application while it is a draft (:data:`EDITABLE_FIELDS`); once submitted only
+    the document checklist may still be ticked. Product rules are checked again (changing the product copies
+    its terms). Returns the stored document; raises :class:`RecordInvalid`, ``ValueError`` or ``StaleRecord``.
+    """
+    with db.transaction() as txn:
+        doc, app = _load(txn, app_id, expected_version)
+        allowed = EDITABLE_FIELDS if app.state == "draft" else \
+            EDITABLE_WHEN_SUBMITTED if app.state == "submitted" else ()
+        wanted = {k: v for k, v in changes.items() if k not in META_FIELDS}
+        refused = sorted(k for k in wanted if k not in allowed)
+        if refused:
+            raise ValueError(_("{code} is {state}: {fields} can no longer be changed", code=app.label,
+                               state=state_label(app.state), fields=", ".join(refused)))
+        merged = {**doc, **wanted}
+        try:
+            product = get_product(str(merged.get("product") or DEFAULT_PRODUCT))
+        except ValueError as exc:
+            raise RecordInvalid({"product": str(exc)}) from None
+        if product.code != doc.get("product"):
+            merged = apply_product_terms(merged, product)
+        new = CreditApplication.parse(merged)
+        if txn.get("ikm", new.ikm_id) is None:
+            raise RecordInvalid({"ikm_id": _("There is no IKM with id {id}", id=new.ikm_id)})
+        active = _active_loans(txn, new.ikm_id, product.code, app_id)
+        errors = product_errors(new, product, active_loans=active)
+        if errors:
+            raise RecordInvalid(errors)
+        return txn.update(APPS, app_id, _stored(new), expected_version=expected_version)
+
+
+def transition(
+    db: Database,
+    app_id: int,
+    to_state: str,
+    by_user: str | None = None,
+    note: str = "",
+    date: dt.date | str | None = None,
+    expected_version: int | None = None,
+    *,
+    amount_approved: int | str | None = None,
+) -> Doc:
+    """Move an application to ``to_state`` on ``date`` (default today) and record the step in its history
+    (``{"state", "date", "by", "note"}``). Returns the stored document.
+
+    ``by_user`` defaults to (and should normally be left as) ``db.user``, the signed-in staff member.
+    Refused with a translated ``ValueError`` when the lifecycle does not allow the step from the current
+    state, when the person who submitted tries to verify, approve or disburse (maker-checker), when the date
+    is before the previous step, or when a rule of the step fails:
+
+    * submitted: the product's rules (limit, tenor, no active loan of the same product);
+    * verified: the document checklist (KTP, KK, NIB/IUMK) is complete;
+    * approved: ``amount_approved`` (default: the amount requested) is not above the amount requested nor
+      the product's limit, and the applicant has no active loan of the product; the rate, method, rounding
+      and tenor stored on the application are the terms of the loan from now on;
+    * disbursed: the schedule is computed from the approved amount, tenor, rate, method, rounding and the
+      disbursement date, and stored with the application (later product changes never rewrite it);
+    * closed: only when the loan is fully repaid (repayments close it by themselves);
+    * rejected, written_off: ``note`` must give the reason.
+    """
+    on = _day(date)
+    by = by_user or db.user
+    with db.transaction() as txn:
+        doc, app = _load(txn, app_id, expected_version)
+        check_transition(app, to_state, by, on)
+        if to_state in NOTE_REQUIRED and not note.strip():
+            raise ValueError(_("Give the reason for {state} in the note", state=state_label(to_state)))
+        updates: dict[str, Any] = {}
+        if to_state in ("submitted", "approved", "disbursed"):
+            product = get_product(app.product)
+            if to_state == "approved":
+                approved = parse_rupiah(amount_approved) if amount_approved not in (None, "") \
+                    else app.amount_requested
+                if approved > app.amount_requested:
+                    raise ValueError(_("The approved amount {approved} cannot be more than the {requested} "
+                                       "requested", approved=format_rupiah(approved),
+                                       requested=format_rupiah(app.amount_requested)))
+                app = app.model_copy(update={"amount_approved": approved})
+                updates["amount_approved"] = approved
+            errors = product_errors(app, product,
+                                    active_loans=_active_loans(txn, app.ikm_id, product.code, app_id))
+            if to_state == "disbursed":  # the terms were settled at approval: only the active-loan rule
+                errors = {k: v for k, v in errors.items() if k == "ikm_id"}
+            _refuse(errors)
+        if to_state == "verified" and app.missing_documents():
+            raise ValueError(_("{code} cannot be verified: documents missing: {missing}", code=app.label,
+                               missing=", ".join(app.missing_documents())))
+        if to_state == "disbursed":
+            updates["schedule"] = schedule_rows(loan_schedule(app, on))
+        if to_state == "closed":
+            ledger = _ledger_of(app, _repayment_docs(txn.table(REPAYMENTS), app_id))
+            if not ledger.paid_off:
+                raise ValueError(_("{code} cannot be closed: {remaining} is still owed; record the repayment "
+                                   "or write the loan off", code=app.label,
+                                   remaining=format_rupiah(ledger.remaining_total)))
+        moved = apply_transition(app.model_copy(update=updates), to_state, by=by, on=on, note=note)
+        return txn.update(APPS, app_id, _stored(moved), expected_version=doc.get("version"))
+
+
+def submit(db: Database, app_id: int, *, note: str = "", date: dt.date | str | None = None,
+           expected_version: int | None = None) -> Doc:
+    """draft -> submitted (the maker); ``db.user`` is remembered as the submitter."""
+    return transition(db, app_id, "submitted", note=note, date=date, expected_version=expected_version)
+
+
+def verify(db: Database, app_id: int, *, note: str = "", date: dt.date | str | None = None,
+           expected_version: int | None = None) -> Doc:
+    """submitted -> verified (a checker: not the submitter); the document checklist must be complete."""
+    return transition(db, app_id, "verified", note=note, date=date, expected_version=expected_version)
+
+
+def approve(db: Database, app_id: int, *, amount_approved: int | str | None = None, note: str = "",
+            date: dt.date | str | None = None, expected_version: int | None = None) -> Doc:
+    """verified -> approved (not the submitter), for ``amount_approved`` (default: the amount requested)."""
+    return transition(db, app_id, "approved", note=note, date=date, expected_version=expected_version,
+                      amount_approved=amount_approved)
+
+
+def reject(db: Database, app_id: int, *, note: str, date: dt.date | str | None = None,
+           expected_version: int | None = None) -> Doc:
+    """verified -> rejected; ``note`` gives the reason."""
+    return transition(db, app_id, "rejected", note=note, date=date, expected_version=expected_version)
+
+
+def withdraw(db: Database, app_id: int, *, note: str = "", date: dt.date | str | None = None,
+             expected_version: int | None = None) -> Doc:
+    """draft / submitted / verified -> withdrawn (the applicant no longer wants the loan)."""
+    return transition(db, app_id, "withdrawn", note=note, date=date, expected_version=expected_version)
+
+
+def disburse(db: Database, app_id: int, *, date: dt.date | str | None = None, note: str = "",
+             expected_version: int | None = None) -> Doc:
+    """approved -> disbursed on ``date`` (the day the bank paid out; not by the submitter). Stores the
+    schedule computed from the approved amount and the application's frozen terms; returns the document."""
+    return transition(db, app_id, "disbursed", note=note, date=date, expected_version=expected_version)
+
+
+def write_off(db: Database, app_id: int, *, note: str, date: dt.date | str | None = None,
+              expected_version: int | None = None) -> Doc:
+    """disbursed -> written_off; ``note`` gives the reason. Its outstanding leaves the portfolio."""
+    return transition(db, app_id, "written_off", note=note, date=date, expected_version=expected_version)
+
+
+def schedule_preview(db: Database, app_id: int, start: dt.date | str | None = None) -> list[Installment]:
+    """The schedule of an application: the stored one once disbursed; before that, the one it would get if
+    disbursed on ``start`` (default today), from the approved (else requested) amount and its frozen terms."""
+    app = get_application(db, app_id)
+    if app.schedule:
+        return [Installment(no=int(r["no"]), due=parse_date(r["due"]), principal=int(r["principal"]),
+                            interest=int(r["interest"]), total=int(r["total"]), balance=int(r["balance"]))
+                for r in app.schedule]
+    return loan_schedule(app, _day(start))
+
+
+# ---------------------------------------------------------------------------------------------- repayments
+@dataclass
+class RepaymentResult:
+    """A recorded repayment: the stored repayment and application documents, and whether it paid off."""
+
+    repayment: Doc
+    application: Doc
+    closed: bool
+
+
+@dataclass
+class BulkRowResult:
+    """The outcome of one row of a bulk repayment list (``row`` counts from 1 in the order given)."""
+
+    row: int
+    code: str
+    date: dt.date | None
+    amount: int | None
+    ok: bool
+    error: str = ""
+    principal: int = 0
+    interest: int = 0
+    closed: bool = False
+    #: The ``ANS-...`` code once stored (empty on a dry run or when the list was refused).
+    repayment_code: str = ""
+    application_id: int | None = None
+    lines: list[dict[str, int]] = field(default_factory=list)
+
+
+def _check_repayable(app: CreditApplication, day: dt.date, last: dt.date | None) -> None:
+    if app.state != ACTIVE_STATE:
+        if app.state == "closed":
+            raise ValueError(_("{code} is already paid off (closed)", code=app.label))
+        raise ValueError(_("{code} is {state}: repayments can only be recorded on disbursed loans",
+                           code=app.label, state=state_label(app.state)))
+    if app.disbursed_on and day < app.disbursed_on:
+        raise ValueError(_("The repayment date {date} is before the disbursement on {disbursed}",
+                           date=show_date(day), disbursed=show_date(app.disbursed_on)))
+    if last is not None and day < last:
+        raise ValueError(_("A repayment of {code} dated {last} is already recorded: enter repayments in date "
+                           "order", code=app.label, last=show_date(last)))
+
+
+def _insert_repayment(txn: Transaction, app_id: int, day: dt.date, amount: int, prepay: bool, note: str,
+                      source: str, allocation: Any) -> Doc:
+    repayment = Repayment.parse({
+        "application_id": app_id, "date": day, "amount": amount, "principal": allocation.principal,
+        "interest": allocation.interest, "waived_interest": allocation.waived_interest, "prepayment": prepay,
+        "allocation": allocation.lines, "source": source, "note": note,
+    })
+    return txn.insert(REPAYMENTS, repayment.doc(), code_prefix=Repayment.code_prefix,
+                      per_year=Repayment.code_per_year)
+
+
+def _close(txn: Transaction, app_id: int, app: CreditApplication, day: dt.date, by: str,
+           repayment_code: str) -> Doc:
+    closed = apply_transition(app, "closed", by=by, on=day,
+                              note=_("Paid off by repayment {code}", code=repayment_code))
+    return txn.update(APPS, app_id, _stored(closed))
+
+
+def record_repayment(
+    db: Database,
+    app_id: int,
+    date: dt.date | str,
+    amount: int | str,
+    *,
+    note: str = "",
+    prepay: bool = False,
+    expected_version: int | None = None,
+) -> RepaymentResult:
+    """Record a repayment of ``amount`` (int or ``Rp 1.234.567`` text) paid on ``date`` on a disbursed loan.
+
+    It is applied installment by installment, oldest first, interest before principal, running on into
+    installments not yet due. An amount above what is still owed is refused (the message gives the payoff
+    amount). With ``prepay=True`` the amount first settles what is due on ``date`` and the rest repays
+    principal only; once the whole principal is repaid the interest of later installments is waived (early
+    payoff); a prepayment above the payoff amount is refused. When the loan is fully paid it closes itself.
+    Repayments must be entered in date order per loan, not before the disbursement.
+    """
+    day = parse_date(date)
+    money = parse_rupiah(amount)
+    with db.transaction() as txn:
+        doc, app = _load(txn, app_id, expected_version)
+        history = _repayment_docs(txn.table(REPAYMENTS), app_id)
+        _check_repayable(app, day, repayment_order(history[-1])[0] if history else None)
+        ledger = _ledger_of(app, history)
+        allocation = ledger.apply(money, day, prepay=prepay)
+        stored = _insert_repayment(txn, app_id, day, money, prepay, note, "manual", allocation)
+        if ledger.paid_off:
+            doc = _close(txn, app_id, app, day, db.user, stored["code"])
+        return RepaymentResult(repayment=stored, application=doc, closed=ledger.paid_off)
+
+
+def _row_values(row: Sequence[Any] | Mapping[str, Any]) -> tuple[Any, Any, Any]:
+    if isinstance(row, Mapping):
+        return row.get("code"), row.get("date"), row.get("amount")
+    if len(row) != 3:
+        raise ValueError(_("Each row needs a loan code, a date and an amount"))
+    return row[0], row[1], row[2]
+
+
+def record_repayments_bulk(
+    db: Database,
+    rows: Iterable[Sequence[Any] | Mapping[str, Any]],
+    *,
+    bank: str | None = None,
+    dry_run: bool = False,
+    allow_duplicates: bool = False,
+) -> list[BulkRowResult]:
+    """Record a bank's monthly repayment list: rows of ``(application code, date, amount)`` (or mappings
+    with ``code``, ``date``, ``amount``; dates and amounts as typed or as ``date``/``int``).
+
+    Every row is validated first, in date order, against the loans as the earlier rows leave them (a loan can
+    appear several times, and is closed when a row pays it off). If every row is valid and ``dry_run`` is
+    false, all are stored in ONE transaction; if any row is invalid NOTHING is stored. Either way the result
+    has one :class:`BulkRowResult` per row in the order given, with ``ok``/``error`` and the split into
+    principal and interest. ``bank`` (optional) refuses rows of loans channelled through another bank; a
+    row identical to a repayment already recorded (same loan, date and amount) is refused as a probable
+    double import unless ``allow_duplicates``. Amounts above what is owed are refused (no prepayments here:
+    record early payoffs one by one with :func:`record_repayment`).
+    """
+    items = list(rows)
+    results: list[BulkRowResult] = []
+    with db.transaction() as txn:
+        by_code = {str(doc.get("code", "")).upper(): int(key) for key, doc in txn.table(APPS).items()}
+        repayment_table = txn.table(REPAYMENTS)
+        ledgers: dict[int, tuple[CreditApplication, Ledger, list[Doc]]] = {}
+        planned: list[tuple[int, dt.date]] = []
+        for n, raw in enumerate(items, 1):
+            result = BulkRowResult(row=n, code="", date=None, amount=None, ok=False)
+            results.append(result)
+            try:
+                code, day_raw, amount_raw = _row_values(raw)
+                result.code = str(code or "").strip()
+                if not result.code:
+                    raise ValueError(_("The loan code is missing"))
+                result.date = parse_date(day_raw)
+                result.amount = parse_rupiah(amount_raw)
+                app_id = by_code.get(result.code.upper())
+                if app_id is None:
+                    raise ValueError(_("There is no credit application {code}", code=result.code))
+                result.application_id = app_id
+                planned.append((n, result.date))
+            except ValueError as exc:
+                result.error = str(exc)
+        last_day: dict[int, dt.date] = {}
+        for n, day in sorted(planned, key=lambda item: item[1]):
+            result = results[n - 1]
+            app_id = result.application_id
+            assert app_id is not None and result.amount is not None
+            try:
+                if app_id not in ledgers:
+                    _doc, app = _load(txn, app_id)
+                    history = _repayment_docs(repayment_table, app_id)
+                    ledgers[app_id] = (app, _ledger_of(app, history), history)
+                    if history:
+                        last_day[app_id] = repayment_order(history[-1])[0]
+                app, ledger, history = ledgers[app_id]
+                if bank and app.bank.casefold() != bank.strip().casefold():
+                    raise ValueError(_("{code} is channelled through {bank}, not {wanted}", code=app.label,
+                                       bank=app.bank, wanted=bank))
+                if app.state == ACTIVE_STATE and ledger.paid_off:
+                    raise ValueError(_("{code} is already paid off by an earlier row", code=app.label))
+                _check_repayable(app, day, last_day.get(app_id))
+                if not allow_duplicates:
+                    for old in history:
+                        if repayment_order(old)[0] == day and int(old.get("amount") or 0) == result.amount:
+                            raise ValueError(_("The same repayment ({amount} on {date}) is already recorded "
+                                               "as {code}", amount=format_rupiah(result.amount),
+                                               date=show_date(day), code=old.get("code", "?")))
+                allocation = ledger.apply(result.amount, day)
+                last_day[app_id] = day
+                result.ok = True
+                result.principal = allocation.principal
+                result.interest = allocation.interest
+                result.closed = ledger.paid_off
+                result.lines = allocation.lines
+            except ValueError as exc:
+                result.error = str(exc)
+        if dry_run or not all(r.ok for r in results):
+            return results
+        for n, day in sorted(planned, key=lambda item: item[1]):
+            result = results[n - 1]
+            assert result.application_id is not None and result.amount is not None
+            app, _ledger, _history = ledgers[result.application_id]
+            stored = txn.insert(REPAYMENTS, Repayment.parse({
+                "application_id": result.application_id, "date": day, "amount": result.amount,
+                "principal": result.principal, "interest": result.interest, "allocation": result.lines,
+                "source": "bulk",
+            }).doc(), code_prefix=Repayment.code_prefix, per_year=Repayment.code_per_year)
+            result.repayment_code = stored["code"]
+            if result.closed:
+                _close(txn, result.application_id, app, day, db.user, stored["code"])
+    return results
+
+
+# ---------------------------------------------------------------------------------------------- loan status
+def repayments_of(db: Database, app_id: int) -> list[Doc]:
+    """The repayments of a loan, in date order (stored documents with ``id`` and ``code``)."""
+    return _repayment_docs(db.docs(REPAYMENTS), app_id)
+
+
+def loan_ledger(db: Database, app_id: int, as_of: dt.date | str | None = None) -> Ledger | None:
+    """Each installment with what was paid of it (repayments up to ``as_of``, default all);
+    ``None`` before disbursement."""
+    app = get_application(db, app_id)
+    if app.disbursed_on is None:
+        return None
+    history = repayments_of(db, app_id)
+    rows: list[Any] = app.schedule or loan_schedule(app, app.disbursed_on)
+    return replay(rows, history, None if as_of is None else _day(as_of))
+
+
+def payoff_amount(db: Database, app_id: int, date: dt.date | str | None = None) -> int:
+    """What a prepayment on ``date`` (default today) must be to pay the loan off (0 if not disbursed)."""
+    ledger = loan_ledger(db, app_id, date)
+    return ledger.payoff_amount(_day(date)) if ledger is not None else 0
+
+
+def loan_status(db: Database, app_id: int, as_of: dt.date | str | None = None) -> LoanArrears | None:
+    """Outstanding principal, oldest unpaid installment, days past due, ageing bucket and collectability of
+    one loan on ``as_of`` (default today); ``None`` when it was not disbursed by then."""
+    doc = db.get(APPS, app_id)
+    if doc is None:
+        raise RecordMissing(APPS, app_id)
+    return loan_arrears(doc, repayments_of(db, app_id), _day(as_of))
+
+
+def loans_in_arrears(db: Database, as_of: dt.date | str | None = None, *,
+                     min_days: int = 1) -> list[LoanArrears]:
+    """Active loans at least ``min_days`` past due on ``as_of`` (default today), most overdue first.
+    ``min_days=0`` lists every active loan."""
+    day = _day(as_of)
+    loans = portfolio_loans(db.all(APPS), db.all(REPAYMENTS), day)
+    late = [loan for loan in loans if loan.active and loan.days_past_due >= min_days]
+    return sorted(late, key=lambda loan: (-loan.days_past_due, loan.code))
+
+
+def portfolio(db: Database, as_of: dt.date | str | None = None, *,
+              since: dt.date | str | None = None) -> dict[str, Any]:
+    """The portfolio summary on ``as_of`` (default today) as plain data; see
+    :func:`ikmtui.domain.arrears.portfolio_summary` for its keys. ``since`` limits the approved, disbursed,
+    new and written-off figures to a period (e.g. the first day of the month for a monthly recap)."""
+    return portfolio_summary(db.all(APPS), db.all(REPAYMENTS), _day(as_of),
+                             since=None if since in (None, "") else _day(since))

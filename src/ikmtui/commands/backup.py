@@ -1,0 +1,192 @@
+"""``ikmtui backup`` and ``ikmtui restore``: consistent copies of the database, and putting one back."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import orjson
+from filelock import FileLock, Timeout
+
+from ikmtui.commands import acting_user, console, db_path, open_database
+from ikmtui.i18n import _
+from ikmtui.storage import Database, DatabaseDamaged, DatabaseLocked, ForeignFile, NewerSchema
+from ikmtui.storage.backup import backup_dir, make_backup
+from ikmtui.storage.database import META_ID, SCHEMA_VERSION, Tables, atomic_write
+
+#: Tables that are bookkeeping, not records staff would count.
+_BOOKKEEPING = ("audit", "meta")
+_YES = {"y", "yes", "ya", "iya"}
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = sub.add_parser(
+        "backup", parents=[common], help=_("write a backup copy of the database and print its path"),
+        description=_("Write a consistent copy of the database (saved changes included) and print its path."),
+    )
+    parser.add_argument("--out", type=Path, metavar=_("DIR"),
+                        help=_("folder for the backup (default: NAME.json.backups next to the database)"))
+    parser.set_defaults(handler=run_backup)
+
+    parser = sub.add_parser(
+        "restore", parents=[common], help=_("replace the database with a backup"),
+        description=_("Replace the database with a backup. The current state is backed up first, so a "
+                      "restore can itself be undone."),
+    )
+    parser.add_argument("file", type=Path, metavar=_("FILE"), help=_("the backup file to restore"))
+    parser.add_argument("--yes", "-y", action="store_true", help=_("do not ask for confirmation"))
+    parser.set_defaults(handler=run_restore)
+
+
+def _say(message: object, *, stderr: bool = False, **style: str) -> None:
+    console(stderr=stderr).print(message, markup=False, soft_wrap=True, **style)
+
+
+# ------------------------------------------------------------------------------------------------ backup
+def run_backup(args: argparse.Namespace) -> int:
+    db = open_database(args)
+    target = make_backup(db.path, args.out, reason="manual", data=db._data)
+    _say(str(target))
+    return 0
+
+
+# ------------------------------------------------------------------------------------------------ restore
+def _records(data: Tables) -> int:
+    return sum(len(docs) for name, docs in data.items() if name not in _BOOKKEEPING)
+
+
+def _read_backup(source: Path) -> Tables:
+    """The tables in ``source`` (with a journal next to it folded in), or a StorageError saying why not."""
+    raw = source.read_bytes()
+    data = Database.parse_snapshot(source, raw)
+    found = int(data["meta"][META_ID].get("schema", 0))
+    if found > SCHEMA_VERSION:
+        raise NewerSchema(source, found, SCHEMA_VERSION)
+    journal = source.with_name(source.name + ".journal")
+    if journal.is_file():  # a copy of a live database: its last saves are in the journal
+        tail = journal.read_bytes()
+        for number, line in enumerate(tail[: tail.rfind(b"\n") + 1].splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                ops = orjson.loads(line)["ops"]
+                for kind, table, record_id, doc in ops:
+                    target = data.setdefault(table, {})
+                    if kind == "put":
+                        target[record_id] = doc
+                    else:
+                        target.pop(record_id, None)
+            except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
+                raise DatabaseDamaged(journal, _("journal line {n} is unreadable", n=number)) from None
+    return data
+
+
+def _confirm(question: str) -> bool:
+    _say(question + " ", stderr=True, end="")
+    try:
+        answer = sys.stdin.readline()
+    except (OSError, EOFError):
+        answer = ""
+    return answer.strip().lower() in _YES
+
+
+def _carry_over(current: Tables, restored: Tables) -> None:
+    """What a restore must not roll back: issued ids and codes (never handed out twice) and the audit log."""
+    meta = restored["meta"][META_ID] = dict(restored["meta"][META_ID])
+    now_meta = current["meta"][META_ID]
+    counters = dict(meta.get("counters", {}))
+    for key, value in now_meta.get("counters", {}).items():
+        counters[key] = max(counters.get(key, 0), value)
+    last_ids = dict(meta.get("last_ids", {}))
+    for table, docs in current.items():
+        if table in _BOOKKEEPING:
+            continue
+        highest = max(map(int, docs), default=0)
+        last_ids[table] = max(last_ids.get(table, 0), now_meta.get("last_ids", {}).get(table, 0), highest)
+    meta["counters"], meta["last_ids"] = counters, {k: v for k, v in last_ids.items() if v}
+    # The audit log only grows: if the backup's log is the start of the current one, keep the current one.
+    old_audit, new_audit = restored.get("audit", {}), current.get("audit", {})
+    if all(new_audit.get(key) == entry for key, entry in old_audit.items()):
+        restored["audit"] = dict(new_audit)
+
+
+def _raw_safety_copy(target: Path) -> Path:
+    """A byte copy of a database that cannot be opened (and of its journal), before it is replaced."""
+    folder = backup_dir(target)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    copy = folder / f"{target.stem}-before-restore-{stamp}.json"
+    atomic_write(copy, target.read_bytes())
+    journal = target.with_name(target.name + ".journal")
+    if journal.exists():
+        atomic_write(copy.with_name(copy.name + ".journal"), journal.read_bytes())
+    return copy
+
+
+def _replace_damaged(target: Path, data: Tables, lock_timeout: float = 15.0) -> None:
+    """Put ``data`` in place of a damaged database under its lock (the damaged bytes were copied first)."""
+    try:
+        with FileLock(str(target) + ".lock", timeout=lock_timeout, mode=0o600):
+            journal = target.with_name(target.name + ".journal")
+            journal.unlink(missing_ok=True)  # its content belongs to the damaged state, kept in the copy
+            atomic_write(target, orjson.dumps(data))
+    except Timeout:
+        raise DatabaseLocked(target, lock_timeout) from None
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    source: Path = args.file
+    target = Path(db_path(args))
+    user = acting_user(args)
+    try:
+        data = _read_backup(source)
+    except (ForeignFile, DatabaseDamaged, NewerSchema) as exc:
+        _say("ikmtui: " + _("Nothing was restored: {reason}", reason=exc), stderr=True)
+        return 2
+    if target.exists() and os.path.samefile(source, target):
+        _say("ikmtui: " + _("Nothing was restored: {file} is the database itself", file=source), stderr=True)
+        return 2
+
+    current: Database | None = None
+    damage: DatabaseDamaged | None = None
+    if target.exists():
+        try:
+            current = Database(target, user, create=False)
+        except DatabaseDamaged as exc:  # a foreign file or a newer schema is never overwritten
+            damage = exc
+
+    records = _records(data)
+    if not args.yes and (current or damage):
+        if current:
+            question = _("Replace {db} ({now} records) with the backup {file} ({then} records)? "
+                         "Changes saved after that backup will be undone. [y/N]",
+                         db=target, now=_records(current._data), file=source, then=records)
+        else:
+            question = _("Replace the damaged database {db} with the backup {file} ({then} records)? [y/N]",
+                         db=target, file=source, then=records)
+        if not _confirm(question):
+            _say(_("Restore cancelled; nothing was changed."))
+            return 1
+
+    safety: Path | None = None
+    if current is not None:
+        safety = make_backup(target, reason="before-restore", data=current._data)
+        _carry_over(current._data, data)
+        current.write_snapshot(data)  # other processes see the new snapshot on their next refresh
+    elif damage is not None:
+        safety = _raw_safety_copy(target)
+        _replace_damaged(target, data)
+    else:
+        Database(target, user).write_snapshot(data)
+
+    restored = Database(target, user, create=False)  # migrates a backup from an older ikmtui
+    with restored.transaction() as txn:
+        txn.log("restore", "", None, detail=f"{source.name}" + (f" ({safety.name})" if safety else ""))
+
+    _say(_("Restored {file} into {db}: {n} records.", file=source, db=target, n=records))
+    if safety is not None:
+        _say(_("The previous state was saved as {path}", path=safety))
+    return 0

@@ -92,9 +92,9 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "handler", None):
             return int(args.handler(args) or 0)
         return run_app(args)
-    except (StorageError, RecordInvalid, ValueError, FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+    except (StorageError, RecordInvalid, ValueError, OSError) as exc:
         message = str(exc)
-        if isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError) and exc.filename:
+        if isinstance(exc, OSError) and exc.filename:
             message = _("{path}: {reason}", path=exc.filename, reason=exc.strerror or exc)
         print(f"ikmtui: {message}", file=sys.stderr)
         return 2

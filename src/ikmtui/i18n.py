@@ -8,6 +8,7 @@ default language; a message missing from a catalog falls back to its English tex
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -49,3 +50,12 @@ def _(message: str, /, **params: object) -> str:
 def N_(message: str, /) -> str:
     """Mark a message for translation where it is defined; translate it with ``_`` where it is shown."""
     return message
+
+
+def format_date(day: date | None, fmt: str = "medium") -> str:
+    """A date in the interface language: ``27 Nov 2026`` (medium) or ``27 November 2026`` (long)."""
+    if day is None:
+        return ""
+    from babel.dates import format_date as babel_format_date
+
+    return babel_format_date(day, format=fmt, locale=_current)

@@ -8,6 +8,7 @@ from rich.console import Console
 
 from ikmtui import paths
 from ikmtui.domain.staff import system_user
+from ikmtui.i18n import _
 from ikmtui.storage import Database
 
 
@@ -23,7 +24,7 @@ def db_path(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def open_database(args: argparse.Namespace, *, create: bool = False) -> Database:
     path = db_path(args)
     if not create and not path.exists():
-        raise FileNotFoundError(2, "No such file", str(path))
+        raise FileNotFoundError(2, _("no such file"), str(path))
     return Database(path, acting_user(args), create=create)
 
 

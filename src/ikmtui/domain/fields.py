@@ -53,7 +53,7 @@ def parse_count(value: object) -> int:
         number = value
     else:
         text = str(value).strip().replace(".", "")
-        if not re.fullmatch(r"-?\d+", text):
+        if not re.fullmatch(r"-?[0-9]+", text):
             raise ValueError(_("'{value}' is not a whole number", value=str(value).strip()))
         number = int(text)
     if number < 0:

@@ -20,16 +20,20 @@ def digits_only(value: object) -> str:
     return _SEPARATORS.sub("", str(value).strip())
 
 
+def _is_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
 def clean_nib(value: object) -> str:
     text = digits_only(value)
-    if not text.isdigit() or len(text) != 13:
+    if not _is_digits(text) or len(text) != 13:
         raise ValueError(_("NIB must be exactly 13 digits (from OSS), e.g. 1234567890123"))
     return text
 
 
 def clean_nik(value: object) -> str:
     text = digits_only(value)
-    if not text.isdigit() or len(text) != 16:
+    if not _is_digits(text) or len(text) != 16:
         raise ValueError(_("NIK must be exactly 16 digits, e.g. 3374010101900001"))
     try:
         return stdnum_nik.validate(text)
@@ -39,7 +43,7 @@ def clean_nik(value: object) -> str:
 
 def clean_npwp(value: object) -> str:
     text = digits_only(value).replace(",", "")
-    if not text.isdigit() or len(text) not in (15, 16):
+    if not _is_digits(text) or len(text) not in (15, 16):
         raise ValueError(_("NPWP must be 16 digits (or the old 15-digit form 01.234.567.8-901.000)"))
     try:
         return stdnum_npwp.compact(stdnum_npwp.validate(text))
@@ -54,14 +58,14 @@ def clean_phone(value: object) -> str:
         text = "0" + text[3:]
     elif text.startswith("62"):
         text = "0" + text[2:]
-    if not re.fullmatch(r"0[1-9]\d{7,11}", text):
+    if not re.fullmatch(r"0[1-9][0-9]{7,11}", text):
         raise ValueError(_("Phone must look like 081234567890 or +62 812 3456 7890"))
     return text
 
 
 def clean_kbli(value: object) -> str:
     text = digits_only(value)
-    if not re.fullmatch(r"\d{5}", text):
+    if not re.fullmatch(r"[0-9]{5}", text):
         raise ValueError(_("KBLI must be a 5-digit code, e.g. 10710"))
     if not 10 <= int(text[:2]) <= 33:
         raise ValueError(_("KBLI {value} is not manufacturing: IKM codes start with 10 to 33", value=text))

@@ -38,12 +38,15 @@ _BILLION = 1_000 * _MILLION
 Kecamatan = Annotated[str, BeforeValidator(reference.clean_kecamatan)]
 Scale = Annotated[str, BeforeValidator(parse_choice(SCALES))]
 Status = Annotated[Literal["active", "inactive"], BeforeValidator(parse_choice(STATUSES))]
-Certifications = Annotated[list[str], BeforeValidator(lambda v: [parse_choice(CERTIFICATIONS)(x) for x in parse_list(v)])]
+Certifications = Annotated[
+    list[str], BeforeValidator(lambda v: [parse_choice(CERTIFICATIONS)(x) for x in parse_list(v)])
+]
 IdList = Annotated[list[int], BeforeValidator(parse_list)]
 
 
 def suggest_scale(investment: int, turnover: int) -> str:
-    """Business scale under PP 7/2021: by capital (excluding land and buildings) or annual sales, whichever is larger."""
+    """Business scale under PP 7/2021: by capital (excluding land and buildings) or annual sales, whichever
+    is larger."""
 
     def by(amount: int, limits: tuple[int, int]) -> int:
         return 0 if amount <= limits[0] else 1 if amount <= limits[1] else 2

@@ -7,7 +7,7 @@ import re
 from ikmtui.i18n import _
 
 # 1234567 | 1.234.567 | Rp 1.234.567 | Rp1.234.567 (optionally negative where allowed)
-_RUPIAH = re.compile(r"^(?P<neg>-)?\s*(?:rp\.?\s*)?(?P<num>\d{1,3}(?:\.\d{3})+|\d+)$", re.IGNORECASE)
+_RUPIAH = re.compile(r"^(?P<neg>-)?\s*(?:rp\.?\s*)?(?P<num>\d{1,3}(?:\.\d{3})+|\d+)$", re.IGNORECASE | re.ASCII)
 
 
 def parse_rupiah(value: object, *, allow_negative: bool = False) -> int:

@@ -70,5 +70,7 @@ def clean_kelurahan(value: object, kecamatan: str | None) -> str:
         if name.casefold() == wanted:
             return name
     if region:
-        raise ValueError(_("'{value}' is not a kelurahan of kecamatan {kec}", value=str(value).strip(), kec=region.name))
+        raise ValueError(
+            _("'{value}' is not a kelurahan of kecamatan {kec}", value=str(value).strip(), kec=region.name)
+        )
     raise ValueError(_("'{value}' is not a known kelurahan", value=str(value).strip()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, ClassVar
 
 from pydantic import BeforeValidator, ValidationInfo, field_validator
@@ -80,3 +81,12 @@ class Enrollment(Record):
     attendance: dict[str, str] = {}
     attendance_pct: float | None = None
     certificate_no: str | None = None
+
+
+ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+CERT_UNIT = "DISPERIN"
+
+
+def certificate_number(sequence: int, cert_code: str, issued: date, unit: str = CERT_UNIT) -> str:
+    """``001/PLT-KMS/DISPERIN/XI/2026``: sequence in the year / course code / unit / Roman month / year."""
+    return f"{sequence:03d}/{cert_code}/{unit}/{ROMAN_MONTHS[issued.month - 1]}/{issued.year}"

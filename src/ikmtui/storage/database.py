@@ -544,6 +544,26 @@ class Database:
         self.close()
 
 
+def create_database(path: str | os.PathLike[str], tables: Tables, *, user: str, force: bool = False) -> Path:
+    """Write a complete new database (demo data, imports into a new file) in one atomic step."""
+    from ikmtui.i18n import _
+
+    target = Path(path)
+    if target.exists() and not force:
+        raise FileExistsError(17, _("the file exists; add --force to overwrite it"), str(target))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    data: Tables = {name: dict(tables.get(name, {})) for name in TABLES}
+    meta = dict(data["meta"].get(META_ID, {}))
+    meta.update(app=APP_MARK, schema=SCHEMA_VERSION, created_at=now_iso(), created_by=user)
+    meta.setdefault("counters", {})
+    meta.setdefault("last_ids", {})
+    data["meta"] = {META_ID: meta}
+    atomic_write(target, orjson.dumps(data))
+    journal = target.with_name(target.name + ".journal")
+    journal.unlink(missing_ok=True)
+    return target
+
+
 def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
     """Small polling helper for tests and tools that wait on another process."""
     deadline = time.monotonic() + timeout

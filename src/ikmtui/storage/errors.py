@@ -51,8 +51,11 @@ class StaleRecord(StorageError):
 
     def __init__(self, code: str, who: str, when: str) -> None:
         super().__init__(
-            _("{code} was changed by {who} at {when} after you opened it. Close it, open it again and redo your change.",
-              code=code, who=who, when=when)
+            _(
+                "{code} was changed by {who} at {when} after you opened it. "
+                "Close it, open it again and redo your change.",
+                code=code, who=who, when=when,
+            )
         )
         self.code = code
         self.who = who

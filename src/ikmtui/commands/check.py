@@ -1,0 +1,39 @@
+"""``ikmtui check``: verify a database file and say what was found."""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.table import Table
+
+from ikmtui.commands import console, open_database
+from ikmtui.i18n import _
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = sub.add_parser("check", parents=[common], help=_("verify a database: opens, schema, references"))
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ikmtui.domain.relations import dangling
+    from ikmtui.storage import TABLES
+    from ikmtui.storage.database import SCHEMA_VERSION
+
+    db = open_database(args)  # raises a clear StorageError on a damaged or foreign file
+    out = console()
+    table = Table(title=_("{path}: schema {schema}", path=db.path, schema=db.meta.get("schema", SCHEMA_VERSION)))
+    table.add_column(_("Table"))
+    table.add_column(_("Records"), justify="right")
+    for name in TABLES:
+        table.add_row(name, str(db.count(name)))
+    out.print(table)
+    problems = list(dangling(db._data))
+    for ref, key, missing in problems[:50]:
+        out.print(_("{table} {id}: {field} points to {target} {missing}, which does not exist",
+                    table=ref.table, id=key, field=ref.field, target=ref.target, missing=missing))
+    if problems:
+        out.print(_("{n} broken references", n=len(problems)), style="bold red")
+        return 1
+    out.print(_("OK: the database opens and every reference points to an existing record"), style="bold green")
+    return 0

@@ -1,0 +1,31 @@
+"""``ikmtui demo --out PATH``: write a generated database."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from ikmtui.commands import console
+from ikmtui.i18n import _
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = sub.add_parser("demo", parents=[common], help=_("write a generated demo database"))
+    parser.add_argument("--out", type=Path, required=True, help=_("file to write"))
+    parser.add_argument("--businesses", type=int, default=300, help=_("number of IKM (default 300)"))
+    parser.add_argument("--seed", type=int, default=1, help=_("random seed: the same seed gives the same file"))
+    parser.add_argument("--force", action="store_true", help=_("overwrite an existing file"))
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ikmtui.demodata import write_demo
+
+    if args.businesses < 1:
+        raise ValueError(_("--businesses must be at least 1"))
+    started = time.perf_counter()
+    path = write_demo(args.out, args.businesses, args.seed, force=args.force)
+    console().print(_("Wrote {path}: {n} IKM in {s} s", path=path, n=args.businesses,
+                      s=f"{time.perf_counter() - started:.1f}"))
+    return 0

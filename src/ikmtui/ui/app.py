@@ -1,0 +1,114 @@
+"""The Textual application: one mode per area, switched by single keys and from the command palette."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ikmtui.i18n import N_, _, get_language
+from ikmtui.storage import Database, StorageError
+from ikmtui.ui.translate import TranslatedBindings
+from ikmtui.ui.widgets.dialogs import ViewerScreen
+
+HELP_DIR = Path(__file__).parent
+
+
+#: (mode, key, English title) of every screen, in the order of their keys.
+SCREENS = (
+    ("dashboard", "1", N_("Dashboard")),
+    ("ikm", "2", N_("IKM")),
+    ("clusters", "3", N_("Clusters")),
+    ("training", "4", N_("Training")),
+    ("credit", "5", N_("Credit")),
+    ("gallery", "6", N_("Gallery")),
+    ("reports", "7", N_("Reports")),
+)
+
+
+def screen_classes() -> dict[str, type[Screen[None]]]:
+    from ikmtui.ui.screens.clusters import ClustersScreen
+    from ikmtui.ui.screens.credit import CreditScreen
+    from ikmtui.ui.screens.dashboard import DashboardScreen
+    from ikmtui.ui.screens.gallery import GalleryScreen
+    from ikmtui.ui.screens.ikm import IkmScreen
+    from ikmtui.ui.screens.reports import ReportsScreen
+    from ikmtui.ui.screens.training import TrainingScreen
+
+    return {"dashboard": DashboardScreen, "ikm": IkmScreen, "clusters": ClustersScreen, "training": TrainingScreen,
+            "credit": CreditScreen, "gallery": GalleryScreen, "reports": ReportsScreen}
+
+
+class IkmApp(TranslatedBindings, App[None]):
+    """ikmtui: receives its database; everything it shows is read from it and every change goes through it."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "ikmtui"
+    BINDINGS = [
+        *[Binding(key, f"switch_mode('{mode}')", title, id=f"mode.{mode}") for mode, key, title in SCREENS],
+        Binding("f1", "help", "Help", id="app.help"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+    ]
+
+    def __init__(self, db: Database, *, user: str | None = None, poll_seconds: float = 2.0) -> None:
+        self.MODES = screen_classes()
+        super().__init__()
+        self.db = db
+        self.user = user or db.user
+        self.data_version = 0
+        self.poll_seconds = poll_seconds
+
+    def on_mount(self) -> None:
+        self.title = "ikmtui · SMART"
+        self.sub_title = f"{self.user} · {self.db.path.name}"
+        self.switch_mode("dashboard")
+        if self.poll_seconds:
+            self.set_interval(self.poll_seconds, self.poll_database)
+
+    # ------------------------------------------------------------------ data
+    def poll_database(self) -> None:
+        """Pick up what other officers saved; cheap when nothing changed."""
+        try:
+            changed = self.db.refresh()
+        except StorageError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        if changed:
+            self.data_saved()
+
+    def data_saved(self) -> None:
+        """Tell the visible screen to show the newest data; the others catch up when shown again."""
+        self.data_version += 1
+        screen = self.screen
+        if hasattr(screen, "data_changed"):
+            screen.data_changed()
+
+    # ------------------------------------------------------------------ actions
+    def action_help(self) -> None:
+        path = HELP_DIR / f"help.{get_language()}.md"
+        self.push_screen(ViewerScreen(path.read_text(encoding="utf-8"), markdown=True))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette reaches every screen and every action of the screen it was opened from."""
+        for mode, key, title in SCREENS:
+            yield SystemCommand(_("Go to: {screen}", screen=_(title)), _("key {key}", key=key),
+                                partial(self.switch_mode, mode))
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.action.startswith("switch_mode") or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            yield SystemCommand(binding.description, _("key {key}", key=self.get_key_display(binding)),
+                                partial(self.call_later, self.run_action, binding.action, active.node))
+        yield SystemCommand(_("Help"), "F1", self.action_help)
+        yield from super().get_system_commands(screen)
+
+
+def make_app(db: Database, *, user: str | None = None, poll_seconds: float = 2.0) -> IkmApp:
+    """The one factory that builds the app from a database: used by the command line and the tests."""
+    return IkmApp(db, user=user, poll_seconds=poll_seconds)

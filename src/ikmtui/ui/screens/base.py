@@ -1,0 +1,130 @@
+"""The shape every area screen shares: a title, a search box that filters as you type, a virtual table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from ikmtui.i18n import _
+from ikmtui.tabular import Column, RowSet
+from ikmtui.ui.translate import TranslatedBindings
+from ikmtui.ui.widgets.vtable import VirtualTable
+
+if TYPE_CHECKING:
+    from ikmtui.storage import Database
+    from ikmtui.ui.app import IkmApp
+
+
+class BaseScreen(TranslatedBindings, Screen[None]):
+    """A screen of the app: knows the database and shows the header and the footer."""
+
+    #: English msgid of the screen title, shown in the header and the command palette.
+    TITLE_MSG = ""
+
+    @property
+    def ikm_app(self) -> IkmApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def db(self) -> Database:
+        return self.ikm_app.db
+
+    def on_screen_resume(self) -> None:
+        self.title = _(self.TITLE_MSG)
+        if self.ikm_app.data_version != getattr(self, "_seen_version", None):
+            self.data_changed()
+
+    def data_changed(self) -> None:
+        """The database changed (here or in another process): show the new data."""
+        self._seen_version = self.ikm_app.data_version
+
+    def report_error(self, exc: Exception) -> None:
+        self.notify(str(exc), severity="error", timeout=8)
+
+
+class TableScreen(BaseScreen):
+    """Search box plus a virtual table of one table's records; subclasses give columns and actions."""
+
+    TABLE = ""
+    #: Fields searched besides the visible columns (e.g. NIB, product).
+    SEARCH_FIELDS: Sequence[str] = ()
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search", id="table.search"),
+        Binding("escape", "focus_table", "To table", show=False),
+    ]
+    DEFAULT_CSS = """
+    TableScreen #search-row { height: 3; }
+    TableScreen #search { width: 1fr; }
+    TableScreen #status { height: 1; color: $text-muted; padding: 0 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="search-row"):
+            yield Input(placeholder=_("Type to filter ( / )"), id="search")
+        yield VirtualTable(id="table")
+        yield Static("", id="status")
+        yield Footer()
+
+    def columns(self) -> list[Column]:
+        raise NotImplementedError
+
+    def records(self) -> Iterable[tuple[int, Mapping[str, Any]]]:
+        return ((int(key), doc) for key, doc in self.db.docs(self.TABLE).items())
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one(VirtualTable)
+
+    def on_mount(self) -> None:
+        self.table.focus()
+
+    def data_changed(self) -> None:
+        super().data_changed()
+        self.reload(keep_id=self.table.current_id)
+
+    def reload(self, keep_id: int | None = None) -> None:
+        table = self.table
+        old = table.rows
+        rows = RowSet(self.columns(), self.records(), self.SEARCH_FIELDS)
+        if old.sort_column is not None and old.sort_column < len(rows.columns):
+            rows.sort(old.sort_column, old.sort_reverse)
+        rows.filter(self.query_one("#search", Input).value)
+        table.set_rows(rows, keep_id=keep_id)
+        self.update_status()
+
+    def update_status(self) -> None:
+        rows = self.table.rows
+        total = len(rows.ids)
+        text = _("{shown} of {total} shown", shown=len(rows), total=total) if rows.query else \
+            _("{total} records", total=total)
+        self.query_one("#status", Static).update(text + "   " + _("/ search · s sort · ←→ column · enter open"))
+
+    @on(Input.Changed, "#search")
+    def _filter(self, event: Input.Changed) -> None:
+        self.table.filter(event.value)
+        self.update_status()
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.table.focus()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_focus_table(self) -> None:
+        self.table.focus()
+
+    def current_doc(self) -> dict[str, Any] | None:
+        record_id = self.table.current_id
+        if record_id is None:
+            self.notify(_("No record selected"), severity="warning")
+            return None
+        return self.db.get(self.TABLE, record_id)

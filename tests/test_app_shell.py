@@ -1,0 +1,78 @@
+"""The app shell driven by keys, in both languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from ikmtui import i18n
+from ikmtui.storage import Database
+from ikmtui.ui.app import SCREENS, make_app
+from ikmtui.ui.screens.base import TableScreen
+from ikmtui.ui.widgets.dialogs import ViewerScreen
+
+TITLES = {
+    "id": ["Dasbor", "IKM", "Klaster", "Pelatihan", "Kredit", "Galeri", "Laporan"],
+    "en": ["Dashboard", "IKM", "Clusters", "Training", "Credit", "Gallery", "Reports"],
+}
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+async def test_every_screen_by_its_key(db: Database, lang: str) -> None:
+    i18n.set_language(lang)
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.current_mode == "dashboard"
+        for (mode, key, _title), title in zip(SCREENS, TITLES[lang], strict=True):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.current_mode == mode
+            assert app.screen.title == title
+            if isinstance(app.screen, TableScreen):
+                assert len(app.screen.table.rows.ids) == db.count(app.screen.TABLE)
+        footer_text = " ".join(b.description for b in app.screen.active_bindings and
+                               [a.binding for a in app.screen.active_bindings.values()])
+        assert ("Bantuan" if lang == "id" else "Help") in footer_text
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, ViewerScreen)
+        await pilot.press("escape")
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0
+
+
+async def test_filter_as_you_type_narrows_the_table(db: Database) -> None:
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2", "slash")
+        first = db.all("ikm")[0]
+        await pilot.press(*first["nib"])
+        await pilot.pause()
+        table = app.screen.table
+        assert len(table.rows) == 1
+        assert table.current_id == first["id"]
+
+
+async def test_palette_reaches_screens(db: Database) -> None:
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Buka: Galeri")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.current_mode == "gallery"
+
+
+async def test_another_process_save_shows_up(db: Database) -> None:
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        before = len(app.screen.table.rows.ids)
+        other = Database(db.path, "officer2")
+        doc = other.all("ikm")[0]
+        other.delete("ikm", doc["id"])
+        app.poll_database()
+        await pilot.pause()
+        assert len(app.screen.table.rows.ids) == before - 1

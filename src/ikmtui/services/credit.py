@@ -5,6 +5,10 @@ day a repayment was made) is passed as ``date`` and defaults to today. Functions
 take ``expected_version``: pass the ``version`` of the document the screen was showing, and a save made by
 someone else in between is refused with :class:`ikmtui.storage.StaleRecord` instead of being overwritten.
 
+Reading functions (``loan_status``, ``portfolio``, ...) read the database's memory, which holds this process's
+own saves at once; call ``db.refresh()`` first to also see what other processes saved. Writing functions always
+catch up with the file under its lock before checking anything.
+
 Errors a staff member can cause are raised as ``ValueError`` with a translated message, or as
 :class:`ikmtui.domain.records.RecordInvalid` (a ``ValueError`` with ``.errors``: field -> message) where a
 form can show the message next to its field. Nothing is written when an error is raised.

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
+import sys
 
 from rich.console import Console
 
@@ -21,11 +24,37 @@ def db_path(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return getattr(args, "db", None) or paths.default_db_path()
 
 
-def open_database(args: argparse.Namespace, *, create: bool = False) -> Database:
+def open_database(args: argparse.Namespace, *, create: bool = False,
+                  sign_in: bool = True) -> Database:
+    """Open the database as the acting officer; once accounts exist, the officer proves who they are.
+
+    The password comes from ``IKMTUI_PASSWORD`` (scripts) or a hidden prompt. Until the first account with a
+    password exists (the office is being set up), nobody needs to sign in.
+    """
     path = db_path(args)
     if not create and not path.exists():
         raise FileNotFoundError(2, _("no such file"), str(path))
-    return Database(path, acting_user(args), create=create)
+    db = Database(path, acting_user(args), create=create)
+    from ikmtui.services.staff import install_guard
+
+    install_guard(db)
+    if sign_in:
+        authenticate(db, args)
+    return db
+
+
+def authenticate(db: Database, args: argparse.Namespace) -> None:
+    from ikmtui.services.staff import SignIn, needs_setup
+
+    if needs_setup(db):
+        return
+    username = acting_user(args)
+    password = os.environ.get("IKMTUI_PASSWORD")
+    if password is None:
+        if not sys.stdin.isatty():
+            raise PermissionError(_("Sign in: give --user and set IKMTUI_PASSWORD (no terminal to ask for it)"))
+        password = getpass.getpass(_("Password for {u}: ", u=username))
+    SignIn(db)(username, password)
 
 
 def console(stderr: bool = False) -> Console:

@@ -254,6 +254,8 @@ class Database:
         self._stamp: tuple[int, int, int] | None = None
         self._journal_pos = 0
         self._listeners: list[Callable[[], None]] = []
+        #: Checks run on every transaction before it commits (e.g. the acting officer's role); raise to refuse.
+        self.guards: list[Callable[[Transaction], None]] = []
         self._tinydb = TinyDB(storage=lambda: _MemoryStorage(self))
         if not self.path.exists():
             if not create:
@@ -456,6 +458,8 @@ class Database:
             txn = Transaction(self)
             yield txn
             txn._finish()
+            for guard in self.guards:
+                guard(txn)  # may refuse: nothing staged has been written yet
             if txn.ops:
                 self._commit(txn)
         self._maybe_compact()

@@ -27,10 +27,12 @@ SCREENS = (
     ("credit", "5", N_("Credit")),
     ("gallery", "6", N_("Gallery")),
     ("reports", "7", N_("Reports")),
+    ("audit", "8", N_("Audit log")),
 )
 
 
 def screen_classes() -> dict[str, type[Screen[None]]]:
+    from ikmtui.ui.screens.audit import AuditScreen
     from ikmtui.ui.screens.clusters import ClustersScreen
     from ikmtui.ui.screens.credit import CreditScreen
     from ikmtui.ui.screens.dashboard import DashboardScreen
@@ -40,7 +42,7 @@ def screen_classes() -> dict[str, type[Screen[None]]]:
     from ikmtui.ui.screens.training import TrainingScreen
 
     return {"dashboard": DashboardScreen, "ikm": IkmScreen, "clusters": ClustersScreen, "training": TrainingScreen,
-            "credit": CreditScreen, "gallery": GalleryScreen, "reports": ReportsScreen}
+            "credit": CreditScreen, "gallery": GalleryScreen, "reports": ReportsScreen, "audit": AuditScreen}
 
 
 class IkmApp(TranslatedBindings, App[None]):
@@ -57,17 +59,41 @@ class IkmApp(TranslatedBindings, App[None]):
     def __init__(self, db: Database, *, user: str | None = None, poll_seconds: float = 2.0) -> None:
         self.MODES = screen_classes()
         super().__init__()
+        from ikmtui.services.staff import install_guard
+
+        install_guard(db)
         self.db = db
         self.user = user or db.user
         self.data_version = 0
         self.poll_seconds = poll_seconds
 
     def on_mount(self) -> None:
+        from ikmtui.services import staff
+        from ikmtui.ui.screens.signin import SetupScreen, SignInScreen
+
         self.title = "ikmtui · SMART"
-        self.sub_title = f"{self.user} · {self.db.path.name}"
+        self.show_officer()
         self.switch_mode("dashboard")
         if self.poll_seconds:
             self.set_interval(self.poll_seconds, self.poll_database)
+        if not staff.needs_setup(self.db):
+            known = staff.find(self.db, self.db.user)
+            self.push_screen(SignInScreen(staff.SignIn(self.db), self.db.user if known else ""), self.signed_in)
+        elif self.db.count("staff") == 0:
+            self.push_screen(SetupScreen(self.db), lambda _values: self.show_officer())
+
+    def signed_in(self, account: dict | None) -> None:
+        self.show_officer()
+        self.data_saved()
+
+    def show_officer(self) -> None:
+        """The signed-in officer in the header: every change is stamped with this name."""
+        from ikmtui.services import staff
+
+        self.user = self.db.user
+        account = staff.find(self.db, self.user)
+        who = f"{account['name']} ({_(account['role'])})" if account else self.user
+        self.sub_title = f"{who} · {self.db.path.name}"
 
     # ------------------------------------------------------------------ data
     def poll_database(self) -> None:

@@ -112,7 +112,9 @@ def test_administrator_disables_an_account(office: Database) -> None:
         staff.set_active(office, "kepala", False)
 
 
-def test_cli_staff_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_staff_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = str(tmp_path / "kantor.json")
     monkeypatch.setenv("IKMTUI_NEW_PASSWORD", "admin-rahasia")
     assert main(["staff", "add", "--db", db, "--user", "admin", "--username", "admin", "--name", "Admin",

@@ -7,7 +7,7 @@ Lifecycle (after Apache Fineract)::
 
     draft -> submitted -> verified -> approved | rejected | withdrawn
     approved -> disbursed -> closed | written_off
-    withdrawn is also allowed from draft and submitted
+    withdrawn is also allowed from draft, submitted and verified; rejected only from verified
 
 Each transition appends ``{"state", "date", "by", "note"}`` to ``history``. Maker-checker: whoever submitted
 an application cannot verify, approve or disburse it.

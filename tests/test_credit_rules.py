@@ -182,6 +182,22 @@ def test_maker_checker_through_the_services(maker: Database, checker: Database, 
     assert maker.get("credit_applications", app["id"])["state"] == "approved"
 
 
+def test_roles_once_staff_accounts_exist(maker: Database, checker: Database) -> None:
+    from ikmtui.domain.permissions import PermissionDenied
+
+    maker.insert("staff", {"username": "ani", "name": "Ani", "role": "operator", "password_hash": "x"})
+    maker.insert("staff", {"username": "budi", "name": "Budi", "role": "supervisor", "password_hash": "x"})
+    app = new_app(maker, add_ikm(maker))
+    svc.submit(maker, app["id"], date="2026-01-06")
+    operator_too = Database(maker.path, "citra")  # no account at all
+    with pytest.raises(PermissionDenied):
+        svc.verify(operator_too, app["id"], date="2026-01-07")
+    maker.insert("staff", {"username": "citra", "name": "Citra", "role": "operator", "password_hash": "x"})
+    with pytest.raises(PermissionDenied):
+        svc.verify(operator_too, app["id"], date="2026-01-07")
+    assert svc.verify(checker, app["id"], date="2026-01-07")["state"] == "verified"
+
+
 def test_forbidden_step_through_the_services_changes_nothing(maker: Database, english: None) -> None:
     app = new_app(maker, add_ikm(maker))
     with pytest.raises(ValueError, match="from draft to approved"):

@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ikmtui.domain import permissions
 from ikmtui.domain.arrears import LoanArrears, loan_arrears, portfolio_loans, portfolio_summary
 from ikmtui.domain.credit import (
     ACTIVE_STATE,
@@ -68,6 +69,17 @@ EDITABLE_FIELDS = ("ikm_id", "product", "amount_requested", "tenor_months", "pur
 EDITABLE_WHEN_SUBMITTED = ("documents",)
 #: Steps that need a note giving the reason.
 NOTE_REQUIRED = ("rejected", "written_off")
+#: The permission (``ikmtui.domain.permissions``) each lifecycle step needs once staff accounts exist.
+STEP_PERMISSIONS = {
+    "submitted": "credit.submit",
+    "withdrawn": "credit.submit",
+    "verified": "credit.decide",
+    "approved": "credit.decide",
+    "rejected": "credit.decide",
+    "disbursed": "credit.disburse",
+    "written_off": "credit.disburse",
+    "closed": "credit.disburse",
+}
 
 Doc = dict[str, Any]
 
@@ -222,11 +234,17 @@ def transition(
       disbursement date, and stored with the application (later product changes never rewrite it);
     * closed: only when the loan is fully repaid (repayments close it by themselves);
     * rejected, written_off: ``note`` must give the reason.
+
+    Once staff accounts exist, the step also needs the role's permission (:data:`STEP_PERMISSIONS`:
+    operators submit and withdraw, supervisors decide and disburse); refused with
+    :class:`ikmtui.domain.permissions.PermissionDenied` (a ``PermissionError``) otherwise.
     """
     on = _day(date)
     by = by_user or db.user
     with db.transaction() as txn:
         doc, app = _load(txn, app_id, expected_version)
+        if to_state in STEP_PERMISSIONS:
+            permissions.require(txn.table("staff"), by, STEP_PERMISSIONS[to_state])
         check_transition(app, to_state, by, on)
         if to_state in NOTE_REQUIRED and not note.strip():
             raise ValueError(_("Give the reason for {state} in the note", state=state_label(to_state)))

@@ -1,0 +1,59 @@
+"""``ikmtui serve``: the application in web browsers on the office network, one session per browser tab.
+
+    ikmtui serve                                  # http://127.0.0.1:8000/ on this computer only
+    ikmtui serve --db /srv/ikmtui/ikmtui.json --host 0.0.0.0 --port 8080 --lang id
+
+Every tab runs its own app process on the same database file (the storage layer keeps their saves apart).
+ctrl+c stops the server after every open session has finished its work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ikmtui.commands import acting_user, db_path
+from ikmtui.i18n import _
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(_("a port is a number from 0 to 65535 (0: any free port)"))
+    return port
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    parser = sub.add_parser(
+        "serve", parents=[common], help=_("open the app in web browsers: one session per browser tab"),
+        description=_("Serve the application to web browsers. Every browser tab is its own session on the same "
+                      "database. Listens on this computer only unless --host says otherwise."),
+    )
+    parser.add_argument("--host", default="127.0.0.1",
+                        help=_("address to listen on (default 127.0.0.1: this computer only; 0.0.0.0: every "
+                               "network of this computer)"))
+    parser.add_argument("--port", type=_port, default=8000, help=_("port to listen on (default 8000)"))
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ikmtui import i18n, web
+    from ikmtui.storage import Database
+
+    path = db_path(args).resolve()
+    user = acting_user(args)
+    lang = getattr(args, "lang", None) or i18n.get_language()
+    # Open it once here: a damaged or foreign file is reported now, not in every browser tab.
+    db = Database(path, user, create=True)
+    say = web.say
+    say(_("Database {path}: {n} IKM", path=path, n=db.count("ikm")))
+    if not web.is_loopback(args.host):
+        print(_("Warning: listening on {host}: anyone who can reach port {port} of this computer can open ikmtui. "
+                "Enable sign-in (staff accounts with passwords) before serving on the office network, and put "
+                "the server behind HTTPS where the network is not trusted.", host=args.host, port=args.port),
+              file=sys.stderr, flush=True)
+    return web.serve(path, host=args.host, port=args.port, lang=lang, user=user)

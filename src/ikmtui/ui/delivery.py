@@ -1,0 +1,44 @@
+"""Handing a file the app wrote to the officer, wherever the officer sits.
+
+In a terminal the officer can open the file the app saved, so saying where it is is enough. In a browser
+(``ikmtui serve``) the file is on the server's disk, which the browser cannot see: it is sent to the browser as a
+download instead, through Textual's ``App.deliver_binary`` (textual-serve streams it from ``/download/<key>``).
+
+Every screen that writes a file for the officer calls :func:`deliver_file` after writing it:
+
+* exports (CSV / XLSX of a table or a report),
+* printable sheets saved to a file (reports, certificates, payout statements, loan schedules),
+* backups made from inside the app.
+
+The file must stay in place until the download finished (Textual reads it in chunks as the browser asks for
+them); ``App`` receives ``events.DeliveryComplete`` / ``events.DeliveryFailed`` with the returned key.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ikmtui.i18n import _
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+
+def in_browser(app: App[object]) -> bool:
+    """Whether this app is shown in a web browser (served by ``ikmtui serve``) rather than a terminal."""
+    return bool(getattr(app, "is_web", False))
+
+
+def deliver_file(app: App[object], path: str | Path, *, mime_type: str | None = None) -> str | None:
+    """Offer ``path`` to the officer: a browser download under ``ikmtui serve``, else a note of where it is saved.
+
+    Returns the delivery key in a browser (matched by ``DeliveryComplete.key``), ``None`` in a terminal.
+    """
+    target = Path(path)
+    if in_browser(app):
+        key = app.deliver_binary(target, open_method="download", mime_type=mime_type, name=target.name)
+        app.notify(_("Sending {name} to your browser as a download", name=target.name))
+        return key
+    app.notify(_("Saved to {path}", path=str(target.resolve())))
+    return None

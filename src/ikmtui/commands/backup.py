@@ -88,8 +88,11 @@ def _confirm(question: str) -> bool:
     _say(question + " ", stderr=True, end="")
     try:
         answer = sys.stdin.readline()
-    except (OSError, EOFError):
-        answer = ""
+        typed = sys.stdin.isatty()
+    except (OSError, EOFError, ValueError):
+        answer, typed = "", False
+    if not typed:  # piped answers are not echoed: end the question's line ourselves
+        _say(answer.strip(), stderr=True)
     return answer.strip().lower() in _YES
 
 

@@ -302,16 +302,17 @@ def _gallery(b: _Builder, ikm_ids: list[int], sectors: list[str], count: int) ->
         stock = rng.randrange(5, 60)
         sold = 0
         listing_id = len(b.tables["gallery_listings"]) + 1
+        term = rng.choice((90, 180))
+        ends = min(consigned + timedelta(days=term), AS_OF)  # sold only while on consignment
         for _ in range(rng.randrange(0, 4)):
             qty = rng.randrange(1, 4)
             if sold + qty > stock:
                 break
-            sold_on = b.day_between(consigned, AS_OF)
+            sold_on = b.day_between(consigned, ends)
             b.add("sales", {"listing_id": listing_id, "ikm_id": ikm_id, "date": sold_on.isoformat(),
                             "quantity": qty, "unit_price": price, "commission_pct": 10.0, "note": ""},
                   sold_on, "JUL")
             sold += qty
-        term = rng.choice((90, 180))
         status = "sold_out" if sold >= stock else (
             "expired" if consigned + timedelta(days=term) < AS_OF else "displayed")
         slug = ikm["product"].lower().replace(" ", "-")

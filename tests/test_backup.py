@@ -123,8 +123,9 @@ def test_restore_with_yes(capsys, path: Path) -> None:
     assert (rec["id"], rec["code"]) == (4, "IKM-000004")
     # The audit log is not rolled back and records the restore.
     actions = [a["action"] for a in other.all("audit")]
-    assert actions == ["insert", "insert", "insert", "delete", "restore", "insert"]
-    restore_entry = other.all("audit")[4]
+    assert actions == ["insert", "insert", "backup", "insert", "delete", "restore", "insert"]
+    assert other.all("audit")[2]["detail"] == str(saved)  # who copied the personal data, and where to
+    restore_entry = other.all("audit")[5]
     assert restore_entry["user"] == "budi" and saved.name in restore_entry["detail"]
 
 
@@ -257,6 +258,52 @@ def test_restore_old_schema_backup_is_migrated(capsys, tmp_path: Path, path: Pat
     db = Database(path, "reader")
     assert db.meta["schema"] == SCHEMA_VERSION
     assert db.get("ikm", 1)["version"] == 1 and db.get("ikm", 1)["name"] == "lama"
+
+
+# ------------------------------------------------------------------------------------------------ roles
+@pytest.fixture
+def office(path: Path) -> Database:
+    """A database whose office has accounts: from now on everyone signs in and roles count."""
+    from ikmtui.services import staff
+
+    db = fill(path, ["a"])
+    staff.add(db, "kepala", "Kepala Bidang", "administrator", "kepala-rahasia")
+    db.user = "kepala"
+    staff.add(db, "budi", "Budi", "operator", "budi-rahasia")
+    staff.add(db, "sari", "Sari", "supervisor", "sari-rahasia")
+    return db
+
+
+def test_restore_needs_the_role(capsys, monkeypatch, path: Path, office: Database) -> None:
+    saved = make_backup(path, data=office._data)
+    office.insert("ikm", business("b"), code_prefix="IKM")
+    before = sorted(Database(path, "reader").docs("ikm"))
+    assert before == ["1", "2"]
+    monkeypatch.setenv("IKMTUI_PASSWORD", "budi-rahasia")
+    code, _out, err = run(capsys, "restore", str(saved), "--db", str(path), "--yes")  # run() acts as budi
+    assert code == 2 and "restore backups" in err
+    assert sorted(Database(path, "reader").docs("ikm")) == before  # (signing in may write: failures count)
+    monkeypatch.setenv("IKMTUI_PASSWORD", "wrong-password")
+    code = main(["restore", str(saved), "--db", str(path), "--yes", "--user", "sari", "--lang", "en"])
+    assert code == 2
+    assert sorted(Database(path, "reader").docs("ikm")) == before
+    monkeypatch.setenv("IKMTUI_PASSWORD", "sari-rahasia")
+    code = main(["restore", str(saved), "--db", str(path), "--yes", "--user", "sari", "--lang", "en"])
+    assert code == 0
+    assert names(path) == ["a"]
+    assert Database(path, "reader").all("audit")[-1]["user"] == "sari"
+
+
+def test_backup_elsewhere_needs_the_role(capsys, monkeypatch, tmp_path: Path, path: Path,
+                                         office: Database) -> None:
+    monkeypatch.setenv("IKMTUI_PASSWORD", "budi-rahasia")
+    code, out, err = run(capsys, "backup", "--db", str(path))  # into the database's own backup folder
+    assert code == 0, err
+    assert Path(out.strip()).parent == backup_dir(path)
+    code, _out, err = run(capsys, "backup", "--db", str(path), "--out", str(tmp_path / "usb"))
+    assert code == 2 and "export personal data" in err
+    assert not (tmp_path / "usb").exists()
+    assert [a["user"] for a in Database(path, "reader").all("audit") if a["action"] == "backup"] == ["budi"]
 
 
 # ------------------------------------------------------------------------------------------------ daily

@@ -47,8 +47,14 @@ def _say(message: object, *, stderr: bool = False, **style: str) -> None:
 
 # ------------------------------------------------------------------------------------------------ backup
 def run_backup(args: argparse.Namespace) -> int:
-    db = open_database(args)
+    from ikmtui.domain import permissions
+
+    db = open_database(args)  # signs in once accounts exist
+    if args.out:  # a copy outside the database's own folder carries personal data elsewhere
+        permissions.require(db.docs("staff"), db.user, "personal.export")
     target = make_backup(db.path, args.out, reason="manual", data=db._data)
+    with db.transaction() as txn:  # who copied the personal data, and where to
+        txn.log("backup", "", None, detail=str(target))
     _say(str(target))
     return 0
 
@@ -157,9 +163,13 @@ def run_restore(args: argparse.Namespace) -> int:
     damage: DatabaseDamaged | None = None
     if target.exists():
         try:
-            current = Database(target, user, create=False)
+            current = open_database(args)  # signs in once accounts exist
         except DatabaseDamaged as exc:  # a foreign file or a newer schema is never overwritten
-            damage = exc
+            damage = exc  # no account can be checked in a file that cannot be read: its owner may restore
+    if current is not None:
+        from ikmtui.domain import permissions
+
+        permissions.require(current.docs("staff"), current.user, "backup.restore")
 
     records = _records(data)
     if not args.yes and (current or damage):

@@ -39,6 +39,7 @@ def make_backup(db_path: Path, out_dir: Path | None = None, *, reason: str = "ma
     if keep > 0:
         for old in sorted(folder.glob(f"{db_path.stem}-{reason}-*.json"))[:-keep]:
             old.unlink(missing_ok=True)
+            old.with_name(old.name + ".journal").unlink(missing_ok=True)  # a byte copy's journal goes too
     return target
 
 

@@ -33,7 +33,7 @@ BATCH = 4  # records inserted by one multi-record transaction
 
 FORK_SERVER = textwrap.dedent(
     """
-    import os, random, sys
+    import os, random, signal, sys
 
     from ikmtui.storage import Database
 
@@ -49,7 +49,21 @@ FORK_SERVER = textwrap.dedent(
 
     Database.compact = compact
 
-    def worker(path, gen, compact_bytes):
+    def crash_at(point, path):  # die by SIGKILL right before or right after a snapshot rename
+        real_replace = os.replace
+
+        def replace(src, dst):
+            if point == "before-rename" and str(dst) == path:
+                os.kill(os.getpid(), signal.SIGKILL)
+            real_replace(src, dst)
+            if point == "after-rename" and str(dst) == path:
+                os.kill(os.getpid(), signal.SIGKILL)
+
+        os.replace = replace
+
+    def worker(path, gen, compact_bytes, crash):
+        if crash != "none":
+            crash_at(crash, path)
         rnd = random.Random(gen)
         db = Database(path, f"worker{gen}", compact_bytes=compact_bytes)
         out("OPEN")
@@ -86,11 +100,11 @@ FORK_SERVER = textwrap.dedent(
         line = sys.stdin.readline().split()
         if not line or line[0] == "quit":
             break
-        _, path, gen, compact_bytes = line
+        _, path, gen, compact_bytes, crash = line
         pid = os.fork()
         if pid == 0:
             try:
-                worker(path, int(gen), int(compact_bytes))
+                worker(path, int(gen), int(compact_bytes), crash)
             finally:
                 os._exit(0)
         out(f"PID {pid}")
@@ -215,7 +229,7 @@ def test_sigkill_never_loses_an_acknowledged_save(tmp_path: Path) -> None:
     threading.Thread(target=_reader, args=(server.stdout, lines), daemon=True).start()
     rnd = random.Random(20261127)
     started = time.monotonic()
-    kills = in_compaction = temp_leftovers = compactions_seen = saves = 0
+    kills = in_compaction = temp_leftovers = compactions_seen = saves = self_kills_after_rename = 0
     survivor: subprocess.Popen | None = None
 
     def next_line(timeout: float = 10.0) -> str:
@@ -247,15 +261,19 @@ def test_sigkill_never_loses_an_acknowledged_save(tmp_path: Path) -> None:
                 threading.Thread(target=_reader, args=(survivor.stdout, survivor_lines), daemon=True).start()
             for _ in range(KILLS_PER_ROUND):
                 gen += 1
-                server.stdin.write(f"go {path} {gen} {rnd.choice([1024, 4096, 16384])}\n".encode())
+                # Most kills come from here, at a random moment or right after a compaction starts; some
+                # workers kill themselves right before or right after a snapshot rename (the worst moments).
+                crash = rnd.choice(["none"] * 3 + ["before-rename", "after-rename"])
+                server.stdin.write(f"go {path} {gen} {rnd.choice([1024, 4096, 16384])} {crash}\n".encode())
                 server.stdin.flush()
                 line = next_line()
                 assert line.startswith("PID "), line
                 pid = int(line.split()[1])
                 compacting = False
-                # Half the kills land at a random moment; the other half right after a compaction starts.
                 target_compaction = rnd.random() < 0.5
                 deadline = time.monotonic() + (1.0 if target_compaction else rnd.uniform(0.0, 0.06))
+                if crash != "none":
+                    deadline = 0.0
                 while (timeout := deadline - time.monotonic()) > 0:
                     try:
                         line = next_line(timeout)
@@ -266,12 +284,18 @@ def test_sigkill_never_loses_an_acknowledged_save(tmp_path: Path) -> None:
                         if rnd.random() < 0.5:
                             time.sleep(rnd.uniform(0, 0.002))
                         break
-                os.kill(pid, signal.SIGKILL)
+                if crash == "none":
+                    os.kill(pid, signal.SIGKILL)
                 kills += 1
                 while not (line := next_line()).startswith("REAPED"):  # what it wrote before dying
                     compacting = take(line, expected) or (compacting and line != "C-")
                 assert line.split()[1] == str(pid)
+                assert line.split()[2] == str(signal.SIGKILL), "the worker failed instead of being killed"
                 in_compaction += compacting
+                if crash == "after-rename":
+                    journal = path.with_name(path.name + ".journal")
+                    assert journal.stat().st_size > 0  # new snapshot, old journal: replayed harmlessly
+                    self_kills_after_rename += 1
                 leftovers = list(path.parent.glob(f".{path.name}.tmp-{pid}-*"))
                 temp_leftovers += bool(leftovers)
                 saves += _drain(survivor_lines, expected)
@@ -299,10 +323,12 @@ def test_sigkill_never_loses_an_acknowledged_save(tmp_path: Path) -> None:
             server.wait(timeout=10)
     elapsed = time.monotonic() - started
     print(f"\n{kills} kills in {elapsed:.1f} s, {saves} acknowledged saves, {compactions_seen} compactions, "
-          f"{in_compaction} kills inside a compaction, {temp_leftovers} left a temp file behind")
+          f"{in_compaction} kills inside a compaction ({self_kills_after_rename} right after the snapshot rename), "
+          f"{temp_leftovers} left a temp file behind")
     assert kills >= 100
     assert saves > kills  # the workers really wrote between kills
     assert in_compaction >= 10, "too few kills landed inside a compaction to prove anything"
+    assert self_kills_after_rename >= 10
 
 
 # ------------------------------------------------------------------------------------------------ writers

@@ -225,6 +225,7 @@ class WebServer(Server):
             web.get("/ws", self.handle_websocket, name="websocket"),
             web.get("/download/{key}", self.handle_download, name="download"),
             web.static("/static", self.statics_path, show_index=False, name="static"),
+            web.get("/favicon.ico", self.handle_favicon),
         ])
         return app
 
@@ -249,6 +250,9 @@ class WebServer(Server):
         }.items()}
         return web.Response(text=INDEX.format(lang=get_language(), **text), content_type="text/html",
                             headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY"})
+
+    async def handle_favicon(self, request: web.Request) -> web.Response:
+        return web.Response(status=204)
 
     async def handle_download(self, request: web.Request) -> web.StreamResponse:
         """Stream a file an app delivered; the file name is quoted properly (spaces, non-ASCII)."""

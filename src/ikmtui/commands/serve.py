@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ikmtui.commands import acting_user, db_path
 from ikmtui.i18n import _
+
+if TYPE_CHECKING:
+    from ikmtui.storage import Database
 
 
 def _port(text: str) -> int:
@@ -25,6 +28,20 @@ def _port(text: str) -> int:
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(_("a port is a number from 0 to 65535 (0: any free port)"))
     return port
+
+
+def beyond_this_computer(db: Database, host: str, port: int) -> str:
+    """The warning for listening on a network: who can reach it, and whether sign-in protects it."""
+    from ikmtui.services.staff import needs_setup
+
+    reach = _("Warning: listening on {host}: anyone who can reach port {port} of this computer can open ikmtui.",
+              host=host, port=port)
+    if needs_setup(db):
+        advice = _("Sign-in is NOT enabled: enable it (staff accounts with passwords) before serving on the "
+                   "office network.")
+    else:
+        advice = _("Sign-in is enabled: every browser tab asks for an account.")
+    return " ".join((reach, advice, _("Put the server behind HTTPS where the network is not trusted.")))
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -52,8 +69,5 @@ def run(args: argparse.Namespace) -> int:
     say = web.say
     say(_("Database {path}: {n} IKM", path=path, n=db.count("ikm")))
     if not web.is_loopback(args.host):
-        print(_("Warning: listening on {host}: anyone who can reach port {port} of this computer can open ikmtui. "
-                "Enable sign-in (staff accounts with passwords) before serving on the office network, and put "
-                "the server behind HTTPS where the network is not trusted.", host=args.host, port=args.port),
-              file=sys.stderr, flush=True)
+        print(beyond_this_computer(db, args.host, args.port), file=sys.stderr, flush=True)
     return web.serve(path, host=args.host, port=args.port, lang=lang, user=user)

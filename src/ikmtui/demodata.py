@@ -14,7 +14,7 @@ from typing import Any
 
 from ikmtui.domain import reference
 from ikmtui.domain.schedule import schedule
-from ikmtui.domain.training import certificate_number
+from ikmtui.domain.training import attendance_rate, certificate_counter_key, certificate_number, meets_threshold
 from ikmtui.storage.database import META_ID, TABLES, create_database
 
 #: Demo data are dated relative to this day, not to today, so a seed always gives the same file.
@@ -195,7 +195,7 @@ def _training(b: _Builder, ikm_ids: list[int], batches: int) -> None:
                           "description": f"Pelatihan {name.lower()} bagi pelaku IKM Kota Semarang.",
                           "session_days": days, "threshold_pct": 75.0, "cert_code": cert_code},
               date(2024, 1, 15), "PLT")
-    cert_seq: Counter[int] = Counter()
+    completed: list[tuple[date, int, int, str]] = []  # (issued, batch, enrollment, cert code)
     for n in range(batches):
         course_id = n % len(COURSES) + 1
         course = b.tables["courses"][str(course_id)]
@@ -205,32 +205,39 @@ def _training(b: _Builder, ikm_ids: list[int], batches: int) -> None:
         capacity = rng.choice((15, 20, 25, 30))
         batch_id = b.add("batches", {"course_id": course_id, "start_date": start.isoformat(),
                                      "end_date": end.isoformat(), "venue": rng.choice(VENUES),
-                                     "trainer": rng.choice(TRAINERS), "capacity": capacity, "status": status},
+                                     "trainer": rng.choice(TRAINERS), "capacity": capacity, "status": status,
+                                     "days": [], "finished_on": end.isoformat() if status == "finished" else None},
                          start - timedelta(days=30), "ANG", per_year=True)
         days = [(start + timedelta(days=d)).isoformat() for d in range(course["session_days"])]
+        marker = random.Random(batch_id)  # attendance so far of running batches, without disturbing ``rng``
         takers = rng.sample(ikm_ids, min(len(ikm_ids), capacity + rng.randrange(0, 4)))
         for seat, ikm_id in enumerate(takers):
-            requested = start - timedelta(days=30 - seat % 20)
+            requested = start - timedelta(days=30 - seat // 6)  # first come, first served: in seat order
             doc: dict[str, Any] = {"batch_id": batch_id, "ikm_id": ikm_id,
                                    "participant": b.tables["ikm"][str(ikm_id)]["owner_name"],
-                                   "requested_at": f"{requested.isoformat()}T10:{seat % 60:02d}:00+07:00",
+                                   "requested_at": f"{requested.isoformat()}T{9 + seat % 6:02d}:00:00+07:00",
                                    "attendance": {}, "attendance_pct": None, "certificate_no": None}
             if seat >= capacity:
                 doc["state"] = "waitlisted" if status != "finished" else "cancelled"
             elif status == "finished":
                 marks = {d: rng.choices("hia", weights=(85, 8, 7))[0] for d in days}
-                pct = round(100 * sum(m == "h" for m in marks.values()) / len(marks), 1)
-                doc.update(attendance=marks, attendance_pct=pct)
-                if pct >= course["threshold_pct"]:
-                    cert_seq[end.year] += 1
-                    doc.update(state="completed", certificate_no=certificate_number(
-                        cert_seq[end.year], course["cert_code"], end))
-                else:
-                    doc["state"] = "not_completed"
+                done = meets_threshold(marks, days, course["threshold_pct"])
+                doc.update(attendance=marks, attendance_pct=attendance_rate(marks, days),
+                           state="completed" if done else "not_completed")
             else:
                 doc["state"] = "booked"
-            b.add("enrollments", doc, requested, "PST")
-    b.tables["meta"].setdefault("_cert", {})
+                if status == "running":
+                    marks = {d: marker.choices("hia", weights=(85, 8, 7))[0] for d in days if d < AS_OF.isoformat()}
+                    doc.update(attendance=marks, attendance_pct=attendance_rate(marks, days))
+            enrollment_id = b.add("enrollments", doc, requested, "PST")
+            if doc["state"] == "completed":
+                completed.append((end, batch_id, enrollment_id, course["cert_code"]))
+    # Certificates are numbered per year in the order they were issued (the last day of each batch).
+    for issued, _batch, enrollment_id, cert_code in sorted(completed):
+        key = certificate_counter_key(issued.year)
+        b.codes[key] += 1
+        b.tables["enrollments"][str(enrollment_id)]["certificate_no"] = certificate_number(
+            b.codes[key], cert_code, issued)
 
 
 def _credit(b: _Builder, ikm_ids: list[int], count: int) -> None:

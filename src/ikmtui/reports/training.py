@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from babel.numbers import format_decimal
+from rich import box
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -123,25 +124,31 @@ def sheet_renderable(sheet: AttendanceSheet) -> Group:
         _("Status: {status} · capacity {capacity} · completion at {threshold} attendance",
           status=status_label(sheet.status), capacity=sheet.capacity, threshold=format_pct(sheet.threshold)),
     )
-    table = Table(show_lines=False, header_style="bold", expand=False)
-    table.add_column(_("No."), justify="right")
-    table.add_column(_("Participant"), no_wrap=True)
-    table.add_column(_("IKM"), no_wrap=True, max_width=30)
+    grid = Table(box=box.SIMPLE_HEAD, header_style="bold", title=_("Attendance"), title_justify="left")
+    grid.add_column(_("No."), justify="right", no_wrap=True)
+    grid.add_column(_("Participant"), no_wrap=True, overflow="ellipsis", max_width=24)
+    grid.add_column(_("IKM"), no_wrap=True, overflow="ellipsis", max_width=28)
     for day in sheet.days:
-        table.add_column(day_heading(day), justify="center")
-    table.add_column(_("Present"), justify="right")
-    table.add_column(_("Attendance"), justify="right")
-    table.add_column(_("Result") if finished else _("Result so far"))
-    table.add_column(_("Certificate"), no_wrap=True)
+        grid.add_column(day_heading(day), justify="center", no_wrap=True)
+    grid.add_column(_("Attendance"), justify="right", no_wrap=True)
+    results = Table(box=box.SIMPLE_HEAD, header_style="bold", title=_("Result") if finished else _("Result so far"),
+                    title_justify="left")
+    results.add_column(_("No."), justify="right", no_wrap=True)
+    results.add_column(_("Participant"), no_wrap=True, overflow="ellipsis", max_width=24)
+    results.add_column(_("Present"), justify="right", no_wrap=True)
+    results.add_column(_("Attendance"), justify="right", no_wrap=True)
+    results.add_column(_("Result"), no_wrap=True)
+    results.add_column(_("Certificate"), no_wrap=True)
     for row in sheet.rows:
         style = "green" if row.state == "completed" else "red" if finished else ""
-        table.add_row(str(row.no), row.participant, row.ikm, *[MARK_TEXT.get(m, "·") for m in row.marks],
-                      f"{row.present}/{len(sheet.days)}", format_pct(row.rate),
-                      Text(state_label(row.state), style=style), row.certificate)
+        grid.add_row(str(row.no), row.participant, row.ikm, *[MARK_TEXT.get(m, "·") for m in row.marks],
+                     format_pct(row.rate))
+        results.add_row(str(row.no), row.participant, f"{row.present}/{len(sheet.days)}", format_pct(row.rate),
+                        Text(state_label(row.state), style=style), row.certificate)
     legend = Text(_("H present · I excused · A absent · · not filled in (counts as absent)"), style="dim")
     totals = Text(_("{n} participants · {completed} completed · {certificates} certificates",
                     n=len(sheet.rows), completed=sheet.completed, certificates=sheet.certificates))
-    return Group(heading, Text(""), table, legend, totals)
+    return Group(heading, Text(""), grid, legend, Text(""), results, totals)
 
 
 # ---------------------------------------------------------------------------------------------- per course

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.binding import Binding
 from textual.widgets import Input
 
@@ -32,10 +32,28 @@ class TrainingTableScreen(TableScreen):
         Binding("r", "summary", "Summary per course", id="training.summary"),
     ]
 
+    @property
+    def opened_from_another(self) -> bool:
+        return len(self.app.screen_stack) > 1 and self.app.screen_stack[0] is not self
+
+    def screen_title(self) -> str:
+        """The title in the header; screens about one record name it."""
+        return _(self.TITLE_MSG)
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        event.prevent_default()  # BaseScreen's handler runs here, once, before the title is set
+        super().on_screen_resume()
+        self.title = self.screen_title()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":  # the first screen of the area has nowhere to go back to
+            return self.opened_from_another or isinstance(self.focused, Input)
+        return True
+
     def action_back(self) -> None:
         if isinstance(self.focused, Input):
             self.table.focus()
-        elif len(self.app.screen_stack) > 1:
+        elif self.opened_from_another:
             self.dismiss()
 
     def action_summary(self) -> None:
@@ -48,7 +66,7 @@ class TrainingScreen(TrainingTableScreen):
 
     TITLE_MSG = "Training"
     TABLE = "batches"
-    SEARCH_FIELDS = ("trainer", "status")
+    SEARCH_FIELDS = ("trainer",)
     BINDINGS = [
         Binding("a", "add", "Add batch", id="training.add_batch"),
         Binding("e", "edit", "Edit batch", id="training.edit_batch"),
@@ -60,11 +78,11 @@ class TrainingScreen(TrainingTableScreen):
         super().__init__()
         self.course_id = course_id
 
-    def on_screen_resume(self) -> None:
-        super().on_screen_resume()
-        if self.course_id is not None:
-            course = self.db.get(svc.COURSES, self.course_id) or {}
-            self.title = _("Batches of {course}", course=course.get("name", "?"))
+    def screen_title(self) -> str:
+        if self.course_id is None:
+            return super().screen_title()
+        course = self.db.get(svc.COURSES, self.course_id) or {}
+        return _("Batches of {course}", course=course.get("name", "?"))
 
     def columns(self) -> list[Column]:
         courses = {int(k): d for k, d in self.db.docs(svc.COURSES).items()}
@@ -76,15 +94,14 @@ class TrainingScreen(TrainingTableScreen):
             elif doc.get("state") == "waitlisted":
                 counts[1] += 1
         return [
-            Column("code", "Code", 14),
-            Column("course", "Course", 32, value=lambda d: courses.get(d.get("course_id"), {}).get("name", "?")),
-            Column("start_date", "Start", 12, fmt=show_day),
-            Column("end_date", "End", 12, fmt=show_day),
-            Column("venue", "Venue", 24),
-            Column("trainer", "Trainer", 18),
-            Column("seats", "Seats", 7, "right",
+            Column("code", "Code", 13),
+            Column("course", "Course", 30, value=lambda d: courses.get(d.get("course_id"), {}).get("name", "?")),
+            Column("start_date", "Start", 11, fmt=show_day),
+            Column("end_date", "End", 11, fmt=show_day),
+            Column("venue", "Venue", 20),
+            Column("seats", "Seats", 6, "right",
                    value=lambda d: f"{seats.get(d['_id'], [0])[0]}/{d.get('capacity', 0)}"),
-            Column("waiting", "Waiting", 7, "right", value=lambda d: seats.get(d["_id"], [0, 0])[1] or None),
+            Column("waiting", "Waiting", 8, "right", value=lambda d: seats.get(d["_id"], [0, 0])[1] or None),
             Column("status", "Status", 12, fmt=lambda v: status_label(v or "")),
         ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
@@ -81,6 +82,12 @@ class AttendanceScreen(BaseScreen):
     def on_mount(self) -> None:
         self.grid.focus()
 
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        event.prevent_default()  # BaseScreen's handler runs here, once, before the title is set
+        super().on_screen_resume()
+        batch = self.db.get(svc.BATCHES, self.batch_id) or {}
+        self.title = _("Attendance {code}", code=batch.get("code", ""))
+
     # ------------------------------------------------------------------ data
     def data_changed(self) -> None:
         super().data_changed()
@@ -90,7 +97,6 @@ class AttendanceScreen(BaseScreen):
                                              id=self.batch_id, table=_(svc.BATCHES))))
             return
         course = self.db.get(svc.COURSES, batch.get("course_id", 0)) or {}
-        self.title = _("Attendance {code}", code=batch.get("code", ""))
         self.read_only = batch.get("status") in CLOSED_STATUSES
         info = f"[b]{course.get('name', '?')}[/b]  {batch.get('code', '')} · {status_label(str(batch.get('status')))}"
         if self.read_only:

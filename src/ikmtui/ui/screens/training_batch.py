@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -33,6 +34,7 @@ class BatchScreen(TrainingTableScreen):
         Binding("a", "enrol", "Enrol IKM", id="training.enrol"),
         Binding("d", "cancel_enrollment", "Cancel enrollment", id="training.cancel_enrollment"),
         Binding("g", "attendance", "Attendance", id="training.attendance"),
+        Binding("enter", "attendance", "Attendance", show=False),
         Binding("f", "finish", "Finish batch", id="training.finish"),
         Binding("p", "sheet", "Sheet", id="training.sheet"),
         Binding("e", "edit", "Edit batch", id="training.edit_this_batch"),
@@ -70,14 +72,13 @@ class BatchScreen(TrainingTableScreen):
             return f"{text} #{doc['_position']}" if doc.get("_position") else text
 
         return [
-            Column("no", "No.", 4, "right", value=lambda d: d["_no"]),
-            Column("participant", "Participant", 22),
-            Column("ikm", "IKM", 28, value=lambda d: d["_ikm"]),
+            Column("no", "No.", 3, "right", value=lambda d: d["_no"]),
+            Column("participant", "Participant", 20),
+            Column("ikm", "IKM", 24, value=lambda d: d["_ikm"]),
             Column("ikm_code", "IKM code", 10, value=lambda d: d["_ikm_code"]),
-            Column("state", "State", 18, value=state_text),
-            Column("attendance_pct", "Attendance", 10, "right", fmt=lambda v: "" if v is None else format_pct(v)),
+            Column("state", "State", 16, value=state_text),
+            Column("attendance_pct", "Attendance", 9, "right", fmt=lambda v: "" if v is None else format_pct(v)),
             Column("certificate_no", "Certificate", 30),
-            Column("code", "Code", 10),
         ]
 
     def records(self) -> Iterable[tuple[int, Mapping[str, Any]]]:
@@ -90,15 +91,12 @@ class BatchScreen(TrainingTableScreen):
         except StorageError as exc:
             self.report_error(exc)
             return
-        self.title = _("Batch {code}", code=batch.get("code", ""))
         self._show_info(batch)
         super().data_changed()
 
-    def on_screen_resume(self) -> None:
-        super().on_screen_resume()
-        batch = self.db.get(svc.BATCHES, self.batch_id)
-        if batch is not None:
-            self.title = _("Batch {code}", code=batch.get("code", ""))
+    def screen_title(self) -> str:
+        batch = self.db.get(svc.BATCHES, self.batch_id) or {}
+        return _("Batch {code}", code=batch.get("code", ""))
 
     def _show_info(self, batch: Mapping[str, Any]) -> None:
         course = self.db.get(svc.COURSES, batch.get("course_id", 0)) or {}
@@ -175,6 +173,10 @@ class BatchScreen(TrainingTableScreen):
             self._done(result.message(), timeout=12)
 
         self.app.push_screen(ConfirmScreen(question, yes=_("Cancel enrollment"), no=_("Keep")), answered)
+
+    @on(VirtualTable.RowActivated)
+    def _activated(self) -> None:
+        self.action_attendance()
 
     def action_attendance(self) -> None:
         from ikmtui.ui.screens.training_attendance import AttendanceScreen

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
@@ -22,7 +22,7 @@ from ikmtui.domain.money import format_number, format_rupiah
 from ikmtui.i18n import _, format_date, get_language
 
 #: Kinds of value: how a raw value is written.
-KINDS = ("text", "int", "rp", "pct", "float", "date")
+KINDS = ("text", "code", "int", "rp", "pct", "float", "date")
 NUMERIC = frozenset({"int", "rp", "pct", "float"})
 DASH = "–"
 BAR_WIDTH = 32
@@ -150,25 +150,77 @@ def _rich_figures(block: Figures, pairs: int = 2) -> Table:
     return grid
 
 
+class _RichTable:
+    """A table block laid out for the width it gets: numbers, codes and dates keep their width (their headers may
+    wrap between words), text columns share what is left and wrap."""
+
+    def __init__(self, block: TableBlock) -> None:
+        self.block = block
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.build(options.max_width)
+
+    def build(self, width: int) -> Table:
+        block = self.block
+        top = block.bar_top()
+        bar_width = BAR_WIDTH // 2 if block.bar is not None else 0
+        rows: list[list[str]] = []
+        for row in block.rows:
+            cells = [format_value(v, c.kind) for v, c in zip(row, block.columns, strict=True)]
+            if block.bar is not None:
+                cells.append(bar_text(float(row[block.bar] or 0), top, bar_width))
+            rows.append(cells)
+        footers = [format_value(v, c.kind) for v, c in zip(block.total, block.columns, strict=True)] \
+            if block.total is not None else [""] * len(block.columns)
+        full: list[int] = []  # what a column needs with its header words whole
+        least: list[int] = []  # what it cannot do without
+        fixed: list[bool] = []
+        for i, col in enumerate(block.columns):
+            longest = max([len(cells[i]) for cells in rows] + [len(footers[i])])
+            is_fixed = col.numeric or col.kind in ("code", "date")
+            words = max((len(w) for w in col.label.split()), default=0)
+            full.append(max(longest, words, 1))
+            least.append(max(longest, 3) if is_fixed else min(max(longest, words, 1), 6))
+            fixed.append(is_fixed)
+        # Between columns: padding on both sides and a divider; the box's edges; the bar column if any.
+        overhead = 3 * (len(full) - 1) + 2 + (bar_width + 3 if bar_width else 0)
+        widths = [f if is_fixed else m for f, m, is_fixed in zip(full, least, fixed, strict=True)]
+        if sum(widths) + overhead > width:  # headers of numbers give way first
+            widths = [m if is_fixed else w for w, m, is_fixed in zip(widths, least, fixed, strict=True)]
+        room = width - overhead - sum(w for w, is_fixed in zip(widths, fixed, strict=True) if is_fixed)
+        text_full = sum(f for f, is_fixed in zip(full, fixed, strict=True) if not is_fixed)
+        texts = [i for i, is_fixed in enumerate(fixed) if not is_fixed]
+        if text_full <= room:
+            for i in texts:
+                widths[i] = full[i]
+        else:  # share the room in proportion to need, never below the least, the rest to the first ones
+            for i in texts:
+                widths[i] = max(least[i], room * full[i] // max(text_full, 1))
+            spare = room - sum(widths[i] for i in texts)
+            for i in texts:
+                if spare <= 0:
+                    break
+                extra = min(spare, full[i] - widths[i])
+                if extra > 0:
+                    widths[i] += extra
+                    spare -= extra
+        table = Table(box=box.SIMPLE_HEAD, show_footer=block.total is not None, header_style="bold",
+                      title=block.title or None, title_justify="left", title_style="bold", pad_edge=False,
+                      footer_style="bold")
+        for i, col in enumerate(block.columns):
+            table.add_column(col.label, justify="right" if col.numeric else "left", footer=footers[i],
+                             width=widths[i], overflow="fold")
+        if block.bar is not None:
+            table.add_column("", no_wrap=True, style="cyan", width=bar_width)
+        for cells in rows:
+            table.add_row(*cells)
+        return table
+
+
 def _rich_table(block: TableBlock) -> RenderableType:
     if not block.rows and block.empty:
         return Text(block.empty, style="italic dim")
-    table = Table(box=box.SIMPLE_HEAD, show_footer=block.total is not None, header_style="bold",
-                  title=block.title or None, title_justify="left", title_style="bold", pad_edge=False,
-                  footer_style="bold")
-    for i, col in enumerate(block.columns):
-        footer = format_value(block.total[i], col.kind) if block.total is not None else ""
-        table.add_column(col.label, justify="right" if col.numeric else "left", no_wrap=col.numeric,
-                         footer=footer)
-    if block.bar is not None:
-        table.add_column("", no_wrap=True, style="cyan", min_width=BAR_WIDTH // 2)
-    top = block.bar_top()
-    for row in block.rows:
-        cells = [format_value(v, c.kind) for v, c in zip(row, block.columns, strict=True)]
-        if block.bar is not None:
-            cells.append(bar_text(float(row[block.bar] or 0), top, BAR_WIDTH // 2))
-        table.add_row(*cells)
-    return table
+    return _RichTable(block)
 
 
 def _rich_bars(block: Bars) -> RenderableType:

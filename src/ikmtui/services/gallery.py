@@ -50,7 +50,7 @@ SALES = Sale.table
 #: sales and returns.
 FORM_FIELDS = ("product_name", "ikm_id", "category", "sku", "price", "stock", "consigned_on", "term_days",
                "commission_pct", "photos", "marketplace_links", "badges")
-_REQUIRED_SCALARS = ("price", "stock", "consigned_on", "term_days", "commission_pct")
+_REQUIRED_SCALARS = ("category", "price", "stock", "consigned_on", "term_days", "commission_pct")
 
 Doc = dict[str, Any]
 

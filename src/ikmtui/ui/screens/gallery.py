@@ -76,7 +76,7 @@ class GalleryScreen(TableScreen):
         Binding("p", "payout", "Payout statement", id="gallery.payout"),
         Binding("o", "open_photo", "Open photo", id="gallery.photo"),
         Binding("g", "summary", "Gallery summary", id="gallery.summary"),
-        Binding("enter", "details", "Listing details", id="gallery.details", show=False),
+        Binding("i", "details", "Listing details", id="gallery.details", show=False),
     ]
 
     def columns(self) -> list[Column]:

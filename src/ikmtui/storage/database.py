@@ -562,9 +562,11 @@ def create_database(path: str | os.PathLike[str], tables: Tables, *, user: str, 
     meta.setdefault("counters", {})
     meta.setdefault("last_ids", {})
     data["meta"] = {META_ID: meta}
-    atomic_write(target, orjson.dumps(data))
     journal = target.with_name(target.name + ".journal")
-    journal.unlink(missing_ok=True)
+    with FileLock(str(target) + ".lock", mode=0o600):
+        # The old journal goes first: replayed over the new snapshot it would mix two databases.
+        journal.unlink(missing_ok=True)
+        atomic_write(target, orjson.dumps(data))
     return target
 
 

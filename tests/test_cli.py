@@ -86,3 +86,17 @@ def test_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main(["demo", "--businesses", "x", "--out", "y"])
     assert info.value.code == 2
+
+
+def test_damaged_database_names_the_newest_good_backup(tmp_path: Path, demo_file: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "kantor.json"
+    db.write_bytes(demo_file.read_bytes())
+    assert main(["backup", "--db", str(db)]) == 0
+    backup = capsys.readouterr().out.strip().splitlines()[-1]
+    damaged = demo_file.read_bytes()[:5000]
+    db.write_bytes(damaged)
+    assert main(["check", "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "rusak" in err and Path(backup).name in err and "ikmtui restore" in err
+    assert db.read_bytes() == damaged

@@ -11,11 +11,13 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import traceback
 from pathlib import Path
 
 from ikmtui import __version__, i18n, paths
 from ikmtui.i18n import _
+from ikmtui.storage.errors import DatabaseDamaged
 
 #: Subcommand modules, each with ``register(subparsers, common)``; a module not yet present is skipped.
 COMMAND_MODULES = ("demo", "check", "simulate", "report", "export", "importer", "backup", "staff", "serve")
@@ -70,12 +72,29 @@ def run_app(args: argparse.Namespace) -> int:
         shutil.copyfile(paths.DEMO_DB, demo_copy)
         os.chmod(demo_copy, 0o600)
         args.db = demo_copy
-    db = open_database(args, create=True)
+    db = open_database(args, create=True, sign_in=False)  # the app asks for the password itself
+    # Today's backup in the background: at 100,000 IKM it takes a while, and opening must not wait for it.
+    from ikmtui.storage.backup import daily_backup
+
+    threading.Thread(target=daily_backup, args=(db.path,), kwargs={"data": db._data}, daemon=True).start()
     from ikmtui.ui.app import make_app
 
     make_app(db, user=acting_user(args)).run()
     db.close()
     return 0
+
+
+def _damage_hint(exc: DatabaseDamaged) -> str:
+    """Name the newest backup that opens, so the officer knows what a restore would bring back."""
+    from ikmtui.storage.backup import newest_good_backup
+
+    path = Path(str(exc.path))  # type: ignore[attr-defined]
+    path = path.with_name(path.name.removesuffix(".journal"))
+    good = newest_good_backup(path)
+    if good is None:
+        return _("No good backup of it was found.")
+    return _("The newest good backup is {backup}; to bring it back: ikmtui restore {backup} --db {db}",
+             backup=good, db=path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_app(args)
     except (StorageError, RecordInvalid, ValueError, OSError) as exc:
         message = str(exc)
+        if isinstance(exc, DatabaseDamaged):
+            message += "\n" + _damage_hint(exc)
         if isinstance(exc, OSError) and exc.filename:
             message = _("{path}: {reason}", path=exc.filename, reason=exc.strerror or exc)
         print(f"ikmtui: {message}", file=sys.stderr)

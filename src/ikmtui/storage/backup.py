@@ -12,6 +12,7 @@ import orjson
 from filelock import FileLock, Timeout
 
 from ikmtui.storage.database import Database, Tables, atomic_write
+from ikmtui.storage.errors import StorageError
 
 KEEP = 10
 #: Daily backups kept by default: a week.
@@ -84,3 +85,19 @@ def daily_backup(db_path: str | os.PathLike[str], keep: int = KEEP_DAILY, *, dat
             return make_backup(db_path, reason="daily", keep=keep, data=data, now=now)
     except Timeout:
         return None
+
+
+def newest_good_backup(db_path: str | os.PathLike[str]) -> Path | None:
+    """The most recent backup of ``db_path`` that opens as an ikmtui database, or ``None``."""
+    db_path = Path(db_path)
+    folder = backup_dir(db_path)
+    if not folder.is_dir():
+        return None
+    candidates = sorted(folder.glob(f"{db_path.stem}-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for candidate in candidates:
+        try:
+            Database.parse_snapshot(candidate, candidate.read_bytes())
+        except (StorageError, OSError):
+            continue
+        return candidate
+    return None

@@ -1,24 +1,93 @@
-"""Credit applications."""
+"""Credit applications: the table of every application, filtered as you type and sortable, with the lifecycle,
+repayments, the loan simulator and the portfolio summary on single keys (see ``credit_actions``).
+
+Keys: a new, e edit a draft, i (or enter) detail, u submit, v verify, p approve, x reject, w withdraw,
+c disburse (cair), o write off, r repayment, b bulk repayments, m loan simulator, g portfolio summary.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from textual import on
+from textual.binding import Binding
+
+from ikmtui.domain.credit import state_label
 from ikmtui.domain.money import format_rupiah
 from ikmtui.i18n import _
+from ikmtui.services import credit_extra as extra
 from ikmtui.tabular import Column
+from ikmtui.ui.screens import credit_common as common
 from ikmtui.ui.screens.base import TableScreen
+from ikmtui.ui.screens.credit_actions import LOAN_BINDINGS, STEP_BINDINGS, CreditActions
+from ikmtui.ui.widgets.vtable import VirtualTable
 
 
-class CreditScreen(TableScreen):
+def _amount(value: Any) -> str:
+    return format_rupiah(value) if value is not None else ""
+
+
+class CreditScreen(TableScreen, CreditActions):
     TITLE_MSG = "Credit"
     TABLE = "credit_applications"
+    #: Also found by the state's stored name (``disbursed``) and the purpose.
+    SEARCH_FIELDS = ("state", "purpose")
+    BINDINGS = [
+        Binding("a", "new", "New application", id="credit.new"),
+        Binding("e", "edit", "Edit draft", id="credit.edit"),
+        Binding("i", "detail", "Detail", id="credit.detail"),
+        *STEP_BINDINGS,
+        *LOAN_BINDINGS,
+    ]
 
     def columns(self) -> list[Column]:
-        names = {int(k): d.get("name", "") for k, d in self.db.docs("ikm").items()}
+        ikm = self.db.docs("ikm")
+        names = {int(k): d.get("name", "") for k, d in ikm.items()}
+        late = extra.days_past_due(self.db, common.today())
         return [
-            Column("code", "Code", 14),
-            Column("ikm", "Applicant", 30, value=lambda d: names.get(d.get("ikm_id"), "?")),
-            Column("amount_requested", "Amount", 15, "right", fmt=format_rupiah),
+            Column("code", "Code", 13),
+            Column("ikm", "Applicant", 26, value=lambda d: names.get(d.get("ikm_id"), "?")),
+            Column("product", "Product", 9),
+            Column("amount_requested", "Requested", 14, "right", fmt=_amount),
+            Column("amount_approved", "Approved", 14, "right", fmt=_amount),
             Column("tenor_months", "Months", 6, "right"),
-            Column("state", "State", 12, fmt=lambda v: _(v or "")),
-            Column("bank", "Bank", 30),
+            Column("state", "State", 14, value=lambda d: state_label(str(d.get("state", "")))),
+            Column("dpd", "Days late", 9, "right", value=lambda d: late.get(int(d["id"])) if "id" in d else None),
+            Column("bank", "Bank", 20),
         ]
+
+    def records(self) -> Any:
+        return ((int(key), {**doc, "id": int(key)}) for key, doc in self.db.docs(self.TABLE).items())
+
+    def update_status(self) -> None:
+        super().update_status()
+        status = self.query_one("#status")
+        text = str(status.content)
+        status.update(text + "  " + _("· as of {date}", date=common.shown_day(common.today())))
+
+    # ------------------------------------------------------------------ CreditActions
+    def selected_application(self) -> dict[str, Any] | None:
+        return self.current_doc()
+
+    def peek_application(self) -> dict[str, Any] | None:
+        record_id = self.table.current_id
+        return self.db.get(self.TABLE, record_id) if record_id is not None else None
+
+    def show_application(self, app_id: int) -> None:
+        self.reload(keep_id=app_id)
+
+    # ------------------------------------------------------------------ detail
+    @on(VirtualTable.RowActivated)
+    def _row_activated(self, event: VirtualTable.RowActivated) -> None:
+        event.stop()
+        self._open(event.record_id)
+
+    def action_detail(self) -> None:
+        doc = self.current_doc()
+        if doc is not None:
+            self._open(doc["id"])
+
+    def _open(self, app_id: int) -> None:
+        from ikmtui.ui.screens.credit_detail import CreditDetailScreen
+
+        self.app.push_screen(CreditDetailScreen(app_id))

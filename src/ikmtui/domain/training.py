@@ -22,7 +22,7 @@ from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
 
 from ikmtui.domain.fields import Day, OptionalText, Percent, RequiredText, parse_choice, parse_date, parse_list
 from ikmtui.domain.records import Record
-from ikmtui.i18n import N_, _
+from ikmtui.i18n import N_, _, format_date
 
 CATEGORIES = ("desain", "kemasan", "sertifikasi", "standardisasi", "manajemen usaha", "pemasaran digital")
 CATEGORY_LABELS = {"desain": N_("design"), "kemasan": N_("packaging"), "sertifikasi": N_("certification"),
@@ -171,7 +171,7 @@ class Batch(Record):
             outside = [d for d in value if not start.isoformat() <= d <= end.isoformat()]
             if outside:
                 raise ValueError(_("{day} is not between the start and the end date",
-                                   day=", ".join(outside)))
+                                   day=", ".join(format_date(parse_date(d)) for d in outside)))
             if not value and (end - start).days + 1 > MAX_SESSION_DAYS:
                 raise ValueError(_("More than {max} days from start to end: list the session days",
                                    max=MAX_SESSION_DAYS))
@@ -218,7 +218,7 @@ def check_mark(days: Sequence[str], day: date | str, mark: str) -> tuple[str, st
     """
     iso = parse_date(day).isoformat()
     if iso not in days:
-        raise ValueError(_("{day} is not a session day of this batch", day=iso))
+        raise ValueError(_("{day} is not a session day of this batch", day=format_date(parse_date(iso))))
     mark = (mark or "").strip().lower()
     if mark and mark not in ATTENDANCE_MARKS:
         raise ValueError(_("Attendance is h (present), i (excused) or a (absent), not '{mark}'", mark=mark))

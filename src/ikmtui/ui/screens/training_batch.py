@@ -59,7 +59,7 @@ class BatchScreen(TrainingTableScreen):
 
     # ------------------------------------------------------------------ data
     @property
-    def batch(self) -> dict[str, Any]:
+    def batch_doc(self) -> dict[str, Any]:
         batch = self.db.get(svc.BATCHES, self.batch_id)
         if batch is None:
             raise StorageError(_("Record {id} no longer exists in {table}: someone may have deleted it",
@@ -87,7 +87,7 @@ class BatchScreen(TrainingTableScreen):
 
     def data_changed(self) -> None:
         try:
-            batch = self.batch
+            batch = self.batch_doc
         except StorageError as exc:
             self.report_error(exc)
             return
@@ -113,10 +113,10 @@ class BatchScreen(TrainingTableScreen):
         ]
         self.query_one("#batch-info", Static).update("\n".join(lines))
 
-    def _closed(self) -> bool:
-        status = str(self.batch.get("status"))
+    def _refuse_if_closed(self) -> bool:
+        status = str(self.batch_doc.get("status"))
         if status in CLOSED_STATUSES:
-            self.notify(_("{code} is {status}: it can no longer be changed", code=self.batch.get("code", ""),
+            self.notify(_("{code} is {status}: it can no longer be changed", code=self.batch_doc.get("code", ""),
                           status=status_label(status)), severity="warning")
             return True
         return False
@@ -130,7 +130,7 @@ class BatchScreen(TrainingTableScreen):
     def action_enrol(self) -> None:
         from ikmtui.ui.screens.training_picker import IkmPickerScreen
 
-        if self._closed():
+        if self._refuse_if_closed():
             return
         inside = {d.get("ikm_id") for d in self.db.find(svc.ENROLLMENTS, batch_id=self.batch_id)
                   if d.get("state") not in ("cancelled",)}
@@ -146,12 +146,12 @@ class BatchScreen(TrainingTableScreen):
             first = (result.booked or [doc for doc, _place in result.waitlisted])[0]
             self._done(result.message(), keep_id=first["id"], timeout=10)
 
-        title = _("Enrol IKM in {code}", code=self.batch.get("code", ""))
+        title = _("Enrol IKM in {code}", code=self.batch_doc.get("code", ""))
         self.app.push_screen(IkmPickerScreen(title, already=inside), picked)
 
     def action_cancel_enrollment(self) -> None:
         doc = self.current_doc()
-        if doc is None or self._closed():
+        if doc is None or self._refuse_if_closed():
             return
         if doc.get("state") == "cancelled":
             self.notify(_("{who} is already {state}", who=svc.participant_name(doc), state=state_label("cancelled")),
@@ -184,9 +184,9 @@ class BatchScreen(TrainingTableScreen):
         self.app.push_screen(AttendanceScreen(self.batch_id))
 
     def action_finish(self) -> None:
-        if self._closed():
+        if self._refuse_if_closed():
             return
-        batch = self.batch
+        batch = self.batch_doc
         days = session_days(batch)
         seated = svc.seated(self.db, self.batch_id)
         empty = sum(1 for p in seated for d in days if not (p.doc.get("attendance") or {}).get(d))
@@ -209,7 +209,7 @@ class BatchScreen(TrainingTableScreen):
         self.app.push_screen(ConfirmScreen(question, yes=_("Finish batch"), no=_("Not yet")), answered)
 
     def action_sheet(self) -> None:
-        batch = self.batch
+        batch = self.batch_doc
         course = self.db.get(svc.COURSES, batch.get("course_id", 0)) or {}
         sheet = attendance_sheet(course, batch, self.db.find(svc.ENROLLMENTS, batch_id=self.batch_id),
                                  self.db.docs("ikm"))
@@ -218,7 +218,7 @@ class BatchScreen(TrainingTableScreen):
     def action_edit(self) -> None:
         from ikmtui.ui.screens.training_forms import batch_form
 
-        if self._closed():
+        if self._refuse_if_closed():
             return
 
         def saved(result: Any) -> None:
@@ -228,12 +228,12 @@ class BatchScreen(TrainingTableScreen):
                                  names=", ".join(svc.participant_name(p) for p in result.promoted))
             self._done(text, timeout=10)
 
-        self.app.push_screen(batch_form(self.db, self.batch, saved))
+        self.app.push_screen(batch_form(self.db, self.batch_doc, saved))
 
     def action_cancel_batch(self) -> None:
-        if self._closed():
+        if self._refuse_if_closed():
             return
-        batch = self.batch
+        batch = self.batch_doc
 
         def answered(yes: bool | None) -> None:
             if not yes:

@@ -128,7 +128,7 @@ class IkmPickerScreen(TranslatedBindings, ModalScreen[list[int] | None]):
         self.table.refresh()
         self._show_selected()
 
-    @on(VirtualTable.RowActivated, "#picker-table")
+    @on(VirtualTable.RowActivated)
     def _activated(self) -> None:
         self.action_confirm()
 

@@ -230,6 +230,7 @@ async def test_payout_statement_for_an_ikm_and_month(db: Database) -> None:
         await pilot.pause()
         form = app.screen
         assert form.query_one("#field-ikm_id", Input).value == "IKM-000005"  # the IKM under the cursor
+        assert str(form.query_one("#ikm-match", Static).content) == f"→ {db.docs('ikm')['5']['name']} (IKM-000005)"
         assert form.query_one("#field-month", Input).value == "12/2026"
         form.query_one("#field-month", Input).value = ""
         form.query_one("#field-month", Input).focus()

@@ -255,10 +255,13 @@ def consignment_end(doc: Mapping[str, Any]) -> date | None:
     consigned = doc.get("consigned_on")
     if not consigned:
         return None
-    try:
-        start = parse_date(consigned)
+    try:  # stored dates are ISO: the fast path; anything else as staff type it
+        start = consigned if isinstance(consigned, date) else date.fromisoformat(str(consigned))
     except ValueError:
-        return None
+        try:
+            start = parse_date(consigned)
+        except ValueError:
+            return None
     return start + timedelta(days=int(doc.get("term_days") or 0))
 
 

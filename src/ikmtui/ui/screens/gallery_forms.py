@@ -76,27 +76,24 @@ class GalleryForm(FormScreen):
     def on_mount(self) -> None:
         super().on_mount()
         if any(spec.name == "ikm_id" for spec in self.fields):
-            self.query_one("#form-fields").mount(Static("", id="ikm-match", classes="form-help"),
+            self.query_one("#form-fields").mount(Static(self._ikm_hint(), id="ikm-match", classes="form-help"),
                                                  before=self.query_one("#error-ikm_id"))
-            self._show_ikm_match()
 
     def on_field_changed(self, name: str) -> None:
         if name == "ikm_id":
-            self._show_ikm_match()
+            for hint in self.query("#ikm-match").results(Static):
+                hint.update(self._ikm_hint())
 
-    def _show_ikm_match(self) -> None:
+    def _ikm_hint(self) -> str:
         text = self.query_one("#field-ikm_id", Input).value.strip()
         if not text:
-            hint = ""
-        else:
-            found = ikm_matches(self.db.docs("ikm"), text, limit=4)
-            if not found:
-                hint = _("No IKM matches")
-            elif len(found) == 1:
-                hint = "→ " + found[0][1]
-            else:
-                hint = _("Several match: {names}", names="; ".join(label for _id, label in found[:3]))
-        self.query_one("#ikm-match", Static).update(hint)
+            return ""
+        found = ikm_matches(self.db.docs("ikm"), text, limit=4)
+        if not found:
+            return _("No IKM matches")
+        if len(found) == 1:
+            return "→ " + found[0][1]
+        return _("Several match: {names}", names="; ".join(label for _id, label in found[:3]))
 
 
 class ListingForm(GalleryForm):

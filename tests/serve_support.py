@@ -120,6 +120,7 @@ class SocketTab:
         self.ws = ws
         self.server = server
         self.chunks: list[bytes] = []
+        self.messages: list[str] = []  # JSON text from the server, e.g. ["deliver_file_start", key]
         self.closed = asyncio.Event()
         self._task = asyncio.create_task(self._receive())
 
@@ -129,6 +130,8 @@ class SocketTab:
         async for message in self.ws:  # type: ignore[attr-defined]
             if message.type == aiohttp.WSMsgType.BINARY:
                 self.chunks.append(message.data)
+            elif message.type == aiohttp.WSMsgType.TEXT:
+                self.messages.append(message.data)
         self.closed.set()
 
     def text(self, since: int = 0) -> str:

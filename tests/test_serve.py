@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import sys
 from pathlib import Path
@@ -14,6 +15,8 @@ import pytest
 from ikmtui import web
 from ikmtui.cli import build_parser, main
 from ikmtui.storage import Database
+from ikmtui.ui.app import make_app
+from ikmtui.ui.delivery import deliver_file, in_browser
 from tests.serve_support import SocketTab, gone, running_server, session_pids
 
 FAKE_APP = Path(__file__).with_name("serve_fake_app.py")
@@ -188,3 +191,72 @@ async def test_closing_a_tab_ends_its_app(db_path: Path) -> None:
             await asyncio.sleep(0.05)
         assert "kode keluar 0, quit); 0 terbuka" in server.output
         assert all(gone(pid) for pid in session_pids(server.output))
+
+
+async def test_a_file_the_app_hands_over_is_downloaded_from_the_server(db_path: Path) -> None:
+    """The palette's screenshot goes the way exports do in a browser: App.deliver_* -> /download/<key>."""
+    with running_server(db_path) as server:
+        async with aiohttp.ClientSession() as client, \
+                client.ws_connect(server.url + "ws?width=120&height=40") as ws:
+            tab = SocketTab(ws, server)
+            await tab.wait_for("IKM terdaftar")
+            await tab.keys("\x10")  # ctrl+p: the command palette
+            await asyncio.sleep(0.5)
+            await tab.keys("Screenshot")
+            await asyncio.sleep(0.5)
+            await tab.keys("\r")
+            deadline = asyncio.get_running_loop().time() + 30
+            while not tab.messages:
+                assert asyncio.get_running_loop().time() < deadline, tab.text()[-2000:]
+                await asyncio.sleep(0.05)
+            kind, key = json.loads(tab.messages[0])
+            assert kind == "deliver_file_start"
+            async with client.get(f"{server.url}download/{key}") as response:
+                body = await response.text()
+                disposition = response.headers["Content-Disposition"]
+            assert response.status == 200
+            assert body.lstrip().startswith("<svg")
+            assert disposition.startswith("inline; filename=")
+            assert "filename*=UTF-8''" in disposition  # the app title has a non-ASCII dot: quoted properly
+            async with client.get(f"{server.url}download/{key}") as again:
+                assert again.status == 404  # a download key is good once
+
+
+# ---------------------------------------------------------------------- handing files to the officer
+class BrowserApp:
+    """What deliver_file needs of an app served to a browser."""
+
+    is_web = True
+
+    def __init__(self) -> None:
+        self.delivered: list[tuple[Path, dict[str, Any]]] = []
+        self.notes: list[str] = []
+
+    def deliver_binary(self, path: Path, **options: Any) -> str:
+        self.delivered.append((path, options))
+        return "key-1"
+
+    def notify(self, message: str, **options: Any) -> None:
+        self.notes.append(message)
+
+
+def test_in_a_browser_a_file_is_sent_as_a_download(tmp_path: Path) -> None:
+    report = tmp_path / "rekap ikm 2026.xlsx"
+    report.write_bytes(b"PK")
+    app = BrowserApp()
+    assert in_browser(app)  # type: ignore[arg-type]
+    assert deliver_file(app, report) == "key-1"  # type: ignore[arg-type]
+    assert app.delivered == [(report, {"open_method": "download", "mime_type": None, "name": report.name})]
+    assert app.notes == ["Mengirim rekap ikm 2026.xlsx ke peramban Anda sebagai unduhan"]
+
+
+async def test_in_a_terminal_the_officer_is_told_where_the_file_is(db: Database, tmp_path: Path) -> None:
+    report = tmp_path / "rekap.csv"
+    report.write_text("a,b\n")
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert not in_browser(app)
+        assert deliver_file(app, report) is None
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == [f"Disimpan di {report.resolve()}"]
+    assert report.read_text() == "a,b\n"  # left where it was written

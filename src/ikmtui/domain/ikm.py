@@ -24,13 +24,19 @@ from ikmtui.domain.fields import (
     parse_list,
 )
 from ikmtui.domain.records import Record
-from ikmtui.i18n import N_
+from ikmtui.i18n import N_, _
 
 SCALES = ("mikro", "kecil", "menengah")
+SCALE_LABELS = {"mikro": N_("micro"), "kecil": N_("small"), "menengah": N_("medium")}
 STATUSES = ("active", "inactive")
 STATUS_LABELS = {"active": N_("active"), "inactive": N_("inactive")}
 CERTIFICATIONS = ("Halal", "SNI", "P-IRT", "HKI", "BPOM", "ISO 9001")
 SECTORS = ("batik", "furniture", "food processing", "handicraft", "fashion", "leather", "metal", "printing")
+#: The fields staff fill in for an IKM, in the order of the form and the profile.
+IKM_FIELDS = ("name", "owner_name", "owner_nik", "nib", "npwp", "address", "kecamatan", "kelurahan", "phone",
+              "email", "kbli", "product", "scale", "workers_male", "workers_female", "investment", "turnover",
+              "year_founded", "cluster_ids", "certifications", "status")
+CLUSTER_FIELDS = ("name", "sector", "kecamatan", "decree_number", "decree_date", "coordinator", "status")
 
 _MILLION = 1_000_000
 _BILLION = 1_000 * _MILLION
@@ -53,6 +59,19 @@ def suggest_scale(investment: int, turnover: int) -> str:
 
     rank = max(by(investment, (1 * _BILLION, 5 * _BILLION)), by(turnover, (2 * _BILLION, 15 * _BILLION)))
     return SCALES[rank]
+
+
+def scale_label(scale: str | None) -> str:
+    return _(SCALE_LABELS[scale]) if scale in SCALE_LABELS else (scale or "")
+
+
+def status_label(status: str | None) -> str:
+    return _(STATUS_LABELS[status]) if status in STATUS_LABELS else (status or "")
+
+
+def nib_taken_message(nib: str, code: str, name: str) -> str:
+    """Why a second IKM may not have the same NIB: names the record that already has it."""
+    return _("NIB {nib} is already registered to {code} {name}", nib=nib, code=code, name=name)
 
 
 class Ikm(Record):

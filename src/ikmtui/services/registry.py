@@ -1,0 +1,206 @@
+"""The IKM registry and clusters: each use case validates with ``ikmtui.domain.ikm`` and writes in one transaction.
+
+The acting officer is ``db.user``. Functions that change a record take ``expected_version``: pass the ``version``
+of the document the screen showed, and a save made by someone else in between is refused with
+:class:`ikmtui.storage.StaleRecord` (naming who saved and when) instead of being overwritten.
+
+Errors a staff member can cause are raised as :class:`ikmtui.domain.records.RecordInvalid` (field -> message,
+for the form), :class:`ikmtui.storage.RecordReferenced` (a delete of what other records point to) or another
+:class:`ikmtui.storage.StorageError`. Nothing is written when an error is raised.
+
+Overview::
+
+    create_ikm(db, data) -> dict                    update_ikm(db, ikm_id, changes, expected_version=v)
+    delete_ikm(db, ikm_id, expected_version=v)      set_ikm_status(db, ikm_id, "inactive", expected_version=v)
+    ikm_referrers(db, ikm_id) -> {table: n}         find_nib(db, nib) -> dict | None
+    create_cluster / update_cluster / delete_cluster / set_cluster_status / cluster_referrers
+    cluster_member_ids(db, cluster_id) -> [ikm_id]
+    change_members(db, cluster_id, add=[...], remove=[...]) -> (added, removed)   # one transaction
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ikmtui.domain.ikm import STATUSES, Cluster, Ikm, nib_taken_message
+from ikmtui.domain.records import RecordInvalid
+from ikmtui.domain.relations import referrers
+from ikmtui.i18n import _
+from ikmtui.storage import TABLES, Database, RecordMissing, RecordReferenced, StaleRecord, Transaction
+
+Doc = dict[str, Any]
+IKM = Ikm.table
+CLUSTERS = Cluster.table
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+def _current(txn: Transaction, table: str, record_id: int, expected_version: int | None) -> Doc:
+    """The record as committed now; refused before anything else if someone saved it since ``expected_version``."""
+    doc = txn.get(table, record_id)
+    if doc is None:
+        raise RecordMissing(table, record_id)
+    if expected_version is not None and doc.get("version") != expected_version:
+        raise StaleRecord(doc.get("code") or f"{table} {record_id}", doc.get("updated_by", "?"),
+                          doc.get("updated_at", "?"))
+    return doc
+
+
+def _all_tables(txn: Transaction) -> dict[str, Mapping[str, Doc]]:
+    return {name: txn.table(name) for name in TABLES}
+
+
+def _nib_owner(ikm: Mapping[str, Doc], nib: str, exclude: int | None) -> tuple[int, Doc] | None:
+    for key, doc in ikm.items():
+        if doc.get("nib") == nib and int(key) != exclude:
+            return int(key), doc
+    return None
+
+
+def _check_clusters(txn: Transaction, cluster_ids: Iterable[int]) -> None:
+    clusters = txn.table(CLUSTERS)
+    missing = [str(cid) for cid in cluster_ids if str(cid) not in clusters]
+    if missing:
+        raise RecordInvalid({"cluster_ids": _("No such cluster: {ids}", ids=", ".join(missing))})
+
+
+def _ikm_doc(txn: Transaction, data: Mapping[str, Any], exclude: int | None) -> Doc:
+    """Validate ``data`` as a whole IKM (every field, then the NIB against the others) or raise RecordInvalid."""
+    record = Ikm.parse(dict(data))
+    owner = _nib_owner(txn.table(IKM), record.nib, exclude)
+    if owner is not None:
+        raise RecordInvalid({"nib": nib_taken_message(record.nib, owner[1].get("code", ""),
+                                                      owner[1].get("name", ""))})
+    _check_clusters(txn, record.cluster_ids)
+    doc = record.doc()
+    doc["cluster_ids"] = sorted(set(doc["cluster_ids"]))
+    return doc
+
+
+def _fields_only(data: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
+    wanted = set(fields)
+    return {k: v for k, v in data.items() if k in wanted}
+
+
+# ---------------------------------------------------------------------------------------------- IKM
+def find_nib(db: Database, nib: str, *, exclude: int | None = None) -> Doc | None:
+    """The IKM registered with ``nib`` (other than ``exclude``), or ``None``."""
+    found = _nib_owner(db.docs(IKM), nib, exclude)
+    return None if found is None else {**found[1], "id": found[0]}
+
+
+def create_ikm(db: Database, data: Mapping[str, Any]) -> Doc:
+    """Register a business: every field valid and its NIB not yet registered, or nothing is saved."""
+    with db.transaction() as txn:
+        doc = _ikm_doc(txn, _fields_only(data, Ikm.model_fields), None)
+        return txn.insert(IKM, doc, code_prefix=Ikm.code_prefix)
+
+
+def update_ikm(db: Database, ikm_id: int, changes: Mapping[str, Any], *,
+               expected_version: int | None = None) -> Doc:
+    """Change fields of an IKM; fields not in ``changes`` keep their value. The result is validated whole."""
+    with db.transaction() as txn:
+        current = _current(txn, IKM, ikm_id, expected_version)
+        merged = {**current, **_fields_only(changes, Ikm.model_fields)}
+        doc = _ikm_doc(txn, merged, ikm_id)
+        return txn.update(IKM, ikm_id, doc, expected_version=expected_version)
+
+
+def ikm_referrers(db: Database, ikm_id: int) -> dict[str, int]:
+    """How many records of each table point to IKM ``ikm_id`` (enrollments, credit, gallery, sales)."""
+    return referrers({name: db.docs(name) for name in TABLES}, IKM, ikm_id)
+
+
+def delete_ikm(db: Database, ikm_id: int, *, expected_version: int | None = None) -> Doc:
+    """Delete an IKM nothing points to; otherwise :class:`RecordReferenced` says what does (mark it inactive)."""
+    with db.transaction() as txn:
+        current = _current(txn, IKM, ikm_id, expected_version)
+        refs = referrers(_all_tables(txn), IKM, ikm_id)
+        if refs:
+            raise RecordReferenced(current.get("code", ""), refs)
+        txn.delete(IKM, ikm_id, expected_version=expected_version)
+        return current
+
+
+def set_ikm_status(db: Database, ikm_id: int, status: str, *, expected_version: int | None = None) -> Doc:
+    return _set_status(db, IKM, ikm_id, status, expected_version)
+
+
+def _set_status(db: Database, table: str, record_id: int, status: str, expected_version: int | None) -> Doc:
+    if status not in STATUSES:
+        raise RecordInvalid({"status": _("Choose one of: {options}", options=", ".join(STATUSES))})
+    with db.transaction() as txn:
+        _current(txn, table, record_id, expected_version)
+        return txn.update(table, record_id, {"status": status}, expected_version=expected_version)
+
+
+# ---------------------------------------------------------------------------------------------- clusters
+def create_cluster(db: Database, data: Mapping[str, Any]) -> Doc:
+    record = Cluster.parse(_fields_only(data, Cluster.model_fields))
+    with db.transaction() as txn:
+        return txn.insert(CLUSTERS, record.doc(), code_prefix=Cluster.code_prefix)
+
+
+def update_cluster(db: Database, cluster_id: int, changes: Mapping[str, Any], *,
+                   expected_version: int | None = None) -> Doc:
+    with db.transaction() as txn:
+        current = _current(txn, CLUSTERS, cluster_id, expected_version)
+        record = Cluster.parse({**current, **_fields_only(changes, Cluster.model_fields)})
+        return txn.update(CLUSTERS, cluster_id, record.doc(), expected_version=expected_version)
+
+
+def cluster_referrers(db: Database, cluster_id: int) -> dict[str, int]:
+    return referrers({name: db.docs(name) for name in TABLES}, CLUSTERS, cluster_id)
+
+
+def delete_cluster(db: Database, cluster_id: int, *, expected_version: int | None = None) -> Doc:
+    """Delete a cluster without members; with members :class:`RecordReferenced` says how many."""
+    with db.transaction() as txn:
+        current = _current(txn, CLUSTERS, cluster_id, expected_version)
+        refs = referrers(_all_tables(txn), CLUSTERS, cluster_id)
+        if refs:
+            raise RecordReferenced(current.get("code", ""), refs)
+        txn.delete(CLUSTERS, cluster_id, expected_version=expected_version)
+        return current
+
+
+def set_cluster_status(db: Database, cluster_id: int, status: str, *,
+                       expected_version: int | None = None) -> Doc:
+    return _set_status(db, CLUSTERS, cluster_id, status, expected_version)
+
+
+def cluster_member_ids(db: Database, cluster_id: int) -> list[int]:
+    """Ids of the IKM that belong to the cluster (membership is stored on the IKM as ``cluster_ids``)."""
+    return [int(key) for key, doc in db.docs(IKM).items() if cluster_id in (doc.get("cluster_ids") or ())]
+
+
+def change_members(db: Database, cluster_id: int, *, add: Iterable[int] = (),
+                   remove: Iterable[int] = ()) -> tuple[int, int]:
+    """Add and remove members in one transaction (each IKM's ``cluster_ids`` updated, each change audited).
+
+    Works on the newest data under the lock, so memberships other officers changed meanwhile are kept. IKM
+    deleted in the meantime are skipped. Returns how many were really added and removed.
+    """
+    adding, removing = set(add), set(remove)
+    if adding & removing:
+        raise ValueError(_("An IKM cannot be added to and removed from a cluster at the same time"))
+    added = removed = 0
+    with db.transaction() as txn:
+        if txn.get(CLUSTERS, cluster_id) is None:
+            raise RecordMissing(CLUSTERS, cluster_id)
+        table = txn.table(IKM)
+        for ikm_id in sorted(adding | removing):
+            doc = table.get(str(ikm_id))
+            if doc is None:
+                continue
+            ids = set(doc.get("cluster_ids") or ())
+            if ikm_id in adding and cluster_id not in ids:
+                ids.add(cluster_id)
+                added += 1
+            elif ikm_id in removing and cluster_id in ids:
+                ids.discard(cluster_id)
+                removed += 1
+            else:
+                continue
+            txn.update(IKM, ikm_id, {"cluster_ids": sorted(ids)})
+    return added, removed

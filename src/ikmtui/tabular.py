@@ -1,14 +1,16 @@
 """Rows for on-screen tables, filtered and sorted in plain Python (no UI imports).
 
 A table of 100,000 records is never turned into 100,000 widgets or formatted strings: a ``RowSet`` keeps
-one tuple of raw values and one lower-case search key per record, filters by substring on the keys and
-sorts by raw values; the widget formats only the rows on screen.
+the records' documents, computes one lower-case search key per record when first needed, filters by
+substring on the keys and sorts by raw values; the widget computes and formats only the rows on screen.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import methodcaller
 from typing import Any
 
 from ikmtui.i18n import _
@@ -43,63 +45,132 @@ def _sort_key(value: Any) -> tuple[int, Any]:
 
 
 class RowSet:
-    """Records as rows: ``view`` holds the positions currently shown, in order."""
+    """Records as rows: ``view`` holds the positions currently shown, in order.
+
+    Building is cheap (ids and document references only): a row's values are computed when it is painted,
+    a column's when it is sorted, and the search keys on the first filter or ahead of it with
+    :meth:`prepare_search` (safe to call from a worker thread). Documents must not change while the
+    RowSet lives; storage replaces a document on every change, so a RowSet is a snapshot.
+    """
 
     def __init__(self, columns: Sequence[Column], docs: Iterable[tuple[int, Doc]],
                  search_fields: Sequence[str] = ()) -> None:
         self.columns = list(columns)
+        self.search_fields = tuple(search_fields)
         self.ids: list[int] = []
-        self.values: list[tuple[Any, ...]] = []
-        self.search: list[str] = []
-        getters = [c.get for c in self.columns]
-        for record_id, doc in docs:
-            self.ids.append(record_id)
-            row = tuple(get(doc) for get in getters)
-            self.values.append(row)
-            extra = " ".join(str(doc.get(f) or "") for f in search_fields)
-            self.search.append((" ".join(str(v) for v in row if v is not None) + " " + extra).casefold())
+        self.docs: list[Doc] = []
+        add_id, add_doc = self.ids.append, self.docs.append
+        for record_id, doc in docs:  # no list of pairs: 100,000 tuples kept alive wake the garbage collector
+            add_id(record_id)
+            add_doc(doc)
+        self._getters = [c.value if c.value is not None else methodcaller("get", c.key) for c in self.columns]
+        self._values: list[tuple[Any, ...]] | None = None
+        self._search: list[str] | None = None
+        self._search_lock = threading.Lock()
+        self._positions: dict[int, int] | None = None
         self.order: list[int] = list(range(len(self.ids)))
         self.view: list[int] = self.order
         self.query = ""
+        self._words: list[str] = []  # the words ``view`` was filtered by (out of ``order``)
         self.sort_column: int | None = None
         self.sort_reverse = False
 
     def __len__(self) -> int:
         return len(self.view)
 
+    # ------------------------------------------------------------------ values and search keys, on demand
+    def _row_values(self, index: int) -> tuple[Any, ...]:
+        if self._values is not None:
+            return self._values[index]
+        doc = self.docs[index]
+        return tuple(get(doc) for get in self._getters)
+
+    @property
+    def values(self) -> list[tuple[Any, ...]]:
+        """Every row's raw values (computed once, on first use)."""
+        if self._values is None:
+            getters = self._getters
+            self._values = [tuple(get(doc) for get in getters) for doc in self.docs]
+        return self._values
+
+    @property
+    def search(self) -> list[str]:
+        """One lower-case search key per row: its column values and ``search_fields``."""
+        return self.prepare_search()
+
+    @property
+    def search_ready(self) -> bool:
+        return self._search is not None
+
+    def prepare_search(self) -> list[str]:
+        """Build the search keys now (e.g. in a worker thread right after the first paint)."""
+        with self._search_lock:
+            if self._search is None:
+                getters, fields = self._getters, self.search_fields
+                keys: list[str] = []
+                append = keys.append
+                for doc in self.docs:
+                    text = " ".join([str(v) for v in [get(doc) for get in getters] if v is not None])
+                    extra = " ".join([str(doc.get(f) or "") for f in fields])
+                    append((text + " " + extra).casefold())
+                self._search = keys
+            return self._search
+
+    # ------------------------------------------------------------------ filter and sort
     def filter(self, query: str) -> None:
-        """Keep rows whose search key holds every word of ``query`` (any case)."""
+        """Keep rows whose search key holds every word of ``query`` (any case).
+
+        Typing narrows: when every word of the previous query is part of a word of the new one, only the
+        rows shown now are searched again.
+        """
         words = query.casefold().split()
         self.query = query
         if not words:
-            self.view = self.order
+            self.view, self._words = self.order, []
             return
         search = self.search
-        if len(words) == 1:
-            word = words[0]
-            self.view = [i for i in self.order if word in search[i]]
-        else:
-            self.view = [i for i in self.order if all(w in search[i] for w in words)]
+        narrows = bool(self._words) and all(any(old in new for new in words) for old in self._words)
+        rows = self.view if narrows else self.order
+        for word in sorted(set(words), key=len, reverse=True):  # the longest word keeps the fewest rows
+            rows = [i for i in rows if word in search[i]]
+        self.view, self._words = rows, words
 
     def sort(self, column: int, reverse: bool | None = None) -> None:
         """Sort by ``column``; sorting the same column again flips the direction."""
         if reverse is None:
             reverse = not self.sort_reverse if self.sort_column == column else False
         self.sort_column, self.sort_reverse = column, reverse
-        values = self.values
-        self.order = sorted(range(len(values)), key=lambda i: _sort_key(values[i][column]), reverse=reverse)
+        if self._values is not None:
+            raw = [row[column] for row in self._values]
+        else:
+            get = self._getters[column]
+            raw = [get(doc) for doc in self.docs]
+        if all(type(v) is str and v for v in raw):  # the common case, ordered as _sort_key would
+            keys: list[Any] = [v.casefold() for v in raw]
+        elif all(type(v) is int for v in raw):
+            keys = raw
+        else:
+            keys = [_sort_key(v) for v in raw]
+        self.order = sorted(range(len(keys)), key=keys.__getitem__, reverse=reverse)
+        self._words = []
         self.filter(self.query)
 
+    # ------------------------------------------------------------------ rows
     def row(self, position: int) -> tuple[int, tuple[Any, ...]]:
         index = self.view[position]
-        return self.ids[index], self.values[index]
+        return self.ids[index], self._row_values(index)
 
     def cells(self, position: int) -> list[str]:
         _id, values = self.row(position)
         return [c.fmt(v) for c, v in zip(self.columns, values, strict=True)]
 
     def position_of(self, record_id: int) -> int | None:
-        for pos, index in enumerate(self.view):
-            if self.ids[index] == record_id:
-                return pos
-        return None
+        if self._positions is None:
+            self._positions = {record_id: index for index, record_id in enumerate(self.ids)}
+        index = self._positions.get(record_id)
+        if index is None:
+            return None
+        try:
+            return self.view.index(index)
+        except ValueError:
+            return None

@@ -1,0 +1,109 @@
+"""``ikmtui import``: bring an office's spreadsheet (.xlsx or .csv) in, checked row by row, all or nothing.
+
+Exit status: 0 imported (or, with ``--dry-run``, nothing wrong found); 1 problems found and nothing written
+(the report lists them); 2 the file cannot be imported at all (not a spreadsheet, empty, no known headers,
+required columns missing), the database is untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ikmtui.commands import console, open_database
+from ikmtui.i18n import _
+from ikmtui.io.columns import KINDS
+from ikmtui.io.importer import (
+    ImportReport,
+    Progress,
+    import_source,
+    load,
+    problem_table,
+    summary,
+    write_problems,
+    write_template,
+)
+
+#: Problems printed on the terminal; ``--report FILE`` writes all of them.
+SHOWN_PROBLEMS = 100
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = sub.add_parser(
+        "import", parents=[common],
+        help=_("import IKM, clusters, credit applications or gallery listings from a spreadsheet"),
+        description=_("Import an Excel (.xlsx) or CSV list. Every row is checked like a form; by default the "
+                      "import is all or nothing. Exit status: 0 imported, 1 problems found (nothing written), "
+                      "2 the file cannot be read as a list."),
+    )
+    parser.add_argument("file", nargs="?", type=Path, metavar=_("FILE"), help=_("the .xlsx or .csv file"))
+    parser.add_argument("--kind", choices=KINDS,
+                        help=_("what the sheet lists (default: recognised from its headers)"))
+    parser.add_argument("--sheet", metavar=_("NAME"),
+                        help=_("the sheet to read (default: the first with recognised headers)"))
+    parser.add_argument("--dry-run", action="store_true", help=_("check every row and report; write nothing"))
+    parser.add_argument("--skip-invalid", action="store_true",
+                        help=_("write the valid rows and skip the others (default: all or nothing)"))
+    parser.add_argument("--update", action="store_true",
+                        help=_("update records already in the database (same NIB, cluster name or SKU) with "
+                               "the row's filled-in cells"))
+    parser.add_argument("--report", type=Path, metavar=_("FILE"),
+                        help=_("also write every problem to this CSV file"))
+    parser.add_argument("--template", choices=KINDS, metavar=_("KIND"),
+                        help=_("instead of importing, write an empty sheet with the expected headers of KIND "
+                               "({kinds})", kinds=", ".join(KINDS)))
+    parser.add_argument("--out", type=Path, metavar=_("FILE"),
+                        help=_("where --template writes (.xlsx or .csv; default: template-KIND.xlsx)"))
+    parser.set_defaults(handler=run)
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Progress]:
+    """A rich progress bar on stderr (only on a terminal), fed by the importer's ``progress`` callback."""
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as Bar
+
+    err = console(stderr=True)
+    phases = {"read": _("Reading"), "check": _("Checking"), "write": _("Writing")}
+    with Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+             console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task(phases["read"], total=None)
+
+        def progress(phase: str, done: int, total: int) -> None:
+            bar.update(task, description=phases.get(phase, phase), completed=done, total=total or None)
+
+        yield progress
+
+
+def run(args: argparse.Namespace) -> int:
+    out = console()
+    if args.template:
+        target = write_template(args.template, args.out or Path(f"template-{args.template}.xlsx"))
+        out.print(_("Wrote the {kind} template to {path}", kind=args.template, path=target), markup=False)
+        return 0
+    if args.file is None:
+        raise ValueError(_("Name the FILE to import, or write a template with --template KIND"))
+    with _progress_bar() as progress:
+        source = load(args.file, kind=args.kind, sheet=args.sheet, progress=progress)  # ValueError: exit 2
+        db = open_database(args)
+        report = import_source(db, source, dry_run=args.dry_run, skip_invalid=args.skip_invalid,
+                               update=args.update, progress=progress)
+    show(report, args.report)
+    return 1 if report.problems and not report.written else 0
+
+
+def show(report: ImportReport, report_file: Path | None = None) -> None:
+    out = console()
+    if report.ignored:
+        out.print(_("Columns not used: {names}", names=", ".join(report.ignored)), markup=False, style="dim")
+    for note in report.notes:
+        out.print(note, markup=False)
+    if report.problems:
+        out.print(problem_table(report, SHOWN_PROBLEMS))
+        if report_file is not None:
+            write_problems(report, report_file)
+            out.print(_("Every problem is listed in {path}", path=report_file), markup=False)
+    out.print(summary(report), markup=False,
+              style="bold red" if report.problems and not report.written else "bold green")

@@ -1,0 +1,1 @@
+"""Moving records in and out of ikmtui: spreadsheet import and export."""

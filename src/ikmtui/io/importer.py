@@ -1,0 +1,1249 @@
+"""Import spreadsheets (.xlsx, .csv) of IKM, clusters, credit applications or gallery listings.
+
+Offices keep their lists in Excel; this module brings them in without retyping and without importing garbage:
+
+1. :func:`load` reads the file (``.xlsx`` with openpyxl; ``.csv`` separated by commas or semicolons, in
+   UTF-8 or Windows-1252), finds the header row (title rows above it are skipped; a second header row of
+   ``L | P`` under a merged ``Jumlah Tenaga Kerja`` is understood) and maps each column to a field with
+   :mod:`ikmtui.io.columns`. A file that is not a spreadsheet, an empty sheet or a sheet without a recognised
+   header raises ``ValueError`` with one translated message.
+2. :func:`plan` checks every row with the same record models the forms use (``Ikm.parse`` etc.) after
+   tolerating what real sheets contain (numbers for NIB/NIK, ``Rp 1.500.000,-``, ``+62`` phones, kecamatan in
+   any case, ``dd/mm/yyyy``, ``5 orang``, ``Aktif``, ``Kec. Tembalang``, ...). Every problem is reported with
+   the row number as in the spreadsheet, the column header, the value and the reason.
+3. :func:`import_source` writes the planned rows in ONE transaction, or nothing at all: by default the import
+   is all or nothing; ``skip_invalid`` writes the valid rows only.
+
+Keys and duplicates: an IKM is identified by its NIB, a cluster by its name, a gallery listing by its SKU. A row
+whose key is already in the database is a *duplicate* (a problem like an invalid row) unless ``update`` is
+given; then the existing record is updated with the row's non-blank cells (blank cells keep the stored
+value) and validated whole. Rows of the file that share a key are all reported (which of them is right is
+for the officer to decide). Credit applications have no key: a row with the same IKM, product, amount and
+purpose as a pending application is reported as a probable double import. Imported applications are drafts.
+
+Workers: columns by gender (``Tenaga Kerja L`` / ``P``, or ``L | P`` under ``Jumlah Tenaga Kerja``) are used
+as they are; when the sheet also has the total, it must equal their sum. When a sheet has only the total,
+the total is split evenly (men = total // 2, women = the rest) and the report says how many rows were split
+so; on an update a total equal to the stored one keeps the stored split. A missing scale is suggested from
+investment and turnover (``suggest_scale``, PP 7/2021). A monthly turnover (``Omzet per Bulan``) is
+multiplied by 12 when there is no yearly one.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import zipfile
+from collections import Counter, defaultdict
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from ikmtui.domain import reference
+from ikmtui.domain.credit import (
+    ACTIVE_STATE,
+    DEFAULT_PRODUCT,
+    DOCUMENTS,
+    PENDING_STATES,
+    PRODUCTS,
+    CreditApplication,
+    CreditProduct,
+    apply_product_terms,
+    history_entry,
+    product_errors,
+)
+from ikmtui.domain.fields import parse_count, parse_date
+from ikmtui.domain.gallery import GalleryListing
+from ikmtui.domain.identifiers import clean_nib, digits_only, mask_nik
+from ikmtui.domain.ikm import Cluster, Ikm, suggest_scale
+from ikmtui.domain.money import format_number, parse_rupiah
+from ikmtui.domain.records import META_FIELDS, Record, RecordInvalid
+from ikmtui.i18n import _
+from ikmtui.io import columns as cols
+from ikmtui.io.columns import KINDS
+
+Doc = dict[str, Any]
+Tables = Callable[[str], Mapping[str, Doc]]
+#: ``progress(phase, done, total)``: phase is ``read``, ``check`` or ``write``; total 0 when unknown.
+Progress = Callable[[str, int, int], None]
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+#: How many rows from the top are searched for the header row.
+HEADER_SEARCH_ROWS = 30
+_STEP = 250  # rows between progress reports
+_BLANKS = frozenset({"", "-", "--", "–", "—", "n/a", "N/A"})
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls format
+_UNITS = re.compile(r"^\s*(-?[0-9][0-9.]*)\s*(?:orang|org|jiwa|pekerja|bulan|bln|hari|hr|pcs|buah|unit|tahun|thn|"
+                    r"people|persons|months|days)\.?\s*$", re.IGNORECASE)
+_RUPIAH_TAIL = re.compile(r"(?:,0{1,2}|,-|\.-|,–)\s*$")
+
+
+def _noop(phase: str, done: int, total: int) -> None:
+    return None
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() in _BLANKS)
+
+
+def show_value(value: object) -> str:
+    """A cell as the officer would recognise it in the report."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y") if not (value.hour or value.minute) else value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = " ".join(str(value).split())
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+# ================================================================================================ reading
+@dataclass
+class Sheet:
+    """The cells of one sheet: ``rows`` are (row number as the spreadsheet shows it, cell values)."""
+
+    name: str
+    rows: list[tuple[int, tuple[Any, ...]]]
+
+
+@dataclass
+class Source:
+    """A sheet ready to import: which row holds the headers and which column means which field."""
+
+    path: Path
+    kind: str
+    sheet: str
+    header_row: int
+    headers: list[str]
+    fields: dict[int, str]  # column index -> field
+    ignored: list[str]  # headers not used (not recognised, or a second column for the same field)
+    rows: list[tuple[int, tuple[Any, ...]]]  # data rows below the header, blank rows left out
+    file_format: str = "xlsx"
+
+    def header_of(self, field_name: str) -> str:
+        """The header of the column that gives ``field_name``, or the template's header if the sheet lacks it."""
+        for index, name in self.fields.items():
+            if name == field_name:
+                return self.headers[index]
+        col = cols.column(self.kind, field_name)
+        return col.header if col else field_name
+
+    def has(self, field_name: str) -> bool:
+        return field_name in self.fields.values()
+
+    def preview(self, limit: int = 10) -> tuple[list[str], list[tuple[int, list[str]]]]:
+        """Headers and the first ``limit`` data rows as text (NIK masked: it is personal data)."""
+        width = len(self.headers)
+        masked = {i for i, name in self.fields.items() if name == "owner_nik"}
+        rows: list[tuple[int, list[str]]] = []
+        for number, cells in self.rows[:limit]:
+            texts = []
+            for i in range(width):
+                text = show_value(cells[i]) if i < len(cells) else ""
+                texts.append(mask_nik(digits_only(text)) if i in masked and text else text)
+            rows.append((number, texts))
+        return list(self.headers), rows
+
+
+def _not_spreadsheet(path: Path, detail: str = "") -> ValueError:
+    message = _("{file} is not a spreadsheet: ikmtui imports Excel workbooks (.xlsx) and CSV files (.csv)",
+                file=path.name)
+    return ValueError(f"{message} ({detail})" if detail else message)
+
+
+def read_sheets(path: str | Path, sheet: str | None = None, *, header_rows_only: bool = False,
+                progress: Progress = _noop) -> list[Sheet]:
+    """The sheets of ``path`` (one for a CSV); ``sheet`` picks one by name (any case).
+
+    With ``header_rows_only`` only the first rows of each sheet are read (enough to find the headers).
+    Anything that is not a readable spreadsheet raises ``ValueError`` with a translated message.
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except IsADirectoryError:
+        raise ValueError(_("{file} is a folder, not a spreadsheet", file=path)) from None
+    except FileNotFoundError:
+        raise ValueError(_("{file} does not exist", file=path)) from None
+    suffix = path.suffix.lower()
+    if head.startswith(_ZIP_MAGIC):
+        return _read_xlsx(path, sheet, header_rows_only, progress)
+    if head.startswith(_OLE_MAGIC):
+        raise ValueError(_("{file} is in the old Excel format (.xls): open it in Excel or LibreOffice and save it "
+                           "as .xlsx (Excel workbook) or .csv", file=path.name))
+    if suffix in EXCEL_SUFFIXES:
+        raise _not_spreadsheet(path, _("the file is not an Excel workbook although its name ends in {suffix}",
+                                       suffix=suffix))
+    return [_read_csv(path, header_rows_only, progress)]
+
+
+def _read_xlsx(path: Path, wanted: str | None, header_rows_only: bool, progress: Progress) -> list[Sheet]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise _not_spreadsheet(path, _("the Excel file is damaged or not a workbook: {detail}",
+                                       detail=str(exc) or type(exc).__name__)) from None
+    try:
+        names = list(book.sheetnames)
+        if wanted is not None:
+            found = [n for n in names if n.strip().casefold() == wanted.strip().casefold()]
+            if not found:
+                raise ValueError(_("{file} has no sheet named {sheet}; its sheets are: {names}", file=path.name,
+                                   sheet=wanted, names=", ".join(names)))
+            names = found[:1]
+        sheets: list[Sheet] = []
+        for name in names:
+            ws = book[name]
+            total = 0 if header_rows_only else int(ws.max_row or 0)
+            ws.reset_dimensions()  # some writers store a wrong size: read every cell there is
+            rows: list[tuple[int, tuple[Any, ...]]] = []
+            limit = HEADER_SEARCH_ROWS + 1 if header_rows_only else None
+            for number, cells in enumerate(ws.iter_rows(values_only=True), 1):
+                if limit is not None and number > limit:
+                    break
+                if any(not is_blank(c) for c in cells):
+                    rows.append((number, tuple(cells)))
+                if number % _STEP == 0:
+                    progress("read", number, total)
+            sheets.append(Sheet(name, rows))
+        return sheets
+    except ValueError:
+        raise
+    except Exception as exc:  # zlib, XML and zip errors from a workbook damaged inside
+        raise _not_spreadsheet(path, _("the Excel file is damaged or not a workbook: {detail}",
+                                       detail=str(exc) or type(exc).__name__)) from None
+    finally:
+        book.close()
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
+        return raw.decode("utf-16")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+def _delimiter(text: str) -> str:
+    """Semicolon (Excel in an Indonesian locale), comma or tab: the one that splits the first lines evenly."""
+    sample = [line for line in text.splitlines()[:HEADER_SEARCH_ROWS] if line.strip()]
+    best, best_score = ",", (-1.0, 0)
+    for delimiter in (";", ",", "\t"):
+        counts = [len(row) for row in csv.reader(sample, delimiter=delimiter)]
+        if not counts:
+            continue
+        common, times = Counter(counts).most_common(1)[0]
+        score = (times / len(counts) if common > 1 else 0.0, common)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _read_csv(path: Path, header_rows_only: bool, progress: Progress) -> Sheet:
+    raw = path.read_bytes()
+    if b"\0" in raw[:65536] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise _not_spreadsheet(path, _("it contains binary data"))
+    text = _decode(raw)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    rows: list[tuple[int, tuple[Any, ...]]] = []
+    try:
+        for number, cells in enumerate(reader, 1):
+            if header_rows_only and number > HEADER_SEARCH_ROWS + 1:
+                break
+            if any(not is_blank(c) for c in cells):
+                rows.append((number, tuple(c.strip() for c in cells)))
+            if number % _STEP == 0:
+                progress("read", number, 0)
+    except csv.Error as exc:
+        raise _not_spreadsheet(path, str(exc)) from None
+    return Sheet(path.stem, rows)
+
+
+# ================================================================================================ headers
+@dataclass
+class _HeaderMatch:
+    kind: str
+    index: int  # position in sheet.rows of the (last) header row
+    headers: list[str]
+    fields: dict[int, str]
+    ignored: list[str]
+
+    @property
+    def score(self) -> int:
+        return len(set(self.fields.values()))
+
+    @property
+    def complete(self) -> bool:
+        return all(f in self.fields.values() for f in cols.required_fields(self.kind))
+
+
+def _text(value: object) -> str:
+    return "" if value is None else " ".join(show_value(value).split())
+
+
+def _map_headers(kind: str, headers: list[str]) -> tuple[dict[int, str], list[str]]:
+    best: dict[str, tuple[int, int]] = {}  # field -> (priority, column)
+    for i, header in enumerate(headers):
+        hit = cols.match(kind, header) if header else None
+        if hit and (hit[0] not in best or hit[1] < best[hit[0]][0]):
+            best[hit[0]] = (hit[1], i)
+    fields = {i: name for name, (_rank, i) in best.items()}
+    ignored = [h for i, h in enumerate(headers) if h and i not in fields]
+    return dict(sorted(fields.items())), ignored
+
+
+def _combined_headers(top: tuple[Any, ...], sub: tuple[Any, ...]) -> list[str] | None:
+    """Headers of a two-row header (``Jumlah Tenaga Kerja`` merged over ``L | P``), or None if ``sub`` is data."""
+    subs = [_text(c) for c in sub]
+    if not any(subs) or any(s and cols.normalize(s) not in cols.SUBHEADERS for s in subs):
+        return None
+    headers: list[str] = []
+    group = ""
+    for i in range(max(len(top), len(subs))):
+        above = _text(top[i]) if i < len(top) else ""
+        below = subs[i] if i < len(subs) else ""
+        group = above or group
+        headers.append(f"{group} {below}".strip() if below else above)
+    return headers
+
+
+def _find_header(sheet: Sheet, kind: str) -> _HeaderMatch | None:
+    best: _HeaderMatch | None = None
+    rows = sheet.rows[:HEADER_SEARCH_ROWS]
+    for position, (_number, cells) in enumerate(rows):
+        candidates = [(position, [_text(c) for c in cells])]
+        if position + 1 < len(sheet.rows):
+            combined = _combined_headers(cells, sheet.rows[position + 1][1])
+            if combined:
+                candidates.insert(0, (position + 1, combined))
+        for index, headers in candidates:
+            fields, ignored = _map_headers(kind, headers)
+            found = _HeaderMatch(kind, index, headers, fields, ignored)
+            if found.fields and (best is None or found.score > best.score):
+                best = found
+    return best
+
+
+def _choose(sheet: Sheet, kind: str | None) -> _HeaderMatch | None:
+    matches = [m for k in ([kind] if kind else KINDS) if (m := _find_header(sheet, k))]
+    if not matches:
+        return None
+    # A kind whose required columns are all there beats one that merely matches more headers.
+    return max(matches, key=lambda m: (m.complete, m.score, -KINDS.index(m.kind)))
+
+
+def load(path: str | Path, *, kind: str | None = None, sheet: str | None = None,
+         progress: Progress = _noop) -> Source:
+    """Read ``path`` and map its columns for ``kind`` (default: the kind its headers match best).
+
+    The sheet is ``sheet`` if given, else the first sheet with recognised headers. Raises ``ValueError`` with a
+    translated message for a file that is not a spreadsheet, an empty sheet or one without recognised headers.
+    """
+    path = Path(path)
+    if kind is not None and kind not in KINDS:
+        raise ValueError(_("Unknown kind {kind}; choose one of: {kinds}", kind=kind, kinds=", ".join(KINDS)))
+    heads = read_sheets(path, sheet, header_rows_only=True)
+    if all(not s.rows for s in heads):
+        if len(heads) == 1:
+            raise ValueError(_("The sheet {sheet} of {file} is empty", sheet=heads[0].name, file=path.name))
+        raise ValueError(_("Every sheet of {file} is empty", file=path.name))
+    chosen: tuple[Sheet, _HeaderMatch] | None = None
+    for head in heads:
+        found = _choose(head, kind)
+        if found is not None and (chosen is None or (found.complete and not chosen[1].complete)):
+            chosen = (head, found)
+            if found.complete:
+                break
+    if chosen is None:
+        expected = ", ".join(c.header for c in cols.columns_of(kind or "ikm") if c.required)
+        raise ValueError(_("No known column headers in {file}: the first row of the list should name the "
+                           "columns, e.g. {expected} (ikmtui import --template writes an example)",
+                           file=path.name, expected=expected))
+    head, match = chosen
+    full = read_sheets(path, head.name, progress=progress)[0]  # (a CSV has one sheet, whatever the name)
+    header_number = head.rows[match.index][0]
+    data = [(n, cells) for n, cells in full.rows if n > header_number]
+    if not data:
+        raise ValueError(_("The sheet {sheet} of {file} has headers but no rows to import", sheet=full.name,
+                           file=path.name))
+    with path.open("rb") as fh:
+        file_format = "xlsx" if fh.read(4) == _ZIP_MAGIC else "csv"
+    return Source(path=path, kind=match.kind, sheet=full.name, header_row=header_number, headers=match.headers,
+                  fields=match.fields, ignored=match.ignored, rows=data, file_format=file_format)
+
+
+# ================================================================================================ values
+def _identifier(value: object) -> object:
+    if isinstance(value, str):
+        return value.strip().lstrip("'").strip()
+    return value
+
+
+def _phone(value: object) -> object:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        text = str(int(value)) if float(value).is_integer() else str(value)
+    else:
+        text = re.split(r"\s*(?:/|;|,|\batau\b|\bor\b)\s*", str(value).strip().lstrip("'"))[0]
+    digits = re.sub(r"[\s\-().]", "", text)
+    if re.fullmatch(r"8[1-9][0-9]{6,10}", digits):  # the leading 0 a spreadsheet dropped from a number
+        return "0" + digits
+    return text
+
+
+def _rupiah(value: object) -> object:
+    """``Rp 1.500.000,-``, ``IDR 1.500.000,00``, ``1 500 000`` and ``1,500,000`` -> ``1.500.000`` / ``1500000``."""
+    if not isinstance(value, str):
+        return value
+    text = re.sub(r"^(-?)\s*(?:IDR|Rp\.?)\s*", r"\1", value.strip(), flags=re.IGNORECASE)
+    text = _RUPIAH_TAIL.sub("", text).strip().replace(" ", "")
+    if re.fullmatch(r"-?[0-9]{1,3}(?:,[0-9]{3})+", text):  # thousands with commas, as English Excel shows them
+        text = text.replace(",", "")
+    return text
+
+
+def _count(value: object) -> object:
+    """``5 orang`` -> ``5``; ``5.0`` (a number written by another program) -> ``5``, not fifty."""
+    if isinstance(value, str):
+        match = _UNITS.match(value)
+        text = match.group(1) if match else value.strip()
+        whole = re.fullmatch(r"(-?[0-9]+)[.,]0{1,2}", text)
+        return whole.group(1) if whole else text
+    return value
+
+
+def _date(value: object) -> object:
+    if isinstance(value, int | float) and not isinstance(value, bool) and 20_000 <= value <= 80_000:
+        return date(1899, 12, 30) + timedelta(days=int(value))  # an Excel serial day number
+    return value
+
+
+def _year(value: object) -> object:
+    return value.year if isinstance(value, date) else _count(value)
+
+
+def _prefixed(*prefixes: str) -> Callable[[object], object]:
+    pattern = re.compile(r"^(?:" + "|".join(prefixes) + r")\s+", re.IGNORECASE)
+
+    def strip(value: object) -> object:
+        return pattern.sub("", str(value).strip()) if isinstance(value, str) else value
+
+    return strip
+
+
+def _choice(group: str) -> Callable[[object], object]:
+    return lambda value: cols.synonym(group, value)
+
+
+def _choices(group: str) -> Callable[[object], object]:
+    def parse(value: object) -> object:
+        if isinstance(value, list):
+            return value
+        return [cols.synonym(group, part.strip()) for part in re.split(r"[,;/\n]", str(value)) if part.strip()]
+
+    return parse
+
+
+def _nik(value: object) -> object:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        digits = str(int(value))
+        if len(digits) >= 16 and digits.endswith("0"):
+            raise ValueError(_("The NIK is stored as a number, and Excel keeps only 15 digits of a number, so its "
+                               "last digit may be lost: format the column as Text and type the NIK again"))
+        return digits
+    return _identifier(value)
+
+
+#: field -> how a cell is tidied before the record model validates it.
+PREPARE: dict[str, Callable[[object], object]] = {
+    "owner_nik": _nik, "nib": _identifier, "npwp": _identifier, "kbli": _identifier, "phone": _phone,
+    "investment": _rupiah, "turnover": _rupiah, "turnover_monthly": _rupiah, "amount_requested": _rupiah,
+    "price": _rupiah, "workers_male": _count, "workers_female": _count, "workers_total": _count,
+    "tenor_months": _count, "stock": _count, "term_days": _count, "year_founded": _year,
+    "decree_date": _date, "consigned_on": _date, "applied_on": _date,
+    "kecamatan": _prefixed(r"kec\.?", "kecamatan"), "kelurahan": _prefixed(r"kel\.?", "kelurahan", "desa"),
+    "status": _choice("status"), "scale": _choice("scale"), "certifications": _choices("certification"),
+    "badges": _choices("certification"), "category": _choice("category"),
+}
+
+
+def prepare(field_name: str, value: object, kind: str = "ikm") -> object:
+    """Tidy one cell for ``field_name`` the way real sheets need (raises ValueError for hopeless cells)."""
+    if kind == "gallery_listings" and field_name == "status":
+        return cols.synonym("listing_status", value)
+    tidy = PREPARE.get(field_name)
+    if isinstance(value, str):
+        value = value.strip()
+    return tidy(value) if tidy else value
+
+
+# ================================================================================================ report
+@dataclass
+class Problem:
+    """One thing wrong: ``row`` as the spreadsheet numbers it, the column header, the cell and why."""
+
+    row: int
+    column: str
+    value: str
+    reason: str
+    duplicate: bool = False
+
+
+@dataclass
+class Planned:
+    row: int
+    action: str  # "insert", "update" or "unchanged"
+    doc: Doc  # the whole document to insert, or the changed fields of an update
+    record_id: int | None = None
+    version: int | None = None
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did; ``written`` tells whether anything reached the database."""
+
+    kind: str
+    file: Path
+    sheet: str
+    header_row: int
+    columns: list[tuple[str, str]]  # (header in the file, field)
+    ignored: list[str]
+    rows: int
+    planned: list[Planned] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    skip_invalid: bool = False
+    written: bool = False
+    inserted: int = 0
+    updated: int = 0
+    _snapshot: dict[str, Mapping[str, Doc]] = field(default_factory=dict, repr=False)
+
+    @property
+    def bad_rows(self) -> list[int]:
+        return sorted({p.row for p in self.problems})
+
+    @property
+    def duplicate_rows(self) -> list[int]:
+        return sorted({p.row for p in self.problems if p.duplicate})
+
+    @property
+    def valid(self) -> int:
+        return len(self.planned)
+
+    @property
+    def unchanged(self) -> int:
+        return sum(1 for p in self.planned if p.action == "unchanged")
+
+    @property
+    def to_insert(self) -> int:
+        return sum(1 for p in self.planned if p.action == "insert")
+
+    @property
+    def to_update(self) -> int:
+        return sum(1 for p in self.planned if p.action == "update")
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class RowInvalid(Exception):
+    """Problems of one row: field -> message (``duplicate`` when the row is only a duplicate)."""
+
+    def __init__(self, errors: Mapping[str, str], *, duplicate: bool = False) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = dict(errors)
+        self.duplicate = duplicate
+
+
+# ================================================================================================ kinds
+def _meta_free(doc: Mapping[str, Any]) -> Doc:
+    return {k: v for k, v in doc.items() if k not in META_FIELDS}
+
+
+def _ikm_index(tables: Tables) -> tuple[dict[str, int], dict[str, int]]:
+    by_nib: dict[str, int] = {}
+    by_code: dict[str, int] = {}
+    for key, doc in tables("ikm").items():
+        if doc.get("nib"):
+            by_nib.setdefault(str(doc["nib"]), int(key))
+        if doc.get("code"):
+            by_code[str(doc["code"]).upper()] = int(key)
+    return by_nib, by_code
+
+
+def _name_key(value: object) -> str:
+    return " ".join(str(value).split()).casefold()
+
+
+class _Kind:
+    """How rows of one kind become records; built once per plan with indexes of what is stored."""
+
+    kind = ""
+    model: type[Record] = Record
+    key_field = ""  # the column holding the key (for duplicate messages)
+    #: model field -> the sheet fields an error of it is shown on (first present wins)
+    error_columns: dict[str, tuple[str, ...]] = {}
+    tables_used: tuple[str, ...] = ()
+
+    def __init__(self, tables: Tables, source: Source, *, update: bool, user: str, today: date) -> None:
+        self.tables = tables
+        self.source = source
+        self.update = update
+        self.user = user
+        self.today = today
+        self.number = 0  # the row being planned
+        self.marks: dict[str, set[int]] = defaultdict(set)  # note -> rows it applies to
+
+    def mark(self, note: str) -> None:
+        self.marks[note].add(self.number)
+
+    @property
+    def table(self) -> str:
+        return self.model.table
+
+    def model_data(self, values: Mapping[str, Any]) -> tuple[Doc, dict[str, str]]:
+        """Prepared cells of the model's own fields, and the cells that could not even be tidied."""
+        data: Doc = {}
+        errors: dict[str, str] = {}
+        for name, value in values.items():
+            if name not in self.model.model_fields or name in META_FIELDS:
+                continue
+            try:
+                data[name] = prepare(name, value, self.kind)
+            except ValueError as exc:
+                errors[name] = str(exc)
+        return data, errors
+
+    def key(self, values: Mapping[str, Any]) -> Hashable | None:
+        return None
+
+    def existing(self, key: Hashable) -> tuple[int, Doc] | None:
+        return None
+
+    def duplicate_message(self, key: Hashable, record_id: int, doc: Doc) -> str:
+        return _("Already in the database as {code} {name}: import with update (--update) to change it",
+                 code=doc.get("code", ""), name=doc.get("name", ""))
+
+    def row(self, number: int, values: Mapping[str, Any]) -> Planned:
+        raise NotImplementedError
+
+    def validate(self, data: Doc, errors: dict[str, str]) -> Record:
+        """The record model's validation (the form's), with this row's own errors added."""
+        try:
+            record = self.model.parse({k: v for k, v in data.items() if k not in errors})
+        except RecordInvalid as exc:
+            raise RowInvalid({**exc.errors, **errors}) from None
+        if errors:
+            raise RowInvalid(errors)
+        return record
+
+    def keyed(self, number: int, values: Mapping[str, Any], data: Doc, errors: dict[str, str],
+              finish: Callable[[Record], Doc] = lambda r: r.doc()) -> Planned:
+        """Insert, update or duplicate, for kinds identified by a key."""
+        key = self.key(values)
+        found = self.existing(key) if key is not None else None
+        if found is not None and self.update:
+            record_id, current = found
+            merged = {**_meta_free(current), **self.merge_extra(current, data)}
+            doc = finish(self.validate(merged, errors))
+            changes = {k: v for k, v in doc.items() if current.get(k) != v}
+            return Planned(number, "update" if changes else "unchanged", changes, record_id, current.get("version"))
+        doc = finish(self.validate(self.new_extra(data), errors))
+        if found is not None:
+            raise RowInvalid({self.key_field: self.duplicate_message(key, *found)}, duplicate=True)
+        return Planned(number, "insert", doc)
+
+    def merge_extra(self, current: Doc, data: Doc) -> Doc:
+        return data
+
+    def new_extra(self, data: Doc) -> Doc:
+        return data
+
+    def notes(self, planned: Mapping[int, Planned]) -> list[str]:
+        return []
+
+    def marked(self, note: str, planned: Mapping[int, Planned]) -> int:
+        """How many of the rows that will be written got ``note``."""
+        return sum(1 for number in self.marks.get(note, ()) if number in planned)
+
+
+class _IkmKind(_Kind):
+    kind = "ikm"
+    model = Ikm
+    key_field = "nib"
+    tables_used = ("ikm", "clusters")
+    error_columns = {"workers_male": ("workers_male", "workers_total"),
+                     "workers_female": ("workers_female", "workers_total"),
+                     "turnover": ("turnover", "turnover_monthly"), "cluster_ids": ("clusters",)}
+
+    def __init__(self, tables: Tables, source: Source, **kwargs: Any) -> None:
+        super().__init__(tables, source, **kwargs)
+        self.by_nib, _by_code = _ikm_index(tables)
+        self.ikm = tables("ikm")
+        self.clusters: dict[str, int] = {}
+        short: dict[str, list[int]] = defaultdict(list)
+        for key, doc in tables("clusters").items():
+            self.clusters[_name_key(doc.get("name", ""))] = int(key)
+            if doc.get("code"):
+                self.clusters[str(doc["code"]).casefold()] = int(key)
+            short[_short_cluster(doc.get("name", ""))].append(int(key))
+        self.short_clusters = {name: ids[0] for name, ids in short.items() if len(ids) == 1}
+        self.by_gender = source.has("workers_male") or source.has("workers_female")
+
+    def key(self, values: Mapping[str, Any]) -> Hashable | None:
+        try:
+            return clean_nib(_identifier(values["nib"]))
+        except (KeyError, ValueError):
+            return None
+
+    def existing(self, key: Hashable) -> tuple[int, Doc] | None:
+        record_id = self.by_nib.get(str(key))
+        return (record_id, self.ikm[str(record_id)]) if record_id is not None else None
+
+    def duplicate_message(self, key: Hashable, record_id: int, doc: Doc) -> str:
+        return _("NIB {nib} is already in the database as {code} {name}: import with update (--update) to "
+                 "change it", nib=key, code=doc.get("code", ""), name=doc.get("name", ""))
+
+    def _cluster_ids(self, value: object) -> list[int]:
+        ids: list[int] = []
+        unknown: list[str] = []
+        for part in re.split(r"[;\n]|,(?!\d)", str(value)):
+            name = part.strip()
+            if not name:
+                continue
+            found = self.clusters.get(_name_key(name)) or self.short_clusters.get(_short_cluster(name))
+            if found is None:
+                unknown.append(name)
+            elif found not in ids:
+                ids.append(found)
+        if unknown:
+            raise ValueError(_("No cluster named {names}: register it first or check the spelling",
+                               names=", ".join(unknown)))
+        return sorted(ids)
+
+    def row(self, number: int, values: Mapping[str, Any]) -> Planned:
+        data, errors = self.model_data(values)
+        self._workers(values, data, errors)
+        if "turnover" not in values and "turnover_monthly" in values:
+            try:
+                data["turnover"] = parse_rupiah(prepare("turnover_monthly", values["turnover_monthly"])) * 12
+                self.mark("monthly")
+            except ValueError as exc:
+                errors["turnover_monthly"] = str(exc)
+        if "clusters" in values:
+            try:
+                data["cluster_ids"] = self._cluster_ids(values["clusters"])
+            except ValueError as exc:
+                errors["clusters"] = str(exc)
+        return self.keyed(number, values, data, errors, finish=_ikm_doc)
+
+    def _workers(self, values: Mapping[str, Any], data: Doc, errors: dict[str, str]) -> None:
+        if "workers_total" not in values:
+            return
+        try:
+            total = parse_count(prepare("workers_total", values["workers_total"]))
+        except ValueError as exc:
+            errors["workers_total"] = str(exc)
+            return
+        if self.by_gender:
+            try:
+                men = parse_count(data.get("workers_male", 0))
+                women = parse_count(data.get("workers_female", 0))
+            except ValueError:
+                return  # the gender column's own error is reported
+            if men + women != total:
+                errors["workers_total"] = _("The total {total} is not men + women ({men} + {women})", total=total,
+                                            men=men, women=women)
+            return
+        data["workers_total"] = total
+        data["workers_male"], data["workers_female"] = total // 2, total - total // 2
+
+    def merge_extra(self, current: Doc, data: Doc) -> Doc:
+        total = data.pop("workers_total", None)
+        if total is not None:
+            if total == int(current.get("workers_male") or 0) + int(current.get("workers_female") or 0):
+                data.pop("workers_male", None)  # the same total: keep the split the office already knows
+                data.pop("workers_female", None)
+            else:
+                self.mark("split")
+        return data
+
+    def new_extra(self, data: Doc) -> Doc:
+        if data.pop("workers_total", None) is not None:
+            self.mark("split")
+        if is_blank(data.get("scale")):
+            data.pop("scale", None)
+            try:
+                investment = parse_rupiah(data.get("investment", 0))
+                turnover = parse_rupiah(data.get("turnover", 0))
+            except ValueError:
+                investment = turnover = 0  # the amount's own error is reported
+            data["scale"] = suggest_scale(investment, turnover)
+            self.mark("scale")
+        return data
+
+    def notes(self, planned: Mapping[int, Planned]) -> list[str]:
+        notes = []
+        if n := self.marked("split", planned):
+            notes.append(_("{n} rows give only the total number of workers: it was split evenly between men and "
+                           "women; correct the split in the IKM form where it is known", n=n))
+        if n := self.marked("monthly", planned):
+            notes.append(_("{n} rows give a monthly turnover: it was multiplied by 12", n=n))
+        if n := self.marked("scale", planned):
+            notes.append(_("{n} rows without a scale: suggested from investment and turnover (PP 7/2021)", n=n))
+        return notes
+
+
+def _short_cluster(name: object) -> str:
+    return re.sub(r"^(?:sentra|klaster|kluster|cluster)\s+", "", _name_key(name))
+
+
+def _ikm_doc(record: Record) -> Doc:
+    doc = record.doc()
+    doc["cluster_ids"] = sorted(set(doc.get("cluster_ids") or []))
+    return doc
+
+
+class _ClusterKind(_Kind):
+    kind = "clusters"
+    model = Cluster
+    key_field = "name"
+    tables_used = ("clusters",)
+
+    def __init__(self, tables: Tables, source: Source, **kwargs: Any) -> None:
+        super().__init__(tables, source, **kwargs)
+        self.docs = tables("clusters")
+        self.by_name = {_name_key(doc.get("name", "")): int(key) for key, doc in self.docs.items()}
+
+    def key(self, values: Mapping[str, Any]) -> Hashable | None:
+        return _name_key(values["name"]) if not is_blank(values.get("name")) else None
+
+    def existing(self, key: Hashable) -> tuple[int, Doc] | None:
+        record_id = self.by_name.get(str(key))
+        return (record_id, self.docs[str(record_id)]) if record_id is not None else None
+
+    def row(self, number: int, values: Mapping[str, Any]) -> Planned:
+        data, errors = self.model_data(values)
+        return self.keyed(number, values, data, errors)
+
+
+class _RefKind(_Kind):
+    """Kinds whose rows name an IKM by NIB or code."""
+
+    def __init__(self, tables: Tables, source: Source, **kwargs: Any) -> None:
+        super().__init__(tables, source, **kwargs)
+        self.by_nib, self.by_code = _ikm_index(tables)
+
+    def ikm_id(self, values: Mapping[str, Any], errors: dict[str, str]) -> int | None:
+        value = values.get("ikm_ref")
+        if is_blank(value):
+            errors["ikm_ref"] = _("This field is required")
+            return None
+        text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
+        found = self.by_code.get(text.upper()) or self.by_nib.get(digits_only(_identifier(text)))
+        if found is None:
+            errors["ikm_ref"] = _("No IKM has the NIB or code {value}: import or register the IKM first",
+                                  value=text)
+        return found
+
+
+def _product(value: object) -> CreditProduct:
+    wanted = cols.normalize(value)
+    for code, product in PRODUCTS.items():
+        if wanted in (cols.normalize(code), cols.normalize(product.name)):
+            return product
+    if wanted in ("kur", "kurmikro"):
+        return PRODUCTS.get("KUR-MIKRO", PRODUCTS[DEFAULT_PRODUCT])
+    raise ValueError(_("Unknown credit product {code}; choose one of: {options}", code=str(value).strip(),
+                       options=", ".join(p.name for p in PRODUCTS.values())))
+
+
+def _documents(value: object) -> list[str]:
+    if cols.normalize(value) in cols.ALL_DOCUMENTS_WORDS:
+        return list(DOCUMENTS)
+    return [cols.synonym("document", part.strip()) for part in re.split(r"[,;\n]|/(?!IUMK)", str(value))
+            if part.strip()]
+
+
+class _CreditKind(_RefKind):
+    kind = "credit_applications"
+    model = CreditApplication
+    key_field = "ikm_ref"
+    tables_used = ("ikm", "credit_applications")
+    error_columns = {"ikm_id": ("ikm_ref",)}
+
+    def __init__(self, tables: Tables, source: Source, **kwargs: Any) -> None:
+        super().__init__(tables, source, **kwargs)
+        self.active: dict[tuple[int, str], list[Doc]] = defaultdict(list)
+        self.pending: dict[tuple[Any, ...], Doc] = {}
+        for key, doc in tables("credit_applications").items():
+            if doc.get("state") == ACTIVE_STATE:
+                self.active[(doc.get("ikm_id"), doc.get("product"))].append({**doc, "id": int(key)})
+            elif doc.get("state") in PENDING_STATES:
+                self.pending.setdefault(self._key_of(doc), doc)
+        self.keys: dict[int, tuple[Any, ...]] = {}
+
+    @staticmethod
+    def _key_of(doc: Mapping[str, Any]) -> tuple[Any, ...]:
+        return (doc.get("ikm_id"), doc.get("product"), doc.get("amount_requested"),
+                _name_key(doc.get("purpose", "")))
+
+    def row(self, number: int, values: Mapping[str, Any]) -> Planned:
+        errors: dict[str, str] = {}
+        ikm_id = self.ikm_id(values, errors)
+        try:
+            product = _product(values["product"]) if "product" in values else PRODUCTS[DEFAULT_PRODUCT]
+        except ValueError as exc:
+            errors["product"] = str(exc)
+            product = PRODUCTS[DEFAULT_PRODUCT]
+        data, cell_errors = self.model_data(values)
+        errors.update(cell_errors)
+        data.pop("product", None)
+        if "documents" in data:
+            data["documents"] = _documents(data["documents"])
+        data["ikm_id"] = ikm_id if ikm_id is not None else 0
+        on = self.today
+        if "applied_on" in values:
+            try:
+                on = parse_date(prepare("applied_on", values["applied_on"]))
+            except ValueError as exc:
+                errors["applied_on"] = str(exc)
+        record = self.validate(apply_product_terms(data, product), errors)
+        assert isinstance(record, CreditApplication)
+        rules = product_errors(record, product, active_loans=self.active.get((ikm_id, product.code), ()))
+        if rules:
+            raise RowInvalid({("ikm_ref" if k == "ikm_id" else k): v for k, v in rules.items()})
+        record = record.model_copy(update={"history": [history_entry("draft", on, self.user)]})
+        doc = record.doc()
+        key = self._key_of(doc)
+        if key in self.pending:
+            raise RowInvalid({"amount_requested": _(
+                "Probably imported before: {code} is a pending application of this IKM with the same product, "
+                "amount and purpose", code=self.pending[key].get("code", ""))}, duplicate=True)
+        self.keys[number] = key
+        return Planned(number, "insert", doc)
+
+
+class _GalleryKind(_RefKind):
+    kind = "gallery_listings"
+    model = GalleryListing
+    key_field = "sku"
+    tables_used = ("ikm", "gallery_listings")
+    error_columns = {"ikm_id": ("ikm_ref",),
+                     "marketplace_links": ("marketplace_links", *(f"link:{m}" for m in
+                                                                  ("Tokopedia", "Shopee", "Bukalapak", "Lazada",
+                                                                   "Blibli", "TikTok Shop")))}
+
+    def __init__(self, tables: Tables, source: Source, **kwargs: Any) -> None:
+        super().__init__(tables, source, **kwargs)
+        self.docs = tables("gallery_listings")
+        self.by_sku = {str(doc.get("sku", "")).upper(): int(key) for key, doc in self.docs.items()}
+        self.folder = source.path.parent
+
+    def key(self, values: Mapping[str, Any]) -> Hashable | None:
+        return str(values["sku"]).strip().upper() if not is_blank(values.get("sku")) else None
+
+    def existing(self, key: Hashable) -> tuple[int, Doc] | None:
+        record_id = self.by_sku.get(str(key))
+        return (record_id, self.docs[str(record_id)]) if record_id is not None else None
+
+    def duplicate_message(self, key: Hashable, record_id: int, doc: Doc) -> str:
+        return _("SKU {sku} is already in the database as {code} {name}: import with update (--update) to "
+                 "change it", sku=key, code=doc.get("code", ""), name=doc.get("product_name", ""))
+
+    def _photos(self, value: object, errors: dict[str, str]) -> list[str]:
+        found: list[str] = []
+        for part in re.split(r"[;\n]", str(value)):
+            name = part.strip().strip('"')
+            if not name:
+                continue
+            path = Path(name).expanduser()
+            path = path if path.is_absolute() else self.folder / path
+            if not path.is_file():
+                errors["photos"] = _("Photo file not found: {path}", path=path)
+            found.append(str(path))
+        return found
+
+    def row(self, number: int, values: Mapping[str, Any]) -> Planned:
+        errors: dict[str, str] = {}
+        ikm_id = self.ikm_id(values, errors)
+        data, cell_errors = self.model_data(values)
+        errors.update(cell_errors)
+        data["ikm_id"] = ikm_id if ikm_id is not None else 0
+        if "photos" in values:
+            data["photos"] = self._photos(values["photos"], errors)
+        links = [str(values["marketplace_links"])] if "marketplace_links" in values else []
+        links += [f"{name.removeprefix('link:')} {str(value).strip()}" for name, value in values.items()
+                  if name.startswith("link:")]
+        if links:
+            data["marketplace_links"] = "; ".join(links)
+        return self.keyed(number, values, data, errors)
+
+
+HANDLERS: dict[str, type[_Kind]] = {"ikm": _IkmKind, "clusters": _ClusterKind,
+                                    "credit_applications": _CreditKind, "gallery_listings": _GalleryKind}
+
+
+# ================================================================================================ planning
+def _check_required(source: Source, update: bool) -> None:
+    missing = [c.header for c in cols.columns_of(source.kind) if c.required and not source.has(c.field)]
+    if missing and not update:
+        raise ValueError(_("{file}: required columns are missing: {columns} (ikmtui import --template {kind} "
+                           "writes a sheet with every column)", file=source.path.name, columns=", ".join(missing),
+                           kind=source.kind))
+
+
+def plan(tables: Tables, source: Source, *, update: bool = False, user: str = "", today: date | None = None,
+         progress: Progress = _noop) -> ImportReport:
+    """Check every row of ``source`` against the stored data read through ``tables``; nothing is written."""
+    _check_required(source, update)
+    handler = HANDLERS[source.kind](tables, source, update=update, user=user, today=today or date.today())
+    report = ImportReport(
+        kind=source.kind, file=source.path, sheet=source.sheet, header_row=source.header_row,
+        columns=[(source.headers[i], name) for i, name in source.fields.items()], ignored=list(source.ignored),
+        rows=len(source.rows), _snapshot={name: tables(name) for name in handler.tables_used})
+    cells_of: dict[int, dict[str, Any]] = {}
+    keys: dict[Hashable, list[int]] = defaultdict(list)
+    planned: dict[int, Planned] = {}
+    total = len(source.rows)
+    items = list(source.fields.items())
+    for done, (number, cells) in enumerate(source.rows, 1):
+        values = {name: cells[i] for i, name in items if i < len(cells) and not is_blank(cells[i])}
+        if not values:
+            continue
+        cells_of[number] = values
+        key = handler.key(values)
+        if key is not None:
+            keys[key].append(number)
+        handler.number = number
+        try:
+            planned[number] = handler.row(number, values)
+        except RowInvalid as exc:
+            _add_problems(report, source, handler, number, values, exc.errors, duplicate=exc.duplicate)
+        if done % _STEP == 0:
+            progress("check", done, total)
+    if isinstance(handler, _CreditKind):
+        for number, key in handler.keys.items():
+            keys[key].append(number)
+    for key, numbers in keys.items():
+        if len(numbers) < 2:
+            continue
+        shown = ", ".join(map(str, numbers[:6])) + (", …" if len(numbers) > 6 else "")
+        for number in numbers:
+            planned.pop(number, None)
+            if isinstance(handler, _CreditKind):
+                message = _("The same application (IKM, product, amount, purpose) is on {n} rows of this file: "
+                            "{rows}", n=len(numbers), rows=shown)
+                column = "amount_requested"
+            else:
+                value = key if isinstance(handler, _IkmKind | _GalleryKind) else show_value(
+                    cells_of[numbers[0]].get(handler.key_field))
+                message = _("{value} is on {n} rows of this file: {rows}", value=value, n=len(numbers), rows=shown)
+                column = handler.key_field
+            _add_problems(report, source, handler, number, cells_of[number], {column: message}, duplicate=True)
+    report.planned = [planned[n] for n in sorted(planned)]
+    report.problems.sort(key=lambda p: p.row)
+    report.notes = handler.notes(planned)
+    progress("check", total, total)
+    return report
+
+
+def _add_problems(report: ImportReport, source: Source, handler: _Kind, number: int, values: Mapping[str, Any],
+                  errors: Mapping[str, str], *, duplicate: bool = False) -> None:
+    for name, reason in errors.items():
+        shown = next((f for f in handler.error_columns.get(name, (name,)) if source.has(f) or f in values),
+                     handler.error_columns.get(name, (name,))[0])
+        raw = show_value(values.get(shown))
+        if shown == "owner_nik" and raw:
+            digits = digits_only(raw)
+            reason = reason.replace(digits, mask_nik(digits))
+            raw = mask_nik(digits)
+        column = source.header_of(shown) if name != "__all__" else ""
+        report.problems.append(Problem(number, column, raw, reason, duplicate))
+
+
+# ================================================================================================ writing
+def import_source(db: Any, source: Source, *, dry_run: bool = False, skip_invalid: bool = False,
+                  update: bool = False, today: date | None = None, progress: Progress = _noop) -> ImportReport:
+    """Check ``source`` and, unless ``dry_run``, write it in ONE transaction (all or nothing by default)."""
+    report = plan(db.docs, source, update=update, user=db.user, today=today, progress=progress)
+    report.dry_run, report.skip_invalid = dry_run, skip_invalid
+    if dry_run or (report.problems and not skip_invalid) or not report.planned:
+        return report
+    from ikmtui.domain import permissions
+
+    permissions.require(db.docs("staff"), db.user, "edit")
+    with db.transaction() as txn:
+        if any(txn.table(name) is not docs for name, docs in report._snapshot.items()):
+            # Someone saved meanwhile: check again against the newest data, under the lock.
+            report = plan(txn.table, source, update=update, user=db.user, today=today)
+            report.skip_invalid = skip_invalid
+            if report.problems and not skip_invalid:
+                return report
+        todo = [p for p in report.planned if p.action != "unchanged"]
+        model = HANDLERS[source.kind].model
+        for done, item in enumerate(todo, 1):
+            if item.action == "insert":
+                txn.insert(model.table, item.doc, code_prefix=model.code_prefix, per_year=model.code_per_year)
+                report.inserted += 1
+            else:
+                assert item.record_id is not None
+                txn.update(model.table, item.record_id, item.doc, expected_version=item.version)
+                report.updated += 1
+            if done % _STEP == 0:
+                progress("write", done, len(todo))
+        if todo:
+            txn.log("import", model.table, None, "", _import_detail(report))
+    report.written = bool(report.inserted or report.updated)
+    progress("write", report.inserted + report.updated, report.inserted + report.updated)
+    return report
+
+
+def _import_detail(report: ImportReport) -> str:
+    return (f"{report.file.name} [{report.sheet}]: {report.inserted} new, {report.updated} updated, "
+            f"{len(report.bad_rows)} rows skipped")
+
+
+def import_file(db: Any, path: str | Path, *, kind: str | None = None, sheet: str | None = None,
+                dry_run: bool = False, skip_invalid: bool = False, update: bool = False,
+                today: date | None = None, progress: Progress = _noop) -> ImportReport:
+    """:func:`load` then :func:`import_source`: the whole import of one file."""
+    source = load(path, kind=kind, sheet=sheet, progress=progress)
+    return import_source(db, source, dry_run=dry_run, skip_invalid=skip_invalid, update=update, today=today,
+                         progress=progress)
+
+
+# ================================================================================================ output
+def kind_label(kind: str) -> str:
+    return _(cols.KIND_LABELS.get(kind, kind))
+
+
+def summary(report: ImportReport) -> str:
+    """One paragraph: what was read, what is wrong, what was (or would be) written."""
+    lines = [_("{file}, sheet {sheet}, headers on row {row}: {kind}", file=report.file.name, sheet=report.sheet,
+               row=report.header_row, kind=kind_label(report.kind))]
+    lines.append(_("{rows} rows read: {valid} valid, {bad} with problems ({dup} duplicates)",
+                   rows=format_number(report.rows), valid=format_number(report.valid),
+                   bad=format_number(len(report.bad_rows)), dup=format_number(len(report.duplicate_rows))))
+    if report.written:
+        lines.append(_("Imported: {new} new, {updated} updated, {same} unchanged",
+                       new=format_number(report.inserted), updated=format_number(report.updated),
+                       same=format_number(report.unchanged)))
+        if report.problems:
+            lines.append(_("{n} rows with problems were skipped", n=format_number(len(report.bad_rows))))
+    elif report.dry_run:
+        lines.append(_("Check only: nothing was written. An import would add {new} and update {updated}",
+                       new=format_number(report.to_insert), updated=format_number(report.to_update)))
+    elif report.problems and report.skip_invalid:
+        lines.append(_("Nothing was written: no row is valid"))
+    elif report.problems:
+        lines.append(_("Nothing was written: correct the rows listed, or import only the valid rows "
+                       "(--skip-invalid)"))
+    elif not report.planned or not (report.to_insert or report.to_update):
+        lines.append(_("Nothing to write: every row is already in the database as it is"))
+    return "\n".join(lines)
+
+
+def problem_table(report: ImportReport, limit: int = 100) -> Any:
+    """The problems as a Rich table (at most ``limit`` rows: Rich tables get slow at thousands)."""
+    from rich.table import Table
+
+    table = Table(title=_("Problems"), title_justify="left", expand=False)
+    table.add_column(_("Row"), justify="right", no_wrap=True)
+    table.add_column(_("Column"), no_wrap=True, max_width=24)
+    table.add_column(_("Value"), max_width=30)
+    table.add_column(_("Reason"))
+    for problem in report.problems[:limit]:
+        table.add_row(str(problem.row), problem.column, problem.value, problem.reason)
+    if len(report.problems) > limit:
+        table.caption = _("… and {n} more (write them all with --report FILE)", n=len(report.problems) - limit)
+    return table
+
+
+def write_problems(report: ImportReport, out: str | Path) -> Path:
+    """Every problem as a CSV (semicolon, UTF-8 with BOM: Excel in Indonesia opens it as it is)."""
+    target = Path(out)
+    with target.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";")
+        writer.writerow([_("Row"), _("Column"), _("Value"), _("Reason")])
+        for p in report.problems:
+            writer.writerow([p.row, p.column, p.value, p.reason])
+    return target
+
+
+# ================================================================================================ templates
+def write_template(kind: str, out: str | Path) -> Path:
+    """An empty sheet with the expected (Indonesian) headers of ``kind``, and a guide sheet; ``.csv`` or xlsx."""
+    if kind not in KINDS:
+        raise ValueError(_("Unknown kind {kind}; choose one of: {kinds}", kind=kind, kinds=", ".join(KINDS)))
+    target = Path(out)
+    columns = cols.template_columns(kind)
+    if target.suffix.lower() == ".csv":
+        with target.open("w", encoding="utf-8-sig", newline="") as fh:
+            csv.writer(fh, delimiter=";").writerow([c.header for c in columns])
+        return target
+    import openpyxl
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = cols.SHEET_NAMES[kind]
+    sheet.append([c.header for c in columns])
+    bold = Font(bold=True)
+    required_fill = PatternFill("solid", fgColor="FFF2CC")
+    for index, col in enumerate(columns, 1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = bold
+        if col.required:
+            cell.fill = required_fill
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, len(col.header) + 4)
+        if col.field in ("owner_nik", "nib", "npwp", "phone", "kbli", "ikm_ref", "sku"):
+            # Text cells keep the leading 0 of a phone number and all 16 digits of a NIK.
+            sheet.column_dimensions[get_column_letter(index)].number_format = "@"
+        choices = _template_choices(kind, col.field)
+        if choices and len(",".join(choices)) < 250:
+            check = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
+            check.add(f"{get_column_letter(index)}2:{get_column_letter(index)}5000")
+            sheet.add_data_validation(check)
+    sheet.freeze_panes = "A2"
+    guide = book.create_sheet(_("Guide"))
+    guide.append([_("Column"), _("Required"), _("How to fill it in")])
+    for cell in guide[1]:
+        cell.font = bold
+    for col in columns:
+        guide.append([col.header, _("yes") if col.required else "", _(col.hint) if col.hint else ""])
+    guide.column_dimensions["A"].width = 26
+    guide.column_dimensions["C"].width = 90
+    book.save(target)
+    return target
+
+
+def _template_choices(kind: str, field_name: str) -> list[str]:
+    if field_name == "kecamatan":
+        return reference.regions().names()
+    if field_name == "scale":
+        return ["mikro", "kecil", "menengah"]
+    if field_name == "status" and kind in ("ikm", "clusters"):
+        return ["Aktif", "Tidak Aktif"]
+    return []
+
+

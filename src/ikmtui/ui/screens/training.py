@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from textual import events, on
+from textual import on
 from textual.binding import Binding
 from textual.widgets import Input
 
@@ -40,9 +40,11 @@ class TrainingTableScreen(TableScreen):
         """The title in the header; screens about one record name it."""
         return _(self.TITLE_MSG)
 
-    def on_screen_resume(self, event: events.ScreenResume) -> None:
-        event.prevent_default()  # BaseScreen's handler runs here, once, before the title is set
-        super().on_screen_resume()
+    def on_screen_resume(self) -> None:
+        # Textual runs BaseScreen's handler after this one (it sets the generic title): name the record after it.
+        self.call_later(self._show_title)
+
+    def _show_title(self) -> None:
         self.title = self.screen_title()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
@@ -82,9 +81,11 @@ class AttendanceScreen(BaseScreen):
     def on_mount(self) -> None:
         self.grid.focus()
 
-    def on_screen_resume(self, event: events.ScreenResume) -> None:
-        event.prevent_default()  # BaseScreen's handler runs here, once, before the title is set
-        super().on_screen_resume()
+    def on_screen_resume(self) -> None:
+        # Textual runs BaseScreen's handler after this one (it sets the generic title): name the batch after it.
+        self.call_later(self._show_title)
+
+    def _show_title(self) -> None:
         batch = self.db.get(svc.BATCHES, self.batch_id) or {}
         self.title = _("Attendance {code}", code=batch.get("code", ""))
 

@@ -43,6 +43,7 @@ class IkmPickerScreen(TranslatedBindings, ModalScreen[list[int] | None]):
         self.picker_title = title
         self.already = set(already or ())
         self.selected: dict[int, str] = {}
+        self._codes: dict[str, str] = {}  # IKM code -> mark: ✓ selected, • already in the batch
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box"):
@@ -50,7 +51,8 @@ class IkmPickerScreen(TranslatedBindings, ModalScreen[list[int] | None]):
             yield Input(placeholder=_("Type a name or code to filter"), id="picker-search")
             yield VirtualTable(id="picker-table")
             yield Static("", id="picker-selected")
-            yield Static(_("↓ list · space select · enter enrol · / filter · esc cancel"), id="picker-help")
+            yield Static(_("↓ list · space select · enter enrol · / filter · esc cancel · • already in the batch"),
+                         id="picker-help")
 
     @property
     def table(self) -> VirtualTable:
@@ -62,23 +64,20 @@ class IkmPickerScreen(TranslatedBindings, ModalScreen[list[int] | None]):
 
     def on_mount(self) -> None:
         ikm = self.app.db.docs("ikm")  # type: ignore[attr-defined]
+        self._codes = {str(ikm.get(str(i), {}).get("code", "")): "•" for i in self.already}
 
-        def mark(record_id: int) -> str:
-            return "✓" if record_id in self.selected else "•" if record_id in self.already else ""
-
-        def note(record_id: int) -> str:
-            return _("already in the batch") if record_id in self.already else ""
+        def mark(code: str) -> str:
+            # By code, so that 100,000 rows are built from the stored documents without copying them.
+            return self._codes.get(code, "")
 
         columns = [
-            Column("mark", "", 1, value=lambda d: d["_id"], fmt=mark),
+            Column("mark", "", 1, value=lambda d: d.get("code"), fmt=mark),
             Column("code", "Code", 10),
-            Column("name", "Business name", 30),
-            Column("owner_name", "Owner", 20),
-            Column("kecamatan", "Kecamatan", 16),
-            Column("status", "Status", 8, fmt=lambda v: _(v or "")),
-            Column("note", "Note", 20, value=lambda d: d["_id"], fmt=note),
+            Column("name", "Business name", 34),
+            Column("owner_name", "Owner", 22),
+            Column("kecamatan", "Kecamatan", 18),
         ]
-        rows = RowSet(columns, ((int(k), {**d, "_id": int(k)}) for k, d in ikm.items()))
+        rows = RowSet(columns, ((int(k), d) for k, d in ikm.items()))
         rows.sort(2)
         self.table.set_rows(rows)
         self.search.focus()
@@ -119,11 +118,15 @@ class IkmPickerScreen(TranslatedBindings, ModalScreen[list[int] | None]):
             return
         if record_id in self.already:
             self.notify(_("Already in the batch"), severity="warning", timeout=3)
-        elif record_id in self.selected:
-            del self.selected[record_id]
         else:
             doc = self.app.db.docs("ikm").get(str(record_id), {})  # type: ignore[attr-defined]
-            self.selected[record_id] = str(doc.get("name", record_id))
+            code = str(doc.get("code", ""))
+            if record_id in self.selected:
+                del self.selected[record_id]
+                self._codes.pop(code, None)
+            else:
+                self.selected[record_id] = str(doc.get("name", record_id))
+                self._codes[code] = "✓"
         self.table.action_cursor(1)
         self.table.refresh()
         self._show_selected()

@@ -27,10 +27,10 @@ REPORTS: dict[str, str] = {
     "gallery": N_("Gallery"),
     "profile": N_("IKM profile"),
 }
-FORMATS = ("text", "md", "html", "svg", "json")
+FORMATS = ("text", "md", "html", "svg", "json", "xlsx")
 #: File name extension -> format, to pick the format from ``--out`` or a path typed in the app.
 EXTENSIONS = {".txt": "text", ".text": "text", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
-              ".svg": "svg", ".json": "json"}
+              ".svg": "svg", ".json": "json", ".xlsx": "xlsx"}
 #: Columns of the text and SVG renderings.
 WIDTH = 110
 
@@ -110,6 +110,8 @@ def render(report: Report, fmt: str, *, width: int = WIDTH) -> str:
     from ikmtui.reports.document import to_html, to_markdown
 
     fmt = check_format(fmt)
+    if fmt == "xlsx":
+        raise ValueError(_("An Excel report is a file: give it with --out NAME.xlsx"))
     if fmt == "json":
         return to_json(report)
     if fmt == "md":
@@ -125,9 +127,14 @@ def render(report: Report, fmt: str, *, width: int = WIDTH) -> str:
 
 def write_report(report: Report, path: str | Path, fmt: str | None = None) -> Path:
     """Write the report to ``path`` (format from ``fmt`` or the extension); returns the path written."""
+    from ikmtui.reports.document import to_xlsx
+
     target = Path(path).expanduser()
-    text = render(report, fmt or format_for(target))
-    if target.parent and not target.parent.exists():
+    fmt = check_format(fmt) if fmt else format_for(target)
+    if not target.parent.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    if fmt == "xlsx":
+        to_xlsx(report.document, target)
+    else:
+        target.write_text(render(report, fmt), encoding="utf-8")
     return target

@@ -419,3 +419,82 @@ def to_html(doc: Document) -> str:
         lines.append("<footer>" + "".join(f"<p>{_h(n)}</p>" for n in doc.footnotes) + "</footer>")
     lines += ["</body>", "</html>"]
     return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------- Excel
+_XLSX_FORMATS = {"rp": '"Rp" #,##0', "int": "#,##0", "pct": "0.0%", "float": "0.0", "date": "DD/MM/YYYY"}
+
+
+def _xlsx_value(value: Any, kind: str) -> Any:
+    if value is None or value == "":
+        return None
+    if kind == "date":
+        try:
+            return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+        except ValueError:
+            return str(value)
+    if kind in NUMERIC:
+        return value if isinstance(value, int | float) else str(value)
+    return str(value)
+
+
+def to_xlsx(doc: Document, path: Any) -> None:
+    """The document as a workbook: the key figures on the first sheet, then one sheet per table, numbers as
+    numbers (rupiah formatted as rupiah, shares as percentages, dates as dates)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = _("Summary")[:31]
+    summary.append([doc.title])
+    summary["A1"].font = Font(bold=True, size=14)
+    summary.append([doc.subtitle])
+    if doc.notice:
+        summary.append([doc.notice])
+    summary.column_dimensions["A"].width = 44
+    summary.column_dimensions["B"].width = 24
+    used: set[str] = {summary.title}
+    for section in doc.sections:
+        figures = [b for b in section.blocks if isinstance(b, Figures)]
+        if figures:
+            summary.append([])
+            summary.append([section.title])
+            summary.cell(summary.max_row, 1).font = Font(bold=True)
+            for block in figures:
+                for label, value, kind in block.items:
+                    summary.append([label, _xlsx_value(value, kind)])
+                    if kind in _XLSX_FORMATS:
+                        summary.cell(summary.max_row, 2).number_format = _XLSX_FORMATS[kind]
+        for block in section.blocks:
+            if not isinstance(block, TableBlock | Bars) or (isinstance(block, TableBlock) and not block.rows):
+                continue
+            title = (block.title or section.title).replace("/", "-")
+            for bad in "[]:*?\\":
+                title = title.replace(bad, " ")
+            name, n = title[:31], 2
+            while name in used:
+                name = f"{title[:27]} ({n})"
+                n += 1
+            used.add(name)
+            sheet = workbook.create_sheet(name)
+            if isinstance(block, Bars):
+                columns = [Col(""), Col(_("Value"), block.kind)]
+                rows, total = [[label, value] for label, value in block.items], None
+            else:
+                columns, rows, total = block.columns, block.rows, block.total
+            sheet.append([c.label for c in columns])
+            for cell in sheet[1]:
+                cell.font = Font(bold=True)
+            for row in [*rows, *([total] if total is not None else [])]:
+                sheet.append([_xlsx_value(v, c.kind) for v, c in zip(row, columns, strict=True)])
+                for i, col in enumerate(columns, 1):
+                    if col.kind in _XLSX_FORMATS:
+                        sheet.cell(sheet.max_row, i).number_format = _XLSX_FORMATS[col.kind]
+            if total is not None:
+                for cell in sheet[sheet.max_row]:
+                    cell.font = Font(bold=True)
+            for i, col in enumerate(columns, 1):
+                longest = max([len(col.label)] + [len(format_value(r[i - 1], col.kind)) for r in rows])
+                sheet.column_dimensions[sheet.cell(1, i).column_letter].width = min(48, max(8, longest + 2))
+    workbook.save(path)

@@ -1,27 +1,197 @@
-"""Reports: pick a report and a period, see it, export it."""
+"""Laporan: pick a report and a period with keys, read it, export it to a file.
+
+Keys: ``o i k t c g`` choose the report (overview, IKM, clusters, training, credit, gallery), ``p`` the profile
+of one IKM (asks for its code); ``m u y a`` choose a month, quarter, year or all time, ``[`` and ``]`` step to
+the previous or next one, ``e`` types a period; ``x`` exports what is shown (the file name's extension picks
+the format: .html, .svg, .md, .txt, .json or .xlsx). Reports are counted in a worker thread, so a large
+database never freezes the screen.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from ikmtui.i18n import _
-from ikmtui.reports.figures import headline
+from ikmtui.reports.catalog import REPORTS, build_report, write_report
+from ikmtui.reports.common import Report, tables_of
+from ikmtui.reports.period import Period, parse_period, today
+from ikmtui.storage import StorageError
 from ikmtui.ui.screens.base import BaseScreen
-from ikmtui.ui.screens.dashboard import headline_table
+from ikmtui.ui.widgets.dialogs import PromptScreen
+
+#: Report name -> its key on this screen.
+REPORT_KEYS = {"overview": "o", "ikm": "i", "clusters": "k", "training": "t", "credit": "c", "gallery": "g",
+               "profile": "p"}
+PERIOD_KEYS = (("month", "m", "Month"), ("quarter", "u", "Quarter"), ("year", "y", "Year"),
+               ("all", "a", "All time"))
 
 
 class ReportsScreen(BaseScreen):
     TITLE_MSG = "Reports"
+    BINDINGS = [
+        Binding("o", "report('overview')", "Overview", id="reports.overview", show=False),
+        Binding("i", "report('ikm')", "IKM registry", id="reports.ikm", show=False),
+        Binding("k", "report('clusters')", "Clusters report", id="reports.clusters", show=False),
+        Binding("t", "report('training')", "Training report", id="reports.training", show=False),
+        Binding("c", "report('credit')", "Credit report", id="reports.credit", show=False),
+        Binding("g", "report('gallery')", "Gallery report", id="reports.gallery", show=False),
+        Binding("p", "profile", "IKM profile", id="reports.profile", show=False),
+        Binding("m", "period_kind('month')", "Month", id="reports.month", show=False),
+        Binding("u", "period_kind('quarter')", "Quarter", id="reports.quarter", show=False),
+        Binding("y", "period_kind('year')", "Year", id="reports.year", show=False),
+        Binding("a", "period_kind('all')", "All time", id="reports.all", show=False),
+        Binding("left_square_bracket", "shift(-1)", "Previous period", id="reports.previous"),
+        Binding("right_square_bracket", "shift(1)", "Next period", id="reports.next"),
+        Binding("e", "type_period", "Type a period", id="reports.type_period"),
+        Binding("x", "export", "Export", id="reports.export"),
+    ]
+    DEFAULT_CSS = """
+    ReportsScreen #reports-body { height: 1fr; }
+    ReportsScreen #menu { width: 30; padding: 0 1; border-right: vkey $primary-darken-2; }
+    ReportsScreen #report-scroll { width: 1fr; }
+    ReportsScreen #report { padding: 0 1; }
+    ReportsScreen #status { height: 1; color: $text-muted; padding: 0 1; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.name_shown = "overview"
+        self.ikm_code: str | None = None
+        self.period: Period = Period.current("year", today())
+        self.report: Report | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll():
-            yield Static(_("Overview"), id="report-title")
-            yield Static(id="report")
+        with Horizontal(id="reports-body"):
+            yield Static(id="menu")
+            with VerticalScroll(id="report-scroll"):
+                yield Static(id="report")
+        yield Static("", id="status")
         yield Footer()
 
+    def on_mount(self) -> None:
+        self.query_one("#report-scroll", VerticalScroll).focus()
+
+    # ------------------------------------------------------------------ showing
     def data_changed(self) -> None:
         super().data_changed()
-        self.query_one("#report", Static).update(headline_table(headline(self.db._data)))
+        self.refresh_report()
+
+    def _menu(self) -> Text:
+        text = Text()
+        text.append(_("Report") + "\n", style="bold")
+        for name, title in REPORTS.items():
+            chosen = name == self.name_shown
+            text.append(f"{'▶' if chosen else ' '} {REPORT_KEYS[name]}  ", style="bold" if chosen else "")
+            text.append(_(title) + "\n", style="bold reverse" if chosen else "")
+        text.append("\n" + _("Period") + "\n", style="bold")
+        for kind, key, label in PERIOD_KEYS:
+            chosen = kind == self.period.kind
+            text.append(f"{'▶' if chosen else ' '} {key}  ", style="bold" if chosen else "")
+            text.append(_(label) + "\n", style="bold reverse" if chosen else "")
+        text.append("  [ ]  " + _("previous / next") + "\n")
+        text.append("  e  " + _("type a period") + "\n")
+        text.append("\n  x  " + _("export to a file") + "\n", style="bold")
+        text.append("\n" + self.period.label + "\n", style="bold cyan")
+        if self.name_shown == "profile" and self.ikm_code:
+            text.append(self.ikm_code + "\n", style="bold cyan")
+        return text
+
+    def refresh_report(self) -> None:
+        self.query_one("#menu", Static).update(self._menu())
+        self.query_one("#status", Static).update(_("Counting…"))
+        self._build(self.name_shown, self.period, self.ikm_code)
+
+    @work(thread=True, exclusive=True, group="report")
+    def _build(self, name: str, period: Period, ikm: str | None) -> None:
+        try:
+            report = build_report(tables_of(self.db), name, period, today(), ikm=ikm)
+        except (ValueError, KeyError, StorageError) as exc:
+            self.app.call_from_thread(self._failed, exc)
+            return
+        self.app.call_from_thread(self._show, report)
+
+    def _show(self, report: Report) -> None:
+        self.report = report
+        self.query_one("#report", Static).update(report.renderable())
+        self.query_one("#status", Static).update(
+            _("{report} · {period} · x export · e period · [ ] previous/next", report=report.document.title,
+              period=report.period.label))
+
+    def _failed(self, exc: Exception) -> None:
+        self.query_one("#status", Static).update(str(exc))
+        self.report_error(exc)
+
+    # ------------------------------------------------------------------ choosing
+    def action_report(self, name: str) -> None:
+        self.name_shown = name
+        self.ikm_code = None
+        self.refresh_report()
+
+    def action_profile(self) -> None:
+        def chosen(code: str | None) -> None:
+            if code is None or not code.strip():
+                return
+            self.name_shown = "profile"
+            self.ikm_code = code.strip()
+            self.refresh_report()
+
+        self.app.push_screen(PromptScreen(_("Profile of which IKM? Type its code, e.g. IKM-000123"),
+                                          self.ikm_code or "", placeholder="IKM-000123"), chosen)
+
+    def action_period_kind(self, kind: str) -> None:
+        self.period = Period.current(kind, today())
+        self.refresh_report()
+
+    def action_shift(self, steps: int) -> None:
+        if self.period.start is None:
+            self.notify(_("All time has no previous or next period"), severity="warning")
+            return
+        self.period = self.period.shift(steps)
+        self.refresh_report()
+
+    def action_type_period(self) -> None:
+        def chosen(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                self.period = parse_period(text, today())
+            except ValueError as exc:
+                self.report_error(exc)
+                return
+            self.refresh_report()
+
+        self.app.push_screen(PromptScreen(_("Which period? 2026-11 (month), 2026-Q4 (quarter), 2026 (year) or all"),
+                                          self.period.key), chosen)
+
+    # ------------------------------------------------------------------ exporting
+    def default_file_name(self) -> str:
+        name = self.name_shown if self.name_shown != "profile" else f"profil-{self.ikm_code or 'ikm'}"
+        return f"laporan-{name}-{self.period.key}.html".replace("/", "-")
+
+    def action_export(self) -> None:
+        report = self.report
+        if report is None:
+            self.notify(_("The report is still being counted"), severity="warning")
+            return
+
+        def chosen(path: str | None) -> None:
+            if path is None or not path.strip():
+                return
+            try:
+                written = write_report(report, Path(path.strip()).expanduser())
+            except (ValueError, OSError) as exc:
+                self.report_error(exc)
+                return
+            self.notify(_("Wrote {path}", path=written.resolve()), timeout=8)
+
+        self.app.push_screen(PromptScreen(
+            _("Export to which file? The extension picks the format: .html, .svg, .md, .txt, .json or .xlsx"),
+            self.default_file_name()), chosen)

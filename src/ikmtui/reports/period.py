@@ -127,7 +127,7 @@ class Period:
         """ISO strings ``(first, last)`` of the days counted for flows: the period cut at the as-of date.
         Stored dates are ISO strings, so comparing strings is comparing dates (and fast)."""
         last = self.as_of(day).isoformat()
-        first = self.start.isoformat() if self.start else "0000-00-00"
+        first = self.start.isoformat() if self.start else ""  # all time: even records without a date
         return first, last
 
     def started(self, day: date) -> bool:

@@ -131,18 +131,18 @@ def payout_renderable(statement: PayoutStatement, *, printed_on: date | None = N
         (_("Payout statement") + f" · {month_name(statement.year, statement.month)}\n", "bold"),
         f"{statement.ikm_name} ({statement.ikm_code})" + (f" · {statement.owner}" if statement.owner else ""),
     )
-    table = Table(box=box.SIMPLE_HEAD, expand=False, header_style="bold", show_footer=bool(statement.lines))
-    table.add_column(_("Date"), footer=_("Total"), no_wrap=True)
-    table.add_column(_("SKU"), no_wrap=True)
-    table.add_column(_("Product"), min_width=12, max_width=30)
-    table.add_column(_("Qty"), justify="right", footer=format_number(statement.quantity))
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", show_footer=bool(statement.lines), padding=(0, 1),
+                  expand=True)
+    table.add_column(_("Date"), footer=_("Total"), no_wrap=True, min_width=6)
+    table.add_column(_("Product") + " / " + _("SKU"), min_width=16, ratio=1, overflow="fold")
+    table.add_column(_("Qty"), justify="right", footer=format_number(statement.quantity), no_wrap=True)
     table.add_column(_("Unit price"), justify="right", no_wrap=True)
     table.add_column(_("Sales"), justify="right", footer=format_rupiah(statement.gross), no_wrap=True)
-    table.add_column(_("Comm. %"), justify="right", no_wrap=True)
+    table.add_column("%", justify="right", no_wrap=True)
     table.add_column(_("Commission"), justify="right", footer=format_rupiah(statement.commission), no_wrap=True)
     table.add_column(_("Due"), justify="right", footer=format_rupiah(statement.due), no_wrap=True)
     for line in statement.lines:
-        table.add_row(format_date(parse_date(line.date)), line.sku, line.product,
+        table.add_row(f"{line.date[8:10]}/{line.date[5:7]}", Text.assemble(line.product, "\n", (line.sku, "dim")),
                       format_number(line.quantity), format_rupiah(line.unit_price), format_rupiah(line.gross),
                       _pct(line.commission_pct), format_rupiah(line.commission), format_rupiah(line.due))
     parts: list[RenderableType] = [heading, Text("")]

@@ -70,6 +70,12 @@ async def test_course_batch_enrol_cancel_attendance_finish(db: Database) -> None
         course = next(c for c in db.all("courses") if c["name"] == "Uji")
         assert course["cert_code"] == "UJI" and course["session_days"] == 3 and course["threshold_pct"] == 75.0
         assert app.screen.table.current_id == course["id"]
+        await pilot.press("e")  # open and leave untouched: esc closes without asking
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CoursesScreen)
 
         # enter: the batches of that course (none yet); a: a batch of capacity 3
         await pilot.press("enter")

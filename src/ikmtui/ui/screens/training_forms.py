@@ -47,6 +47,17 @@ def saving(save: Callable[[Doc], Any], done: Callable[[Any], None]) -> Callable[
     return submit
 
 
+class TrainingForm(FormScreen):
+    """A form that counts as unchanged until the officer types: the widgets' own first change events
+    (filling in the values it opened with) do not make esc ask about discarding."""
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._opened)
+
+    def _opened(self) -> None:
+        self._dirty = False
+
+
 # ---------------------------------------------------------------------------------------------- courses
 def course_fields() -> list[FormField]:
     return [
@@ -85,7 +96,7 @@ def course_form(db: Database, doc: Doc | None, done: Callable[[Doc], None]) -> F
         def save(values: Doc) -> Doc:
             return svc.update_course(db, doc["id"], values, expected_version=doc.get("version"))
 
-    return FormScreen(title, course_fields(), course_values(doc), saving(save, done))
+    return TrainingForm(title, course_fields(), course_values(doc), saving(save, done))
 
 
 # ---------------------------------------------------------------------------------------------- batches
@@ -119,7 +130,7 @@ def batch_values(doc: Doc | None, course_id: int | None = None) -> Doc:
     return values
 
 
-class BatchForm(FormScreen):
+class BatchForm(TrainingForm):
     """Suggests the end date from the start date and the course's number of session days."""
 
     def __init__(self, db: Database, *args: Any) -> None:

@@ -35,7 +35,6 @@ import codecs
 import csv
 import io
 import re
-import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
@@ -166,7 +165,15 @@ def read_sheets(path: str | Path, sheet: str | None = None, *, header_rows_only:
     With ``header_rows_only`` only the first rows of each sheet are read (enough to find the headers).
     Anything that is not a readable spreadsheet raises ``ValueError`` with a translated message.
     """
-    path = Path(path)
+    reader = _open(Path(path), sheet, progress)
+    try:
+        return reader.heads() if header_rows_only else [reader.full(s.name, progress) for s in reader.heads()]
+    finally:
+        reader.close()
+
+
+def _open(path: Path, wanted: str | None, progress: Progress) -> _XlsxReader | _CsvReader:
+    """A reader of ``path`` chosen by its content (an .xlsx is a zip), or ``ValueError`` saying why not."""
     try:
         with path.open("rb") as fh:
             head = fh.read(8)
@@ -176,55 +183,68 @@ def read_sheets(path: str | Path, sheet: str | None = None, *, header_rows_only:
         raise ValueError(_("{file} does not exist", file=path)) from None
     suffix = path.suffix.lower()
     if head.startswith(_ZIP_MAGIC):
-        return _read_xlsx(path, sheet, header_rows_only, progress)
+        return _XlsxReader(path, wanted)
     if head.startswith(_OLE_MAGIC):
         raise ValueError(_("{file} is in the old Excel format (.xls): open it in Excel or LibreOffice and save it "
                            "as .xlsx (Excel workbook) or .csv", file=path.name))
     if suffix in EXCEL_SUFFIXES:
         raise _not_spreadsheet(path, _("the file is not an Excel workbook although its name ends in {suffix}",
                                        suffix=suffix))
-    return [_read_csv(path, header_rows_only, progress)]
+    return _CsvReader(path, progress)
 
 
-def _read_xlsx(path: Path, wanted: str | None, header_rows_only: bool, progress: Progress) -> list[Sheet]:
-    import openpyxl
+def _damaged(path: Path, exc: BaseException) -> ValueError:
+    return _not_spreadsheet(path, _("the Excel file is damaged or not a workbook: {detail}",
+                                    detail=str(exc) or type(exc).__name__))
 
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise _not_spreadsheet(path, _("the Excel file is damaged or not a workbook: {detail}",
-                                       detail=str(exc) or type(exc).__name__)) from None
-    try:
-        names = list(book.sheetnames)
+
+class _XlsxReader:
+    """An open workbook (read-only mode: rows are streamed, not loaded as cell objects)."""
+
+    file_format = "xlsx"
+
+    def __init__(self, path: Path, wanted: str | None) -> None:
+        import openpyxl
+
+        self.path = path
+        try:
+            self.book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # zip, XML and missing-part errors of a file that only looks like a workbook
+            raise _damaged(path, exc) from None
+        self.names = list(self.book.sheetnames)
         if wanted is not None:
-            found = [n for n in names if n.strip().casefold() == wanted.strip().casefold()]
+            found = [n for n in self.names if n.strip().casefold() == wanted.strip().casefold()]
             if not found:
+                self.close()
                 raise ValueError(_("{file} has no sheet named {sheet}; its sheets are: {names}", file=path.name,
-                                   sheet=wanted, names=", ".join(names)))
-            names = found[:1]
-        sheets: list[Sheet] = []
-        for name in names:
-            ws = book[name]
-            total = 0 if header_rows_only else int(ws.max_row or 0)
+                                   sheet=wanted, names=", ".join(self.names)))
+            self.names = found[:1]
+
+    def _rows(self, name: str, limit: int | None, progress: Progress) -> list[tuple[int, tuple[Any, ...]]]:
+        rows: list[tuple[int, tuple[Any, ...]]] = []
+        try:
+            ws = self.book[name]
+            total = 0 if limit else int(ws.max_row or 0)
             ws.reset_dimensions()  # some writers store a wrong size: read every cell there is
-            rows: list[tuple[int, tuple[Any, ...]]] = []
-            limit = HEADER_SEARCH_ROWS + 1 if header_rows_only else None
             for number, cells in enumerate(ws.iter_rows(values_only=True), 1):
                 if limit is not None and number > limit:
                     break
                 if any(not is_blank(c) for c in cells):
-                    rows.append((number, tuple(cells)))
+                    rows.append((number, cells))
                 if number % _STEP == 0:
                     progress("read", number, total)
-            sheets.append(Sheet(name, rows))
-        return sheets
-    except ValueError:
-        raise
-    except Exception as exc:  # zlib, XML and zip errors from a workbook damaged inside
-        raise _not_spreadsheet(path, _("the Excel file is damaged or not a workbook: {detail}",
-                                       detail=str(exc) or type(exc).__name__)) from None
-    finally:
-        book.close()
+        except Exception as exc:  # zlib, XML and zip errors from a workbook damaged inside
+            raise _damaged(self.path, exc) from None
+        return rows
+
+    def heads(self) -> list[Sheet]:
+        return [Sheet(name, self._rows(name, HEADER_SEARCH_ROWS + 1, _noop)) for name in self.names]
+
+    def full(self, name: str, progress: Progress) -> Sheet:
+        return Sheet(name, self._rows(name, None, progress))
+
+    def close(self) -> None:
+        self.book.close()
 
 
 def _decode(raw: bytes) -> str:
@@ -253,24 +273,36 @@ def _delimiter(text: str) -> str:
     return best
 
 
-def _read_csv(path: Path, header_rows_only: bool, progress: Progress) -> Sheet:
-    raw = path.read_bytes()
-    if b"\0" in raw[:65536] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise _not_spreadsheet(path, _("it contains binary data"))
-    text = _decode(raw)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    rows: list[tuple[int, tuple[Any, ...]]] = []
-    try:
-        for number, cells in enumerate(reader, 1):
-            if header_rows_only and number > HEADER_SEARCH_ROWS + 1:
-                break
-            if any(not is_blank(c) for c in cells):
-                rows.append((number, tuple(c.strip() for c in cells)))
-            if number % _STEP == 0:
-                progress("read", number, 0)
-    except csv.Error as exc:
-        raise _not_spreadsheet(path, str(exc)) from None
-    return Sheet(path.stem, rows)
+class _CsvReader:
+    """A CSV file, read whole: comma, semicolon or tab separated; UTF-8, Windows-1252 or UTF-16 text."""
+
+    file_format = "csv"
+
+    def __init__(self, path: Path, progress: Progress) -> None:
+        raw = path.read_bytes()
+        if b"\0" in raw[:65536] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise _not_spreadsheet(path, _("it contains binary data"))
+        text = _decode(raw)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+        rows: list[tuple[int, tuple[Any, ...]]] = []
+        try:
+            for number, cells in enumerate(reader, 1):
+                if any(not is_blank(c) for c in cells):
+                    rows.append((number, tuple(c.strip() for c in cells)))
+                if number % _STEP == 0:
+                    progress("read", number, 0)
+        except csv.Error as exc:
+            raise _not_spreadsheet(path, str(exc)) from None
+        self.sheet = Sheet(path.stem, rows)
+
+    def heads(self) -> list[Sheet]:
+        return [Sheet(self.sheet.name, [r for r in self.sheet.rows if r[0] <= HEADER_SEARCH_ROWS + 1])]
+
+    def full(self, name: str, progress: Progress) -> Sheet:
+        return self.sheet
+
+    def close(self) -> None:
+        return None
 
 
 # ================================================================================================ headers
@@ -356,34 +388,36 @@ def load(path: str | Path, *, kind: str | None = None, sheet: str | None = None,
     path = Path(path)
     if kind is not None and kind not in KINDS:
         raise ValueError(_("Unknown kind {kind}; choose one of: {kinds}", kind=kind, kinds=", ".join(KINDS)))
-    heads = read_sheets(path, sheet, header_rows_only=True)
-    if all(not s.rows for s in heads):
-        if len(heads) == 1:
-            raise ValueError(_("The sheet {sheet} of {file} is empty", sheet=heads[0].name, file=path.name))
-        raise ValueError(_("Every sheet of {file} is empty", file=path.name))
-    chosen: tuple[Sheet, _HeaderMatch] | None = None
-    for head in heads:
-        found = _choose(head, kind)
-        if found is not None and (chosen is None or (found.complete and not chosen[1].complete)):
-            chosen = (head, found)
-            if found.complete:
-                break
-    if chosen is None:
-        expected = ", ".join(c.header for c in cols.columns_of(kind or "ikm") if c.required)
-        raise ValueError(_("No known column headers in {file}: the first row of the list should name the "
-                           "columns, e.g. {expected} (ikmtui import --template writes an example)",
-                           file=path.name, expected=expected))
-    head, match = chosen
-    full = read_sheets(path, head.name, progress=progress)[0]  # (a CSV has one sheet, whatever the name)
+    reader = _open(path, sheet, progress)
+    try:
+        heads = reader.heads()
+        if all(not s.rows for s in heads):
+            if len(heads) == 1:
+                raise ValueError(_("The sheet {sheet} of {file} is empty", sheet=heads[0].name, file=path.name))
+            raise ValueError(_("Every sheet of {file} is empty", file=path.name))
+        chosen: tuple[Sheet, _HeaderMatch] | None = None
+        for head in heads:
+            found = _choose(head, kind)
+            if found is not None and (chosen is None or (found.complete and not chosen[1].complete)):
+                chosen = (head, found)
+                if found.complete:
+                    break
+        if chosen is None:
+            expected = ", ".join(c.header for c in cols.columns_of(kind or "ikm") if c.required)
+            raise ValueError(_("No known column headers in {file}: the first row of the list should name the "
+                               "columns, e.g. {expected} (ikmtui import --template writes an example)",
+                               file=path.name, expected=expected))
+        head, match = chosen
+        full = reader.full(head.name, progress)
+    finally:
+        reader.close()
     header_number = head.rows[match.index][0]
     data = [(n, cells) for n, cells in full.rows if n > header_number]
     if not data:
         raise ValueError(_("The sheet {sheet} of {file} has headers but no rows to import", sheet=full.name,
                            file=path.name))
-    with path.open("rb") as fh:
-        file_format = "xlsx" if fh.read(4) == _ZIP_MAGIC else "csv"
     return Source(path=path, kind=match.kind, sheet=full.name, header_row=header_number, headers=match.headers,
-                  fields=match.fields, ignored=match.ignored, rows=data, file_format=file_format)
+                  fields=match.fields, ignored=match.ignored, rows=data, file_format=reader.file_format)
 
 
 # ================================================================================================ values
@@ -434,7 +468,15 @@ def _date(value: object) -> object:
 
 
 def _year(value: object) -> object:
-    return value.year if isinstance(value, date) else _count(value)
+    """A founding date where the year was asked for counts as its year (``01/02/2019`` -> 2019)."""
+    if isinstance(value, date):
+        return value.year
+    if isinstance(value, str) and re.search(r"[/.-]", value.strip()):
+        try:
+            return parse_date(value).year
+        except ValueError:
+            pass
+    return _count(value)
 
 
 def _prefixed(*prefixes: str) -> Callable[[object], object]:

@@ -74,8 +74,8 @@ def test_personal_data_only_when_asked_and_never_a_password(db: Database, tmp_pa
     export_xlsx(tables, hashed, personal=True)
     assert "secret-hash" not in everything(hashed) and nik in everything(hashed)
     fresh = Database(db.path, "tester")
-    exports = [a for a in fresh.all("audit") if a["action"] == "export"]
-    assert len(exports) == 2 and exports[-1]["detail"].endswith("+personal")
+    exports = [a["action"] for a in fresh.all("audit") if a["action"].startswith("export")]
+    assert exports == ["export", "export.personal"]
 
 
 def test_csv_one_file_per_table(db: Database, tmp_path: Path) -> None:
@@ -130,3 +130,19 @@ def test_every_stored_field_is_exported_or_left_out_on_purpose(db: Database) -> 
         exported = {f.key for f in COLUMNS[table]}
         stored = {key for doc in db.docs(table).values() for key in doc}
         assert stored - exported - left_out == set(), table
+
+
+def test_personal_data_export_needs_the_role(capsys: pytest.CaptureFixture[str], db: Database, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from ikmtui.services import staff
+
+    db.user = "kepala"
+    staff.add(db, "kepala", "Kepala Bidang", "administrator", "admin-rahasia")
+    staff.add(db, "budi", "Budi Santoso", "operator", "operator-1")
+    monkeypatch.setenv("IKMTUI_PASSWORD", "operator-1")
+    out = tmp_path / "pribadi.xlsx"
+    assert main(["export", "--db", str(db.path), "--user", "budi", "--out", str(out), "--with-personal-data"]) == 2
+    assert "budi" in capsys.readouterr().err and not out.exists()
+    assert main(["export", "--db", str(db.path), "--user", "budi", "--out", str(out)]) == 0
+    assert out.exists()
+    assert main(["report", "overview", "--db", str(db.path), "--user", "budi", "--format", "json"]) == 0

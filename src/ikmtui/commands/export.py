@@ -47,8 +47,11 @@ def run(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ikmtui.commands import console, open_database
+    from ikmtui.domain import permissions
     from ikmtui.io.export import export, parse_tables, sheet_title
     from ikmtui.reports.common import tables_of
+    from ikmtui.services.personal import log_export
+    from ikmtui.storage import StorageError
 
     fmt = choose_format(args.format, args.out)
     names = parse_tables(args.tables)
@@ -57,6 +60,9 @@ def run(args: argparse.Namespace) -> int:
     if fmt == "csv" and args.out.exists() and not args.out.is_dir():
         raise ValueError(_("A CSV export goes into a folder; '{name}' is a file", name=args.out))
     db = open_database(args)
+    permissions.require(db.docs("staff"), db.user, "report")
+    if args.personal:  # allowed by role or refused before anything is written; recorded in the audit log
+        log_export(db, names, str(args.out))
     tables = tables_of(db)
     total = sum(len(tables.get(name, {})) for name in names)
     err = console(stderr=True)
@@ -68,9 +74,12 @@ def run(args: argparse.Namespace) -> int:
             progress.update(task, advance=n, description=_("Exporting {table}", table=sheet_title(table)))
 
         result = export(tables, fmt, args.out, names, personal=args.personal, progress=step)
-    with db.transaction() as txn:
-        txn.log("export", "", None, detail=f"{fmt} {args.out.name}: {', '.join(names)}"
-                + (" +personal" if args.personal else ""))
+    if not args.personal:
+        try:  # a record of the export; one that could not be written does not undo the file
+            with db.transaction() as txn:
+                txn.log("export", ",".join(names), None, "", str(args.out))
+        except (StorageError, PermissionError):
+            pass
     err.print(_("Wrote {path}: {n} rows in {tables} tables", path=result.path, n=sum(result.rows.values()),
                 tables=len(result.rows)))
     if args.personal:

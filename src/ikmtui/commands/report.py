@@ -36,6 +36,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def run(args: argparse.Namespace) -> int:
     from ikmtui.commands import console, open_database
+    from ikmtui.domain import permissions
     from ikmtui.domain.fields import parse_date
     from ikmtui.reports.catalog import WIDTH, build_report, check_format, check_name, format_for, render, write_report
     from ikmtui.reports.common import tables_of
@@ -46,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     period = parse_period(args.period, day)
     fmt = check_format(args.format) if args.format else (format_for(args.out) if args.out else "text")
     db = open_database(args)
+    permissions.require(db.docs("staff"), db.user, "report")
     report = build_report(tables_of(db), name, period, day, ikm=args.ikm)
     if args.out:
         path = write_report(report, args.out, fmt)

@@ -885,6 +885,10 @@ class _ClusterKind(_Kind):
         data, errors = self.model_data(values)
         return self.keyed(number, values, data, errors)
 
+    def merge_extra(self, current: Doc, data: Doc) -> Doc:
+        data.pop("name", None)  # matched whatever its case and spacing: keep the name as registered
+        return data
+
 
 class _RefKind(_Kind):
     """Kinds whose rows name an IKM by NIB or code."""

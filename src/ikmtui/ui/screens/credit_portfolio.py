@@ -72,7 +72,7 @@ def portfolio_renderable(summary: dict[str, Any]) -> RenderableType:
                    format_rupiah(summary["disbursed_amount"]))
     totals.add_row(_("Outstanding principal"), format_number(summary["outstanding_count"]),
                    format_rupiah(summary["outstanding"]))
-    totals.add_row(_("Overdue (due and unpaid)"), "", format_rupiah(summary["overdue"]))
+    totals.add_row(_("Overdue amount"), "", format_rupiah(summary["overdue"]))
     totals.add_row(_("PAR30"), _pct(summary["par30"]), format_rupiah(summary["par30_amount"]))
     totals.add_row(_("Written off"), format_number(summary["written_off_count"]),
                    format_rupiah(summary["written_off_amount"]))

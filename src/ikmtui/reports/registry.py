@@ -349,9 +349,9 @@ def ikm_profile_renderable(profile: Mapping[str, Any]) -> RenderableType:
                         _("Not a member of any cluster"))
     training = _section(
         _("Training and certificates"),
-        [(_("Course"), "left"), (_("Batch"), "left"), (_("Dates"), "left"), (_("State"), "left"),
+        [(_("Course"), "left"), (_("Batch"), "left"), (_("Start"), "left"), (_("State"), "left"),
          (_("Attendance"), "right"), (_("Certificate"), "left")],
-        [[row["course"], row["batch"], f"{_show_day(row['start_date'])} - {_show_day(row['end_date'])}",
+        [[row["course"], row["batch"], _show_day(row["start_date"]),
           training_domain.state_label(row["state"]),
           "" if row["attendance_pct"] is None else f"{row['attendance_pct']:g}%", row["certificate_no"] or ""]
          for row in profile["training"]],

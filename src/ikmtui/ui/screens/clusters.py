@@ -1,15 +1,51 @@
-"""Clusters (klaster / sentra) set up by decree."""
+"""Clusters (klaster / sentra) set up by decree: list, add, edit, delete, members, summary."""
 
 from __future__ import annotations
 
-from ikmtui.i18n import _
+from typing import Any
+
+from textual import on
+from textual.binding import Binding
+
+from ikmtui.domain.fields import parse_date
+from ikmtui.domain.ikm import status_label
+from ikmtui.i18n import _, format_date
+from ikmtui.services import registry
 from ikmtui.tabular import Column
 from ikmtui.ui.screens.base import TableScreen
+from ikmtui.ui.screens.cluster_form import open_cluster_form
+from ikmtui.ui.screens.ikm import delete_or_deactivate
+from ikmtui.ui.widgets.vtable import VirtualTable
+
+
+def _show_date(value: object) -> str:
+    try:
+        return format_date(parse_date(value)) if value else ""
+    except ValueError:
+        return str(value)
 
 
 class ClustersScreen(TableScreen):
     TITLE_MSG = "Clusters"
     TABLE = "clusters"
+    SEARCH_FIELDS = ("coordinator",)
+    BINDINGS = [
+        Binding("a", "add", "Add", id="clusters.add"),
+        Binding("e", "edit", "Edit", id="clusters.edit"),
+        Binding("d", "delete", "Delete", id="clusters.delete"),
+        Binding("m", "members", "Members", id="clusters.members"),
+    ]
+
+    _focus_next: int | None = None
+
+    def focus_after_reload(self, doc: dict[str, Any]) -> None:
+        """Put the cursor on ``doc`` (just saved) when the table is next reloaded."""
+        self._focus_next = doc["id"]
+
+    def reload(self, keep_id: int | None = None) -> None:
+        if self._focus_next is not None:
+            keep_id, self._focus_next = self._focus_next, None
+        super().reload(keep_id)
 
     def columns(self) -> list[Column]:
         members: dict[int, int] = {}
@@ -18,13 +54,48 @@ class ClustersScreen(TableScreen):
                 members[cid] = members.get(cid, 0) + 1
         return [
             Column("code", "Code", 10),
-            Column("name", "Name", 32),
-            Column("sector", "Sector", 16, fmt=lambda v: _(v or "")),
-            Column("kecamatan", "Kecamatan", 16),
-            Column("decree_number", "Decree", 36),
+            Column("name", "Name", 30),
             Column("members", "Members", 7, "right", value=lambda d: members.get(int(d.get("_id", 0)), 0)),
-            Column("status", "Status", 8, fmt=lambda v: _(v or "")),
+            Column("sector", "Sector", 14, fmt=lambda v: _(v or "")),
+            Column("kecamatan", "Kecamatan", 15),
+            Column("decree_number", "Decree", 37),
+            Column("decree_date", "Decree date", 11, fmt=_show_date),
+            Column("status", "Status", 8, fmt=status_label),
         ]
 
     def records(self):  # type: ignore[no-untyped-def]
         return ((int(k), {**d, "_id": int(k)}) for k, d in self.db.docs("clusters").items())
+
+    def _selected(self) -> int | None:
+        record_id = self.table.current_id
+        if record_id is None:
+            self.notify(_("No record selected"), severity="warning")
+        return record_id
+
+    def action_add(self) -> None:
+        open_cluster_form(self, None, on_saved=self.focus_after_reload)
+
+    def action_edit(self) -> None:
+        record_id = self._selected()
+        if record_id is not None:
+            open_cluster_form(self, record_id)
+
+    def action_delete(self) -> None:
+        record_id = self._selected()
+        if record_id is not None:
+            delete_or_deactivate(self, "clusters", record_id, referrers=registry.cluster_referrers,
+                                 delete=registry.delete_cluster, set_status=registry.set_cluster_status)
+
+    def action_members(self) -> None:
+        record_id = self._selected()
+        if record_id is None:
+            return
+        from ikmtui.ui.screens.cluster_members import open_member_picker
+
+        open_member_picker(self, record_id)
+
+    @on(VirtualTable.RowActivated)
+    def open_cluster(self, event: VirtualTable.RowActivated) -> None:
+        from ikmtui.ui.screens.cluster_detail import ClusterScreen
+
+        self.app.push_screen(ClusterScreen(event.record_id))

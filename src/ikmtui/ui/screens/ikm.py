@@ -1,30 +1,174 @@
-"""The IKM registry."""
+"""The IKM registry: a table of every business that filters as you type; add, edit, delete, open a profile."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual import on
+from textual.binding import Binding
+
+from ikmtui.domain.ikm import scale_label, status_label
 from ikmtui.domain.money import format_number
+from ikmtui.domain.records import RecordInvalid
 from ikmtui.i18n import _
+from ikmtui.services import registry
+from ikmtui.storage import RecordReferenced, StorageError
 from ikmtui.tabular import Column
 from ikmtui.ui.screens.base import TableScreen
+from ikmtui.ui.screens.ikm_form import open_ikm_form
+from ikmtui.ui.widgets.dialogs import ConfirmScreen
+from ikmtui.ui.widgets.vtable import VirtualTable
+
+if TYPE_CHECKING:
+    from ikmtui.ui.screens.base import BaseScreen
+
+#: What the UI catches from a service and shows as a message (never a traceback).
+USER_ERRORS = (StorageError, RecordInvalid, ValueError, PermissionError)
+
+
+def delete_or_deactivate(
+    screen: BaseScreen,
+    table: str,
+    record_id: int,
+    *,
+    referrers: Callable[[Any, int], dict[str, int]],
+    delete: Callable[..., Any],
+    set_status: Callable[..., Any],
+    on_done: Callable[[], None] | None = None,
+) -> None:
+    """Ask before deleting; when other records point to the record, say which and offer to mark it inactive."""
+    db = screen.db
+    doc = db.get(table, record_id)
+    if doc is None:
+        screen.notify(_("That record no longer exists"), severity="warning")
+        return
+    label = f"{doc.get('code', '')} {doc.get('name', '')}".strip()
+    version = doc.get("version")
+
+    def run(action: Callable[[], Any], message: str) -> None:
+        try:
+            action()
+        except USER_ERRORS as exc:
+            screen.report_error(exc)
+            return
+        if on_done is not None:
+            on_done()  # e.g. close the profile of what was just deleted, before the screens refresh
+        screen.ikm_app.data_saved()
+        screen.app.notify(message, timeout=4)
+
+    refs = referrers(db, record_id)
+    if refs:
+        reason = str(RecordReferenced(doc.get("code", ""), refs))
+        if doc.get("status") == "inactive":
+            screen.notify(reason + ". " + _("It is already inactive."), severity="warning", timeout=8)
+            return
+        question = reason + ".\n\n" + _("Mark {label} inactive instead? It keeps its history but leaves the "
+                                        "active lists.", label=label)
+
+        def deactivate(yes: bool | None) -> None:
+            if yes:
+                run(lambda: set_status(db, record_id, "inactive", expected_version=version),
+                    _("{label} marked inactive", label=label))
+
+        screen.app.push_screen(ConfirmScreen(question, yes=_("Mark inactive"), no=_("Keep as is")), deactivate)
+        return
+
+    def remove(yes: bool | None) -> None:
+        if yes:
+            run(lambda: delete(db, record_id, expected_version=version), _("Deleted {label}", label=label))
+
+    screen.app.push_screen(ConfirmScreen(_("Delete {label}? This cannot be undone.", label=label),
+                                         yes=_("Delete"), no=_("Keep")), remove)
+
+
+def delete_ikm_flow(screen: BaseScreen, record_id: int, on_done: Callable[[], None] | None = None) -> None:
+    delete_or_deactivate(screen, "ikm", record_id, referrers=registry.ikm_referrers, delete=registry.delete_ikm,
+                         set_status=registry.set_ikm_status, on_done=on_done)
+
+
+def cluster_names(db: Any, *, short: bool = False) -> dict[int, str]:
+    """Cluster id -> name; ``short`` drops the "Sentra " or "Klaster " every name starts with (narrow columns)."""
+    names = {int(key): str(doc.get("name", "")) for key, doc in db.docs("clusters").items()}
+    if short:
+        names = {key: name.removeprefix("Sentra ").removeprefix("Klaster ") for key, name in names.items()}
+    return names
+
+
+def ikm_columns(db: Any) -> list[Column]:
+    """The registry table's columns; 118 characters in all, so a row fits a 120-column terminal."""
+    clusters = cluster_names(db, short=True)
+
+    def names(doc: Any) -> str:
+        ids = doc.get("cluster_ids")
+        return ", ".join(clusters.get(c, "?") for c in ids) if ids else ""
+
+    return [
+        Column("code", "Code", 10),
+        Column("name", "Business name", 26),
+        Column("owner_name", "Owner", 17),
+        Column("kecamatan", "Kecamatan", 16),
+        Column("kbli", "KBLI", 5),
+        Column("scale", "Scale", 8, fmt=scale_label),
+        Column("workers", "Workers", 6, "right",
+               value=lambda d: d.get("workers_male", 0) + d.get("workers_female", 0), fmt=format_number),
+        Column("status", "Status", 8, fmt=status_label),
+        Column("clusters", "Clusters", 13, value=names),  # takes what the terminal has left
+    ]
 
 
 class IkmScreen(TableScreen):
     TITLE_MSG = "IKM"
     TABLE = "ikm"
     SEARCH_FIELDS = ("nib", "product")
+    BINDINGS = [
+        Binding("a", "add", "Add", id="ikm.add"),
+        Binding("e", "edit", "Edit", id="ikm.edit"),
+        Binding("d", "delete", "Delete", id="ikm.delete"),
+    ]
+
+    _focus_next: int | None = None
+
+    def focus_after_reload(self, doc: dict[str, Any]) -> None:
+        """Put the cursor on ``doc`` (just saved) when the table is next reloaded."""
+        self._focus_next = doc["id"]
+
+    def reload(self, keep_id: int | None = None) -> None:
+        if self._focus_next is not None:
+            keep_id, self._focus_next = self._focus_next, None
+        super().reload(keep_id)
+        if not self.table.rows.search_ready:
+            # 100,000 search keys take a second: build them once the table is on screen, not before.
+            self.call_after_refresh(self._prepare_search)
+
+    def _prepare_search(self) -> None:
+        rows = self.table.rows
+        if not rows.search_ready:
+            self.run_worker(rows.prepare_search, thread=True, group="search-keys", exit_on_error=False)
 
     def columns(self) -> list[Column]:
-        clusters = {int(k): d.get("name", "") for k, d in self.db.docs("clusters").items()}
-        return [
-            Column("code", "Code", 10),
-            Column("name", "Business name", 28),
-            Column("owner_name", "Owner", 20),
-            Column("kecamatan", "Kecamatan", 16),
-            Column("kbli", "KBLI", 6),
-            Column("scale", "Scale", 8),
-            Column("workers", "Workers", 7, "right",
-                   value=lambda d: d.get("workers_male", 0) + d.get("workers_female", 0), fmt=format_number),
-            Column("clusters", "Clusters", 24,
-                   value=lambda d: ", ".join(clusters.get(c, "?") for c in d.get("cluster_ids", []))),
-            Column("status", "Status", 8, fmt=lambda v: _(v or "")),
-        ]
+        return ikm_columns(self.db)
+
+    # ------------------------------------------------------------------ actions
+    def action_add(self) -> None:
+        open_ikm_form(self, None, on_saved=self.focus_after_reload)
+
+    def action_edit(self) -> None:
+        record_id = self.table.current_id
+        if record_id is None:
+            self.notify(_("No record selected"), severity="warning")
+            return
+        open_ikm_form(self, record_id)
+
+    def action_delete(self) -> None:
+        record_id = self.table.current_id
+        if record_id is None:
+            self.notify(_("No record selected"), severity="warning")
+            return
+        delete_ikm_flow(self, record_id)
+
+    @on(VirtualTable.RowActivated)
+    def open_profile(self, event: VirtualTable.RowActivated) -> None:
+        from ikmtui.ui.screens.ikm_profile import IkmProfileScreen
+
+        self.app.push_screen(IkmProfileScreen(event.record_id))

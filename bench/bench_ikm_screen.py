@@ -1,0 +1,192 @@
+"""How fast the IKM screen opens and filters with 100,000 IKM (headless, through the real app).
+
+    /work/venv/bin/python bench/bench_ikm_screen.py [--db /tmp/ikmtui-bench-100k.json] [--businesses 100000]
+
+The database is generated once (``ikmtui.demodata.write_demo``, seed 1) and reused. Printed figures:
+
+* open: pressing ``2`` until the table's first data line is painted (the screen is built afresh each run);
+  targets: under 1 s;
+* keystroke: one character typed in the search box until the filtered table is painted again (median over
+  every character of several queries, each typed then cleared); target: under 50 ms;
+* the parts: building the rows of the table and filtering them, without the app around them;
+* also: sorting by a column and reloading the table after a save by another officer.
+
+Wall-clock times depend on what else the machine runs; CPU times of this process are printed beside them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DB = Path("/tmp/ikmtui-bench-100k.json")
+QUERIES = ("bandeng presto", "sri wahyuni", "9100012", "tembalang batik")
+
+
+def ensure_database(path: Path, businesses: int) -> None:
+    if path.exists():
+        return
+    from ikmtui.demodata import write_demo
+
+    started = time.perf_counter()
+    write_demo(path, businesses)
+    print(f"generated {path} with {businesses:,} IKM in {time.perf_counter() - started:.1f} s")
+
+
+class Clock:
+    """Wall and CPU time of one measured step."""
+
+    def __init__(self) -> None:
+        self.wall = time.perf_counter()
+        self.cpu = time.process_time()
+
+    def lap(self) -> tuple[float, float]:
+        return time.perf_counter() - self.wall, time.process_time() - self.cpu
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.1f} ms"
+
+
+def summary(name: str, laps: list[tuple[float, float]], target: float | None = None) -> None:
+    walls = [w for w, _c in laps]
+    cpus = [c for _w, c in laps]
+    verdict = ""
+    if target is not None:
+        verdict = "  OK" if statistics.median(walls) < target else f"  ABOVE TARGET {target * 1000:.0f} ms"
+    print(f"{name:<34} median {ms(statistics.median(walls))} (cpu {ms(statistics.median(cpus))})  "
+          f"min {ms(min(walls))}  max {ms(max(walls))}  n={len(laps)}{verdict}")
+
+
+def measure_parts(db: Any) -> None:
+    """The table's own work, without Textual: build, filter, sort."""
+    from ikmtui.tabular import RowSet
+    from ikmtui.ui.screens.ikm import IkmScreen, ikm_columns
+
+    docs = db.docs("ikm")
+    builds = []
+    for _ in range(3):
+        clock = Clock()
+        rows = RowSet(ikm_columns(db), ((int(k), d) for k, d in docs.items()), IkmScreen.SEARCH_FIELDS)
+        builds.append(clock.lap())
+    summary("rows: build (100k)", builds)
+    clock = Clock()
+    rows.filter("x")
+    summary("rows: first filter (search keys)", [clock.lap()])
+    filters = []
+    for query in QUERIES:
+        for end in range(1, len(query) + 1):
+            clock = Clock()
+            rows.filter(query[:end])
+            filters.append(clock.lap())
+        rows.filter("")
+    summary("rows: filter per keystroke", filters)
+    clock = Clock()
+    rows.sort(1)
+    summary("rows: sort by name", [clock.lap()])
+
+
+async def measure_app(db: Any, runs: int) -> None:
+    from ikmtui.ui.app import make_app
+    from ikmtui.ui.screens.ikm import IkmScreen
+    from ikmtui.ui.widgets.vtable import VirtualTable
+
+    painted: dict[str, float] = {}
+    original: Callable[[VirtualTable, int], Any] = VirtualTable.render_line
+
+    def render_line(self: VirtualTable, y: int) -> Any:
+        strip = original(self, y)
+        if y > 0 and len(self.rows) and "at" not in painted:
+            painted["at"] = time.perf_counter()
+            painted["cpu"] = time.process_time()
+        return strip
+
+    VirtualTable.render_line = render_line  # type: ignore[method-assign]
+
+    async def until_painted(clock: Clock) -> tuple[float, float]:
+        deadline = time.perf_counter() + 60
+        while "at" not in painted and time.perf_counter() < deadline:
+            await asyncio.sleep(0.0005)
+        return painted["at"] - clock.wall, painted["cpu"] - clock.cpu
+
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        opens = []
+        for _ in range(runs):
+            painted.clear()
+            clock = Clock()
+            await pilot.press("2")
+            opens.append(await until_painted(clock))
+            await pilot.pause()
+            assert len(app.screen.table.rows.ids) == db.count("ikm")
+            await pilot.press("1")
+            await pilot.pause()
+            await app.remove_mode("ikm")
+            app.add_mode("ikm", IkmScreen)
+        summary("open IKM screen (to first paint)", opens, target=1.0)
+
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("slash")
+        await pilot.pause(0.5)
+        keystrokes = []
+        for query in QUERIES:
+            for character in query:
+                painted.clear()
+                clock = Clock()
+                await pilot.press("space" if character == " " else character)
+                keystrokes.append(await until_painted(clock))
+            shown = len(app.screen.table.rows)
+            print(f"  '{query}': {shown:,} rows shown")
+            await pilot.press("ctrl+u")
+            await pilot.pause()
+        summary("filter keystroke (to repaint)", keystrokes, target=0.05)
+
+        await pilot.press("enter", "right")  # back to the table, on the second column
+        await pilot.pause()
+        painted.clear()
+        clock = Clock()
+        await pilot.press("s")
+        summary("sort by a column (to repaint)", [await until_painted(clock)])
+
+        # Another officer saves: the screen reloads the table from the database.
+        from ikmtui.storage import Database
+
+        other = Database(db.path, "bench.other")
+        first = next(iter(other.docs("ikm")))
+        other.update("ikm", int(first), {"name": "Bench renamed"})
+        painted.clear()
+        clock = Clock()
+        app.poll_database()
+        await pilot.pause()
+        app.screen.table.refresh()
+        summary("reload after another save", [await until_painted(clock)])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", type=Path, default=DEFAULT_DB)
+    parser.add_argument("--businesses", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5, help="how many times the screen is opened")
+    args = parser.parse_args()
+    ensure_database(args.db, args.businesses)
+
+    from ikmtui.storage import Database
+
+    clock = Clock()
+    db = Database(args.db, "bench")
+    wall, cpu = clock.lap()
+    print(f"database: {args.db} ({args.db.stat().st_size / 1e6:.0f} MB, {db.count('ikm'):,} IKM), "
+          f"opened in {wall:.2f} s (cpu {cpu:.2f} s)")
+    measure_parts(db)
+    asyncio.run(measure_app(db, args.runs))
+
+
+if __name__ == "__main__":
+    main()

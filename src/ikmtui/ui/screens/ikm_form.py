@@ -1,0 +1,245 @@
+"""The IKM form: every field of an IKM, lists that search as you type, the scale suggested from the figures.
+
+Nothing is saved until the whole record is valid (``services.registry`` validates it whole, NIB included);
+each problem is shown beside its field. Editing refuses a save over another officer's newer one.
+The owner's NIK and the NPWP are personal data: editing does not show them; left empty they are kept.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from textual import events
+from textual.widget import Widget
+from textual.widgets import Select, SelectionList
+
+from ikmtui.domain.identifiers import mask_nik
+from ikmtui.domain.ikm import CERTIFICATIONS, SCALES, STATUSES, scale_label, status_label, suggest_scale
+from ikmtui.domain.money import format_number, parse_rupiah
+from ikmtui.domain.records import RecordInvalid
+from ikmtui.domain.reference import kbli_codes, regions
+from ikmtui.i18n import N_, _
+from ikmtui.services import registry
+from ikmtui.storage import StorageError
+from ikmtui.ui.widgets.form import FormField, FormScreen, Options
+
+if TYPE_CHECKING:
+    from ikmtui.storage import Database
+    from ikmtui.ui.screens.base import BaseScreen
+
+#: Typing "-" into a personal field being edited clears it (empty keeps the stored value).
+CLEAR_MARK = "-"
+
+
+class SearchableSelectionList(SelectionList[Any]):
+    """A SelectionList where typing jumps to the first option containing what was typed; space ticks."""
+
+    RESET_SECONDS = 0.8
+
+    def __init__(self, *selections: tuple[str, Any, bool], **kwargs: Any) -> None:
+        super().__init__(*selections, **kwargs)
+        self._labels = [str(label).casefold() for label, *_rest in selections]
+        self._query = ""
+        self._typed_at = 0.0
+
+    def check_consume_key(self, key: str, character: str | None = None) -> bool:
+        return character is not None and character.isprintable() and character != " "
+
+    async def _on_key(self, event: events.Key) -> None:
+        character = event.character
+        if character is None or not character.isprintable() or character == " ":
+            await super()._on_key(event)
+            return
+        event.stop()
+        event.prevent_default()
+        now = time.monotonic()
+        if now - self._typed_at > self.RESET_SECONDS:
+            self._query = ""
+        self._typed_at = now
+        self._query += character.casefold()
+        match = search_labels(self._labels, self._query)
+        if match is not None:
+            self.highlighted = match
+
+
+def search_labels(labels: Sequence[str], query: str) -> int | None:
+    """The option whose label holds ``query`` earliest (the first such option on ties)."""
+    best: tuple[int, int] | None = None
+    for index, label in enumerate(labels):
+        at = label.find(query)
+        if at >= 0 and (best is None or at < best[0]):
+            best = (at, index)
+    return None if best is None else best[1]
+
+
+# ---------------------------------------------------------------------------------------------- options
+def kecamatan_options(_values: dict[str, Any] | None = None) -> Options:
+    return [(name, name) for name in regions().names()]
+
+
+def kelurahan_options(values: dict[str, Any]) -> Options:
+    region = regions().find(str(values.get("kecamatan") or ""))
+    return [(name, name) for name in region.kelurahan] if region else []
+
+
+def kbli_options(current: str | None = None) -> Options:
+    codes = kbli_codes()
+    options = [(f"{code} {name}", code) for code, name in codes.items()]
+    if current and current not in codes:
+        options.insert(0, (current, current))
+    return options
+
+
+def cluster_options(db: Database) -> Options:
+    return sorted(((f"{doc.get('code', '')} {doc.get('name', '')}", int(key))
+                   for key, doc in db.docs("clusters").items()), key=lambda option: option[0])
+
+
+def ikm_fields(db: Database, record: dict[str, Any] | None) -> list[FormField]:
+    editing = record is not None
+    nik_hint = _("Leave empty to keep {value}", value=mask_nik(record.get("owner_nik"))) if editing else ""
+    npwp_hint = ""
+    if editing and record.get("npwp"):
+        npwp_hint = _("Leave empty to keep {value}; type - to remove it", value=mask_nik(record.get("npwp")))
+    return [
+        FormField("name", "Business name"),
+        FormField("owner_name", "Owner name"),
+        FormField("owner_nik", "Owner NIK", placeholder=nik_hint or "3374010101900001"),
+        FormField("nib", "NIB", placeholder="1234567890123", help=N_("13 digits from OSS")),
+        FormField("npwp", "NPWP (optional)", placeholder=npwp_hint),
+        FormField("address", "Address"),
+        FormField("kecamatan", "Kecamatan", kind="select", options=kecamatan_options),
+        FormField("kelurahan", "Kelurahan", kind="select", options=kelurahan_options, depends_on="kecamatan"),
+        FormField("phone", "Phone", placeholder="081234567890"),
+        FormField("email", "E-mail (optional)"),
+        FormField("kbli", "KBLI", kind="select", options=kbli_options(record.get("kbli") if record else None)),
+        FormField("product", "Product description"),
+        FormField("workers_male", "Workers (male)"),
+        FormField("workers_female", "Workers (female)"),
+        FormField("investment", "Investment (Rp)", placeholder="1.234.567",
+                  help=N_("Excluding land and buildings")),
+        FormField("turnover", "Annual turnover (Rp)", placeholder="1.234.567"),
+        FormField("scale", "Scale", kind="select", options=[(scale_label(s), s) for s in SCALES],
+                  help=N_("Suggested from investment and turnover (PP 7/2021)")),
+        FormField("year_founded", "Year founded"),
+        FormField("cluster_ids", "Clusters", kind="multi", options=cluster_options(db)),
+        FormField("certifications", "Certifications", kind="multi", options=[(c, c) for c in CERTIFICATIONS]),
+        FormField("status", "Status", kind="select", options=[(status_label(s), s) for s in STATUSES]),
+    ]
+
+
+def form_values(record: dict[str, Any] | None) -> dict[str, Any]:
+    """What the form shows for a stored IKM (money with thousands dots; personal data left out)."""
+    if record is None:
+        return {"status": "active", "workers_male": "0", "workers_female": "0"}
+    values = {key: record.get(key) for key in ("name", "owner_name", "nib", "address", "kecamatan", "kelurahan",
+                                               "phone", "email", "kbli", "product", "scale", "status")}
+    values["email"] = record.get("email") or ""
+    for key in ("workers_male", "workers_female", "year_founded"):
+        values[key] = "" if record.get(key) is None else str(record[key])
+    for key in ("investment", "turnover"):
+        values[key] = format_number(int(record.get(key) or 0))
+    values["cluster_ids"] = list(record.get("cluster_ids") or [])
+    values["certifications"] = list(record.get("certifications") or [])
+    return values
+
+
+# ---------------------------------------------------------------------------------------------- the form
+class IkmFormScreen(FormScreen):
+    """Add (``record=None``) or edit an IKM; ``saved`` holds the stored record once the form closes with it."""
+
+    def __init__(self, db: Database, record: dict[str, Any] | None = None) -> None:
+        self.db = db
+        self.record = record
+        self.saved: dict[str, Any] | None = None
+        title = _("New IKM") if record is None else _("Edit {code} {name}", code=record.get("code", ""),
+                                                      name=record.get("name", ""))
+        super().__init__(title, ikm_fields(db, record), form_values(record), self.save)
+
+    def _widget(self, spec: FormField) -> Widget:
+        if spec.kind == "multi":
+            chosen = set(self.initial.get(spec.name) or [])
+            return SearchableSelectionList(*[(label, v, v in chosen) for label, v in spec.choices(self.initial)],
+                                           id=f"field-{spec.name}", classes="form-input")
+        return super()._widget(spec)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        # Widgets announce their first values after mounting: that is not the officer typing.
+        self.call_after_refresh(self._mark_clean)
+
+    def _mark_clean(self) -> None:
+        self._dirty = False
+
+    def on_field_changed(self, name: str) -> None:
+        if name not in ("investment", "turnover"):
+            return
+        values = self.values()
+        try:
+            investment = parse_rupiah(values["investment"] or 0)
+            turnover = parse_rupiah(values["turnover"] or 0)
+        except ValueError:
+            return
+        if investment or turnover:
+            scale = self.query_one("#field-scale", Select)
+            suggestion = suggest_scale(investment, turnover)
+            if scale.value != suggestion:
+                scale.value = suggestion
+
+    def data(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Form values as the service expects them (blank personal fields of an edit keep what is stored)."""
+        data = dict(values)
+        if self.record is not None:
+            for key in ("owner_nik", "npwp"):
+                text = str(data.get(key) or "").strip()
+                if not text:
+                    data.pop(key, None)
+                elif key == "npwp" and text == CLEAR_MARK:
+                    data[key] = None
+        for key in ("workers_male", "workers_female"):
+            if str(data.get(key) or "").strip() == "":
+                data[key] = 0
+        for key in ("investment", "turnover"):
+            if str(data.get(key) or "").strip() == "":
+                data[key] = 0
+        return data
+
+    def save(self, values: dict[str, Any]) -> dict[str, str] | None:
+        data = self.data(values)
+        try:
+            if self.record is None:
+                self.saved = registry.create_ikm(self.db, data)
+            else:
+                self.saved = registry.update_ikm(self.db, self.record["id"], data,
+                                                 expected_version=self.record.get("version"))
+        except RecordInvalid as exc:
+            return exc.errors
+        except (StorageError, PermissionError, ValueError) as exc:
+            return {"__all__": str(exc)}
+        return None
+
+
+def open_ikm_form(screen: BaseScreen, record_id: int | None = None,
+                  on_saved: Callable[[dict[str, Any]], None] | None = None) -> None:
+    """Push the form for a new IKM (``record_id=None``) or the stored one; refresh and confirm once saved."""
+    record = None
+    if record_id is not None:
+        record = screen.db.get("ikm", record_id)
+        if record is None:
+            screen.notify(_("That record no longer exists"), severity="warning")
+            return
+    form = IkmFormScreen(screen.db, record)
+
+    def closed(result: Any) -> None:
+        if result is None or form.saved is None:
+            return
+        if on_saved is not None:
+            on_saved(form.saved)  # before the refresh, e.g. to put the cursor on the new record
+        screen.ikm_app.data_saved()
+        screen.notify(_("Saved {code} {name}", code=form.saved.get("code", ""), name=form.saved.get("name", "")),
+                      timeout=3)
+
+    screen.app.push_screen(form, closed)
+

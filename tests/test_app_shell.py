@@ -11,8 +11,8 @@ from ikmtui.ui.screens.base import TableScreen
 from ikmtui.ui.widgets.dialogs import ViewerScreen
 
 TITLES = {
-    "id": ["Dasbor", "IKM", "Klaster", "Pelatihan", "Kredit", "Galeri", "Laporan"],
-    "en": ["Dashboard", "IKM", "Clusters", "Training", "Credit", "Gallery", "Reports"],
+    "id": ["Dasbor", "IKM", "Klaster", "Pelatihan", "Kredit", "Galeri", "Laporan", "Log audit"],
+    "en": ["Dashboard", "IKM", "Clusters", "Training", "Credit", "Gallery", "Reports", "Audit log"],
 }
 
 
@@ -76,3 +76,16 @@ async def test_another_process_save_shows_up(db: Database) -> None:
         app.poll_database()
         await pilot.pause()
         assert len(app.screen.table.rows.ids) == before - 1
+
+
+async def test_import_screen_from_anywhere(db: Database) -> None:
+    from ikmtui.ui.screens.importing import ImportScreen
+
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3", "ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, ImportScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.current_mode == "clusters" and not isinstance(app.screen, ImportScreen)

@@ -52,6 +52,7 @@ class IkmApp(TranslatedBindings, App[None]):
     TITLE = "ikmtui"
     BINDINGS = [
         *[Binding(key, f"switch_mode('{mode}')", title, id=f"mode.{mode}") for mode, key, title in SCREENS],
+        Binding("ctrl+o", "import_file", "Import spreadsheet", id="app.import"),
         Binding("f1", "help", "Help", id="app.help"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
@@ -117,6 +118,11 @@ class IkmApp(TranslatedBindings, App[None]):
     def action_help(self) -> None:
         path = HELP_DIR / f"help.{get_language()}.md"
         self.push_screen(ViewerScreen(path.read_text(encoding="utf-8"), markdown=True))
+
+    def action_import_file(self) -> None:
+        from ikmtui.ui.screens.importing import ImportScreen
+
+        self.push_screen(ImportScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette reaches every screen and every action of the screen it was opened from."""

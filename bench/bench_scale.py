@@ -1,0 +1,124 @@
+"""Scale: the figures an office and a province office feel, at 3,500 and at 100,000 IKM.
+
+    python bench/bench_scale.py [--sizes 3500 100000] [--runs 3] [--folder /tmp]
+
+Databases are generated once (``ikmtui.demodata.write_demo``, seed 1, other tables in proportion) and reused.
+For each size it prints medians over ``--runs`` runs, and each as a ratio to ``orjson.loads`` of the same file
+measured in the same run (the floor for opening any JSON database):
+
+* open to an interactive dashboard: opening the database and the app until the dashboard has painted;
+* IKM screen first paint: pressing ``2`` until the table is painted;
+* filter keystroke: one character typed into the IKM search box until the table is painted again;
+* save of one edited record, durable (fsynced) before it returns;
+* the overview report (figures and Rich renderables) for all time.
+
+Targets (issue "Scale and durability"): open at 100,000 at most 1.5x ``orjson.loads``; first paint under 0.2 s;
+keystroke median under 50 ms; save under 0.25 s at 100,000 and under 15 ms at 3,500.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import statistics
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import orjson
+
+QUERY = "bandeng"
+
+
+def median_of(runs: int, step: Callable[[], float]) -> float:
+    return statistics.median(step() for _ in range(runs))
+
+
+def timed(fn: Callable[[], object]) -> float:
+    gc.collect()
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+async def app_figures(path: Path) -> tuple[float, float, list[float]]:
+    """Open-to-dashboard, IKM first paint and per-keystroke times of one app run."""
+    from ikmtui.storage import Database
+    from ikmtui.ui.app import make_app
+    from ikmtui.ui.screens.dashboard import DashboardScreen
+
+    gc.collect()
+    started = time.perf_counter()
+    db = Database(path, "bench")
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        while not isinstance(app.screen, DashboardScreen):
+            await pilot.pause()
+        await pilot.pause()
+        opened = time.perf_counter() - started
+        started = time.perf_counter()
+        await pilot.press("2")
+        await pilot.pause()
+        first_paint = time.perf_counter() - started
+        await pilot.press("slash")
+        keystrokes = []
+        for char in QUERY:
+            started = time.perf_counter()
+            await pilot.press(char)
+            await pilot.pause()
+            keystrokes.append(time.perf_counter() - started)
+    return opened, first_paint, keystrokes
+
+
+def measure(path: Path, runs: int) -> dict[str, float]:
+    from ikmtui.reports.catalog import build_report
+    from ikmtui.reports.period import Period
+    from ikmtui.storage import Database
+
+    raw = path.read_bytes()
+    loads = median_of(runs, lambda: timed(lambda: orjson.loads(raw)))
+    opens, paints, keys = [], [], []
+    for _ in range(runs):
+        opened, painted, keystrokes = asyncio.run(app_figures(path))
+        opens.append(opened)
+        paints.append(painted)
+        keys += keystrokes
+    db = Database(path, "bench")
+    target = db.all("ikm")[0]
+    saves = []
+    for n in range(max(10, runs * 5)):
+        doc = db.get("ikm", target["id"])
+        saves.append(timed(lambda d=doc, n=n: db.update("ikm", d["id"], {"address": f"Jl. Uji No. {n}"},
+                                                        expected_version=d["version"])))
+    report = median_of(runs, lambda: timed(lambda: build_report(db._data, "overview", Period.all_time(),
+                                                                date(2026, 11, 27))))
+    return {"loads": loads, "open": statistics.median(opens), "paint": statistics.median(paints),
+            "key": statistics.median(keys), "save": statistics.median(saves), "report": report,
+            "mb": len(raw) / 1e6}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[3500, 100_000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--folder", type=Path, default=Path("/tmp"))
+    args = parser.parse_args()
+    from ikmtui.demodata import write_demo
+
+    print(f"{'IKM':>8} {'file':>8} {'loads':>9} {'open':>16} {'IKM paint':>10} {'keystroke':>10} {'save':>9} "
+          f"{'overview':>16}")
+    for size in args.sizes:
+        path = args.folder / f"ikmtui-scale-{size}.json"
+        if not path.exists():
+            write_demo(path, size, seed=1)
+        f = measure(path, args.runs)
+        print(f"{size:>8,} {f['mb']:>6.1f}MB {f['loads'] * 1000:>7.0f}ms "
+              f"{f['open'] * 1000:>7.0f}ms ({f['open'] / f['loads']:.2f}x) {f['paint'] * 1000:>8.0f}ms "
+              f"{f['key'] * 1000:>8.1f}ms {f['save'] * 1000:>7.1f}ms "
+              f"{f['report'] * 1000:>7.0f}ms ({f['report'] / f['loads']:.2f}x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -665,3 +665,21 @@ def test_product_terms_come_from_the_catalog() -> None:
     product = PRODUCTS["WIBAWA"]
     assert "Rp 5.000.000" in text and "Rp 50.000.000" in text and str(product.max_tenor_months) in text
     assert product_terms("NOPE") == ""
+
+
+async def test_days_past_due_of_many_loans_arrive_from_a_worker(db: Database, day: Any,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(CreditScreen, "BACKGROUND_LEDGERS", 0)  # as with thousands of loans
+    day(date(2027, 6, 30))
+    expected = {loan.application_id: loan.days_past_due
+                for loan in svc.loans_in_arrears(db, date(2027, 6, 30), min_days=0)}
+    assert any(expected.values())
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_credit(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        column = [c.key for c in screen.table.rows.columns].index("dpd")
+        shown = {screen.table.rows.row(i)[0]: screen.table.rows.row(i)[1][column]
+                 for i in range(len(screen.table.rows))}
+        assert {k: v for k, v in shown.items() if v is not None} == expected

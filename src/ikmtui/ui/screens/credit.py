@@ -40,10 +40,21 @@ class CreditScreen(TableScreen, CreditActions):
         *LOAN_BINDINGS,
     ]
 
+    #: Above this many loan ledgers to replay, days past due are computed in a worker thread and filled in
+    #: when ready (the table shows at once); below it they are computed before the table is shown.
+    BACKGROUND_LEDGERS = 300
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._late = extra.DaysPastDue()
+        self._dpd: dict[int, int] = {}
+        self._dpd_key: tuple[Any, ...] | None = None
+
     def columns(self) -> list[Column]:
         ikm = self.db.docs("ikm")
         names = {int(k): d.get("name", "") for k, d in ikm.items()}
-        late = extra.days_past_due(self.db, common.today())
+        self._refresh_days_past_due()
+        late = self._dpd
         return [
             Column("code", "Code", 13),
             Column("ikm", "Applicant", 26, value=lambda d: names.get(d.get("ikm_id"), "?")),
@@ -55,6 +66,30 @@ class CreditScreen(TableScreen, CreditActions):
             Column("dpd", "Days late", 9, "right", value=lambda d: late.get(int(d["id"])) if "id" in d else None),
             Column("bank", "Bank", 20),
         ]
+
+    def _refresh_days_past_due(self) -> None:
+        as_of = common.today()
+        key = (as_of, self.ikm_app.data_version)
+        if key == self._dpd_key:
+            return
+        self._dpd_key = key
+        apps = list(self.db.docs(self.TABLE).items())  # snapshots: the worker never reads live tables
+        repayments = list(self.db.docs("repayments").items())
+        if self._late.missing(apps, as_of) <= self.BACKGROUND_LEDGERS:
+            self._dpd = self._late(apps, repayments, as_of)
+            return
+
+        def work() -> None:
+            result = self._late(apps, repayments, as_of)
+            self.app.call_from_thread(self._days_past_due_ready, key, result)
+
+        self.run_worker(work, thread=True, exclusive=True, group="credit-days-past-due")
+
+    def _days_past_due_ready(self, key: tuple[Any, ...], result: dict[int, int]) -> None:
+        if key != self._dpd_key or not self.is_attached:
+            return  # the data changed meanwhile: a newer computation is on its way
+        self._dpd = result
+        self.reload(keep_id=self.table.current_id)
 
     def records(self) -> Any:
         return ((int(key), {**doc, "id": int(key)}) for key, doc in self.db.docs(self.TABLE).items())

@@ -34,7 +34,7 @@ def headline_table(figures: dict[str, int], as_of: date | None = None) -> Table:
         title = _("{title} · as of {date}", title=title, date=format_date(as_of, "long"))
     table = Table(title=title, title_style="bold", show_header=False, expand=True, box=None, padding=(0, 1))
     for _i in range(3):
-        table.add_column(style="dim", no_wrap=True)
+        table.add_column(style="dim", no_wrap=True, overflow="ellipsis")
         table.add_column(justify="right", style="bold", no_wrap=True)
     rows = [
         [(_("IKM registered"), format_number(figures["ikm"])), (_("Active IKM"), format_number(figures["ikm_active"])),
@@ -51,6 +51,8 @@ def headline_table(figures: dict[str, int], as_of: date | None = None) -> Table:
          (_("Items sold this year"), format_number(figures.get("items_sold_year", 0))),
          (_("Gallery sales this year"), format_rupiah(figures.get("revenue_year", 0)))],
     ]
+    for i in range(3):  # values are never cut short: a long label gives way first
+        table.columns[2 * i + 1].min_width = max(len(row[i][1]) for row in rows)
     for row in rows:
         table.add_row(*[cell for pair in row for cell in pair])
     return table
@@ -68,7 +70,7 @@ class DashboardScreen(BaseScreen):
         padding: 0 1; grid-gutter: 0 1; }
     DashboardScreen #chart-kecamatan { row-span: 2; }
     DashboardScreen PlotextPlot { height: 100%; }
-    DashboardScreen #empty { padding: 1 2; color: $warning; height: auto; }
+    DashboardScreen #empty { padding: 0 2; color: $warning; height: auto; display: none; }
     """
 
     def compose(self) -> ComposeResult:
@@ -112,6 +114,13 @@ class DashboardScreen(BaseScreen):
             # Narrow bars: wider ones straddle two rows or columns of the terminal and look misplaced.
             plt.bar(labels, values, orientation="horizontal" if horizontal else "vertical", color=color,
                     width=0.4)
+            # Every label placed explicitly: plotext's own choice of ticks can drop the last one.
+            positions = list(range(1, len(labels) + 1))
+            if horizontal:  # one terminal row per bar (see _draw): the rows fall on the labels as they are
+                plt.yticks(positions, labels)
+            else:  # half a bar of room at both ends, so the last label is not cut at the frame
+                plt.xticks(positions, labels)
+                plt.xlim(0.5, len(labels) + 0.5)
         else:
             plt.text(_("no data"), 0, 0)
         widget.refresh()

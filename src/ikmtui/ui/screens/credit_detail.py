@@ -210,8 +210,12 @@ class CreditDetailScreen(BaseScreen, CreditActions):
         self._show_title()
         ikm = self.db.get("ikm", doc["ikm_id"]) or {}
         applicant = f"{ikm.get('code', '')} · {ikm.get('name', '?')}"
-        self.loan = svc.loan_status(self.db, self.app_id, as_of)
-        self.installments = extra.installment_rows(self.db, self.app_id, as_of)
+        try:
+            self.loan = svc.loan_status(self.db, self.app_id, as_of)
+            self.installments = extra.installment_rows(self.db, self.app_id, as_of)
+        except common.REFUSALS as exc:  # a record other software wrote badly: say so, show what there is
+            self.report_error(exc)
+            self.loan, self.installments = None, []
         preview = bool(self.installments) and self.installments[0].status == "preview"
         self.query_one("#detail-terms", Static).update(terms_renderable(doc, applicant))
         self.query_one("#detail-status", Static).update(status_renderable(doc, self.loan, as_of))

@@ -150,6 +150,13 @@ async def test_profile_and_export_from_the_screen(db: Database, tmp_path: Path,
         await pilot.press("enter")
         await settle(app, pilot)
         assert screen.report.name == "profile" and ikm["name"] in screen_text(app)
+        await pilot.press("p")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "IKM-999999"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.report.name == "profile" and screen.ikm_code == ikm["code"]
+        assert any("Tidak ada IKM dengan kode IKM-999999" in str(n.message) for n in app._notifications)
         await pilot.press("x")
         await pilot.pause()
         prompt = app.screen

@@ -22,6 +22,7 @@ from ikmtui.i18n import _
 from ikmtui.reports.catalog import REPORTS, build_report, write_report
 from ikmtui.reports.common import Report, tables_of
 from ikmtui.reports.period import Period, parse_period, today
+from ikmtui.reports.profile import find_ikm
 from ikmtui.storage import StorageError
 from ikmtui.ui.screens.base import BaseScreen
 from ikmtui.ui.widgets.dialogs import PromptScreen
@@ -138,6 +139,11 @@ class ReportsScreen(BaseScreen):
     def action_profile(self) -> None:
         def chosen(code: str | None) -> None:
             if code is None or not code.strip():
+                return
+            try:
+                find_ikm({"ikm": self.db.docs("ikm")}, code)
+            except ValueError as exc:  # an unknown code leaves the report shown as it was
+                self.report_error(exc)
                 return
             self.name_shown = "profile"
             self.ikm_code = code.strip()

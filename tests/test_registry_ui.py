@@ -331,6 +331,10 @@ async def test_enter_opens_the_profile_with_everything_linked(db: Database) -> N
         assert doc["owner_nik"][:4] + "********" + doc["owner_nik"][-4:] in text
         assert doc["owner_nik"] not in text
         assert loan["code"] in text and "dicairkan" in text
+        await pilot.press("n")  # the full NIK, for a role that may see it: the viewing is audited
+        await pilot.pause()
+        viewed = [a for a in db.all("audit") if a["action"] == "reveal"]
+        assert [(a["record_id"], a["user"], a["detail"]) for a in viewed] == [(doc["id"], "tester", "owner_nik")]
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, IkmScreen)

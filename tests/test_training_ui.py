@@ -145,6 +145,7 @@ async def test_course_batch_enrol_cancel_attendance_finish(db: Database) -> None
         await pilot.pause()
         promoted = chosen[3]["owner_name"]
         assert f"{promoted} naik dari daftar tunggu" in notes(app)
+        assert f"{promoted} naik dari daftar tunggu" in str(screen.query_one("#batch-message", Static).content)
         by_ikm = {d["ikm_id"]: d["state"] for d in db.find("enrollments", batch_id=batch["id"])}
         assert by_ikm[chosen[1]["id"]] == "cancelled" and by_ikm[chosen[3]["id"]] == "booked"
         assert by_ikm[chosen[4]["id"]] == "waitlisted"

@@ -42,6 +42,7 @@ class BatchScreen(TrainingTableScreen):
     ]
     DEFAULT_CSS = """
     BatchScreen #batch-info { height: auto; padding: 0 1; background: $panel; }
+    BatchScreen #batch-message { height: auto; padding: 0 1; color: $success; }
     """
 
     def __init__(self, batch_id: int) -> None:
@@ -51,6 +52,7 @@ class BatchScreen(TrainingTableScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="batch-info")
+        yield Static("", id="batch-message")
         with Horizontal(id="search-row"):
             yield Input(placeholder=_("Type to filter ( / )"), id="search")
         yield VirtualTable(id="table")
@@ -122,7 +124,9 @@ class BatchScreen(TrainingTableScreen):
         return False
 
     def _done(self, message: str, *, keep_id: int | None = None, timeout: float = 6) -> None:
+        """After a save: say what happened (it stays under the heading until the next one) and show it."""
         self.notify(message, timeout=timeout)
+        self.query_one("#batch-message", Static).update(message)
         self.ikm_app.data_saved()
         self.reload(keep_id=keep_id if keep_id is not None else self.table.current_id)
 

@@ -80,6 +80,12 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls format
 _UNITS = re.compile(r"^\s*(-?[0-9][0-9.]*)\s*(?:orang|org|jiwa|pekerja|bulan|bln|hari|hr|pcs|buah|unit|tahun|thn|"
                     r"people|persons|months|days)\.?\s*$", re.IGNORECASE)
 _RUPIAH_TAIL = re.compile(r"(?:,0{1,2}|,-|\.-|,–)\s*$")
+_RUPIAH_HEAD = re.compile(r"^(-?)\s*(?:IDR|Rp\.?)\s*", re.IGNORECASE)
+_COMMA_THOUSANDS = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+")
+_WHOLE = re.compile(r"(-?[0-9]+)[.,]0{1,2}")
+_PHONE_SPLIT = re.compile(r"\s*(?:/|;|,|\batau\b|\bor\b)\s*")
+_PHONE_NOISE = re.compile(r"[\s\-().]")
+_PHONE_NO_ZERO = re.compile(r"8[1-9][0-9]{6,10}")
 
 
 def _noop(phase: str, done: int, total: int) -> None:
@@ -433,9 +439,9 @@ def _phone(value: object) -> object:
     if isinstance(value, int | float):
         text = str(int(value)) if float(value).is_integer() else str(value)
     else:
-        text = re.split(r"\s*(?:/|;|,|\batau\b|\bor\b)\s*", str(value).strip().lstrip("'"))[0]
-    digits = re.sub(r"[\s\-().]", "", text)
-    if re.fullmatch(r"8[1-9][0-9]{6,10}", digits):  # the leading 0 a spreadsheet dropped from a number
+        text = _PHONE_SPLIT.split(str(value).strip().lstrip("'"))[0]
+    digits = _PHONE_NOISE.sub("", text)
+    if _PHONE_NO_ZERO.fullmatch(digits):  # the leading 0 a spreadsheet dropped from a number
         return "0" + digits
     return text
 
@@ -444,9 +450,9 @@ def _rupiah(value: object) -> object:
     """``Rp 1.500.000,-``, ``IDR 1.500.000,00``, ``1 500 000`` and ``1,500,000`` -> ``1.500.000`` / ``1500000``."""
     if not isinstance(value, str):
         return value
-    text = re.sub(r"^(-?)\s*(?:IDR|Rp\.?)\s*", r"\1", value.strip(), flags=re.IGNORECASE)
+    text = _RUPIAH_HEAD.sub(r"\1", value.strip())
     text = _RUPIAH_TAIL.sub("", text).strip().replace(" ", "")
-    if re.fullmatch(r"-?[0-9]{1,3}(?:,[0-9]{3})+", text):  # thousands with commas, as English Excel shows them
+    if _COMMA_THOUSANDS.fullmatch(text):  # thousands with commas, as English Excel shows them
         text = text.replace(",", "")
     return text
 
@@ -456,7 +462,7 @@ def _count(value: object) -> object:
     if isinstance(value, str):
         match = _UNITS.match(value)
         text = match.group(1) if match else value.strip()
-        whole = re.fullmatch(r"(-?[0-9]+)[.,]0{1,2}", text)
+        whole = _WHOLE.fullmatch(text)
         return whole.group(1) if whole else text
     return value
 
@@ -652,6 +658,7 @@ class _Kind:
         self.today = today
         self.number = 0  # the row being planned
         self.marks: dict[str, set[int]] = defaultdict(set)  # note -> rows it applies to
+        self.model_fields = frozenset(self.model.model_fields) - META_FIELDS
 
     def mark(self, note: str) -> None:
         self.marks[note].add(self.number)
@@ -665,7 +672,7 @@ class _Kind:
         data: Doc = {}
         errors: dict[str, str] = {}
         for name, value in values.items():
-            if name not in self.model.model_fields or name in META_FIELDS:
+            if name not in self.model_fields:
                 continue
             try:
                 data[name] = prepare(name, value, self.kind)

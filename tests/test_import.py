@@ -506,3 +506,14 @@ def test_import_is_one_journal_line_even_for_many_rows(tmp_path: Path, db_path: 
     assert report.inserted == 300 and journal_lines(db_path) == lines + 1
     last = orjson.loads(db_path.with_name(db_path.name + ".journal").read_bytes().splitlines()[-1])
     assert sum(1 for op in last["ops"] if op[1] == "ikm") == 300
+
+
+def test_the_first_import_starts_a_new_database_and_a_dry_run_never_does(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_xlsx(tmp_path / "ikm.xlsx", IKM_HEADERS, [ikm_row(1), ikm_row(2)])
+    target = tmp_path / "baru" / "ikmtui.json"
+    code, out, _err = run(capsys, path, "--db", target, "--dry-run")
+    assert code == 0 and "menambah 2" in out and not target.exists()
+    code, out, _err = run(capsys, path, "--db", target)
+    assert code == 0 and "Membuat basis data baru" in out
+    assert Database(target, "tester").count("ikm") == 2

@@ -3,16 +3,21 @@
 Exit status: 0 imported (or, with ``--dry-run``, nothing wrong found); 1 problems found and nothing written
 (the report lists them); 2 the file cannot be imported at all (not a spreadsheet, empty, no known headers,
 required columns missing), the database is untouched.
+
+A database that does not exist yet is created by the first import (an office starting from its Excel lists);
+``--dry-run`` never creates one. Import clusters before the IKM that name them, and IKM before the credit
+applications and gallery listings that refer to them by NIB or code.
 """
 
 from __future__ import annotations
 
 import argparse
+import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from ikmtui.commands import console, open_database
+from ikmtui.commands import acting_user, console, db_path, open_database
 from ikmtui.i18n import _
 from ikmtui.io.columns import KINDS
 from ikmtui.io.importer import (
@@ -25,6 +30,7 @@ from ikmtui.io.importer import (
     write_problems,
     write_template,
 )
+from ikmtui.storage import Database
 
 #: Problems printed on the terminal; ``--report FILE`` writes all of them.
 SHOWN_PROBLEMS = 100
@@ -85,9 +91,16 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.file is None:
         raise ValueError(_("Name the FILE to import, or write a template with --template KIND"))
-    with _progress_bar() as progress:
+    with _progress_bar() as progress, ExitStack() as stack:
         source = load(args.file, kind=args.kind, sheet=args.sheet, progress=progress)  # ValueError: exit 2
-        db = open_database(args)
+        target = Path(db_path(args))
+        if target.exists() or not args.dry_run:
+            if not target.exists():  # the office's first list: it starts the database
+                out.print(_("Creating a new database {path}", path=target), markup=False)
+            db = open_database(args, create=True)
+        else:  # checking a list before there is a database: check it against an empty one, write nothing
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ikmtui-check-")))
+            db = Database(folder / "empty.json", acting_user(args))
         report = import_source(db, source, dry_run=args.dry_run, skip_invalid=args.skip_invalid,
                                update=args.update, progress=progress)
     show(report, args.report)

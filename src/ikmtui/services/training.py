@@ -173,7 +173,7 @@ def _form(data: Mapping[str, Any], allowed: Sequence[str]) -> Doc:
 
 def _counters(txn: Transaction) -> dict[str, int]:
     """The meta document's counters as staged in ``txn``; storage commits them with the transaction."""
-    return txn._meta()["counters"]
+    return txn.counters()
 
 
 def _promote(txn: Transaction, keys: Iterable[int]) -> list[Doc]:

@@ -160,6 +160,11 @@ class Transaction:
         self._ids[table] = nxt + 1
         return nxt
 
+    def counters(self) -> dict[str, int]:
+        """Named counters kept in ``meta`` (codes, certificate sequences), as staged in this transaction;
+        change them in place and they commit with it."""
+        return self._meta()["counters"]
+
     def _next_code(self, prefix: str, per_year: bool) -> str:
         counters = self._meta()["counters"]
         key = f"{prefix}-{self.ts[:4]}" if per_year else prefix

@@ -36,8 +36,12 @@ class BaseScreen(TranslatedBindings, Screen[None]):
     def db(self) -> Database:
         return self.ikm_app.db
 
+    def screen_title(self) -> str:
+        """The title in the header; screens about one record override it to name the record."""
+        return _(self.TITLE_MSG)
+
     def on_screen_resume(self) -> None:
-        self.title = _(self.TITLE_MSG)
+        self.title = self.screen_title()
         if self.ikm_app.data_version != getattr(self, "_seen_version", None):
             self.data_changed()
 

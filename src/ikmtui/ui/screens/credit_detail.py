@@ -207,7 +207,7 @@ class CreditDetailScreen(BaseScreen, CreditActions):
             self.dismiss()
             return
         as_of = common.today()
-        self._show_title()
+        self.title = self.screen_title()
         ikm = self.db.get("ikm", doc["ikm_id"]) or {}
         applicant = f"{ikm.get('code', '')} · {ikm.get('name', '?')}"
         try:
@@ -224,13 +224,9 @@ class CreditDetailScreen(BaseScreen, CreditActions):
         self.query_one("#detail-repayments", Static).update(
             repayments_renderable(svc.repayments_of(self.db, self.app_id)))
 
-    def on_screen_resume(self) -> None:
-        # BaseScreen's handler runs after this one (Textual calls each class's) and sets the plain title.
-        self.call_later(self._show_title)
-
-    def _show_title(self) -> None:
+    def screen_title(self) -> str:
         doc = self.db.get(svc.APPS, self.app_id) or {}
-        self.title = f"{_(self.TITLE_MSG)} {doc.get('code', '')}".strip()
+        return f"{_(self.TITLE_MSG)} {doc.get('code', '')}".strip()
 
     # ------------------------------------------------------------------ CreditActions
     def selected_application(self) -> dict[str, Any] | None:

@@ -36,17 +36,6 @@ class TrainingTableScreen(TableScreen):
     def opened_from_another(self) -> bool:
         return len(self.app.screen_stack) > 1 and self.app.screen_stack[0] is not self
 
-    def screen_title(self) -> str:
-        """The title in the header; screens about one record name it."""
-        return _(self.TITLE_MSG)
-
-    def on_screen_resume(self) -> None:
-        # Textual runs BaseScreen's handler after this one (it sets the generic title): name the record after it.
-        self.call_later(self._show_title)
-
-    def _show_title(self) -> None:
-        self.title = self.screen_title()
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":  # the first screen of the area has nowhere to go back to
             return self.opened_from_another or isinstance(self.focused, Input)

@@ -81,13 +81,9 @@ class AttendanceScreen(BaseScreen):
     def on_mount(self) -> None:
         self.grid.focus()
 
-    def on_screen_resume(self) -> None:
-        # Textual runs BaseScreen's handler after this one (it sets the generic title): name the batch after it.
-        self.call_later(self._show_title)
-
-    def _show_title(self) -> None:
+    def screen_title(self) -> str:
         batch = self.db.get(svc.BATCHES, self.batch_id) or {}
-        self.title = _("Attendance {code}", code=batch.get("code", ""))
+        return _("Attendance {code}", code=batch.get("code", ""))
 
     # ------------------------------------------------------------------ data
     def data_changed(self) -> None:

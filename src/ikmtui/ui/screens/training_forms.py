@@ -48,14 +48,7 @@ def saving(save: Callable[[Doc], Any], done: Callable[[Any], None]) -> Callable[
 
 
 class TrainingForm(FormScreen):
-    """A form that counts as unchanged until the officer types: the widgets' own first change events
-    (filling in the values it opened with) do not make esc ask about discarding."""
-
-    def on_mount(self) -> None:
-        self.call_after_refresh(self._opened)
-
-    def _opened(self) -> None:
-        self._dirty = False
+    """The forms of the training area."""
 
 
 # ---------------------------------------------------------------------------------------------- courses

@@ -77,7 +77,7 @@ class FormScreen(TranslatedBindings, ModalScreen[Any]):
         self.fields = list(fields)
         self.initial = dict(values or {})
         self.submit_callback = submit
-        self._dirty = False
+        self._opened_with: dict[str, Any] | None = None
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -115,8 +115,16 @@ class FormScreen(TranslatedBindings, ModalScreen[Any]):
                      classes="form-input", password=spec.password)
 
     def on_mount(self) -> None:
-        first = self.query(".form-input").first()
-        first.focus()
+        self.query(".form-input").first().focus()
+        # What the widgets hold once they have settled: esc asks before discarding only if that changed.
+        self.call_after_refresh(self._remember_opening_values)
+
+    def _remember_opening_values(self) -> None:
+        self._opened_with = self.values()
+
+    @property
+    def changed(self) -> bool:
+        return self._opened_with is not None and self.values() != self._opened_with
 
     # ------------------------------------------------------------------ values
     def values(self) -> dict[str, Any]:
@@ -164,7 +172,6 @@ class FormScreen(TranslatedBindings, ModalScreen[Any]):
     def _changed(self, event: Any) -> None:
         if not self.is_mounted:
             return
-        self._dirty = True
         source = getattr(event, "control", None) or getattr(event, "selection_list", None)
         name = (source.id or "").removeprefix("field-") if source is not None else ""
         for spec in self.fields:
@@ -204,7 +211,7 @@ class FormScreen(TranslatedBindings, ModalScreen[Any]):
         self.dismiss(values)
 
     def action_cancel(self) -> None:
-        if not self._dirty:
+        if not self.changed:
             self.dismiss(None)
             return
 

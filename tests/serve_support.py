@@ -7,6 +7,7 @@ text drawn in one style arrives in one piece, so a record code or a label can be
 from __future__ import annotations
 
 import asyncio
+import codecs
 import contextlib
 import os
 import re
@@ -20,6 +21,93 @@ from pathlib import Path
 
 ESCAPES = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78]")
 URL = re.compile(r"http://127\.0\.0\.1:(\d+)/")
+
+
+class TerminalScreen:
+    """What a terminal shows after the app's output: characters and their colours, cell by cell.
+
+    Textual draws with cursor moves (CSI row;col H), colours (CSI ... m) and text; that is all this follows, which
+    is enough to read a screen the way an officer does: a label, the field beside it, which field has the focus.
+    """
+
+    COMPLETE = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[^\[\]]")
+    TOKEN = re.compile(rb"\x1b\[([0-?]*)([ -/]*)([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b.|[\r\n]|[^\x1b\r\n]+")
+
+    def __init__(self, width: int = 400, height: int = 150) -> None:
+        self.width, self.height = width, height
+        self.chars = [[" "] * width for _ in range(height)]
+        self.colors: list[list[str]] = [[""] * width for _ in range(height)]
+        self.row = self.col = 0
+        self.fg = ""
+        self.cursor = (0, 0)  # where the app left the cursor after its last frame: the focused input's caret
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self._pending = b""
+        self._lines: list[str] | None = None
+
+    def feed(self, data: bytes) -> None:
+        data = self._pending + data
+        cut = data.rfind(b"\x1b")  # an escape sequence split between two chunks waits for the next one
+        if cut >= 0 and not self.COMPLETE.match(data, cut):
+            data, self._pending = data[:cut], data[cut:]
+        else:
+            self._pending = b""
+        for match in self.TOKEN.finditer(data):
+            token = match.group(0)
+            if match.group(3) == b"H":
+                row, _sep, col = match.group(1).partition(b";")
+                self.row, self.col = int(row or 1) - 1, int(col or 1) - 1
+                self.cursor = (self.row, self.col)
+            elif match.group(3) == b"m":
+                self._colour(match.group(1).decode())
+            elif token == b"\r":
+                self.col = 0
+            elif token == b"\n":
+                self.row += 1
+            elif not token.startswith(b"\x1b"):
+                self._put(self._decoder.decode(token))
+        self._lines = None
+
+    def _put(self, text: str) -> None:
+        from rich.cells import get_character_cell_size
+
+        if not 0 <= self.row < self.height:
+            return
+        chars, colors = self.chars[self.row], self.colors[self.row]
+        if text.isascii():  # the common case: one cell per character
+            end = min(self.col + len(text), self.width)
+            if self.col < end:
+                chars[self.col:end] = text[:end - self.col]
+                colors[self.col:end] = [self.fg] * (end - self.col)
+            self.col += len(text)
+            return
+        for char in text:
+            width = get_character_cell_size(char)
+            if 0 <= self.col < self.width and width:
+                chars[self.col] = char
+                colors[self.col] = self.fg
+            self.col += width
+
+    def _colour(self, params: str) -> None:
+        values = params.split(";") if params else ["0"]
+        i = 0
+        while i < len(values):
+            if values[i] in ("0", "", "39"):
+                self.fg = ""
+            elif values[i] == "38" and i + 1 < len(values):
+                size = 4 if values[i + 1] == "2" else 2
+                self.fg = ";".join(values[i + 1:i + size + 1])
+                i += size
+            elif values[i] == "48" and i + 1 < len(values):
+                i += 4 if values[i + 1] == "2" else 2
+            i += 1
+
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = ["".join(row).rstrip() for row in self.chars]
+        return self._lines
+
+    def text(self) -> str:
+        return "\n".join(line for line in self.lines() if line)
 
 
 def screen_text(chunks: list[bytes]) -> str:
@@ -137,7 +225,7 @@ class SocketTab:
     def text(self, since: int = 0) -> str:
         return screen_text(self.chunks[since:])
 
-    async def wait_for(self, needle: str, timeout: float = 20, since: int = 0) -> None:
+    async def wait_for(self, needle: str, timeout: float = 60, since: int = 0) -> None:
         deadline = time.monotonic() + timeout
         while needle not in self.text(since):
             if self.closed.is_set() or time.monotonic() > deadline:

@@ -182,7 +182,8 @@ async def test_real_server_page_guards_sessions_and_ordered_shutdown(db_path: Pa
 
 async def test_closing_a_tab_ends_its_app(db_path: Path) -> None:
     with running_server(db_path) as server:
-        async with aiohttp.ClientSession() as client, client.ws_connect(server.url + "ws") as ws:
+        async with aiohttp.ClientSession() as client, \
+                client.ws_connect(server.url + "ws?width=120&height=40") as ws:
             tab = SocketTab(ws, server)
             await tab.wait_for("IKM terdaftar")
         deadline = asyncio.get_running_loop().time() + 15
@@ -260,3 +261,19 @@ async def test_in_a_terminal_the_officer_is_told_where_the_file_is(db: Database,
         await pilot.pause()
         assert [n.message for n in app._notifications] == [f"Disimpan di {report.resolve()}"]
     assert report.read_text() == "a,b\n"  # left where it was written
+
+
+# ---------------------------------------------------------------------- the tests' terminal screen
+def test_terminal_screen_follows_cursor_moves_colours_and_split_sequences() -> None:
+    from tests.serve_support import TerminalScreen
+
+    screen = TerminalScreen(width=20, height=4)
+    screen.feed(b"\x1b[2;3H\x1b[38;2;1;120;212m\xe2\x96\x8a ab\x1b[0m cd\x1b[1;1H")
+    screen.feed(b"IKM\x1b[4;1")  # a cursor move cut in two by the transport
+    screen.feed(b"0HZ\x1b]22;default\x07\x1b[?25l")
+    assert screen.lines() == ["IKM", "  ▊ ab cd", "", "         Z"]
+    assert screen.colors[1][2] == "2;1;120;212"  # the border's colour
+    assert screen.colors[1][7] == ""
+    assert screen.cursor == (3, 9)
+    screen.feed(b"\x1b[1;18Hlong text")  # clipped at the edge, never wrapped
+    assert screen.lines()[0] == "IKM              lon"

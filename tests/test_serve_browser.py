@@ -1,0 +1,318 @@
+"""``ikmtui serve`` in a real browser: headless Chromium (Debian's, at /usr/bin/chromium) driven by Playwright.
+
+Several tabs are several app processes on one database file. The tests type with the keyboard as an officer
+would and read each tab's screen as the officer sees it: the terminal output the page receives is replayed into
+a grid of cells (``serve_support.TerminalScreen``), so a test can find a label, read the field beside it and tell
+which field has the focus (its border is drawn in the highlight colour). Every key waits for the screen to show
+that the previous one took effect: keys sent before a field has the focus would land in the previous field,
+as they would for an officer typing far faster than the app can follow.
+
+Chromium reaches nothing but this machine: host names other than 127.0.0.1 do not resolve, and any request to
+another address is aborted. Screenshots are kept (the folder is printed) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ikmtui.i18n import _
+from ikmtui.storage import Database
+from tests.serve_support import TerminalScreen, gone, running_server, session_pids
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+]
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
+SLOW = 60  # seconds: a tab's app starts in 1-3 s and answers a key in milliseconds, far slower on a busy machine
+#: Screenshots are kept here (pytest's own temporary folders are rotated away by later runs).
+ARTIFACTS = Path(os.environ.get("IKMTUI_TEST_ARTIFACTS") or Path(tempfile.gettempdir()) / "ikmtui-test-artifacts")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def context(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
+
+    def only_this_machine(route: Any) -> None:
+        if re.match(r"https?://127\.0\.0\.1[:/]", route.request.url):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", only_this_machine)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def artifacts(request: pytest.FixtureRequest) -> Path:
+    folder = ARTIFACTS / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}" / request.node.name
+    folder.mkdir(parents=True)
+    print(f"\nscreenshots of the browser tabs: {folder}")
+    return folder
+
+
+class Tab:
+    """One browser tab on the server, its keyboard and its screen."""
+
+    def __init__(self, context: Any, url: str, artifacts: Path, name: str) -> None:
+        self.artifacts, self.name = artifacts, name
+        self.page = context.new_page()
+        self.chunks: list[bytes] = []
+        self.sent: list[str] = []  # what the page sent the server: keys, focus, resize
+        self.closed = False
+        self._screen = TerminalScreen(width=240, height=80)
+        self._fed = 0
+        self.page.on("websocket", self._socket)
+        self.page.goto(url)
+
+    def _socket(self, socket: Any) -> None:
+        socket.on("framereceived", lambda data: self.chunks.append(data if isinstance(data, bytes) else data.encode()))
+        socket.on("framesent", lambda data: self.sent.append(data if isinstance(data, str) else repr(data)))
+        socket.on("close", lambda _socket: setattr(self, "closed", True))
+
+    # ------------------------------------------------------------------ reading
+    def screen(self) -> TerminalScreen:
+        while self._fed < len(self.chunks):
+            self._screen.feed(self.chunks[self._fed])
+            self._fed += 1
+        return self._screen
+
+    def lines(self) -> list[str]:
+        return self.screen().lines()  # cached by the screen until more output arrives
+
+    def until(self, condition: Callable[[], object], what: str, timeout: float = SLOW) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline or self.closed:
+                self.page.screenshot(path=str(self.artifacts / f"failed-{self.name}-{int(time.time())}.png"))
+                raise AssertionError(f"tab {self.name}: {what}; it sent {self.sent[-30:]}\n" + self.screen().text())
+            self.page.wait_for_timeout(30)  # lets Playwright deliver the frames of every tab
+
+    def wait_for(self, needle: str, timeout: float = SLOW) -> None:
+        """Until ``needle`` is on the screen now."""
+        self.until(lambda: any(needle in line for line in self.lines()), f"{needle!r} is not on the screen", timeout)
+
+    def row(self, needle: str) -> int | None:
+        return next((i for i, line in enumerate(self.lines()) if needle in line), None)
+
+    def border_colour(self, row: int) -> str:
+        """Colour of the left border of the field on ``row`` (an input's tall border is drawn with ▊)."""
+        line = self.lines()[row]
+        column = line.find("▊")
+        return self.screen().colors[row][column] if column >= 0 else ""
+
+    def fields(self, labels: list[str]) -> dict[str, tuple[int, str, str]]:
+        """The visible form fields among ``labels``: their row, their text and their border colour."""
+        found: dict[str, tuple[int, str, str]] = {}
+        colors = self.screen().colors
+        for row, line in enumerate(self.lines()):
+            if "▊" not in line:
+                continue
+            for label in labels:
+                at = line.find(f" {label} ")
+                border = line.find("▊", at + 1) if at >= 0 else -1
+                if at >= 0 and 0 <= border - at < 40 and not line[at + len(label) + 1:border].strip():
+                    end = line.find("▎", border)
+                    found[label] = (row, line[border + 1:end if end > 0 else None].strip(), colors[row][border])
+                    break
+        return found
+
+    def field_text(self, label: str) -> str:
+        return self.fields([label]).get(label, (0, "", ""))[1]
+
+    def focused(self, labels: list[str]) -> str | None:
+        """Which of the visible fields has the focus: the one border whose colour differs from all the others."""
+        found = self.fields(labels)
+        colours = Counter(colour for _row, _text, colour in found.values())
+        odd = [label for label, (_row, _text, colour) in found.items() if colours[colour] == 1]
+        return odd[0] if len(odd) == 1 and len(found) > 2 else None
+
+    # ------------------------------------------------------------------ typing
+    def keys(self, *keys: str) -> None:
+        """Press keys (Playwright names: Tab, Enter, Control+s, F1) in the terminal of this tab."""
+        self.page.locator(".xterm-helper-textarea").focus()
+        for key in keys:
+            self.page.keyboard.press(key)
+
+    def type(self, text: str) -> None:
+        self.page.locator(".xterm-helper-textarea").focus()
+        self.page.keyboard.type(text)
+
+    def shot(self, name: str) -> None:
+        self.page.screenshot(path=str(self.artifacts / name))
+
+
+# ---------------------------------------------------------------------- an officer's steps
+def open_ikm_screen(tab: Tab) -> None:
+    tab.keys("2")
+    tab.wait_for(_("Type to filter ( / )"))
+    tab.wait_for(_("/ search · s sort · ←→ column · enter open"))
+
+
+def search(tab: Tab, text: str) -> None:
+    """``/`` puts the focus in the search box (its border lights up), then the text filters the table."""
+    row = tab.row(_("Type to filter ( / )"))
+    assert row is not None
+    before = tab.border_colour(row)
+    tab.keys("/")
+    tab.until(lambda: tab.border_colour(row) != before, "the search box did not take the focus")
+    tab.type(text)
+    tab.wait_for(text)
+
+
+def ikm_values(number: int, name: str) -> dict[str, str]:
+    """What the officer types, by field name; fields not named keep what the form shows."""
+    return {"name": name, "owner_name": f"Pemilik Uji {number}", "owner_nik": f"337406010190{number:04d}",
+            "nib": f"98{number:011d}", "address": f"Jl. Majapahit No. {number}", "kecamatan": "Pedurungan",
+            "kelurahan": "Tlogosari Kulon", "phone": "081234567890", "kbli": "10710", "product": "wingko babat",
+            "investment": "50.000.000", "turnover": "300.000.000", "year_founded": "2015"}
+
+
+def fill_ikm_form(tab: Tab, db_path: Path, values: dict[str, str]) -> None:
+    """From the IKM screen: ``a`` opens the form; every field is reached with Tab and typed or chosen.
+
+    The fields, their order and their options are the form's own (``ikm_fields``), read in the officer's
+    language; the test only knows what to type. Not saved yet.
+    """
+    from ikmtui.ui.screens.ikm_form import ikm_fields
+
+    fields = ikm_fields(Database(db_path, "reader", create=False), None)
+    labels = [_(spec.label) for spec in fields]
+    last = max(i for i, spec in enumerate(fields) if spec.name in values)
+    tab.keys("a")
+    tab.wait_for(_("New IKM"))
+    chosen: dict[str, str] = {}
+    for index, spec in enumerate(fields[:last + 1]):
+        label = labels[index]
+        tab.until(lambda label=label: tab.focused(labels) == label, f"{label} did not take the focus")
+        value = values.get(spec.name)
+        if value is not None and spec.kind == "select":
+            options = [option for option, _value in spec.choices(chosen)]
+            tab.keys("Enter")  # opens the list
+            tab.wait_for(options[0][:24])  # a long option wraps onto the next line
+            tab.type(value)  # jumps to the first option holding it
+            tab.keys("Enter")
+            tab.until(lambda label=label, value=value: value in tab.field_text(label), f"{label} does not show {value}")
+            chosen[spec.name] = value
+        elif value is not None:
+            tab.type(value)
+            tab.until(lambda label=label, value=value: tab.field_text(label) == value, f"{label} does not show {value}")
+        if index < last:
+            tab.keys("Tab")
+
+
+def save_form(tab: Tab) -> None:
+    tab.keys("Control+s")
+    tab.until(lambda: not any(_("New IKM") in line for line in tab.lines()), "the form did not close")
+
+
+def saved(db_path: Path, **equals: Any) -> list[dict[str, Any]]:
+    return Database(db_path, "reader", create=False).find("ikm", **equals)
+
+
+# ---------------------------------------------------------------------- the tests
+def test_two_tabs_one_database_keys_forms_download_and_ordered_stop(context: Any, db_path: Path,
+                                                                    artifacts: Path) -> None:
+    name = "Wingko Peramban Satu"
+    with running_server(db_path) as server:
+        first = Tab(context, server.url, artifacts, "first")
+        second = Tab(context, server.url, artifacts, "second")
+        first.wait_for(_("IKM registered"))  # the dashboard, in Bahasa Indonesia
+        second.wait_for(_("IKM registered"))
+        first.shot("1-dashboard.png")
+
+        # The second tab filters the IKM table on the name about to be added: nothing yet.
+        open_ikm_screen(second)
+        search(second, name)
+        second.wait_for(_("{shown} of {total} shown", shown=0, total=60))
+
+        # The first tab adds it through the form, with keys only; ctrl+s saves.
+        open_ikm_screen(first)
+        fill_ikm_form(first, db_path, ikm_values(1, name))
+        first.shot("2-form.png")
+        save_form(first)
+        first.wait_for(_("{total} records", total=61))
+        rows = saved(db_path, name=name)
+        assert len(rows) == 1
+        stored = rows[0]
+        assert (stored["kelurahan"], stored["kbli"], stored["investment"]) == ("Tlogosari Kulon", "10710", 50_000_000)
+        assert rows[0]["created_by"] == "tester"
+
+        # The second tab shows it by itself (it looks for other officers' saves every 2 s).
+        code = rows[0]["code"]
+        second.until(lambda: any(code in line and name in line for line in second.lines()),
+                     f"the second tab does not list {code} {name}")
+        second.wait_for(_("{shown} of {total} shown", shown=1, total=61))
+        second.shot("3-second-tab.png")
+
+        # A file the app hands over arrives as a download (the palette's screenshot goes the way exports do).
+        first.keys("Control+p")
+        first.wait_for("Search for commands")
+        first.type("Screenshot")
+        first.wait_for("Save an SVG")
+        with context.expect_page(timeout=SLOW * 1000) as opened:
+            first.keys("Enter")
+        download = opened.value
+        download.wait_for_load_state()
+        assert "/download/" in download.url
+        assert "<svg" in download.content()
+
+        status = server.interrupt()  # ctrl+c with both tabs open
+    assert status == 0, server.output
+    assert len(re.findall(r"kode keluar 0, quit", server.output)) == 2, server.output
+    assert all(gone(pid) for pid in session_pids(server.output))
+    journal = db_path.with_name(db_path.name + ".journal")
+    assert not journal.exists() or journal.stat().st_size == 0  # both sessions closed the database properly
+    assert len(saved(db_path, name=name)) == 1
+
+
+def test_two_tabs_saving_at_once_lose_nothing(context: Any, db_path: Path, artifacts: Path) -> None:
+    rounds = 2
+    with running_server(db_path) as server:
+        tabs = [Tab(context, server.url, artifacts, "a"), Tab(context, server.url, artifacts, "b")]
+        for tab in tabs:
+            tab.wait_for(_("IKM registered"))
+            open_ikm_screen(tab)
+        for round_ in range(rounds):
+            # Both forms filled first, then saved within milliseconds of each other.
+            for index, tab in enumerate(tabs):
+                number = 10 + 10 * index + round_
+                fill_ikm_form(tab, db_path, ikm_values(number, f"Serentak {index}-{round_}"))
+            for tab in tabs:
+                tab.keys("Control+s")
+            for tab in tabs:
+                tab.until(lambda tab=tab: not any(_("New IKM") in line for line in tab.lines()),
+                          "the form did not close")
+        for tab in tabs:  # each tab ends up listing every record, its own and the other's
+            tab.wait_for(_("{total} records", total=60 + 2 * rounds))
+        tabs[0].shot("both-saved.png")
+        assert server.interrupt() == 0
+    rows = [r for r in saved(db_path) if r["name"].startswith("Serentak")]
+    assert sorted(r["name"] for r in rows) == sorted(f"Serentak {i}-{r}" for i in range(2) for r in range(rounds))
+    everything = Database(db_path, "reader", create=False)
+    assert everything.count("ikm") == 60 + 2 * rounds
+    codes = [doc["code"] for doc in everything.docs("ikm").values()]
+    assert len(codes) == len(set(codes))  # no code handed out twice across the two processes
+    assert {r["created_by"] for r in rows} == {"tester"}
+

@@ -43,6 +43,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         description=_("Import an Excel (.xlsx) or CSV list. Every row is checked like a form; by default the "
                       "import is all or nothing. Exit status: 0 imported, 1 problems found (nothing written), "
                       "2 the file cannot be read as a list."),
+        epilog=_("Import clusters before the IKM that name them, and IKM before the credit applications and "
+                 "gallery listings that refer to them by NIB or code. The first import creates the database."),
     )
     parser.add_argument("file", nargs="?", type=Path, metavar=_("FILE"), help=_("the .xlsx or .csv file"))
     parser.add_argument("--kind", choices=KINDS,

@@ -248,37 +248,82 @@ def _datetime(value: Any) -> datetime | None:
         return datetime(day.year, day.month, day.day) if day else None
 
 
-def cell_value(field: Field, doc: Doc, lookups: Lookups, *, for_csv: bool = False) -> Any:
-    """The value of one cell: numbers stay numbers, dates become dates (ISO text in CSV)."""
-    raw = field.value(doc, lookups) if field.value else doc.get(field.key)
-    kind = field.kind
-    if raw is None or raw == "":
-        return None
-    if kind in ("rp", "int", "id", "year"):
-        try:
-            return int(raw)
-        except (TypeError, ValueError):
-            return str(raw)
-    if kind in ("float", "pct"):
-        try:
-            return float(raw)
-        except (TypeError, ValueError):
-            return str(raw)
-    if kind == "date":
-        day = _date(raw)
-        return (day.isoformat() if for_csv else day) if day else str(raw)
-    if kind == "datetime":
-        moment = _datetime(raw)
-        return (moment.isoformat(sep=" ") if for_csv else moment) if moment else str(raw)
-    if kind == "list":
-        return ", ".join(str(x) for x in raw) if isinstance(raw, list | tuple) else str(raw)
-    if kind == "bool":
-        return _("Yes") if raw else _("No")
+def _to_int(raw: Any) -> Any:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return str(raw)
+
+
+def _to_float(raw: Any) -> Any:
+    try:
+        return float(raw)
+    except (TypeError, ValueError):
+        return str(raw)
+
+
+def _to_date(raw: Any) -> Any:
+    day = _date(raw)
+    return day if day else str(raw)
+
+
+def _to_iso_date(raw: Any) -> Any:
+    if isinstance(raw, str) and len(raw) >= 10 and raw[4] == "-" and raw[7] == "-":
+        return raw[:10]  # stored ISO text: already what CSV wants
+    day = _date(raw)
+    return day.isoformat() if day else str(raw)
+
+
+def _to_datetime(raw: Any) -> Any:
+    moment = _datetime(raw)
+    return moment if moment else str(raw)
+
+
+def _to_iso_datetime(raw: Any) -> Any:
+    moment = _datetime(raw)
+    return moment.isoformat(sep=" ") if moment else str(raw)
+
+
+def _to_list(raw: Any) -> Any:
+    return ", ".join(str(x) for x in raw) if isinstance(raw, list | tuple) else str(raw)
+
+
+def _to_bool(raw: Any) -> Any:
+    return _("Yes") if raw else _("No")
+
+
+def _to_text(raw: Any) -> Any:
+    if type(raw) is str or isinstance(raw, int | float):
+        return raw
     if isinstance(raw, dict | list):
         import json
 
         return json.dumps(raw, ensure_ascii=False)
-    return raw if isinstance(raw, str | int | float) else str(raw)
+    return str(raw)
+
+
+def converter(kind: str, *, for_csv: bool = False) -> Callable[[Any], Any]:
+    """How a stored value of ``kind`` becomes a cell: numbers stay numbers, dates become dates (ISO text in
+    CSV), lists are joined; chosen once per column, not once per cell."""
+    if kind in ("rp", "int", "id", "year"):
+        return _to_int
+    if kind in ("float", "pct"):
+        return _to_float
+    if kind == "date":
+        return _to_iso_date if for_csv else _to_date
+    if kind == "datetime":
+        return _to_iso_datetime if for_csv else _to_datetime
+    if kind == "list":
+        return _to_list
+    if kind == "bool":
+        return _to_bool
+    return _to_text
+
+
+def cell_value(field: Field, doc: Doc, lookups: Lookups, *, for_csv: bool = False) -> Any:
+    """The value of one cell (``None`` for an empty one)."""
+    raw = field.value(doc, lookups) if field.value else doc.get(field.key)
+    return None if raw is None or raw == "" else converter(field.kind, for_csv=for_csv)(raw)
 
 
 def _ordered(docs: Mapping[str, Doc]) -> Iterable[tuple[int, Doc]]:
@@ -291,9 +336,14 @@ Progress = Callable[[str, int], None]
 
 def _rows(table: str, docs: Mapping[str, Doc], fields: Sequence[Field], lookups: Lookups,
           for_csv: bool) -> Iterable[list[Any]]:
+    plan = [(f.value, f.key, converter(f.kind, for_csv=for_csv)) for f in fields]
     for record_id, doc in _ordered(docs):
-        full = {**doc, "id": record_id}
-        yield [cell_value(f, full, lookups, for_csv=for_csv) for f in fields]
+        row: list[Any] = []
+        for compute, key, convert in plan:
+            raw = (compute(doc, lookups) if compute is not None
+                   else record_id if key == "id" else doc.get(key))
+            row.append(None if raw is None or raw == "" else convert(raw))
+        yield row
 
 
 @dataclass

@@ -266,6 +266,12 @@ def test_two_tabs_one_database_keys_forms_download_and_ordered_stop(context: Any
         second.wait_for(_("{shown} of {total} shown", shown=1, total=61))
         second.shot("3-second-tab.png")
 
+        # Function keys reach the app too: F1 shows the help, escape closes it.
+        first.keys("F1")
+        first.wait_for("ikmtui — bantuan")
+        first.keys("Escape")
+        first.until(lambda: first.row("ikmtui — bantuan") is None, "the help did not close")
+
         # A file the app hands over arrives as a download (the palette's screenshot goes the way exports do).
         first.keys("Control+p")
         first.wait_for("Search for commands")

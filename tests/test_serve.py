@@ -249,6 +249,11 @@ def test_in_a_browser_a_file_is_sent_as_a_download(tmp_path: Path) -> None:
     assert deliver_file(app, report) == "key-1"  # type: ignore[arg-type]
     assert app.delivered == [(report, {"open_method": "download", "mime_type": None, "name": report.name})]
     assert app.notes == ["Mengirim rekap ikm 2026.xlsx ke peramban Anda sebagai unduhan"]
+    photo = tmp_path / "batik.jpg"
+    photo.write_bytes(b"\xff\xd8")
+    deliver_file(app, photo, inline=True)  # type: ignore[arg-type]
+    assert app.delivered[-1] == (photo, {"open_method": "browser", "mime_type": None, "name": "batik.jpg"})
+    assert app.notes[-1] == "Membuka batik.jpg di peramban Anda"
 
 
 async def test_in_a_terminal_the_officer_is_told_where_the_file_is(db: Database, tmp_path: Path) -> None:

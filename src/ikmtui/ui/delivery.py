@@ -6,9 +6,15 @@ download instead, through Textual's ``App.deliver_binary`` (textual-serve stream
 
 Every screen that writes a file for the officer calls :func:`deliver_file` after writing it:
 
-* exports (CSV / XLSX of a table or a report),
-* printable sheets saved to a file (reports, certificates, payout statements, loan schedules),
-* backups made from inside the app.
+* the Reports screen's ``x`` export (``ui/screens/reports.py``, after ``write_report``), and the export screen
+  (CSV / XLSX of a table);
+* printable sheets saved to a file (certificates, payout statements, loan schedules), backups made from the app;
+* the Gallery screen's ``o`` (open a photo): ``deliver_file(app, path, inline=True)`` shows it in a browser tab
+  instead of asking the operating system to open it on the server's screen.
+
+The other way round does not exist: a browser cannot hand the server a file. Imports (spreadsheets, a bank's
+repayment list) read a path on the server, so in an office that works in browsers those files go into a folder
+the server can read.
 
 The file must stay in place until the download finished (Textual reads it in chunks as the browser asks for
 them); ``App`` receives ``events.DeliveryComplete`` / ``events.DeliveryFailed`` with the returned key.
@@ -30,15 +36,20 @@ def in_browser(app: App[object]) -> bool:
     return bool(getattr(app, "is_web", False))
 
 
-def deliver_file(app: App[object], path: str | Path, *, mime_type: str | None = None) -> str | None:
+def deliver_file(app: App[object], path: str | Path, *, mime_type: str | None = None,
+                 inline: bool = False) -> str | None:
     """Offer ``path`` to the officer: a browser download under ``ikmtui serve``, else a note of where it is saved.
 
-    Returns the delivery key in a browser (matched by ``DeliveryComplete.key``), ``None`` in a terminal.
+    ``inline``: open it in a new browser tab (a photo, an HTML report) rather than download it. The MIME type is
+    guessed from the file name unless given. Returns the delivery key in a browser (matched by
+    ``DeliveryComplete.key``), ``None`` in a terminal.
     """
     target = Path(path)
     if in_browser(app):
-        key = app.deliver_binary(target, open_method="download", mime_type=mime_type, name=target.name)
-        app.notify(_("Sending {name} to your browser as a download", name=target.name))
+        key = app.deliver_binary(target, open_method="browser" if inline else "download", mime_type=mime_type,
+                                 name=target.name)
+        app.notify(_("Opening {name} in your browser", name=target.name) if inline else
+                   _("Sending {name} to your browser as a download", name=target.name))
         return key
     app.notify(_("Saved to {path}", path=str(target.resolve())))
     return None

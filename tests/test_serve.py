@@ -282,3 +282,16 @@ def test_terminal_screen_follows_cursor_moves_colours_and_split_sequences() -> N
     assert screen.cursor == (3, 9)
     screen.feed(b"\x1b[1;18Hlong text")  # clipped at the edge, never wrapped
     assert screen.lines()[0] == "IKM              lon"
+
+
+def test_a_port_in_use_is_one_clear_line(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", "--db", str(db_path), "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"ikmtui: tidak dapat mendengarkan di 127.0.0.1 port {port}: ")
+    assert err.count("\n") == 1

@@ -333,8 +333,8 @@ class WebServer(Server):
             await site.start()
         except OSError as exc:
             await runner.cleanup()
-            raise OSError(exc.errno, _("cannot listen on {host} port {port}: {reason}", host=self.host,
-                                       port=self.port, reason=exc.strerror or exc)) from None
+            raise OSError(_("cannot listen on {host} port {port}: {reason}", host=self.host, port=self.port,
+                            reason=exc.strerror or exc)) from None
         self.addresses = [(str(address[0]), int(address[1])) for address in runner.addresses]
         if started:
             started(self.addresses)

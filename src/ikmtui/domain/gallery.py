@@ -24,7 +24,8 @@ import os
 import re
 from collections.abc import Mapping
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from functools import cache
 from typing import Annotated, Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -285,10 +286,18 @@ def listing_status(doc: Mapping[str, Any], on: date) -> str:
     return "displayed"
 
 
+@cache
+def _percent_ratio(pct: float) -> tuple[int, int]:
+    """``12.5`` -> ``(1250, 10000)``: the percentage as typed (its decimal text), as an exact fraction of 1."""
+    numerator, denominator = Decimal(str(pct)).as_integer_ratio()
+    return numerator, denominator * 100
+
+
 def commission_of(gross: int, pct: float) -> int:
-    """Commission on ``gross`` rupiah at ``pct`` percent: whole rupiah, rounded half up."""
-    amount = Decimal(int(gross)) * Decimal(str(pct)) / Decimal(100)
-    return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    """Commission on ``gross`` rupiah at ``pct`` percent: whole rupiah, rounded half up (exact integer arithmetic
+    on the percentage as written, so 12,5 % of Rp 12.345 is 1.543,125 -> Rp 1.543 and 10 % of Rp 5 -> Rp 1)."""
+    numerator, denominator = _percent_ratio(float(pct))
+    return (2 * int(gross) * numerator + denominator) // (2 * denominator)
 
 
 def sale_amounts(sale: Mapping[str, Any]) -> tuple[int, int, int]:

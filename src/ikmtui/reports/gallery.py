@@ -45,10 +45,6 @@ def month_name(year: int, month: int) -> str:
     return format_date(date(year, month, 1), "MMMM y")
 
 
-def _month_key(day: object) -> str:
-    return str(day)[:7]
-
-
 # ---------------------------------------------------------------------------------------------- payout
 @dataclass(frozen=True)
 class PayoutLine:
@@ -275,10 +271,12 @@ def gallery_summary(tables: Tables, as_of: date, *, months: int = 12) -> Gallery
     first, last = window[0], window[-1]
     per_month: dict[str, list[int]] = {m: [0, 0, 0, 0, 0] for m in window}
     per_listing: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    cut = as_of.isoformat()
     for sale in tables["sales"].values():
-        month = _month_key(sale.get("date", ""))
-        if not first <= month <= last or str(sale.get("date", "")) > as_of.isoformat():
+        day = str(sale.get("date", ""))
+        if not first <= day[:7] <= last or day > cut:
             continue
+        month = day[:7]
         gross, commission, due = sale_amounts(sale)
         row = per_month[month]
         row[0] += 1

@@ -289,7 +289,7 @@ def overview_document(data: dict[str, Any], period: Period, as_of: date) -> Docu
     base.blocks.append(_total_new_table(_("By KBLI division"), _("KBLI division"),
                                         [(kbli_division_label(d), c) for d, c in ikm["by_kbli_division"].items()]))
     base.blocks.append(TableBlock(
-        [Col(_("Code")), Col(_("Cluster")), Col(_("Members"), "int"), Col(_("New"), "int")],
+        [Col(_("Code"), "code"), Col(_("Cluster")), Col(_("Members"), "int"), Col(_("New"), "int")],
         [[code, c["name"], c["total"], c["new"]] for code, c in ikm["by_cluster"].items()],
         title=_("By cluster"), empty=_("No clusters recorded")))
 

@@ -177,3 +177,49 @@ def test_preview_masks_the_nik(tmp_path: Path) -> None:
     headers, rows = source.preview()
     cell = rows[0][1][headers.index("NIK")]
     assert cell == row["NIK"][:4] + "********" + row["NIK"][-4:]
+
+
+def test_the_workbook_reader_gives_what_openpyxl_gives(tmp_path: Path) -> None:
+    """The importer reads .xlsx XML itself (faster); its values must be openpyxl's, cell for cell."""
+    import openpyxl
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Campur"
+    sheet.append(["teks", 12, 3.5, True, datetime(2024, 11, 27), date(2020, 1, 2), None, "=1+1", -7, 1e20])
+    sheet.append([CellRichText("Batik ", TextBlock(InlineFont(b=True), "Sari")), "3374 0145 0190 0001"])
+    sheet["D5"] = "jauh"  # a gap of rows and columns
+    sheet["B5"].number_format = "dd/mm/yyyy"
+    sheet["B5"] = 45623
+    sheet["C5"] = 45623
+    book.create_sheet("Kedua").append(["x"])
+    path = tmp_path / "campur.xlsx"
+    book.save(path)
+
+    expected = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    want = {}
+    for ws in expected.worksheets:
+        want[ws.title] = [(n, tuple(row)) for n, row in enumerate(ws.iter_rows(values_only=True), 1)
+                          if any(c is not None for c in row)]
+    expected.close()
+    got = {s.name: s.rows for s in importer.read_sheets(path)}
+    assert got.keys() == want.keys()
+    for name, rows in want.items():
+        assert [n for n, _ in got[name]] == [n for n, _ in rows]
+        for (_, mine), (_, theirs) in zip(got[name], rows, strict=True):
+            assert mine == tuple(theirs[: len(mine)]) and not any(theirs[len(mine):])
+    assert got["Campur"][2][1][1] == datetime(2024, 11, 27) and got["Campur"][1][1][0] == "Batik Sari"
+
+
+def test_a_workbook_on_the_1904_calendar(tmp_path: Path) -> None:
+    import openpyxl
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    book = openpyxl.Workbook()
+    book.epoch = CALENDAR_MAC_1904
+    book.active.append(["Tanggal SK", datetime(2024, 11, 27)])
+    book.save(tmp_path / "mac.xlsx")
+    [sheet] = importer.read_sheets(tmp_path / "mac.xlsx")
+    assert sheet.rows[0][1][1] == datetime(2024, 11, 27)

@@ -683,3 +683,20 @@ async def test_days_past_due_of_many_loans_arrive_from_a_worker(db: Database, da
         shown = {screen.table.rows.row(i)[0]: screen.table.rows.row(i)[1][column]
                  for i in range(len(screen.table.rows))}
         assert {k: v for k, v in shown.items() if v is not None} == expected
+
+
+async def test_a_large_portfolio_is_summed_up_in_a_worker(db: Database, day: Any,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(PortfolioScreen, "BACKGROUND_APPLICATIONS", 0)  # as with thousands of applications
+    day(date(2026, 11, 1))
+    expected = svc.portfolio(db, date(2026, 11, 1))
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_credit(pilot)
+        await pilot.press("g")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = text_of(app.screen.query_one("#portfolio-tables", Static))
+        assert "Portofolio kredit per 1 Nov 2026" in text
+        assert credit_common.rupiah(expected["outstanding"]) in text
+        assert str(app.screen.query_one("#portfolio-error", Static).content) == ""

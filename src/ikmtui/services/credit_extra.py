@@ -305,22 +305,22 @@ class DaysPastDue:
         with self._lock:
             if as_of != self._as_of:
                 self._known, self._as_of = {}, as_of
-            grouped: dict[int, list[Doc]] = {}
+            grouped: dict[int, list[tuple[str, Mapping[str, Any]]]] = {}
             for key, doc in repayments:
-                grouped.setdefault(int(doc.get("application_id") or 0), []).append({**doc, "id": int(key)})
+                grouped.setdefault(doc.get("application_id") or 0, []).append((key, doc))
             result: dict[int, int] = {}
             for key, doc in apps:
                 if not doc.get("disbursed_on"):
                     continue
-                state = str(doc.get("state"))
-                if state in ("closed", "written_off") and (step_date(doc, state) or as_of) <= as_of:
-                    continue  # ended by then: not active, no ledger to replay
+                state = doc.get("state")
+                if state != ACTIVE_STATE and (step_date(doc, str(state)) or as_of) <= as_of:
+                    continue  # closed or written off by then: not active, no ledger to replay
                 app_id = int(key)
-                paid = grouped.get(app_id, [])
-                signature = (doc.get("version"), tuple((r["id"], r.get("version")) for r in paid))
+                paid = grouped.get(app_id, ())
+                signature = (doc.get("version"), *[(k, r.get("version")) for k, r in paid])
                 known = self._known.get(app_id)
                 if known is None or known[0] != signature:
-                    loan = loan_arrears({**doc, "id": app_id}, paid, as_of)
+                    loan = loan_arrears({**doc, "id": app_id}, [{**r, "id": int(k)} for k, r in paid], as_of)
                     known = (signature, loan.days_past_due if loan is not None and loan.active else None)
                     self._known[app_id] = known
                 if known[1] is not None:

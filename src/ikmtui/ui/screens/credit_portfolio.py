@@ -111,6 +111,9 @@ def portfolio_renderable(summary: dict[str, Any]) -> RenderableType:
 
 class PortfolioScreen(BaseScreen):
     TITLE_MSG = "Credit portfolio"
+    #: Above this many applications the summary is computed in a worker thread (seconds at 10,000 loans).
+    BACKGROUND_APPLICATIONS = 500
+    _wanted: date | None = None
     BINDINGS = [Binding("escape", "close", "Close", id="credit.portfolio.close")]
     DEFAULT_CSS = """
     PortfolioScreen #portfolio-row { height: 3; padding: 0 1; }
@@ -146,12 +149,33 @@ class PortfolioScreen(BaseScreen):
         error = self.query_one("#portfolio-error", Static)
         try:
             as_of = parse_date(self.query_one("#portfolio-date", Input).value)
-            summary = svc.portfolio(self.db, as_of)
-        except common.REFUSALS as exc:
+        except ValueError as exc:
             error.update(str(exc))
             return
-        error.update("")
-        self.query_one("#portfolio-tables", Static).update(portfolio_renderable(summary))
+        self._wanted = as_of
+        if self.db.count(svc.APPS) <= self.BACKGROUND_APPLICATIONS:
+            self._computed(as_of, *self._compute(as_of))
+            return
+        error.update(_("Computing the portfolio…"))
+
+        def work() -> None:
+            outcome = self._compute(as_of)
+            self.app.call_from_thread(self._computed, as_of, *outcome)
+
+        self.run_worker(work, thread=True, exclusive=True, group="credit-portfolio")
+
+    def _compute(self, as_of: date) -> tuple[dict[str, Any] | None, str]:
+        try:
+            return svc.portfolio(self.db, as_of), ""
+        except (*common.REFUSALS, RuntimeError) as exc:  # RuntimeError: a table changed while it was read
+            return None, str(exc)
+
+    def _computed(self, as_of: date, summary: dict[str, Any] | None, problem: str) -> None:
+        if as_of != self._wanted or not self.is_attached:
+            return  # another date was asked for meanwhile
+        self.query_one("#portfolio-error", Static).update(problem)
+        if summary is not None:
+            self.query_one("#portfolio-tables", Static).update(portfolio_renderable(summary))
 
     def action_close(self) -> None:
         self.dismiss()

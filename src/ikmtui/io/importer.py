@@ -2,11 +2,11 @@
 
 Offices keep their lists in Excel; this module brings them in without retyping and without importing garbage:
 
-1. :func:`load` reads the file (``.xlsx`` with openpyxl; ``.csv`` separated by commas or semicolons, in
-   UTF-8 or Windows-1252), finds the header row (title rows above it are skipped; a second header row of
-   ``L | P`` under a merged ``Jumlah Tenaga Kerja`` is understood) and maps each column to a field with
-   :mod:`ikmtui.io.columns`. A file that is not a spreadsheet, an empty sheet or a sheet without a recognised
-   header raises ``ValueError`` with one translated message.
+1. :func:`load` reads the file (``.xlsx`` straight from its XML, values as openpyxl gives them; ``.csv``
+   separated by commas or semicolons, in UTF-8 or Windows-1252), finds the header row (title rows above it
+   are skipped; a second header row of ``L | P`` under a merged ``Jumlah Tenaga Kerja`` is understood) and
+   maps each column to a field with :mod:`ikmtui.io.columns`. A file that is not a spreadsheet, an empty sheet
+   or a sheet without a recognised header raises ``ValueError`` with one translated message.
 2. :func:`plan` checks every row with the same record models the forms use (``Ikm.parse`` etc.) after
    tolerating what real sheets contain (numbers for NIB/NIK, ``Rp 1.500.000,-``, ``+62`` phones, kecamatan in
    any case, ``dd/mm/yyyy``, ``5 orang``, ``Aktif``, ``Kec. Tembalang``, ...). Every problem is reported with

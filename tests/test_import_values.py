@@ -223,3 +223,85 @@ def test_a_workbook_on_the_1904_calendar(tmp_path: Path) -> None:
     book.save(tmp_path / "mac.xlsx")
     [sheet] = importer.read_sheets(tmp_path / "mac.xlsx")
     assert sheet.rows[0][1][1] == datetime(2024, 11, 27)
+
+
+def test_formatted_empty_cells_far_to_the_right_take_no_room(tmp_path: Path) -> None:
+    import openpyxl
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Nama Usaha", "NIB"])
+    sheet.append(["Batik", "1234567890123"])
+    sheet["XFD2"].font = Font(bold=True)  # styled, no value: Excel writes <c r="XFD2" s="1"/>
+    book.save(tmp_path / "lebar.xlsx")
+    [read] = importer.read_sheets(tmp_path / "lebar.xlsx")
+    assert read.rows == [(1, ("Nama Usaha", "NIB")), (2, ("Batik", "1234567890123"))]
+
+
+def _excel_style_workbook(path: Path) -> Path:
+    """A workbook laid out as Excel writes it: shared strings (one rich, one with a phonetic run), a date style,
+    a number stored as text, a formula with its cached value, a boolean and an error."""
+    import zipfile
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                               'content-types"><Default Extension="xml" ContentType="application/xml"/>'
+                               '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+                               'relationships+xml"/>' + "".join(
+                                   f'<Override PartName="/xl/{name}" ContentType="application/vnd.openxmlformats-'
+                                   f'officedocument.spreadsheetml.{kind}+xml"/>'
+                                   for name, kind in (("workbook.xml", "sheet.main"),
+                                                      ("worksheets/sheet1.xml", "worksheet"),
+                                                      ("sharedStrings.xml", "sharedStrings"),
+                                                      ("styles.xml", "styles"))) + '</Types>',
+        "_rels/.rels": f'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                       f'relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" '
+                       f'Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<?xml version="1.0"?><workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+                           f'<sheet name="Data IKM" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats'
+                                      f'.org/package/2006/relationships">'
+                                      f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+                                      f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
+                                      f'<Relationship Id="rId3" Type="{rel}/styles" Target="styles.xml"/>'
+                                      f'</Relationships>',
+        "xl/sharedStrings.xml": f'<?xml version="1.0"?><sst xmlns="{main}" count="4" uniqueCount="4">'
+                                f'<si><t>Nama Usaha</t></si><si><t>Tanggal SK</t></si>'
+                                f'<si><r><t>Batik </t></r><r><rPr><b/></rPr><t>Sari</t></r></si>'
+                                f'<si><t>Tahu</t><rPh sb="0" eb="1"><t>ta</t></rPh></si></sst>',
+        "xl/styles.xml": f'<?xml version="1.0"?><styleSheet xmlns="{main}"><numFmts count="1">'
+                         f'<numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts>'
+                         f'<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164"/></cellXfs></styleSheet>',
+        "xl/worksheets/sheet1.xml": f'<?xml version="1.0"?><worksheet xmlns="{main}"><sheetData>'
+                                    f'<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+                                    f'<row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2" s="1"><v>45623</v></c>'
+                                    f'<c r="C2" t="str"><f>A1</f><v>x</v></c><c r="D2" t="b"><v>1</v></c>'
+                                    f'<c r="E2" t="e"><v>#N/A</v></c></row>'
+                                    f'<row r="4"><c r="A4" t="s"><v>3</v></c><c r="C4"><v>3374014501900001</v></c>'
+                                    f'<c r="D4"><v>1.5E3</v></c></row></sheetData></worksheet>',
+    }
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return path
+
+
+@pytest.mark.filterwarnings("ignore:Workbook contains no default style")  # openpyxl, about the minimal styles part
+def test_a_workbook_as_excel_writes_it(tmp_path: Path) -> None:
+    import openpyxl
+
+    path = _excel_style_workbook(tmp_path / "excel.xlsx")
+    [sheet] = importer.read_sheets(path)
+    assert sheet.name == "Data IKM"
+    assert sheet.rows == [
+        (1, ("Nama Usaha", "Tanggal SK")),
+        (2, ("Batik Sari", datetime(2024, 11, 27), "x", True, "#N/A")),
+        (4, ("Tahu", None, 3374014501900001, 1500.0)),
+    ]
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    theirs = [row for row in book.active.iter_rows(values_only=True) if any(c is not None for c in row)]
+    book.close()
+    assert [r for _n, r in sheet.rows] == [t[: len(r)] for (_n, r), t in zip(sheet.rows, theirs, strict=True)]

@@ -339,7 +339,7 @@ class _XlsxReader:
                 raw = child.text
             elif name == "is":
                 return _joined_text(child)
-        if raw is None:
+        if raw is None or (not raw and kind not in ("str", "inlineStr")):
             return None
         if kind == "s":
             return self.strings[int(raw)]
@@ -374,9 +374,11 @@ class _XlsxReader:
                             continue
                         ref = cell.get("r")
                         column = _column_index(ref) if ref else len(cells)
+                        value = self._value(cell)
+                        if value is None:  # formatted but empty cells, even out to column XFD, take no room
+                            continue
                         if column > len(cells):
                             cells.extend([None] * (column - len(cells)))
-                        value = self._value(cell)
                         if column == len(cells):
                             cells.append(value)
                         else:

@@ -300,6 +300,11 @@ class GalleryScreen(TableScreen):
         self.app.push_screen(PromptScreen(_("Which photo? (1-{n})", n=len(photos)) + "\n" + listing, "1"), chosen)
 
     def _open(self, path: str) -> None:
+        from ikmtui.ui.delivery import deliver_file, in_browser
+
+        if in_browser(self.app):  # the server's viewer is of no use to an officer in a browser
+            deliver_file(self.app, path, inline=True)
+            return
         opened, message = service.open_photo(path)
         self.notify(message, severity="information" if opened else "warning", timeout=8)
 

@@ -87,3 +87,22 @@ def test_sorting_again_flips_and_mixed_values_keep_their_order() -> None:
     rows.sort(0)
     assert rows.sort_reverse is True
     assert [rows.row(p)[1][0] for p in range(len(rows))][:2] == [None, ""]
+
+
+def test_search_keys_of_unchanged_records_are_taken_over() -> None:
+    docs = {i: {"name": f"usaha {i}", "owner": "sri", "nib": f"91{i:011d}"} for i in range(1, 201)}
+    old = RowSet(columns(), docs.items(), ("nib",))
+    old.prepare_search()
+    changed = dict(docs)
+    changed[7] = {**docs[7], "name": "bandeng presto"}  # storage replaces the document of a record it changes
+    changed[201] = {"name": "lumpia", "owner": "budi", "nib": None}
+    del changed[9]
+    rows = RowSet(columns(), changed.items(), ("nib",))
+    assert rows.keep_search_of(old) == 198
+    fresh = RowSet(columns(), changed.items(), ("nib",))
+    assert rows.search == fresh.search
+    rows.filter("bandeng")
+    assert [rows.row(p)[0] for p in range(len(rows))] == [7]
+    rows.filter("usaha 9")
+    assert 9 not in [rows.row(p)[0] for p in range(len(rows))]
+    assert RowSet(columns(), changed.items()).keep_search_of(RowSet(columns(), [])) == 0  # nothing to take

@@ -116,6 +116,32 @@ class RowSet:
                 self._search = keys
             return self._search
 
+    def _key(self, doc: Doc) -> str:
+        text = " ".join([str(v) for v in [get(doc) for get in self._getters] if v is not None])
+        return (text + " " + " ".join([str(doc.get(f) or "") for f in self.search_fields])).casefold()
+
+    def keep_search_of(self, old: RowSet) -> int:
+        """Take ``old``'s search keys for records whose document is the very object ``old`` had (storage
+        replaces a document when it changes, so these are unchanged) and compute only the others. The caller
+        vouches that the columns compute what ``old``'s did. Returns how many keys were taken over."""
+        if old._search is None or self._search is not None:
+            return 0
+        known = {record_id: index for index, record_id in enumerate(old.ids)}
+        old_docs, old_keys = old.docs, old._search
+        keys: list[str] = []
+        reused = 0
+        for record_id, doc in zip(self.ids, self.docs, strict=True):
+            index = known.get(record_id)
+            if index is not None and old_docs[index] is doc:
+                keys.append(old_keys[index])
+                reused += 1
+            else:
+                keys.append(self._key(doc))
+        with self._search_lock:
+            if self._search is None:
+                self._search = keys
+        return reused
+
     # ------------------------------------------------------------------ filter and sort
     def filter(self, query: str) -> None:
         """Keep rows whose search key holds every word of ``query`` (any case).

@@ -83,9 +83,12 @@ class MemberPickerScreen(TranslatedBindings, ModalScreen[bool]):
             Column("kecamatan", "Kecamatan", 16),
             Column("product", "Product", 24),
         ]
-        self.table.set_rows(RowSet(columns, self._records(docs), ("nib",)))
+        rows = RowSet(columns, self._records(docs), ("nib",))
+        self.table.set_rows(rows)
         self.table.focus()
         self.update_status()
+        # With 100,000 IKM the search keys take a second: build them while the officer reads the list.
+        self.call_after_refresh(self.run_worker, rows.prepare_search, thread=True, exit_on_error=False)
 
     def _records(self, docs: Mapping[str, Mapping[str, Any]]) -> Iterable[tuple[int, Mapping[str, Any]]]:
         """Members first (so they are seen at once), then everyone else, each in registry order."""

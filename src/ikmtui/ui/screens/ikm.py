@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.binding import Binding
+from textual.widgets import Input
 
 from ikmtui.domain.ikm import scale_label, status_label
 from ikmtui.domain.money import format_number
@@ -14,7 +15,7 @@ from ikmtui.domain.records import RecordInvalid
 from ikmtui.i18n import _
 from ikmtui.services import registry
 from ikmtui.storage import RecordReferenced, StorageError
-from ikmtui.tabular import Column
+from ikmtui.tabular import Column, RowSet
 from ikmtui.ui.screens.base import TableScreen
 from ikmtui.ui.screens.ikm_form import open_ikm_form
 from ikmtui.ui.widgets.dialogs import ConfirmScreen
@@ -133,12 +134,27 @@ class IkmScreen(TableScreen):
         """Put the cursor on ``doc`` (just saved) when the table is next reloaded."""
         self._focus_next = doc["id"]
 
+    _clusters_seen: object = None
+
     def reload(self, keep_id: int | None = None) -> None:
+        """As :meth:`TableScreen.reload`, fast with 100,000 IKM: the search keys of businesses that did not
+        change are taken over (a save while the table is filtered would otherwise rebuild all of them, ~1 s),
+        and a new table's keys are built in a worker thread once it is on screen."""
         if self._focus_next is not None:
             keep_id, self._focus_next = self._focus_next, None
-        super().reload(keep_id)
-        if not self.table.rows.search_ready:
-            # 100,000 search keys take a second: build them once the table is on screen, not before.
+        table = self.table
+        old = table.rows
+        rows = RowSet(self.columns(), self.records(), self.SEARCH_FIELDS)
+        clusters = self.db.docs("clusters")  # the same object until a cluster changes (names are searched)
+        if clusters is self._clusters_seen:
+            rows.keep_search_of(old)
+        self._clusters_seen = clusters
+        if old.sort_column is not None and old.sort_column < len(rows.columns):
+            rows.sort(old.sort_column, old.sort_reverse)
+        rows.filter(self.query_one("#search", Input).value)
+        table.set_rows(rows, keep_id=keep_id)
+        self.update_status()
+        if not rows.search_ready:
             self.call_after_refresh(self._prepare_search)
 
     def _prepare_search(self) -> None:

@@ -58,6 +58,7 @@ class VirtualTable(TranslatedBindings, ScrollView, can_focus=True):
     def __init__(self, rows: RowSet | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.rows = rows or RowSet([], [])
+        self._resize()  # the header shows before the first rows arrive
 
     # ------------------------------------------------------------------ data
     def set_rows(self, rows: RowSet, keep_id: int | None = None) -> None:

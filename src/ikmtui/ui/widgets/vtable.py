@@ -130,7 +130,7 @@ class VirtualTable(TranslatedBindings, ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ cursor
     def _keep_cursor_visible(self) -> None:
-        visible = max(1, self.size.height - 1)
+        visible = max(1, self.scrollable_content_region.height - 1)
         top = int(self.scroll_y)
         if self.cursor_row < top:
             self.scroll_to(y=self.cursor_row, animate=False)
@@ -149,7 +149,7 @@ class VirtualTable(TranslatedBindings, ScrollView, can_focus=True):
             self.cursor_row = max(0, min(len(self.rows) - 1, self.cursor_row + delta))
 
     def action_page(self, direction: int) -> None:
-        self.action_cursor(direction * max(1, self.size.height - 2))
+        self.action_cursor(direction * max(1, self.scrollable_content_region.height - 2))
 
     def action_jump(self, position: int) -> None:
         if len(self.rows):

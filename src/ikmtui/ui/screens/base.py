@@ -94,15 +94,31 @@ class TableScreen(BaseScreen):
         super().data_changed()
         self.reload(keep_id=self.table.current_id)
 
+    def reuse_search_keys(self) -> bool:
+        """Whether unchanged records may keep their search keys on reload: only where a row's text depends on
+        its own record alone (or on nothing that changed since the last reload)."""
+        return False
+
     def reload(self, keep_id: int | None = None) -> None:
+        """Show the newest data, keeping sort, filter and cursor; search keys of a large table are built in a
+        worker once it is on screen (at 100,000 IKM about a second of work)."""
         table = self.table
         old = table.rows
         rows = RowSet(self.columns(), self.records(), self.SEARCH_FIELDS)
+        if self.reuse_search_keys():
+            rows.keep_search_of(old)
         if old.sort_column is not None and old.sort_column < len(rows.columns):
             rows.sort(old.sort_column, old.sort_reverse)
         rows.filter(self.query_one("#search", Input).value)
         table.set_rows(rows, keep_id=keep_id)
         self.update_status()
+        if not rows.search_ready:
+            self.call_after_refresh(self._prepare_search)
+
+    def _prepare_search(self) -> None:
+        rows = self.table.rows
+        if not rows.search_ready:
+            self.run_worker(rows.prepare_search, thread=True, group="search-keys", exit_on_error=False)
 
     def update_status(self) -> None:
         rows = self.table.rows

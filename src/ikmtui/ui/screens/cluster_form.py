@@ -61,13 +61,6 @@ class ClusterFormScreen(FormScreen):
                                                           name=record.get("name", ""))
         super().__init__(title, cluster_fields(record), cluster_values(record), self.save)
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.call_after_refresh(self._mark_clean)
-
-    def _mark_clean(self) -> None:
-        self._dirty = False
-
     def save(self, values: dict[str, Any]) -> dict[str, str] | None:
         try:
             if self.record is None:

@@ -73,8 +73,7 @@ class GalleryForm(FormScreen):
         super().__init__(title, fields, values, submit)
         self.db = db
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # FormScreen's own on_mount runs too (Textual calls each class's handler)
         if any(spec.name == "ikm_id" for spec in self.fields):
             self.query_one("#form-fields").mount(Static(self._ikm_hint(), id="ikm-match", classes="form-help"),
                                                  before=self.query_one("#error-ikm_id"))

@@ -165,14 +165,6 @@ class IkmFormScreen(FormScreen):
                                            id=f"field-{spec.name}", classes="form-input")
         return super()._widget(spec)
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        # Widgets announce their first values after mounting: that is not the officer typing.
-        self.call_after_refresh(self._mark_clean)
-
-    def _mark_clean(self) -> None:
-        self._dirty = False
-
     def on_field_changed(self, name: str) -> None:
         if name not in ("investment", "turnover"):
             return

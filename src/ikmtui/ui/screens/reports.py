@@ -24,6 +24,7 @@ from ikmtui.reports.common import Report, tables_of
 from ikmtui.reports.period import Period, parse_period, today
 from ikmtui.reports.profile import find_ikm
 from ikmtui.storage import StorageError
+from ikmtui.ui.delivery import deliver_file, in_browser
 from ikmtui.ui.screens.base import BaseScreen
 from ikmtui.ui.widgets.dialogs import PromptScreen
 
@@ -196,7 +197,10 @@ class ReportsScreen(BaseScreen):
             except (ValueError, OSError) as exc:
                 self.report_error(exc)
                 return
-            self.notify(_("Wrote {path}", path=written.resolve()), timeout=8)
+            if in_browser(self.app):  # the file is on the server: hand it to the officer's browser
+                deliver_file(self.app, written)
+            else:
+                self.notify(_("Wrote {path}", path=written.resolve()), timeout=8)
 
         self.app.push_screen(PromptScreen(
             _("Export to which file? The extension picks the format: .html, .svg, .md, .txt, .json or .xlsx"),

@@ -166,3 +166,23 @@ async def test_first_run_asks_for_an_administrator(empty_db: Database) -> None:
         assert not isinstance(app.screen, SetupScreen)
     reopened = Database(empty_db.path, "x")
     assert staff.find(reopened, "admin")["role"] == "administrator"
+
+
+async def test_operator_cannot_reveal_nik_in_the_profile(office: Database) -> None:
+    from ikmtui.ui.screens.ikm_profile import IkmProfileScreen
+
+    app = make_app(Database(office.path, "budi"), poll_seconds=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press(*PASSWORDS["budi"], "enter")
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, IkmProfileScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("budi" in m and "supervisor" in m for m in messages), messages
+    assert not [a for a in Database(office.path, "x").all("audit") if a["action"] == "reveal"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from textual import on
@@ -51,6 +51,30 @@ class BaseScreen(TranslatedBindings, Screen[None]):
 
     def report_error(self, exc: Exception) -> None:
         self.notify(str(exc), severity="error", timeout=8)
+
+
+def open_record_form(screen: BaseScreen, table: str, record_id: int | None, make_form: Callable[[Any], Any],
+                     on_saved: Callable[[dict[str, Any]], None] | None = None) -> None:
+    """Push the form for a new record (``record_id=None``) or the stored one; once it saved (the form's
+    ``saved``), refresh the screens and confirm."""
+    record = None
+    if record_id is not None:
+        record = screen.db.get(table, record_id)
+        if record is None:
+            screen.notify(_("That record no longer exists"), severity="warning")
+            return
+    form = make_form(record)
+
+    def closed(result: Any) -> None:
+        if result is None or form.saved is None:
+            return
+        if on_saved is not None:
+            on_saved(form.saved)  # before the refresh, e.g. to put the cursor on the new record
+        screen.ikm_app.data_saved()
+        screen.notify(_("Saved {code} {name}", code=form.saved.get("code", ""), name=form.saved.get("name", "")),
+                      timeout=3)
+
+    screen.app.push_screen(form, closed)
 
 
 class TableScreen(BaseScreen):

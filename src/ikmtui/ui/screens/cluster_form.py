@@ -11,6 +11,7 @@ from ikmtui.domain.records import RecordInvalid
 from ikmtui.i18n import N_, _, format_date
 from ikmtui.services import registry
 from ikmtui.storage import StorageError
+from ikmtui.ui.screens.base import open_record_form
 from ikmtui.ui.screens.ikm_form import kecamatan_options
 from ikmtui.ui.widgets.form import FormField, FormScreen
 
@@ -77,24 +78,7 @@ class ClusterFormScreen(FormScreen):
 
 def open_cluster_form(screen: BaseScreen, record_id: int | None = None,
                       on_saved: Callable[[dict[str, Any]], None] | None = None) -> None:
-    record = None
-    if record_id is not None:
-        record = screen.db.get("clusters", record_id)
-        if record is None:
-            screen.notify(_("That record no longer exists"), severity="warning")
-            return
-    form = ClusterFormScreen(screen.db, record)
-
-    def closed(result: Any) -> None:
-        if result is None or form.saved is None:
-            return
-        if on_saved is not None:
-            on_saved(form.saved)  # before the refresh, e.g. to put the cursor on the new record
-        screen.ikm_app.data_saved()
-        screen.notify(_("Saved {code} {name}", code=form.saved.get("code", ""), name=form.saved.get("name", "")),
-                      timeout=3)
-
-    screen.app.push_screen(form, closed)
+    open_record_form(screen, "clusters", record_id, lambda record: ClusterFormScreen(screen.db, record), on_saved)
 
 
 def decree_text(doc: dict[str, Any]) -> str:

@@ -23,6 +23,7 @@ from ikmtui.domain.reference import kbli_codes, regions
 from ikmtui.i18n import N_, _
 from ikmtui.services import registry
 from ikmtui.storage import StorageError
+from ikmtui.ui.screens.base import open_record_form
 from ikmtui.ui.widgets.form import FormField, FormScreen, Options
 
 if TYPE_CHECKING:
@@ -216,22 +217,5 @@ class IkmFormScreen(FormScreen):
 def open_ikm_form(screen: BaseScreen, record_id: int | None = None,
                   on_saved: Callable[[dict[str, Any]], None] | None = None) -> None:
     """Push the form for a new IKM (``record_id=None``) or the stored one; refresh and confirm once saved."""
-    record = None
-    if record_id is not None:
-        record = screen.db.get("ikm", record_id)
-        if record is None:
-            screen.notify(_("That record no longer exists"), severity="warning")
-            return
-    form = IkmFormScreen(screen.db, record)
-
-    def closed(result: Any) -> None:
-        if result is None or form.saved is None:
-            return
-        if on_saved is not None:
-            on_saved(form.saved)  # before the refresh, e.g. to put the cursor on the new record
-        screen.ikm_app.data_saved()
-        screen.notify(_("Saved {code} {name}", code=form.saved.get("code", ""), name=form.saved.get("name", "")),
-                      timeout=3)
-
-    screen.app.push_screen(form, closed)
+    open_record_form(screen, "ikm", record_id, lambda record: IkmFormScreen(screen.db, record), on_saved)
 

@@ -622,3 +622,27 @@ def test_copy_of_files_opens_identically(tmp_path: Path, path: Path, db: Databas
     shutil.copy(path, copy_dir / path.name)
     shutil.copy(journal_of(path), copy_dir / journal_of(path).name)
     assert contents(copy_dir / path.name) == contents(path)
+
+
+@pytest.mark.parametrize("collector_on", [True, False])
+def test_loading_holds_the_cycle_collector_off_and_freezes_what_it_read(collector_on):
+    import gc
+
+    from ikmtui.storage.database import load_json
+
+    raw = orjson.dumps({"ikm": {str(i): {"name": f"IKM {i}", "tags": [i]} for i in range(2000)}})
+    was = gc.isenabled()
+    (gc.enable if collector_on else gc.disable)()
+    gc.unfreeze()
+    seen: list[bool] = []
+    gc.callbacks.append(lambda phase, info: seen.append(phase == "start"))
+    try:
+        data = load_json(raw)
+        assert not seen  # no collection ran while two thousand dicts were created
+        assert data == orjson.loads(raw)
+        assert gc.isenabled() is collector_on  # the caller's setting is put back
+        assert gc.get_freeze_count() > 4000  # the documents (and their lists) are out of the collector's sight
+    finally:
+        gc.callbacks.pop()
+        gc.unfreeze()
+        (gc.enable if was else gc.disable)()

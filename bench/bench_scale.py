@@ -60,7 +60,7 @@ async def app_figures(path: Path) -> tuple[float, float, list[float]]:
     async with app.run_test(size=(120, 40)) as pilot:
         opened = await frames.seen(started)
         # Straight on, as a hurried user would: whatever the app does in the background competes.
-        frames.expect(lambda a: isinstance(a.screen, IkmScreen) and len(a.screen.table.rows.ids) > 0)
+        frames.expect(lambda a: isinstance(a.screen, IkmScreen) and a.screen.table.rows.total > 0)
         started = time.perf_counter()
         await pilot.press("2")
         first_paint = await frames.seen(started)

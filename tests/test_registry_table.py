@@ -106,3 +106,36 @@ def test_search_keys_of_unchanged_records_are_taken_over() -> None:
     rows.filter("usaha 9")
     assert 9 not in [rows.row(p)[0] for p in range(len(rows))]
     assert RowSet(columns(), changed.items()).keep_search_of(RowSet(columns(), [])) == 0  # nothing to take
+
+
+def test_a_stored_table_gives_the_same_rows_as_pairs() -> None:
+    table = {str(i): {"name": f"usaha {i}", "owner": "sri", "nib": None} for i in (3, 1, 20, 7)}
+    stored = RowSet(columns(), table, ("nib",))
+    pairs = RowSet(columns(), ((int(k), d) for k, d in table.items()), ("nib",))
+    assert stored.ids == pairs.ids == [3, 1, 20, 7] and stored.total == 4
+    for query in ("", "usaha 2", "sri"):
+        stored.filter(query)
+        pairs.filter(query)
+        assert [stored.row(p) for p in range(len(stored))] == [pairs.row(p) for p in range(len(pairs))]
+    assert stored.position_of(20) == pairs.position_of(20) is not None
+    renamed = {**table, "7": {**table["7"], "name": "bandeng"}}
+    fresh = RowSet(columns(), renamed, ("nib",))
+    assert fresh.keep_search_of(stored) == 3  # keyed by the stored ids, as the old rows were
+
+
+def test_typing_while_keys_are_built_searches_the_keyed_rows_then_all() -> None:
+    docs = [{"name": "batik" if i % 10 == 0 else "lumpia", "owner": "", "nib": None} for i in range(1000)]
+    rows = RowSet(columns(), enumerate(docs), ("nib",))
+    steps = rows.search_steps(250)
+    assert next(steps) == 250 and rows.building and not rows.search_ready
+    rows.filter("batik")  # typed now: only the first 250 rows have keys, and the typing must not wait
+    assert rows.partial and rows.view == list(range(0, 250, 10))
+    rows.filter("batik ")  # narrowing a partial result still looks at the rows keyed since
+    assert next(steps) == 500 and rows.partial
+    rows.filter("batik")
+    assert rows.view == list(range(0, 500, 10))
+    assert list(steps) == [750, 1000] and rows.search_ready and not rows.building
+    rows.filter("batik")
+    assert not rows.partial and rows.view == list(range(0, 1000, 10))
+    rows.filter("batik  ")  # and narrowing from a complete result is exact
+    assert rows.view == list(range(0, 1000, 10))

@@ -459,3 +459,38 @@ def test_multi_select_lists_search_as_you_type() -> None:
     assert search_labels(labels, "band") == 1
     assert search_labels(labels, "sentra") == 0
     assert search_labels(labels, "xyz") is None
+
+
+async def test_typing_before_the_search_keys_are_built_shows_the_keyed_rows_then_every_match(
+        db: Database, monkeypatch: Any) -> None:
+    import asyncio
+
+    from ikmtui.ui.widgets import vtable
+
+    gate = asyncio.Event()
+    slices: list[int] = []
+
+    async def held(self: vtable.VirtualTable) -> None:
+        slices.append(1)
+        if len(slices) > 1:  # the first slice of ten rows is keyed, then the builder waits for the test
+            await gate.wait()
+
+    monkeypatch.setattr(vtable, "SEARCH_SLICE", 10)
+    monkeypatch.setattr(vtable.VirtualTable, "_between_slices", held)
+    docs = db.all("ikm")
+    expected = [d["id"] for d in docs if "a" in d["name"].casefold()]
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("slash", "a")
+        table, status = app.screen.table, app.screen.query_one("#status", Static)
+        shown = [table.rows.row(p)[0] for p in range(len(table.rows))]
+        assert table.rows.partial and shown == [i for i in expected if i in {d["id"] for d in docs[:20]}]
+        assert "masih mencari" in str(status.content)
+        gate.set()
+        await pilot.pause()
+        await pilot.pause()
+        shown = [table.rows.row(p)[0] for p in range(len(table.rows))]
+        assert not table.rows.partial and shown == expected
+        assert "masih mencari" not in str(status.content)

@@ -7,8 +7,7 @@ substring on the keys and sorts by raw values; the widget computes and formats o
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import methodcaller
 from typing import Any
@@ -48,27 +47,36 @@ class RowSet:
     """Records as rows: ``view`` holds the positions currently shown, in order.
 
     Building is cheap (ids and document references only): a row's values are computed when it is painted,
-    a column's when it is sorted, and the search keys on the first filter or ahead of it with
-    :meth:`prepare_search` (safe to call from a worker thread). Documents must not change while the
-    RowSet lives; storage replaces a document on every change, so a RowSet is a snapshot.
+    a column's when it is sorted, and the search keys on the first filter or ahead of it, a slice at a time,
+    with :meth:`search_steps`. Documents must not change while the RowSet lives; storage replaces a document
+    on every change, so a RowSet is a snapshot.
     """
 
-    def __init__(self, columns: Sequence[Column], docs: Iterable[tuple[int, Doc]],
+    def __init__(self, columns: Sequence[Column], docs: Mapping[str, Doc] | Iterable[tuple[int, Doc]],
                  search_fields: Sequence[str] = ()) -> None:
+        """``docs``: a stored table (``{"id": doc}``, taken whole in C: 100,000 rows in a few ms) or
+        ``(id, doc)`` pairs."""
         self.columns = list(columns)
         self.search_fields = tuple(search_fields)
-        self.ids: list[int] = []
-        self.docs: list[Doc] = []
-        add_id, add_doc = self.ids.append, self.docs.append
-        for record_id, doc in docs:  # no list of pairs: 100,000 tuples kept alive wake the garbage collector
-            add_id(record_id)
-            add_doc(doc)
+        self._keys: list[str] | None = None  # a stored table's ids as stored, made ints when first needed
+        self._ids: list[int] | None = None
+        self.docs: list[Doc]
+        if isinstance(docs, Mapping):
+            self._keys, self.docs = list(docs), list(docs.values())
+        else:
+            self._ids, self.docs = [], []
+            add_id, add_doc = self._ids.append, self.docs.append
+            for record_id, doc in docs:  # no list of pairs: 100,000 tuples kept alive wake the collector
+                add_id(record_id)
+                add_doc(doc)
         self._getters = [c.value if c.value is not None else methodcaller("get", c.key) for c in self.columns]
         self._values: list[tuple[Any, ...]] | None = None
-        self._search: list[str] | None = None
-        self._search_lock = threading.Lock()
-        self._positions: dict[int, int] | None = None
-        self.order: list[int] = list(range(len(self.ids)))
+        self._search: list[str] | None = None  # every key, once all are built
+        self._partial: list[str] = []  # the keys built so far, in stored order
+        self.building = False  # a screen is building the keys between frames: filter does not wait for them
+        self.partial = False  # the rows shown were searched among the keys built so far, not all rows
+        self._positions: dict[Any, int] | None = None
+        self.order: list[int] = list(range(len(self.docs)))
         self.view: list[int] = self.order
         self.query = ""
         self._words: list[str] = []  # the words ``view`` was filtered by (out of ``order``)
@@ -77,6 +85,21 @@ class RowSet:
 
     def __len__(self) -> int:
         return len(self.view)
+
+    @property
+    def total(self) -> int:
+        """How many rows there are, shown or not."""
+        return len(self.docs)
+
+    @property
+    def ids(self) -> list[int]:
+        """Every row's record id, in the stored order."""
+        if self._ids is None:
+            self._ids = list(map(int, self._keys or ()))  # 100,000 conversions: ~50 ms, not paid to paint
+        return self._ids
+
+    def _id(self, index: int) -> int:
+        return self._ids[index] if self._ids is not None else int(self._keys[index])  # type: ignore[index]
 
     # ------------------------------------------------------------------ values and search keys, on demand
     def _row_values(self, index: int) -> tuple[Any, ...]:
@@ -103,18 +126,26 @@ class RowSet:
         return self._search is not None
 
     def prepare_search(self) -> list[str]:
-        """Build the search keys now (e.g. in a worker thread right after the first paint)."""
-        with self._search_lock:
+        """Build every search key now."""
+        for _ready in self.search_steps(len(self.docs) or 1):
+            pass
+        return self._search  # type: ignore[return-value]
+
+    def search_steps(self, chunk: int = 500) -> Iterator[int]:
+        """Build the search keys ``chunk`` rows at a time, yielding how many are ready after each slice: a
+        screen builds them between frames, and meanwhile :meth:`filter` searches the rows already keyed."""
+        keys = self._partial
+        docs, key = self.docs, self._key
+        self.building = True
+        try:
+            while len(keys) < len(docs):
+                start = len(keys)
+                keys.extend([key(doc) for doc in docs[start:start + chunk]])
+                yield len(keys)
             if self._search is None:
-                getters, fields = self._getters, self.search_fields
-                keys: list[str] = []
-                append = keys.append
-                for doc in self.docs:
-                    text = " ".join([str(v) for v in [get(doc) for get in getters] if v is not None])
-                    extra = " ".join([str(doc.get(f) or "") for f in fields])
-                    append((text + " " + extra).casefold())
                 self._search = keys
-            return self._search
+        finally:
+            self.building = False
 
     def _key(self, doc: Doc) -> str:
         text = " ".join([str(v) for v in [get(doc) for get in self._getters] if v is not None])
@@ -126,20 +157,20 @@ class RowSet:
         vouches that the columns compute what ``old``'s did. Returns how many keys were taken over."""
         if old._search is None or self._search is not None:
             return 0
-        known = {record_id: index for index, record_id in enumerate(old.ids)}
+        mine, theirs = (self._keys, old._keys) if self._keys is not None and old._keys is not None \
+            else (self.ids, old.ids)
+        known = {record_id: index for index, record_id in enumerate(theirs)}
         old_docs, old_keys = old.docs, old._search
         keys: list[str] = []
         reused = 0
-        for record_id, doc in zip(self.ids, self.docs, strict=True):
+        for record_id, doc in zip(mine, self.docs, strict=True):
             index = known.get(record_id)
             if index is not None and old_docs[index] is doc:
                 keys.append(old_keys[index])
                 reused += 1
             else:
                 keys.append(self._key(doc))
-        with self._search_lock:
-            if self._search is None:
-                self._search = keys
+        self._search = self._partial = keys
         return reused
 
     # ------------------------------------------------------------------ filter and sort
@@ -152,14 +183,19 @@ class RowSet:
         words = query.casefold().split()
         self.query = query
         if not words:
-            self.view, self._words = self.order, []
+            self.view, self._words, self.partial = self.order, [], False
             return
-        search = self.search
-        narrows = bool(self._words) and all(any(old in new for new in words) for old in self._words)
+        search = self._partial if self.building else self.search
+        ready = len(search)
+        partial = ready < len(self.docs)
+        narrows = bool(self._words) and not self.partial and \
+            all(any(old in new for new in words) for old in self._words)
         rows = self.view if narrows else self.order
+        if partial:
+            rows = [i for i in rows if i < ready]
         for word in sorted(set(words), key=len, reverse=True):  # the longest word keeps the fewest rows
             rows = [i for i in rows if word in search[i]]
-        self.view, self._words = rows, words
+        self.view, self._words, self.partial = rows, words, partial
 
     def sort(self, column: int, reverse: bool | None = None) -> None:
         """Sort by ``column``; sorting the same column again flips the direction."""
@@ -184,7 +220,7 @@ class RowSet:
     # ------------------------------------------------------------------ rows
     def row(self, position: int) -> tuple[int, tuple[Any, ...]]:
         index = self.view[position]
-        return self.ids[index], self._row_values(index)
+        return self._id(index), self._row_values(index)
 
     def cells(self, position: int) -> list[str]:
         _id, values = self.row(position)
@@ -192,8 +228,8 @@ class RowSet:
 
     def position_of(self, record_id: int) -> int | None:
         if self._positions is None:
-            self._positions = {record_id: index for index, record_id in enumerate(self.ids)}
-        index = self._positions.get(record_id)
+            self._positions = {key: index for index, key in enumerate(self._keys or self.ids)}
+        index = self._positions.get(str(record_id) if self._keys is not None else record_id)
         if index is None:
             return None
         try:

@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from ikmtui.i18n import _
 from ikmtui.tabular import Column, RowSet
 from ikmtui.ui.translate import TranslatedBindings
+from ikmtui.ui.widgets.footer import AppFooter
 from ikmtui.ui.widgets.vtable import VirtualTable
 
 if TYPE_CHECKING:
@@ -51,6 +52,14 @@ class BaseScreen(TranslatedBindings, Screen[None]):
 
     def report_error(self, exc: Exception) -> None:
         self.notify(str(exc), severity="error", timeout=8)
+
+
+def rows_shown(rows: RowSet) -> str:
+    """"120 of 3,497 shown", or how many records there are while nothing is typed."""
+    if not rows.query:
+        return _("{total} records", total=rows.total)
+    text = _("{shown} of {total} shown", shown=len(rows), total=rows.total)
+    return text + " " + _("(still searching…)") if rows.partial else text
 
 
 def open_record_form(screen: BaseScreen, table: str, record_id: int | None, make_form: Callable[[Any], Any],
@@ -99,13 +108,14 @@ class TableScreen(BaseScreen):
             yield Input(placeholder=_("Type to filter ( / )"), id="search")
         yield VirtualTable(id="table")
         yield Static("", id="status")
-        yield Footer()
+        yield AppFooter()
 
     def columns(self) -> list[Column]:
         raise NotImplementedError
 
-    def records(self) -> Iterable[tuple[int, Mapping[str, Any]]]:
-        return ((int(key), doc) for key, doc in self.db.docs(self.TABLE).items())
+    def records(self) -> Mapping[str, Mapping[str, Any]] | Iterable[tuple[int, Mapping[str, Any]]]:
+        """The table's records: the stored table itself, or ``(id, doc)`` pairs where a screen adds to them."""
+        return self.db.docs(self.TABLE)
 
     @property
     def table(self) -> VirtualTable:
@@ -124,8 +134,8 @@ class TableScreen(BaseScreen):
         return False
 
     def reload(self, keep_id: int | None = None) -> None:
-        """Show the newest data, keeping sort, filter and cursor; search keys of a large table are built in a
-        worker once it is on screen (at 100,000 IKM about a second of work)."""
+        """Show the newest data, keeping sort, filter and cursor; search keys of a large table are built
+        between frames once it is on screen (at 100,000 IKM about a second of work)."""
         table = self.table
         old = table.rows
         rows = RowSet(self.columns(), self.records(), self.SEARCH_FIELDS)
@@ -136,20 +146,15 @@ class TableScreen(BaseScreen):
         rows.filter(self.query_one("#search", Input).value)
         table.set_rows(rows, keep_id=keep_id)
         self.update_status()
-        if not rows.search_ready:
-            self.call_after_refresh(self._prepare_search)
+        self.call_after_refresh(table.build_search_keys)
 
-    def _prepare_search(self) -> None:
-        rows = self.table.rows
-        if not rows.search_ready:
-            self.run_worker(rows.prepare_search, thread=True, group="search-keys", exit_on_error=False)
+    @on(VirtualTable.SearchReady)
+    def _search_ready(self) -> None:
+        self.update_status()
 
     def update_status(self) -> None:
-        rows = self.table.rows
-        total = len(rows.ids)
-        text = _("{shown} of {total} shown", shown=len(rows), total=total) if rows.query else \
-            _("{total} records", total=total)
-        self.query_one("#status", Static).update(text + "   " + _("/ search · s sort · ←→ column · enter open"))
+        self.query_one("#status", Static).update(rows_shown(self.table.rows) + "   "
+                                                 + _("/ search · s sort · ←→ column · enter open"), layout=False)
 
     @on(Input.Changed, "#search")
     def _filter(self, event: Input.Changed) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ikmtui.domain.ikm import status_label
 from ikmtui.domain.money import format_number
@@ -22,6 +22,7 @@ from ikmtui.ui.screens.base import BaseScreen
 from ikmtui.ui.screens.cluster_form import open_cluster_form
 from ikmtui.ui.screens.ikm import USER_ERRORS
 from ikmtui.ui.widgets.dialogs import ConfirmScreen
+from ikmtui.ui.widgets.footer import AppFooter
 from ikmtui.ui.widgets.vtable import VirtualTable
 
 #: The day credit balances are shown for; tests replace it to get the same screen every day.
@@ -53,7 +54,7 @@ class ClusterScreen(BaseScreen):
         yield Static(_("Members (enter opens a profile, m adds or removes several, x removes one)"),
                      id="members-title")
         yield VirtualTable(id="members")
-        yield Footer()
+        yield AppFooter()
 
     @property
     def table(self) -> VirtualTable:

@@ -15,6 +15,7 @@ from textual.widgets import Input, Static
 from ikmtui.i18n import _
 from ikmtui.services import registry
 from ikmtui.tabular import Column, RowSet
+from ikmtui.ui.screens.base import rows_shown
 from ikmtui.ui.screens.ikm import USER_ERRORS
 from ikmtui.ui.translate import TranslatedBindings
 from ikmtui.ui.widgets.dialogs import ConfirmScreen
@@ -88,7 +89,7 @@ class MemberPickerScreen(TranslatedBindings, ModalScreen[bool]):
         self.table.focus()
         self.update_status()
         # With 100,000 IKM the search keys take a second: build them while the officer reads the list.
-        self.call_after_refresh(self.run_worker, rows.prepare_search, thread=True, exit_on_error=False)
+        self.call_after_refresh(self.table.build_search_keys)
 
     def _records(self, docs: Mapping[str, Mapping[str, Any]]) -> Iterable[tuple[int, Mapping[str, Any]]]:
         """Members first (so they are seen at once), then everyone else, each in registry order."""
@@ -101,9 +102,7 @@ class MemberPickerScreen(TranslatedBindings, ModalScreen[bool]):
 
     def update_status(self) -> None:
         add, remove = self.changes()
-        rows = self.table.rows
-        shown = _("{shown} of {total} shown", shown=len(rows), total=len(rows.ids)) if rows.query else \
-            _("{total} records", total=len(rows.ids))
+        shown = rows_shown(self.table.rows)
         self.query_one("#picker-status", Static).update(
             _("{n} ticked (+{add} / -{remove})", n=len(self.ticked), add=len(add), remove=len(remove)) + " · "
             + shown + "\n" + _("space tick · + tick all shown · - untick all shown · ctrl+s save · esc cancel"))
@@ -112,6 +111,10 @@ class MemberPickerScreen(TranslatedBindings, ModalScreen[bool]):
     @on(Input.Changed, "#picker-search")
     def _filter(self, event: Input.Changed) -> None:
         self.table.filter(event.value)
+        self.update_status()
+
+    @on(VirtualTable.SearchReady)
+    def _search_ready(self) -> None:
         self.update_status()
 
     @on(Input.Submitted, "#picker-search")

@@ -9,7 +9,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Header, Input, Label, Select, Static, TextArea
 
 from ikmtui.domain.credit import BANKS, state_label
 from ikmtui.domain.money import format_rupiah
@@ -20,6 +20,7 @@ from ikmtui.tabular import Column, RowSet
 from ikmtui.ui.screens import credit_common as common
 from ikmtui.ui.screens.base import BaseScreen
 from ikmtui.ui.widgets.dialogs import ConfirmScreen
+from ikmtui.ui.widgets.footer import AppFooter
 from ikmtui.ui.widgets.vtable import VirtualTable
 
 
@@ -89,7 +90,7 @@ class BulkRepaymentScreen(BaseScreen):
         yield TextArea(id="bulk-text")
         yield Static("", id="bulk-summary")
         yield VirtualTable(RowSet(result_columns(), []), id="bulk-results")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#bulk-text", TextArea).focus()

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ikmtui.domain.arrears import LoanArrears
 from ikmtui.domain.credit import DOCUMENTS, PRODUCTS, method_label, state_label
@@ -25,6 +25,7 @@ from ikmtui.services import credit_extra as extra
 from ikmtui.ui.screens import credit_common as common
 from ikmtui.ui.screens.base import BaseScreen
 from ikmtui.ui.screens.credit_actions import LOAN_BINDINGS, STEP_BINDINGS, CreditActions
+from ikmtui.ui.widgets.footer import AppFooter
 
 STATUS_STYLE = {"paid": "green", "overdue": "bold red", "due": "yellow", "partly paid": "yellow", "preview": "dim"}
 
@@ -190,7 +191,7 @@ class CreditDetailScreen(BaseScreen, CreditActions):
                     yield Static(id="detail-history")
             yield Static(id="detail-schedule")
             yield Static(id="detail-repayments")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#detail", VerticalScroll).focus()

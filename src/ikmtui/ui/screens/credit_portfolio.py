@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from ikmtui.domain.credit import STATES, state_label
 from ikmtui.domain.fields import parse_date
@@ -24,6 +24,7 @@ from ikmtui.i18n import _
 from ikmtui.services import credit as svc
 from ikmtui.ui.screens import credit_common as common
 from ikmtui.ui.screens.base import BaseScreen
+from ikmtui.ui.widgets.footer import AppFooter
 
 
 def _table(title: str) -> Table:
@@ -131,7 +132,7 @@ class PortfolioScreen(BaseScreen):
             yield Static("", id="portfolio-error")
         with VerticalScroll(id="portfolio"):
             yield Static("", id="portfolio-tables")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#portfolio", VerticalScroll).focus()

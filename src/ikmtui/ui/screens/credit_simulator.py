@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static
 
 from ikmtui.commands.simulate import parse_method, parse_months, parse_rate, parse_rounding, simulate
 from ikmtui.domain.credit import DEFAULT_PRODUCT, PRODUCTS, method_label
@@ -20,6 +20,7 @@ from ikmtui.i18n import _
 from ikmtui.tabular import Column, RowSet
 from ikmtui.ui.screens import credit_common as common
 from ikmtui.ui.screens.base import BaseScreen
+from ikmtui.ui.widgets.footer import AppFooter
 from ikmtui.ui.widgets.vtable import VirtualTable
 
 FIELDS = (("amount", "Amount"), ("months", "Months"), ("rate", "Rate % a year"), ("method", "Method"),
@@ -83,7 +84,7 @@ class SimulatorScreen(BaseScreen):
         yield Static("", id="sim-error")
         yield Static("", id="sim-totals")
         yield VirtualTable(RowSet(schedule_columns(), []), id="sim-table")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#sim-amount", Input).focus()

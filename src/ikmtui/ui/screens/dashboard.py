@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Grid, VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual_plotext import PlotextPlot
 
 from ikmtui.domain.money import format_number, format_rupiah
@@ -23,6 +23,7 @@ from ikmtui.reports.figures import dashboard
 from ikmtui.reports.overview import category_label
 from ikmtui.reports.period import today
 from ikmtui.ui.screens.base import BaseScreen
+from ikmtui.ui.widgets.footer import AppFooter
 
 MILLION = 1_000_000
 
@@ -84,7 +85,7 @@ class DashboardScreen(BaseScreen):
                 yield PlotextPlot(id="chart-gallery")
                 yield PlotextPlot(id="chart-training")
                 yield PlotextPlot(id="chart-new")
-        yield Footer()
+        yield AppFooter()
 
     def data_changed(self) -> None:
         super().data_changed()

@@ -8,7 +8,7 @@ from datetime import date
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ikmtui.i18n import _
 from ikmtui.reports.registry import ikm_profile, ikm_profile_renderable
@@ -16,6 +16,7 @@ from ikmtui.storage import TABLES
 from ikmtui.ui.screens.base import BaseScreen
 from ikmtui.ui.screens.ikm import USER_ERRORS, delete_ikm_flow
 from ikmtui.ui.screens.ikm_form import open_ikm_form
+from ikmtui.ui.widgets.footer import AppFooter
 
 #: The day balances are shown for; tests replace it to get the same screen every day.
 today: Callable[[], date] = date.today
@@ -42,7 +43,7 @@ class IkmProfileScreen(BaseScreen):
         yield Header()
         with VerticalScroll(id="profile-scroll"):
             yield Static("", id="profile")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#profile-scroll").focus()

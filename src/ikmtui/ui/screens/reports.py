@@ -16,7 +16,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ikmtui.i18n import _
 from ikmtui.reports.catalog import REPORTS, build_report, write_report
@@ -27,6 +27,7 @@ from ikmtui.storage import StorageError
 from ikmtui.ui.delivery import deliver_file, in_browser
 from ikmtui.ui.screens.base import BaseScreen
 from ikmtui.ui.widgets.dialogs import PromptScreen
+from ikmtui.ui.widgets.footer import AppFooter
 
 #: Report name -> its key on this screen.
 REPORT_KEYS = {"overview": "o", "ikm": "i", "clusters": "k", "training": "t", "credit": "c", "gallery": "g",
@@ -76,7 +77,7 @@ class ReportsScreen(BaseScreen):
             with VerticalScroll(id="report-scroll"):
                 yield Static(id="report")
         yield Static("", id="status")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#report-scroll", VerticalScroll).focus()

@@ -8,12 +8,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from ikmtui.i18n import _
 from ikmtui.services import staff
 from ikmtui.storage import StorageError
 from ikmtui.ui.translate import TranslatedBindings
+from ikmtui.ui.widgets.footer import AppFooter
 from ikmtui.ui.widgets.form import FormField, FormScreen
 
 
@@ -38,7 +39,7 @@ class SignInScreen(TranslatedBindings, Screen[dict[str, Any]]):
             yield Input(self.username, placeholder=_("username"), id="signin-user")
             yield Input(placeholder=_("password"), password=True, id="signin-password")
             yield Static("", id="signin-error")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#signin-password" if self.username else "#signin-user", Input).focus()

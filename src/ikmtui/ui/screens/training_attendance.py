@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ikmtui.domain.training import CLOSED_STATUSES, attendance_rate, session_days, status_label
 from ikmtui.i18n import _
@@ -16,6 +16,7 @@ from ikmtui.reports.training import day_heading, format_pct
 from ikmtui.services import training as svc
 from ikmtui.storage import StorageError
 from ikmtui.ui.screens.base import BaseScreen
+from ikmtui.ui.widgets.footer import AppFooter
 
 #: Columns before the first session day: number, participant, IKM.
 FIRST_DAY = 3
@@ -72,7 +73,7 @@ class AttendanceScreen(BaseScreen):
         yield Static("", id="attendance-info")
         yield AttendanceGrid(id="attendance-grid")
         yield Static("", id="attendance-status")
-        yield Footer()
+        yield AppFooter()
 
     @property
     def grid(self) -> AttendanceGrid:

@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from ikmtui.domain.training import CLOSED_STATUSES, SEATED_STATES, session_days, state_label, status_label
 from ikmtui.i18n import _
@@ -19,6 +19,7 @@ from ikmtui.storage import StorageError
 from ikmtui.tabular import Column
 from ikmtui.ui.screens.training import TrainingTableScreen, show_day
 from ikmtui.ui.widgets.dialogs import ConfirmScreen, ViewerScreen
+from ikmtui.ui.widgets.footer import AppFooter
 from ikmtui.ui.widgets.vtable import VirtualTable
 
 ERRORS = (ValueError, StorageError)
@@ -57,7 +58,7 @@ class BatchScreen(TrainingTableScreen):
             yield Input(placeholder=_("Type to filter ( / )"), id="search")
         yield VirtualTable(id="table")
         yield Static("", id="status")
-        yield Footer()
+        yield AppFooter()
 
     # ------------------------------------------------------------------ data
     @property

@@ -77,9 +77,10 @@ class IkmPickerScreen(TranslatedBindings, ModalScreen[list[int] | None]):
             Column("owner_name", "Owner", 22),
             Column("kecamatan", "Kecamatan", 18),
         ]
-        rows = RowSet(columns, ((int(k), d) for k, d in ikm.items()))
+        rows = RowSet(columns, ikm)
         rows.sort(2)
         self.table.set_rows(rows)
+        self.call_after_refresh(self.table.build_search_keys)
         self.search.focus()
         self._show_selected()
 

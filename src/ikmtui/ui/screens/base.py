@@ -122,6 +122,7 @@ class TableScreen(BaseScreen):
         return self.query_one(VirtualTable)
 
     def on_mount(self) -> None:
+        self.table.follow(self.query_one("#search", Input), self.update_status)
         self.table.focus()
 
     def data_changed(self) -> None:
@@ -155,11 +156,6 @@ class TableScreen(BaseScreen):
     def update_status(self) -> None:
         self.query_one("#status", Static).update(rows_shown(self.table.rows) + "   "
                                                  + _("/ search · s sort · ←→ column · enter open"), layout=False)
-
-    @on(Input.Changed, "#search")
-    def _filter(self, event: Input.Changed) -> None:
-        self.table.filter(event.value)
-        self.update_status()
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:

@@ -86,6 +86,7 @@ class MemberPickerScreen(TranslatedBindings, ModalScreen[bool]):
         ]
         rows = RowSet(columns, self._records(docs), ("nib",))
         self.table.set_rows(rows)
+        self.table.follow(self.query_one("#picker-search", Input), self.update_status)
         self.table.focus()
         self.update_status()
         # With 100,000 IKM the search keys take a second: build them while the officer reads the list.
@@ -108,11 +109,6 @@ class MemberPickerScreen(TranslatedBindings, ModalScreen[bool]):
             + shown + "\n" + _("space tick · + tick all shown · - untick all shown · ctrl+s save · esc cancel"))
 
     # ------------------------------------------------------------------ actions
-    @on(Input.Changed, "#picker-search")
-    def _filter(self, event: Input.Changed) -> None:
-        self.table.filter(event.value)
-        self.update_status()
-
     @on(VirtualTable.SearchReady)
     def _search_ready(self) -> None:
         self.update_status()

@@ -81,14 +81,11 @@ class IkmPickerScreen(TranslatedBindings, ModalScreen[list[int] | None]):
         rows.sort(2)
         self.table.set_rows(rows)
         self.call_after_refresh(self.table.build_search_keys)
+        self.table.follow(self.search)
         self.search.focus()
         self._show_selected()
 
     # ------------------------------------------------------------------ filtering
-    @on(Input.Changed, "#picker-search")
-    def _filter(self, event: Input.Changed) -> None:
-        self.table.filter(event.value)
-
     @on(Input.Submitted, "#picker-search")
     def _submitted(self) -> None:
         self.table.focus()

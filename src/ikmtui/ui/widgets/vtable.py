@@ -6,6 +6,7 @@ It stays responsive at 100,000 rows: loading is building the RowSet, painting fo
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from rich.segment import Segment
 from rich.style import Style
@@ -16,6 +17,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widgets import Input
 
 from ikmtui.i18n import _
 from ikmtui.tabular import RowSet
@@ -105,6 +107,17 @@ class VirtualTable(TranslatedBindings, ScrollView, can_focus=True):
             if rows.partial:
                 self.filter(rows.query)
             self.post_message(self.SearchReady(self))
+
+    def follow(self, search: Input, then: Callable[[], None] | None = None) -> None:
+        """Filter by what is typed in ``search`` in the same frame as the character appears (its Changed
+        message would arrive after that frame was drawn, costing a second frame), then call ``then``."""
+
+        def typed(value: str) -> None:
+            self.filter(value)
+            if then is not None:
+                then()
+
+        self.watch(search, "value", typed, init=False)
 
     async def _between_slices(self) -> None:
         await asyncio.sleep(0)  # let keys, timers and frames waiting for the loop go first

@@ -27,8 +27,9 @@ class FrameClock:
 
         def display(screen: Any, renderable: Any) -> None:
             original(screen, renderable)
+            shown = time.perf_counter()  # before the check, which may take time of its own
             if renderable is not None and self._ready is not None and self._at is None and self._ready(app):
-                self._at = time.perf_counter()
+                self._at = shown
 
         app._display = display  # type: ignore[method-assign]
 

@@ -139,3 +139,36 @@ def test_typing_while_keys_are_built_searches_the_keyed_rows_then_all() -> None:
     assert not rows.partial and rows.view == list(range(0, 1000, 10))
     rows.filter("batik  ")  # and narrowing from a complete result is exact
     assert rows.view == list(range(0, 1000, 10))
+
+
+@settings(max_examples=100, deadline=None)
+@given(docs=docs_strategy, changes=st.lists(st.tuples(st.integers(0, 60), docs_strategy.map(lambda d: d[:1])),
+                                            max_size=5),
+       added=docs_strategy.map(lambda d: d[:3]), sort_column=st.integers(0, 2), reverse=st.booleans(),
+       query=st.sampled_from(["", "sri", "ba", "9100"]))
+def test_rows_refreshed_after_saves_match_rows_built_afresh(docs: list[dict[str, Any]],
+                                                           changes: list[tuple[int, list[dict[str, Any]]]],
+                                                           added: list[dict[str, Any]], sort_column: int,
+                                                           reverse: bool, query: str) -> None:
+    table = {str(i + 1): doc for i, doc in enumerate(docs)}
+    old = RowSet(columns(), table, ("nib",))
+    old.prepare_search()
+    old.sort(sort_column, reverse)
+    newer = dict(table)  # a save replaces the documents it changes and adds new ones at the end
+    for position, replacement in changes:
+        if replacement and str(position + 1) in newer:
+            newer[str(position + 1)] = dict(replacement[0])
+    for doc in added:
+        newer[str(len(newer) + 1)] = doc
+    refreshed = RowSet(columns(), newer, ("nib",))
+    refreshed.keep_search_of(old)
+    refreshed.sort(sort_column, reverse, like=old)
+    refreshed.filter(query)
+    fresh = RowSet(columns(), newer, ("nib",))
+    fresh.sort(sort_column, reverse)
+    fresh.filter(query)
+    assert refreshed.search == fresh.search
+    assert sorted(refreshed.view) == sorted(fresh.view)
+    get = columns()[sort_column].get  # the same order, but for records tied on the sorted column
+    assert [_sort_key(get(refreshed.docs[i])) for i in refreshed.view] == \
+        [_sort_key(get(fresh.docs[i])) for i in fresh.view]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import methodcaller
+from operator import is_, methodcaller
 from typing import Any
 
 from ikmtui.i18n import _
@@ -75,7 +75,6 @@ class RowSet:
         self._partial: list[str] = []  # the keys built so far, in stored order
         self.building = False  # a screen is building the keys between frames: filter does not wait for them
         self.partial = False  # the rows shown were searched among the keys built so far, not all rows
-        self._positions: dict[Any, int] | None = None
         self.order: list[int] = list(range(len(self.docs)))
         self.view: list[int] = self.order
         self.query = ""
@@ -151,25 +150,41 @@ class RowSet:
         text = " ".join([str(v) for v in [get(doc) for get in self._getters] if v is not None])
         return (text + " " + " ".join([str(doc.get(f) or "") for f in self.search_fields])).casefold()
 
+    def _extends(self, old: RowSet) -> bool:
+        """Whether this RowSet holds ``old``'s records at the same positions (some perhaps changed), then
+        maybe new ones: what a save that updates or adds records leaves."""
+        mine, theirs = (self._keys, old._keys) if self._keys is not None and old._keys is not None \
+            else (self.ids, old.ids)
+        return len(mine) >= len(theirs) and mine[:len(theirs)] == theirs
+
     def keep_search_of(self, old: RowSet) -> int:
         """Take ``old``'s search keys for records whose document is the very object ``old`` had (storage
         replaces a document when it changes, so these are unchanged) and compute only the others. The caller
         vouches that the columns compute what ``old``'s did. Returns how many keys were taken over."""
         if old._search is None or self._search is not None:
             return 0
-        mine, theirs = (self._keys, old._keys) if self._keys is not None and old._keys is not None \
-            else (self.ids, old.ids)
-        known = {record_id: index for index, record_id in enumerate(theirs)}
         old_docs, old_keys = old.docs, old._search
-        keys: list[str] = []
-        reused = 0
-        for record_id, doc in zip(mine, self.docs, strict=True):
-            index = known.get(record_id)
-            if index is not None and old_docs[index] is doc:
-                keys.append(old_keys[index])
-                reused += 1
-            else:
-                keys.append(self._key(doc))
+        if self._extends(old):  # compared in C: ~10 ms at 100,000 rows, against ~60 ms by id
+            keys = old_keys.copy()
+            docs = self.docs
+            changed = [i for i, same in enumerate(map(is_, old_docs, docs)) if not same]
+            for index in changed:
+                keys[index] = self._key(docs[index])
+            keys += [self._key(doc) for doc in docs[len(old_docs):]]
+            reused = len(old_docs) - len(changed)
+        else:
+            mine, theirs = (self._keys, old._keys) if self._keys is not None and old._keys is not None \
+                else (self.ids, old.ids)
+            known = {record_id: index for index, record_id in enumerate(theirs)}
+            keys = []
+            reused = 0
+            for record_id, doc in zip(mine, self.docs, strict=True):
+                index = known.get(record_id)
+                if index is not None and old_docs[index] is doc:
+                    keys.append(old_keys[index])
+                    reused += 1
+                else:
+                    keys.append(self._key(doc))
         self._search = self._partial = keys
         return reused
 
@@ -197,8 +212,13 @@ class RowSet:
             rows = [i for i in rows if word in search[i]]
         self.view, self._words, self.partial = rows, words, partial
 
-    def sort(self, column: int, reverse: bool | None = None) -> None:
-        """Sort by ``column``; sorting the same column again flips the direction."""
+    def sort(self, column: int, reverse: bool | None = None, *, like: RowSet | None = None) -> None:
+        """Sort by ``column``; sorting the same column again flips the direction.
+
+        ``like``: an older RowSet of the same table sorted the same way; its order is where sorting starts,
+        and as it is nearly sorted already that takes a few ms instead of a tenth of a second at 100,000 rows
+        (records tied on the column and changed since may then stand in another order among the tie).
+        """
         if reverse is None:
             reverse = not self.sort_reverse if self.sort_column == column else False
         self.sort_column, self.sort_reverse = column, reverse
@@ -213,7 +233,10 @@ class RowSet:
             keys = raw
         else:
             keys = [_sort_key(v) for v in raw]
-        self.order = sorted(range(len(keys)), key=keys.__getitem__, reverse=reverse)
+        start: Iterable[int] = range(len(keys))
+        if like is not None and (like.sort_column, like.sort_reverse) == (column, reverse) and self._extends(like):
+            start = like.order + list(range(len(like.docs), len(keys)))
+        self.order = sorted(start, key=keys.__getitem__, reverse=reverse)
         self._words = []
         self.filter(self.query)
 
@@ -227,12 +250,9 @@ class RowSet:
         return [c.fmt(v) for c, v in zip(self.columns, values, strict=True)]
 
     def position_of(self, record_id: int) -> int | None:
-        if self._positions is None:
-            self._positions = {key: index for index, key in enumerate(self._keys or self.ids)}
-        index = self._positions.get(str(record_id) if self._keys is not None else record_id)
-        if index is None:
-            return None
+        """Where ``record_id`` is shown, if it is (two scans in C: a few ms at 100,000 rows)."""
         try:
+            index = self._keys.index(str(record_id)) if self._keys is not None else self.ids.index(record_id)
             return self.view.index(index)
         except ValueError:
             return None

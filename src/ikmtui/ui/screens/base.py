@@ -143,7 +143,7 @@ class TableScreen(BaseScreen):
         if self.reuse_search_keys():
             rows.keep_search_of(old)
         if old.sort_column is not None and old.sort_column < len(rows.columns):
-            rows.sort(old.sort_column, old.sort_reverse)
+            rows.sort(old.sort_column, old.sort_reverse, like=old)
         rows.filter(self.query_one("#search", Input).value)
         table.set_rows(rows, keep_id=keep_id)
         self.update_status()

@@ -89,3 +89,34 @@ async def test_import_screen_from_anywhere(db: Database) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert app.current_mode == "clusters" and not isinstance(app.screen, ImportScreen)
+
+
+async def test_full_collections_wait_until_nobody_types_and_the_settings_return_on_exit(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from ikmtui.ui import app as app_module
+
+    monkeypatch.setattr(app_module, "IDLE_SECONDS", 1.0)
+    before = gc.get_threshold()
+    full: list[float] = []
+
+    def watch(phase: str, info: dict) -> None:
+        if phase == "start" and info["generation"] == 2:
+            full.append(1)
+
+    app = make_app(db, poll_seconds=0)
+    gc.callbacks.append(watch)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            assert gc.get_threshold()[2] > 1000 * before[2]  # no full pass on allocation counts alone
+            for key in "2/batik":  # typing: keys come faster than the idle time
+                full.clear()
+                await pilot.press(key)
+                assert not full
+            await pilot.pause(2.5)
+            assert full  # then idle: the app ran a full pass itself
+        assert gc.get_threshold() == before
+    finally:
+        gc.callbacks.remove(watch)

@@ -4,16 +4,20 @@
 
 Databases are generated once (``ikmtui.demodata.write_demo``, seed 1, other tables in proportion) and reused.
 For each size it prints medians over ``--runs`` runs, and each as a ratio to ``orjson.loads`` of the same file
-measured in the same run (the floor for opening any JSON database):
+measured in the same run (the floor for opening any JSON database); ``gc off`` is the stricter floor of the
+same parse with Python's cycle collector held off, as the database itself parses. App figures are timed to
+the frame handed to the terminal (see ``frames.py``), with keys pressed as soon as the previous frame showed:
 
-* open to an interactive dashboard: opening the database and the app until the dashboard has painted;
-* IKM screen first paint: pressing ``2`` until the table is painted;
-* filter keystroke: one character typed into the IKM search box until the table is painted again;
+* open to an interactive dashboard: opening the database and the app until the dashboard shows its figures;
+* IKM screen first paint: pressing ``2`` until the table's rows are shown;
+* filter keystroke: one character typed into the IKM search box until the filtered table is shown (the first
+  keys may come while search keys are still being built);
+* cursor: a row down, then a page down, in the IKM table until the frame shows the cursor moved;
 * save of one edited record, durable (fsynced) before it returns;
 * the overview report (figures and Rich renderables) for all time.
 
-Targets (issue "Scale and durability"): open at 100,000 at most 1.5x ``orjson.loads``; first paint under 0.2 s;
-keystroke median under 50 ms; save under 0.25 s at 100,000 and under 15 ms at 3,500.
+Targets: open at 100,000 at most 1.5x ``orjson.loads``; first paint under 0.2 s; keystroke median under 50 ms;
+save under 0.25 s at 100,000 and under 15 ms at 3,500.
 """
 
 from __future__ import annotations
@@ -44,8 +48,9 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-async def app_figures(path: Path) -> tuple[float, float, list[float]]:
-    """Open-to-dashboard, IKM first paint and per-keystroke times of one app run, each to the frame shown."""
+async def app_figures(path: Path) -> tuple[float, float, list[float], list[float]]:
+    """Open-to-dashboard, IKM first paint, per-keystroke and per-cursor-move times of one app run, each to the
+    frame shown."""
     from ikmtui.storage import Database
     from ikmtui.ui.app import make_app
     from ikmtui.ui.screens.dashboard import DashboardScreen
@@ -74,7 +79,14 @@ async def app_figures(path: Path) -> tuple[float, float, list[float]]:
                 await pilot.press("space" if typed[-1] == " " else typed[-1])
                 keystrokes.append(await frames.seen(started))
             await pilot.press("ctrl+u")
-    return opened, first_paint, keystrokes
+        await pilot.press("escape")  # back to the table: the cursor moves a row, then a page, at a time
+        moves = []
+        for key in ["down"] * 10 + ["pagedown"] * 10:
+            frames.expect(lambda a, row=app.screen.table.cursor_row: a.screen.table.cursor_row != row)
+            started = time.perf_counter()
+            await pilot.press(key)
+            moves.append(await frames.seen(started))
+    return opened, first_paint, keystrokes, moves
 
 
 def measure(path: Path, runs: int) -> dict[str, float]:
@@ -87,12 +99,13 @@ def measure(path: Path, runs: int) -> dict[str, float]:
     loads = median_of(runs, lambda: timed(lambda: orjson.loads(raw)))
     quiet = median_of(runs, lambda: timed(lambda: load_json(raw)))  # the stricter floor: no cycle collector
     gc.unfreeze()
-    opens, paints, keys = [], [], []
+    opens, paints, keys, moves = [], [], [], []
     for _ in range(runs):
-        opened, painted, keystrokes = asyncio.run(app_figures(path))
+        opened, painted, keystrokes, cursor = asyncio.run(app_figures(path))
         opens.append(opened)
         paints.append(painted)
         keys += keystrokes
+        moves += cursor
     db = Database(path, "bench")
     target = db.all("ikm")[0]
     saves = []
@@ -103,7 +116,8 @@ def measure(path: Path, runs: int) -> dict[str, float]:
     report = median_of(runs, lambda: timed(lambda: build_report(db._data, "overview", Period.all_time(),
                                                                 date(2026, 11, 27))))
     return {"loads": loads, "quiet": quiet, "open": statistics.median(opens), "paint": statistics.median(paints),
-            "key": statistics.median(keys), "key_max": max(keys), "save": statistics.median(saves), "report": report,
+            "key": statistics.median(keys), "key_max": max(keys), "move": statistics.median(moves),
+            "move_max": max(moves), "save": statistics.median(saves), "report": report,
             "mb": len(raw) / 1e6}
 
 
@@ -116,7 +130,8 @@ def main() -> None:
     from ikmtui.demodata import write_demo
 
     print(f"{'IKM':>8} {'file':>8} {'loads':>9} {'gc off':>8} {'open (x loads, x gc off)':>26} "
-          f"{'IKM paint':>10} {'keystroke':>10} {'(max)':>7} {'save':>9} {'overview':>16}")
+          f"{'IKM paint':>10} {'keystroke':>10} {'(max)':>7} {'cursor':>8} {'(max)':>7} {'save':>9} "
+          f"{'overview':>16}")
     for size in args.sizes:
         path = args.folder / f"ikmtui-scale-{size}.json"
         if not path.exists():
@@ -125,6 +140,7 @@ def main() -> None:
         print(f"{size:>8,} {f['mb']:>6.1f}MB {f['loads'] * 1000:>7.0f}ms {f['quiet'] * 1000:>6.0f}ms "
               f"{f['open'] * 1000:>7.0f}ms ({f['open'] / f['loads']:.2f}x, {f['open'] / f['quiet']:.2f}x) "
               f"{f['paint'] * 1000:>8.0f}ms {f['key'] * 1000:>8.1f}ms {f['key_max'] * 1000:>5.0f}ms "
+              f"{f['move'] * 1000:>6.1f}ms {f['move_max'] * 1000:>5.0f}ms "
               f"{f['save'] * 1000:>7.1f}ms {f['report'] * 1000:>7.0f}ms ({f['report'] / f['loads']:.2f}x)")
 
 

@@ -377,6 +377,28 @@ def test_compaction_folds_journal(path: Path, db: Database) -> None:
     assert snapshot(path) == expected
 
 
+def test_in_the_app_a_save_that_fills_the_journal_does_not_wait_for_it_to_be_folded(path: Path, monkeypatch) -> None:
+    import threading
+
+    db = Database(path, "ani", compact_bytes=1)
+    db.compact_in_background = True
+    started, gate = threading.Event(), threading.Event()
+    fold = Database.compact
+
+    def held(self: Database) -> None:
+        started.set()
+        gate.wait(10)
+        fold(self)
+
+    monkeypatch.setattr(Database, "compact", held)
+    saved = db.insert("ikm", business("Batik Larasati"), code_prefix="IKM")  # returned while the fold waits
+    assert started.wait(5) and journal_of(path).stat().st_size > 0
+    assert db.get("ikm", saved["id"])["name"] == "Batik Larasati"  # reads go on from memory
+    gate.set()
+    db._compactor.join(5)
+    assert journal_of(path).stat().st_size == 0 and snapshot(path)["ikm"][str(saved["id"])]["name"] == "Batik Larasati"
+
+
 def test_crash_between_compaction_rename_and_journal_truncation(monkeypatch, tmp_path: Path, path: Path,
                                                                 db: Database) -> None:
     for i in range(10):
@@ -646,3 +668,12 @@ def test_loading_holds_the_cycle_collector_off_and_freezes_what_it_read(collecto
         gc.callbacks.pop()
         gc.unfreeze()
         (gc.enable if was else gc.disable)()
+
+
+def test_saves_of_another_process_read_in_by_a_compaction_are_still_reported_by_refresh(path: Path) -> None:
+    mine, theirs = Database(path, "ani"), Database(path, "budi")
+    theirs.insert("ikm", business("Lumpia Gang Lombok"), code_prefix="IKM")
+    mine.compact()  # catches up first: the other officer's record is in memory now
+    assert mine.find("ikm", name="Lumpia Gang Lombok")
+    assert mine.refresh() is True  # the screens still learn that something came in
+    assert mine.refresh() is False

@@ -41,6 +41,7 @@ from ikmtui.storage.errors import (
     NewerSchema,
     RecordMissing,
     StaleRecord,
+    StorageError,
 )
 
 TABLES = (
@@ -281,6 +282,10 @@ class Database:
         self._listeners: list[Callable[[], None]] = []
         #: Checks run on every transaction before it commits (e.g. the acting officer's role); raise to refuse.
         self.guards: list[Callable[[Transaction], None]] = []
+        #: Fold the journal in a background thread rather than in the save that filled it (set by the app).
+        self.compact_in_background = False
+        self._compactor: threading.Thread | None = None
+        self._news = False  # another process's saves were read in by a compaction, not yet told by refresh
         self._tinydb = TinyDB(storage=lambda: _MemoryStorage(self))
         if not self.path.exists():
             if not create:
@@ -426,7 +431,8 @@ class Database:
     def refresh(self) -> bool:
         """Pick up what other processes saved. Cheap when nothing changed (one stat and one seek)."""
         with self._locked():
-            return self._catch_up()
+            changed, self._news = self._catch_up() or self._news, False
+            return changed
 
     def on_change(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` after any change, ours or another process's (from the thread that saw it)."""
@@ -532,13 +538,25 @@ class Database:
     # ------------------------------------------------------------------ compaction
     def _maybe_compact(self) -> None:
         limit = max(self.compact_bytes, (self._stamp[2] if self._stamp else 0) // 4)
-        if self._journal_pos > limit:
+        if self._journal_pos <= limit:
+            return
+        if not self.compact_in_background:
+            self.compact()
+        elif self._compactor is None or not self._compactor.is_alive():
+            # The save is already durable in the journal; folding it into a new snapshot (1-2 s at 100,000 IKM)
+            # need not hold up whoever saved. Reads go on from memory meanwhile; other saves wait for the lock.
+            self._compactor = threading.Thread(target=self._compact_quietly, name="ikmtui-compact", daemon=True)
+            self._compactor.start()
+
+    def _compact_quietly(self) -> None:
+        with contextlib.suppress(StorageError, OSError):  # the journal stays as it is: the next save tries again
             self.compact()
 
     def compact(self) -> None:
         """Fold the journal into a new snapshot. Safe to crash at any point: replaying puts is idempotent."""
         with self._locked():
-            self._catch_up()
+            if self._catch_up():
+                self._news = True  # told by the next refresh (compaction may run in its own thread)
             if self._journal_pos == 0:
                 return
             atomic_write(self.path, orjson.dumps(self._data))
@@ -563,6 +581,8 @@ class Database:
             self._load()
 
     def close(self) -> None:
+        if self._compactor is not None:
+            self._compactor.join()
         with contextlib.suppress(Exception):
             self.compact()
 

@@ -68,6 +68,7 @@ class IkmApp(TranslatedBindings, App[None]):
         from ikmtui.services.staff import install_guard
 
         install_guard(db)
+        db.compact_in_background = True  # a save never waits for the journal to be folded into the snapshot
         self.db = db
         self.user = user or db.user
         self.data_version = 0

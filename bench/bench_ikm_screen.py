@@ -4,8 +4,8 @@
 
 The database is generated once (``ikmtui.demodata.write_demo``, seed 1) and reused. Printed figures:
 
-* open: pressing ``2`` until the frame showing the table's rows (the screen is built afresh each run);
-  target: under 0.2 s;
+* open: pressing ``2`` until the frame showing the table's rows: first the screen the app built at start
+  (target: under 0.2 s), then built afresh each run, as a screen's first opening is;
 * keystroke: one character typed in the search box until the frame showing the filtered table (median over
   every character of several queries, each typed then cleared); target: under 50 ms;
 * the parts: building the rows of the table and filtering them, without the app around them;
@@ -102,11 +102,13 @@ async def measure_app(db: Any, runs: int) -> None:
 
     async def shown(clock: Clock) -> tuple[float, float]:
         wall = await frames.seen(clock.wall)
-        return wall, time.process_time() - clock.cpu  # CPU up to now: an upper bound of the frame's
+        return wall, frames.cpu_at - clock.cpu
 
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        opens = []
+        # The app builds the IKM screen behind the dashboard at start: the first press of 2 shows that one.
+        # Then the screen is removed and built afresh each run, as any other screen's first opening is.
+        opens: list[tuple[float, float]] = []
         for _ in range(runs):
             frames.expect(lambda a: isinstance(a.screen, IkmScreen) and a.screen.table.rows.total > 0)
             clock = Clock()
@@ -118,7 +120,8 @@ async def measure_app(db: Any, runs: int) -> None:
             await pilot.pause()
             await app.remove_mode("ikm")
             app.add_mode("ikm", IkmScreen)
-        summary("open IKM screen (to first paint)", opens, target=0.2)
+        summary("open IKM screen (built at start)", opens[:1], target=0.2)
+        summary("open IKM screen (built afresh)", opens[1:])
 
         await pilot.press("2")
         await pilot.pause(1.5)

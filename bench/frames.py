@@ -23,13 +23,14 @@ class FrameClock:
         self.app = app
         self._ready: Callable[[App[Any]], bool] | None = None
         self._at: float | None = None
+        self.cpu_at = 0.0  # the process's CPU time when the expected frame was shown
         original = app._display
 
         def display(screen: Any, renderable: Any) -> None:
             original(screen, renderable)
-            shown = time.perf_counter()  # before the check, which may take time of its own
+            shown, cpu = time.perf_counter(), time.process_time()  # before the check, which takes time too
             if renderable is not None and self._ready is not None and self._at is None and self._ready(app):
-                self._at = shown
+                self._at, self.cpu_at = shown, cpu
 
         app._display = display  # type: ignore[method-assign]
 

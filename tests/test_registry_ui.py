@@ -494,3 +494,4 @@ async def test_typing_before_the_search_keys_are_built_shows_the_keyed_rows_then
         shown = [table.rows.row(p)[0] for p in range(len(table.rows))]
         assert not table.rows.partial and shown == expected
         assert "masih mencari" not in str(status.content)
+

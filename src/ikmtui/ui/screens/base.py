@@ -159,13 +159,14 @@ class TableScreen(BaseScreen):
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:
-        self.table.focus()
+        self.set_focus(self.table)
 
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        # At once (widget.focus() waits for the messages already queued)
+        self.set_focus(self.query_one("#search", Input))
 
     def action_focus_table(self) -> None:
-        self.table.focus()
+        self.set_focus(self.table)
 
     def current_doc(self) -> dict[str, Any] | None:
         record_id = self.table.current_id

@@ -94,29 +94,28 @@ async def test_import_screen_from_anywhere(db: Database) -> None:
 async def test_full_collections_wait_until_nobody_types_and_the_settings_return_on_exit(
         db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
+    import time
 
     from ikmtui.ui import app as app_module
 
-    monkeypatch.setattr(app_module, "IDLE_SECONDS", 1.0)
+    monkeypatch.setattr(app_module, "IDLE_SECONDS", 0.5)
     before = gc.get_threshold()
-    full: list[float] = []
+    app = make_app(db, poll_seconds=0)
+    quiet_for: list[float] = []  # at each full pass: seconds since the last key
 
     def watch(phase: str, info: dict) -> None:
-        if phase == "start" and info["generation"] == 2:
-            full.append(1)
+        if phase == "start" and info["generation"] == 2 and app._last_input:
+            quiet_for.append(time.monotonic() - app._last_input)
 
-    app = make_app(db, poll_seconds=0)
     gc.callbacks.append(watch)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
             assert gc.get_threshold()[2] > 1000 * before[2]  # no full pass on allocation counts alone
-            for key in "2/batik":  # typing: keys come faster than the idle time
-                full.clear()
-                await pilot.press(key)
-                assert not full
-            await pilot.pause(2.5)
-            assert full  # then idle: the app ran a full pass itself
+            await pilot.press(*"2/batik", "escape", "down", "down")
+            await pilot.pause(1.5)
+            assert quiet_for  # once nobody typed for a while, the app ran a full pass itself
+            assert min(quiet_for) >= 0.5  # and never sooner
         assert gc.get_threshold() == before
     finally:
         gc.callbacks.remove(watch)

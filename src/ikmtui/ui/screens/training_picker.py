@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 
 from ikmtui.i18n import _
 from ikmtui.tabular import Column, RowSet
+from ikmtui.ui.screens.base import rows_shown
 from ikmtui.ui.translate import TranslatedBindings
 from ikmtui.ui.widgets.dialogs import ConfirmScreen
 from ikmtui.ui.widgets.vtable import VirtualTable
@@ -81,7 +82,7 @@ class IkmPickerScreen(TranslatedBindings, ModalScreen[list[int] | None]):
         rows.sort(2)
         self.table.set_rows(rows)
         self.call_after_refresh(self.table.build_search_keys)
-        self.table.follow(self.search)
+        self.table.follow(self.search, self._show_selected)
         self.search.focus()
         self._show_selected()
 
@@ -108,7 +109,11 @@ class IkmPickerScreen(TranslatedBindings, ModalScreen[list[int] | None]):
     def _show_selected(self) -> None:
         names = list(self.selected.values())
         text = _("{n} selected", n=len(names)) + (": " + ", ".join(names) if names else "")
-        self.query_one("#picker-selected", Static).update(text)
+        self.query_one("#picker-selected", Static).update(rows_shown(self.table.rows) + " · " + text)
+
+    @on(VirtualTable.SearchReady)
+    def _search_ready(self) -> None:
+        self._show_selected()
 
     def action_toggle(self) -> None:
         record_id = self.table.current_id

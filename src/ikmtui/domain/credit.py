@@ -489,6 +489,16 @@ class Ledger:
                 principal=int(get("principal")), interest=int(get("interest"))))
         self.unapplied = 0  # replay only: amounts of stored payments that found nothing left to pay
         self.last_payment: date | None = None
+        self._open = 0  # installments before this one are settled, for good: payments are never undone
+
+    def _first_open(self) -> int:
+        """Index of the first installment not settled (``len`` when all are): replaying a loan's payments
+        then costs what each payment touches, not the whole schedule each time."""
+        installments, index = self.installments, self._open
+        while index < len(installments) and installments[index].settled:
+            index += 1
+        self._open = index
+        return index
 
     # -- figures
     @property
@@ -517,7 +527,7 @@ class Ledger:
 
     @property
     def paid_off(self) -> bool:
-        return bool(self.installments) and self.remaining_total == 0
+        return bool(self.installments) and self._first_open() == len(self.installments)
 
     def due_on(self, day: date) -> int:
         """Unpaid interest and principal of the installments due on or before ``day`` (the arrears)."""
@@ -530,7 +540,8 @@ class Ledger:
 
     def oldest_unpaid(self) -> InstallmentState | None:
         """The first installment not yet settled (due or not), ``None`` when the loan is paid off."""
-        return next((i for i in self.installments if not i.settled), None)
+        index = self._first_open()
+        return self.installments[index] if index < len(self.installments) else None
 
     def days_past_due(self, day: date) -> int:
         """Days since the due date of the oldest unpaid installment; 0 when nothing due is unpaid."""
@@ -567,13 +578,15 @@ class Ledger:
             self.check(amount, day, prepay=prepay)
         allocation = Allocation(amount=amount)
         left = amount
-        targets = [i for i in self.installments if not prepay or i.due <= day]
-        for inst in targets:
+        start = self._first_open()
+        for inst in self.installments[start:]:
+            if prepay and inst.due > day:
+                continue
             left = self._pay(inst, left, day, allocation, interest_too=True)
             if not left:
                 break
         if prepay and left:
-            for inst in self.installments:
+            for inst in self.installments[start:]:
                 if inst.due > day:
                     left = self._pay(inst, left, day, allocation, interest_too=False)
                     if not left:

@@ -364,7 +364,8 @@ class BulkRowResult:
     lines: list[dict[str, int]] = field(default_factory=list)
 
 
-def _check_repayable(app: CreditApplication, day: dt.date, last: dt.date | None) -> None:
+def check_repayable(app: CreditApplication, day: dt.date, last: dt.date | None) -> None:
+    """Refuse (``ValueError``, translated) a repayment dated ``day`` on ``app`` (``last``: its latest one)."""
     if app.state != ACTIVE_STATE:
         if app.state == "closed":
             raise ValueError(_("{code} is already paid off (closed)", code=app.label))
@@ -420,7 +421,7 @@ def record_repayment(
     with db.transaction() as txn:
         doc, app = _load(txn, app_id, expected_version)
         history = _repayment_docs(txn.table(REPAYMENTS), app_id)
-        _check_repayable(app, day, repayment_order(history[-1])[0] if history else None)
+        check_repayable(app, day, repayment_order(history[-1])[0] if history else None)
         ledger = _ledger_of(app, history)
         allocation = ledger.apply(money, day, prepay=prepay)
         stored = _insert_repayment(txn, app_id, day, money, prepay, note, "manual", allocation)
@@ -499,7 +500,7 @@ def record_repayments_bulk(
                                        bank=app.bank, wanted=bank))
                 if app.state == ACTIVE_STATE and ledger.paid_off:
                     raise ValueError(_("{code} is already paid off by an earlier row", code=app.label))
-                _check_repayable(app, day, last_day.get(app_id))
+                check_repayable(app, day, last_day.get(app_id))
                 if not allow_duplicates:
                     for old in history:
                         if repayment_order(old)[0] == day and int(old.get("amount") or 0) == result.amount:

@@ -148,7 +148,7 @@ def check_repayable(db: Database, app_id: int) -> None:
     """Raise the service's ``ValueError`` when ``app_id`` takes no repayments (not disbursed, or closed)."""
     app = svc.get_application(db, app_id)
     if app.state != ACTIVE_STATE:
-        svc._check_repayable(app, dt.date.max, None)  # the service's own message
+        svc.check_repayable(app, dt.date.max, None)  # the service's own message
 
 
 def editable_fields(doc: Mapping[str, Any]) -> tuple[str, ...]:

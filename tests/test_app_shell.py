@@ -116,6 +116,9 @@ async def test_full_collections_wait_until_nobody_types_and_the_settings_return_
             await pilot.pause(1.5)
             assert quiet_for  # once nobody typed for a while, the app ran a full pass itself
             assert min(quiet_for) >= 0.5  # and never sooner
+            passes = len(quiet_for)
+            await pilot.pause(1.5)
+            assert len(quiet_for) == passes  # one pass per pause: an idle app does not keep collecting
         assert gc.get_threshold() == before
     finally:
         gc.callbacks.remove(watch)

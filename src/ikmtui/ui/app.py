@@ -117,7 +117,8 @@ class IkmApp(TranslatedBindings, App[None]):
 
     def _collect_when_idle(self) -> None:
         now = time.monotonic()
-        if now - self._last_input >= IDLE_SECONDS or now - self._last_full_pass >= 60:
+        quiet = now - self._last_input >= IDLE_SECONDS and self._last_input > self._last_full_pass
+        if quiet or now - self._last_full_pass >= 60:  # once per pause, or once a minute of steady typing
             gc.collect()
             self._last_full_pass = now
 

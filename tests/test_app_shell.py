@@ -122,3 +122,22 @@ async def test_full_collections_wait_until_nobody_types_and_the_settings_return_
         assert gc.get_threshold() == before
     finally:
         gc.callbacks.remove(watch)
+
+
+def test_a_form_submit_shows_every_kind_of_refusal_and_passes_on_success() -> None:
+    from ikmtui.domain.records import RecordInvalid
+    from ikmtui.storage import DatabaseLocked
+    from ikmtui.ui.widgets.form import saving
+
+    def refuse(exc: Exception):
+        def save(values: dict) -> None:
+            raise exc
+        return saving(save)
+
+    assert refuse(RecordInvalid({"name": "Wajib diisi"}))({}) == {"name": "Wajib diisi"}
+    for exc in (PermissionError("Hanya supervisor"), ValueError("Tanggal terbalik"),
+                DatabaseLocked(__import__("pathlib").Path("x.json"), 15.0)):
+        assert refuse(exc)({}) == {"__all__": str(exc)}  # beside no field, above them all; nothing raised
+    done: list[dict] = []
+    assert saving(lambda values: {**values, "id": 7}, done.append)({"name": "Batik"}) is None
+    assert done == [{"name": "Batik", "id": 7}]

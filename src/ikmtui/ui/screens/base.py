@@ -16,6 +16,7 @@ from ikmtui.i18n import _
 from ikmtui.tabular import Column, RowSet
 from ikmtui.ui.translate import TranslatedBindings
 from ikmtui.ui.widgets.footer import AppFooter
+from ikmtui.ui.widgets.form import saving
 from ikmtui.ui.widgets.vtable import VirtualTable
 
 if TYPE_CHECKING:
@@ -60,6 +61,19 @@ def rows_shown(rows: RowSet) -> str:
         return _("{total} records", total=rows.total)
     text = _("{shown} of {total} shown", shown=len(rows), total=rows.total)
     return text + " " + _("(still searching…)") if rows.partial else text
+
+
+def store_record(form: Any, create: Callable[..., dict[str, Any]], update: Callable[..., dict[str, Any]],
+                 values: dict[str, Any]) -> dict[str, str] | None:
+    """The submit of a record's form (``form.db``, ``form.record``): create the record, or update the one the
+    form was opened on (refused if another officer saved it since), keeping it in ``form.saved``."""
+
+    def write(data: dict[str, Any]) -> dict[str, Any]:
+        if form.record is None:
+            return create(form.db, data)
+        return update(form.db, form.record["id"], data, expected_version=form.record.get("version"))
+
+    return saving(write, lambda saved: setattr(form, "saved", saved))(values)
 
 
 def open_record_form(screen: BaseScreen, table: str, record_id: int | None, make_form: Callable[[Any], Any],

@@ -7,11 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from ikmtui.domain.fields import parse_date
 from ikmtui.domain.ikm import SECTORS, STATUSES, status_label
-from ikmtui.domain.records import RecordInvalid
 from ikmtui.i18n import N_, _, format_date
 from ikmtui.services import registry
-from ikmtui.storage import StorageError
-from ikmtui.ui.screens.base import open_record_form
+from ikmtui.ui.screens.base import open_record_form, store_record
 from ikmtui.ui.screens.ikm_form import kecamatan_options
 from ikmtui.ui.widgets.form import FormField, FormScreen
 
@@ -63,17 +61,7 @@ class ClusterFormScreen(FormScreen):
         super().__init__(title, cluster_fields(record), cluster_values(record), self.save)
 
     def save(self, values: dict[str, Any]) -> dict[str, str] | None:
-        try:
-            if self.record is None:
-                self.saved = registry.create_cluster(self.db, values)
-            else:
-                self.saved = registry.update_cluster(self.db, self.record["id"], values,
-                                                     expected_version=self.record.get("version"))
-        except RecordInvalid as exc:
-            return exc.errors
-        except (StorageError, PermissionError, ValueError) as exc:
-            return {"__all__": str(exc)}
-        return None
+        return store_record(self, registry.create_cluster, registry.update_cluster, values)
 
 
 def open_cluster_form(screen: BaseScreen, record_id: int | None = None,

@@ -6,7 +6,6 @@ o open a photo, g gallery summary, enter details. Every change goes through ``ik
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -36,6 +35,7 @@ from ikmtui.ui.screens.gallery_forms import (
     sale_fields,
 )
 from ikmtui.ui.widgets.dialogs import ConfirmScreen, PromptScreen, ViewerScreen
+from ikmtui.ui.widgets.form import saving
 from ikmtui.ui.widgets.vtable import VirtualTable
 
 REPORT_TABLES = ("ikm", "clusters", "gallery_listings", "sales")
@@ -44,23 +44,6 @@ REPORT_TABLES = ("ikm", "clusters", "gallery_listings", "sales")
 def today() -> date:
     """The day statuses are judged on (tests replace it to keep screens deterministic)."""
     return date.today()
-
-
-def _saving(action: Callable[[dict[str, Any]], Any], done: Callable[[Any], None]) -> Callable[
-        [dict[str, Any]], dict[str, str] | None]:
-    """A form's submit: run ``action`` on the values; field errors go back to the form, success to ``done``."""
-
-    def submit(values: dict[str, Any]) -> dict[str, str] | None:
-        try:
-            result = action(values)
-        except RecordInvalid as exc:
-            return exc.errors
-        except (StorageError, ValueError, PermissionError) as exc:
-            return {"__all__": str(exc)}
-        done(result)
-        return None
-
-    return submit
 
 
 class GalleryScreen(TableScreen):
@@ -134,7 +117,7 @@ class GalleryScreen(TableScreen):
                 self._saved(created["id"], _("Saved {code}", code=created["code"]))
 
         self.app.push_screen(ListingForm(_("New gallery listing"), values,
-                                         _saving(save, created.update), db=self.db), closed)
+                                         saving(save, created.update), db=self.db), closed)
 
     def action_edit(self) -> None:
         doc = self.current_doc()
@@ -150,7 +133,7 @@ class GalleryScreen(TableScreen):
                 self._saved(doc["id"], _("Saved {code}", code=saved["code"]))
 
         self.app.push_screen(ListingForm(_("Edit {code}", code=doc.get("code", "")), service.form_values(self.db, doc),
-                                         _saving(save, saved.update), db=self.db), closed)
+                                         saving(save, saved.update), db=self.db), closed)
 
     def action_delete(self) -> None:
         doc = self.current_doc()
@@ -223,7 +206,7 @@ class GalleryScreen(TableScreen):
 
         values = {"date": today().strftime("%d/%m/%Y"), "unit_price": format_number(int(doc.get("price") or 0))}
         self.app.push_screen(GalleryForm(_("Record sale: {listing}", listing=service.describe_stock(doc)),
-                                         sale_fields(), values, _saving(save, sold.update), db=self.db), closed)
+                                         sale_fields(), values, saving(save, sold.update), db=self.db), closed)
 
     def action_return_stock(self) -> None:
         doc = self.current_doc()
@@ -246,7 +229,7 @@ class GalleryScreen(TableScreen):
 
         values = {"quantity": str(doc.get("stock") or 0), "date": today().strftime("%d/%m/%Y")}
         self.app.push_screen(GalleryForm(_("Return stock to the IKM: {listing}", listing=service.describe_stock(doc)),
-                                         return_fields(), values, _saving(save, saved.update), db=self.db), closed)
+                                         return_fields(), values, saving(save, saved.update), db=self.db), closed)
 
     def action_payout(self) -> None:
         current = self.db.get(self.TABLE, self.table.current_id) if self.table.current_id is not None else None

@@ -18,12 +18,10 @@ from textual.widgets import Select, SelectionList
 from ikmtui.domain.identifiers import mask_nik
 from ikmtui.domain.ikm import CERTIFICATIONS, SCALES, STATUSES, scale_label, status_label, suggest_scale
 from ikmtui.domain.money import format_number, parse_rupiah
-from ikmtui.domain.records import RecordInvalid
 from ikmtui.domain.reference import kbli_codes, regions
 from ikmtui.i18n import N_, _
 from ikmtui.services import registry
-from ikmtui.storage import StorageError
-from ikmtui.ui.screens.base import open_record_form
+from ikmtui.ui.screens.base import open_record_form, store_record
 from ikmtui.ui.widgets.form import FormField, FormScreen, Options
 
 if TYPE_CHECKING:
@@ -200,18 +198,7 @@ class IkmFormScreen(FormScreen):
         return data
 
     def save(self, values: dict[str, Any]) -> dict[str, str] | None:
-        data = self.data(values)
-        try:
-            if self.record is None:
-                self.saved = registry.create_ikm(self.db, data)
-            else:
-                self.saved = registry.update_ikm(self.db, self.record["id"], data,
-                                                 expected_version=self.record.get("version"))
-        except RecordInvalid as exc:
-            return exc.errors
-        except (StorageError, PermissionError, ValueError) as exc:
-            return {"__all__": str(exc)}
-        return None
+        return store_record(self, registry.create_ikm, registry.update_ikm, self.data(values))
 
 
 def open_ikm_form(screen: BaseScreen, record_id: int | None = None,

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from ikmtui.domain.fields import is_blank, parse_date
-from ikmtui.domain.records import RecordInvalid
 from ikmtui.domain.training import (
     CATEGORIES,
     EDITABLE_STATUSES,
@@ -17,8 +16,8 @@ from ikmtui.domain.training import (
 )
 from ikmtui.i18n import _
 from ikmtui.services import training as svc
-from ikmtui.storage import Database, StorageError
-from ikmtui.ui.widgets.form import FormField, FormScreen
+from ikmtui.storage import Database
+from ikmtui.ui.widgets.form import FormField, FormScreen, saving
 
 Doc = dict[str, Any]
 
@@ -29,22 +28,6 @@ def _show_day(value: Any) -> str:
         return ""
     day = parse_date(value)
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
-
-
-def saving(save: Callable[[Doc], Any], done: Callable[[Any], None]) -> Callable[[Doc], dict[str, str] | None]:
-    """A form's submit: ``save`` through a service; errors go beside their fields, success to ``done``."""
-
-    def submit(values: Doc) -> dict[str, str] | None:
-        try:
-            result = save(values)
-        except RecordInvalid as exc:
-            return exc.errors
-        except (ValueError, StorageError) as exc:
-            return {"__all__": str(exc)}
-        done(result)
-        return None
-
-    return submit
 
 
 class TrainingForm(FormScreen):

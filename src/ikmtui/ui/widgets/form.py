@@ -19,7 +19,9 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static
 
+from ikmtui.domain.records import RecordInvalid
 from ikmtui.i18n import _
+from ikmtui.storage import StorageError
 from ikmtui.ui.translate import TranslatedBindings
 from ikmtui.ui.widgets.dialogs import ConfirmScreen
 
@@ -221,3 +223,22 @@ class FormScreen(TranslatedBindings, ModalScreen[Any]):
 
         self.app.push_screen(ConfirmScreen(_("Discard the changes you typed?"), yes=_("Discard"), no=_("Keep editing")),
                              answered)
+
+
+def saving(save: Callable[[dict[str, Any]], Any],
+           done: Callable[[Any], None] = lambda _result: None) -> Callable[[dict[str, Any]], dict[str, str] | None]:
+    """A form's submit: ``save`` the values through a service. What the service refuses goes back to the form,
+    beside its field (``RecordInvalid``) or above them all (storage, a rule, the officer's role); what it
+    returns on success goes to ``done``."""
+
+    def submit(values: dict[str, Any]) -> dict[str, str] | None:
+        try:
+            result = save(values)
+        except RecordInvalid as exc:
+            return exc.errors
+        except (StorageError, ValueError, PermissionError) as exc:
+            return {"__all__": str(exc)}
+        done(result)
+        return None
+
+    return submit

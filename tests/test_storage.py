@@ -161,6 +161,13 @@ def test_stale_edit_refused_with_who_and_when(path: Path, db: Database) -> None:
     assert db.get("ikm", rec["id"]) is not None
     # With the current version the edit goes through.
     assert db.update("ikm", rec["id"], {"turnover": 99}, expected_version=2)["version"] == 3
+    # A service reading a record before deciding gets the same refusals.
+    with db.transaction() as txn:
+        assert txn.current("ikm", rec["id"], 3)["turnover"] == 99
+        with pytest.raises(StaleRecord, match="ani"):
+            txn.current("ikm", rec["id"], 2)
+        with pytest.raises(RecordMissing):
+            txn.current("ikm", 999)
 
 
 def test_stale_message_translated(path: Path, db: Database) -> None:

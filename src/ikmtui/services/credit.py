@@ -58,7 +58,7 @@ from ikmtui.domain.money import format_rupiah, parse_rupiah
 from ikmtui.domain.records import META_FIELDS, RecordInvalid
 from ikmtui.domain.schedule import Installment
 from ikmtui.i18n import _
-from ikmtui.storage import Database, RecordMissing, StaleRecord, Transaction
+from ikmtui.storage import Database, RecordMissing, Transaction
 
 APPS = CreditApplication.table
 REPAYMENTS = Repayment.table
@@ -93,12 +93,7 @@ def _day(value: dt.date | str | None) -> dt.date:
 
 def _load(txn: Transaction, app_id: int,
           expected_version: int | None = None) -> tuple[Doc, CreditApplication]:
-    doc = txn.get(APPS, app_id)
-    if doc is None:
-        raise RecordMissing(APPS, app_id)
-    if expected_version is not None and doc.get("version") != expected_version:
-        raise StaleRecord(doc.get("code") or f"{APPS} {app_id}", doc.get("updated_by", "?"),
-                          doc.get("updated_at", "?"))
+    doc = txn.current(APPS, app_id, expected_version)
     return doc, CreditApplication.parse(doc)
 
 

@@ -42,7 +42,7 @@ from ikmtui.domain.gallery import (
 from ikmtui.domain.money import format_number, format_rupiah, parse_rupiah
 from ikmtui.domain.records import META_FIELDS, RecordInvalid
 from ikmtui.i18n import _, format_date
-from ikmtui.storage import Database, RecordMissing, RecordReferenced, StaleRecord, Transaction
+from ikmtui.storage import Database, RecordReferenced, Transaction
 
 LISTINGS = GalleryListing.table
 SALES = Sale.table
@@ -141,14 +141,6 @@ def sales_of(db: Database, listing_id: int) -> list[Doc]:
     return sorted(_sales_of(db.docs(SALES), listing_id), key=lambda d: (str(d.get("date")), d["id"]))
 
 
-def _load(txn: Transaction, listing_id: int, expected_version: int | None) -> Doc:
-    doc = txn.get(LISTINGS, listing_id)
-    if doc is None:
-        raise RecordMissing(LISTINGS, listing_id)
-    if expected_version is not None and doc.get("version") != expected_version:
-        raise StaleRecord(doc.get("code") or f"{LISTINGS} {listing_id}", doc.get("updated_by", "?"),
-                          doc.get("updated_at", "?"))
-    return doc
 
 
 def _validated(txn: Transaction, data: Mapping[str, Any], current: Doc | None) -> GalleryListing:
@@ -263,7 +255,7 @@ def update_listing(db: Database, listing_id: int, data: Mapping[str, Any], *,
     on hand (a new delivery, a count); a listing with stock again is displayed again. The IKM cannot change
     once there are sales. A commission changed here applies to later sales only (each sale keeps its own)."""
     with db.transaction() as txn:
-        current = _load(txn, listing_id, expected_version)
+        current = txn.current(LISTINGS, listing_id, expected_version)
         listing = _validated(txn, data, current)
         return txn.update(LISTINGS, listing_id, _stock_doc(listing, current.get("status", "displayed")),
                           expected_version=current.get("version"))
@@ -273,7 +265,7 @@ def delete_listing(db: Database, listing_id: int, *, expected_version: int | Non
     """Remove a listing entered by mistake; refused with :class:`RecordReferenced` once it has sales
     (hand the stock back with :func:`return_stock` instead)."""
     with db.transaction() as txn:
-        current = _load(txn, listing_id, expected_version)
+        current = txn.current(LISTINGS, listing_id, expected_version)
         sold = _sales_of(txn.table(SALES), listing_id)
         if sold:
             raise RecordReferenced(current.get("code", ""), {SALES: len(sold)})
@@ -294,7 +286,7 @@ def record_sale(db: Database, listing_id: int, *, quantity: object, date: object
     now = _today(today)
     errors: dict[str, str] = {}
     with db.transaction() as txn:
-        doc = _load(txn, listing_id, expected_version)
+        doc = txn.current(LISTINGS, listing_id, expected_version)
         day = _day(date, now, "date", errors)
         try:
             qty = parse_quantity(quantity)
@@ -336,7 +328,7 @@ def return_stock(db: Database, listing_id: int, *, quantity: object = None, date
     now = _today(today)
     errors: dict[str, str] = {}
     with db.transaction() as txn:
-        doc = _load(txn, listing_id, expected_version)
+        doc = txn.current(LISTINGS, listing_id, expected_version)
         stock = int(doc.get("stock") or 0)
         day = _day(date, now, "date", errors)
         if stock <= 0:
@@ -368,12 +360,8 @@ def return_stock(db: Database, listing_id: int, *, quantity: object = None, date
 def cancel_sale(db: Database, sale_id: int, *, expected_version: int | None = None) -> Doc:
     """Remove a sale entered by mistake and put its units back in stock, in one transaction."""
     with db.transaction() as txn:
-        sale = txn.get(SALES, sale_id)
-        if sale is None:
-            raise RecordMissing(SALES, sale_id)
-        if expected_version is not None and sale.get("version") != expected_version:
-            raise StaleRecord(sale.get("code", ""), sale.get("updated_by", "?"), sale.get("updated_at", "?"))
-        doc = _load(txn, int(sale["listing_id"]), None)
+        sale = txn.current(SALES, sale_id, expected_version)
+        doc = txn.current(LISTINGS, int(sale["listing_id"]), None)
         qty = int(sale.get("quantity") or 0)
         stock = int(doc.get("stock") or 0) + qty
         txn.delete(SALES, sale_id)

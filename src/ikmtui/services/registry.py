@@ -27,7 +27,7 @@ from ikmtui.domain.ikm import STATUSES, Cluster, Ikm, nib_taken_message
 from ikmtui.domain.records import RecordInvalid
 from ikmtui.domain.relations import referrers
 from ikmtui.i18n import _
-from ikmtui.storage import TABLES, Database, RecordMissing, RecordReferenced, StaleRecord, Transaction
+from ikmtui.storage import TABLES, Database, RecordMissing, RecordReferenced, Transaction
 
 Doc = dict[str, Any]
 IKM = Ikm.table
@@ -35,15 +35,6 @@ CLUSTERS = Cluster.table
 
 
 # ---------------------------------------------------------------------------------------------- helpers
-def _current(txn: Transaction, table: str, record_id: int, expected_version: int | None) -> Doc:
-    """The record as committed now; refused before anything else if someone saved it since ``expected_version``."""
-    doc = txn.get(table, record_id)
-    if doc is None:
-        raise RecordMissing(table, record_id)
-    if expected_version is not None and doc.get("version") != expected_version:
-        raise StaleRecord(doc.get("code") or f"{table} {record_id}", doc.get("updated_by", "?"),
-                          doc.get("updated_at", "?"))
-    return doc
 
 
 def _all_tables(txn: Transaction) -> dict[str, Mapping[str, Doc]]:
@@ -100,7 +91,7 @@ def update_ikm(db: Database, ikm_id: int, changes: Mapping[str, Any], *,
                expected_version: int | None = None) -> Doc:
     """Change fields of an IKM; fields not in ``changes`` keep their value. The result is validated whole."""
     with db.transaction() as txn:
-        current = _current(txn, IKM, ikm_id, expected_version)
+        current = txn.current(IKM, ikm_id, expected_version)
         merged = {**current, **_fields_only(changes, Ikm.model_fields)}
         doc = _ikm_doc(txn, merged, ikm_id)
         return txn.update(IKM, ikm_id, doc, expected_version=expected_version)
@@ -114,7 +105,7 @@ def ikm_referrers(db: Database, ikm_id: int) -> dict[str, int]:
 def delete_ikm(db: Database, ikm_id: int, *, expected_version: int | None = None) -> Doc:
     """Delete an IKM nothing points to; otherwise :class:`RecordReferenced` says what does (mark it inactive)."""
     with db.transaction() as txn:
-        current = _current(txn, IKM, ikm_id, expected_version)
+        current = txn.current(IKM, ikm_id, expected_version)
         refs = referrers(_all_tables(txn), IKM, ikm_id)
         if refs:
             raise RecordReferenced(current.get("code", ""), refs)
@@ -130,7 +121,7 @@ def _set_status(db: Database, table: str, record_id: int, status: str, expected_
     if status not in STATUSES:
         raise RecordInvalid({"status": _("Choose one of: {options}", options=", ".join(STATUSES))})
     with db.transaction() as txn:
-        _current(txn, table, record_id, expected_version)
+        txn.current(table, record_id, expected_version)
         return txn.update(table, record_id, {"status": status}, expected_version=expected_version)
 
 
@@ -144,7 +135,7 @@ def create_cluster(db: Database, data: Mapping[str, Any]) -> Doc:
 def update_cluster(db: Database, cluster_id: int, changes: Mapping[str, Any], *,
                    expected_version: int | None = None) -> Doc:
     with db.transaction() as txn:
-        current = _current(txn, CLUSTERS, cluster_id, expected_version)
+        current = txn.current(CLUSTERS, cluster_id, expected_version)
         record = Cluster.parse({**current, **_fields_only(changes, Cluster.model_fields)})
         return txn.update(CLUSTERS, cluster_id, record.doc(), expected_version=expected_version)
 
@@ -156,7 +147,7 @@ def cluster_referrers(db: Database, cluster_id: int) -> dict[str, int]:
 def delete_cluster(db: Database, cluster_id: int, *, expected_version: int | None = None) -> Doc:
     """Delete a cluster without members; with members :class:`RecordReferenced` says how many."""
     with db.transaction() as txn:
-        current = _current(txn, CLUSTERS, cluster_id, expected_version)
+        current = txn.current(CLUSTERS, cluster_id, expected_version)
         refs = referrers(_all_tables(txn), CLUSTERS, cluster_id)
         if refs:
             raise RecordReferenced(current.get("code", ""), refs)

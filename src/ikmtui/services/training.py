@@ -49,7 +49,7 @@ from ikmtui.domain.training import (
     status_label,
 )
 from ikmtui.i18n import _, format_date
-from ikmtui.storage import Database, RecordMissing, StaleRecord, Transaction
+from ikmtui.storage import Database, RecordMissing, Transaction
 
 COURSES = Course.table
 BATCHES = Batch.table
@@ -145,14 +145,6 @@ def participant_name(doc: Mapping[str, Any]) -> str:
     return str(doc.get("participant") or doc.get("code") or "?")
 
 
-def _load(txn: Transaction, table: str, record_id: int, expected_version: int | None = None) -> Doc:
-    doc = txn.get(table, record_id)
-    if doc is None:
-        raise RecordMissing(table, record_id)
-    if expected_version is not None and doc.get("version") != expected_version:
-        raise StaleRecord(doc.get("code") or f"{table} {record_id}", doc.get("updated_by", "?"),
-                          doc.get("updated_at", "?"))
-    return doc
 
 
 def _of_batch(table: Mapping[str, Mapping[str, Any]], batch_id: int) -> list[Doc]:
@@ -160,7 +152,7 @@ def _of_batch(table: Mapping[str, Mapping[str, Any]], batch_id: int) -> list[Doc
 
 
 def _open_batch(txn: Transaction, batch_id: int, expected_version: int | None = None) -> Doc:
-    batch = _load(txn, BATCHES, batch_id, expected_version)
+    batch = txn.current(BATCHES, batch_id, expected_version)
     if batch.get("status") in CLOSED_STATUSES:
         raise ValueError(_("{code} is {status}: it can no longer be changed", code=batch.get("code", ""),
                            status=status_label(str(batch.get("status")))))
@@ -200,7 +192,7 @@ def update_course(db: Database, course_id: int, changes: Mapping[str, Any], *,
                   expected_version: int | None = None) -> Doc:
     """Change a course. Results of finished batches keep the threshold they were judged by."""
     with db.transaction() as txn:
-        doc = _load(txn, COURSES, course_id, expected_version)
+        doc = txn.current(COURSES, course_id, expected_version)
         course = Course.parse({**doc, **_form(changes, COURSE_FIELDS)})
         _check_cert_code(txn, course.cert_code, course_id)
         return txn.update(COURSES, course_id, course.doc(), expected_version=expected_version)
@@ -317,7 +309,7 @@ def enroll(db: Database, batch_id: int, ikm_ids: Iterable[int]) -> EnrollResult:
 def cancel_enrollment(db: Database, enrollment_id: int, *, expected_version: int | None = None) -> CancelResult:
     """Cancel a booking or a waiting request; the first on the waiting list takes a freed seat."""
     with db.transaction() as txn:
-        doc = _load(txn, ENROLLMENTS, enrollment_id, expected_version)
+        doc = txn.current(ENROLLMENTS, enrollment_id, expected_version)
         state = str(doc.get("state"))
         if state not in ACTIVE_STATES:
             raise ValueError(_("{who} is already {state}", who=participant_name(doc), state=state_label(state)))
@@ -335,7 +327,7 @@ def set_attendance(db: Database, enrollment_id: int, day: dt.date | str, mark: s
     """Record ``h`` (hadir), ``i`` (izin) or ``a`` (absen) for one participant on one session day; a blank
     mark clears the day. Only this one day is written, so officers filling other cells do not collide."""
     with db.transaction() as txn:
-        doc = _load(txn, ENROLLMENTS, enrollment_id)
+        doc = txn.current(ENROLLMENTS, enrollment_id)
         batch = txn.get(BATCHES, int(doc["batch_id"]))
         if batch is None:
             raise RecordMissing(BATCHES, int(doc["batch_id"]))
@@ -417,14 +409,14 @@ def issue_certificate(db: Database, enrollment_id: int, on: dt.date | str | None
     """A certificate for one participant who completed the course and has none yet."""
     issued_on = _today(on)
     with db.transaction() as txn:
-        doc = _load(txn, ENROLLMENTS, enrollment_id)
+        doc = txn.current(ENROLLMENTS, enrollment_id)
         if doc.get("certificate_no"):
             raise ValueError(_("{who} already has certificate {number}", who=participant_name(doc),
                                number=doc["certificate_no"]))
         if doc.get("state") != "completed":
             raise ValueError(_("{who} did not complete the course: no certificate", who=participant_name(doc)))
-        batch = _load(txn, BATCHES, int(doc["batch_id"]))
-        course = _load(txn, COURSES, int(batch["course_id"]))
+        batch = txn.current(BATCHES, int(doc["batch_id"]))
+        course = txn.current(COURSES, int(batch["course_id"]))
         return _issue(txn, [doc], course, issued_on)[0]
 
 

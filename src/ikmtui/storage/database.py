@@ -151,6 +151,17 @@ class Transaction:
         doc = self.table(table).get(str(record_id))
         return None if doc is None else {**doc, "id": int(record_id)}
 
+    def current(self, table: str, record_id: int, expected_version: int | None = None) -> Doc:
+        """The record as it stands in this transaction; :class:`RecordMissing` if there is none, and
+        :class:`StaleRecord` (naming who saved it, and when) if it moved past ``expected_version``."""
+        doc = self.get(table, record_id)
+        if doc is None:
+            raise RecordMissing(table, record_id)
+        if expected_version is not None and doc.get("version") != expected_version:
+            raise StaleRecord(doc.get("code") or f"{table} {record_id}", doc.get("updated_by", "?"),
+                              doc.get("updated_at", "?"))
+        return doc
+
     def _writable(self, name: str) -> dict[str, Doc]:
         if name not in self._tables:
             self._tables[name] = dict(self._db._data[name])
@@ -214,12 +225,8 @@ class Transaction:
 
     def update(self, table: str, record_id: int, changes: Doc, *, expected_version: int | None = None) -> Doc:
         """Change fields of a record; refused with :class:`StaleRecord` if it moved past ``expected_version``."""
-        current = self.table(table).get(str(record_id))
-        if current is None:
-            raise RecordMissing(table, record_id)
-        if expected_version is not None and current.get("version") != expected_version:
-            raise StaleRecord(current.get("code") or f"{table} {record_id}",
-                              current.get("updated_by", "?"), current.get("updated_at", "?"))
+        current = self.current(table, record_id, expected_version)
+        del current["id"]
         changed = sorted(k for k, v in changes.items() if k != "id" and current.get(k) != v)
         stored = {**current, **{k: v for k, v in changes.items() if k != "id"}}
         stored.update(version=current.get("version", 0) + 1, updated_at=self.ts, updated_by=self._db.user)
@@ -228,12 +235,8 @@ class Transaction:
         return {**stored, "id": int(record_id)}
 
     def delete(self, table: str, record_id: int, *, expected_version: int | None = None) -> None:
-        current = self.table(table).get(str(record_id))
-        if current is None:
-            raise RecordMissing(table, record_id)
-        if expected_version is not None and current.get("version") != expected_version:
-            raise StaleRecord(current.get("code") or f"{table} {record_id}",
-                              current.get("updated_by", "?"), current.get("updated_at", "?"))
+        current = self.current(table, record_id, expected_version)
+        del current["id"]
         self._put(table, str(record_id), None)
         self._audit("delete", table, record_id, current, [])
 

@@ -14,7 +14,11 @@ from rich.text import Text
 from textual import events
 from textual.widget import Widget
 
+from ikmtui.i18n import N_, _
+
 DIM = Style(dim=True)
+#: What the command palette's key is called at the right end (Textual's own label is not translated).
+PALETTE = N_("palette")
 
 
 class AppFooter(Widget):
@@ -51,7 +55,7 @@ class AppFooter(Widget):
         palette = None
         for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if app.ENABLE_COMMAND_PALETTE and binding.key == app.COMMAND_PALETTE_BINDING:
-                palette = (binding.key, app.get_key_display(binding), binding.description, enabled)
+                palette = (binding.key, app.get_key_display(binding), _(PALETTE), enabled)
             elif binding.show and binding.action not in seen:
                 seen.add(binding.action)
                 entries.append((binding.key, app.get_key_display(binding), binding.description, enabled))

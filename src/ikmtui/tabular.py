@@ -181,14 +181,19 @@ class RowSet:
         text = " ".join([str(v) for v in [get(doc) for get in self._getters] if v is not None])
         return (text + " " + " ".join([str(doc.get(f) or "") for f in self.search_fields])).casefold()
 
+    def _ids_beside(self, old: RowSet) -> tuple[list[Any], list[Any]]:
+        """This RowSet's record ids and ``old``'s, in a form they compare in: as stored where both have it."""
+        if self._keys is not None and old._keys is not None:
+            return self._keys, old._keys
+        return self.ids, old.ids
+
     def _changed_since(self, old: RowSet) -> list[int] | None:
         """Positions of ``old``'s records whose document was replaced since, when this RowSet holds ``old``'s
         records at the same positions and maybe new ones after them (what a save that updates or adds
         records leaves); ``None`` otherwise. Compared in C: about 10 ms at 100,000 rows."""
         if self._diffs is not None and self._diffs[0]() is old:
             return self._diffs[1]
-        mine, theirs = (self._keys, old._keys) if self._keys is not None and old._keys is not None \
-            else (self.ids, old.ids)
+        mine, theirs = self._ids_beside(old)
         changed = None
         if len(mine) >= len(theirs) and mine[:len(theirs)] == theirs:
             changed = [i for i, same in enumerate(map(is_, old.docs, self.docs)) if not same]
@@ -211,8 +216,7 @@ class RowSet:
             keys += [self._key(doc) for doc in docs[len(old_docs):]]
             reused = len(old_docs) - len(changed)
         else:
-            mine, theirs = (self._keys, old._keys) if self._keys is not None and old._keys is not None \
-                else (self.ids, old.ids)
+            mine, theirs = self._ids_beside(old)
             known = {record_id: index for index, record_id in enumerate(theirs)}
             keys = []
             reused = 0

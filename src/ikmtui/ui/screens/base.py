@@ -173,7 +173,7 @@ class TableScreen(BaseScreen):
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:
-        self.set_focus(self.table)
+        self.action_focus_table()
 
     def action_focus_search(self) -> None:
         # At once (widget.focus() waits for the messages already queued)
@@ -182,9 +182,13 @@ class TableScreen(BaseScreen):
     def action_focus_table(self) -> None:
         self.set_focus(self.table)
 
-    def current_doc(self) -> dict[str, Any] | None:
+    def selected_id(self) -> int | None:
+        """The record under the cursor; says so when there is none (an empty or filtered-out table)."""
         record_id = self.table.current_id
         if record_id is None:
             self.notify(_("No record selected"), severity="warning")
-            return None
-        return self.db.get(self.TABLE, record_id)
+        return record_id
+
+    def current_doc(self) -> dict[str, Any] | None:
+        record_id = self.selected_id()
+        return None if record_id is None else self.db.get(self.TABLE, record_id)

@@ -66,28 +66,22 @@ class ClustersScreen(TableScreen):
     def records(self):  # type: ignore[no-untyped-def]
         return ((int(k), {**d, "_id": int(k)}) for k, d in self.db.docs("clusters").items())
 
-    def _selected(self) -> int | None:
-        record_id = self.table.current_id
-        if record_id is None:
-            self.notify(_("No record selected"), severity="warning")
-        return record_id
-
     def action_add(self) -> None:
         open_cluster_form(self, None, on_saved=self.focus_after_reload)
 
     def action_edit(self) -> None:
-        record_id = self._selected()
+        record_id = self.selected_id()
         if record_id is not None:
             open_cluster_form(self, record_id)
 
     def action_delete(self) -> None:
-        record_id = self._selected()
+        record_id = self.selected_id()
         if record_id is not None:
             delete_or_deactivate(self, "clusters", record_id, referrers=registry.cluster_referrers,
                                  delete=registry.delete_cluster, set_status=registry.set_cluster_status)
 
     def action_members(self) -> None:
-        record_id = self._selected()
+        record_id = self.selected_id()
         if record_id is None:
             return
         from ikmtui.ui.screens.cluster_members import open_member_picker

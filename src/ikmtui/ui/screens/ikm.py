@@ -155,18 +155,14 @@ class IkmScreen(TableScreen):
         open_ikm_form(self, None, on_saved=self.focus_after_reload)
 
     def action_edit(self) -> None:
-        record_id = self.table.current_id
-        if record_id is None:
-            self.notify(_("No record selected"), severity="warning")
-            return
-        open_ikm_form(self, record_id)
+        record_id = self.selected_id()
+        if record_id is not None:
+            open_ikm_form(self, record_id)
 
     def action_delete(self) -> None:
-        record_id = self.table.current_id
-        if record_id is None:
-            self.notify(_("No record selected"), severity="warning")
-            return
-        delete_ikm_flow(self, record_id)
+        record_id = self.selected_id()
+        if record_id is not None:
+            delete_ikm_flow(self, record_id)
 
     @on(VirtualTable.RowActivated)
     def open_profile(self, event: VirtualTable.RowActivated) -> None:

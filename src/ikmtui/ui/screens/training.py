@@ -137,11 +137,9 @@ class TrainingScreen(TrainingTableScreen):
     def action_open(self) -> None:
         from ikmtui.ui.screens.training_batch import BatchScreen
 
-        record_id = self.table.current_id
-        if record_id is None:
-            self.notify(_("No record selected"), severity="warning")
-            return
-        self.app.push_screen(BatchScreen(record_id))
+        record_id = self.selected_id()
+        if record_id is not None:
+            self.app.push_screen(BatchScreen(record_id))
 
     @on(VirtualTable.RowActivated)
     def _activated(self) -> None:

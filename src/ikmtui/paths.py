@@ -19,3 +19,19 @@ def default_db_path() -> Path:
     if env:
         return Path(env)
     return Path(platformdirs.user_data_dir("ikmtui", appauthor=False)) / "ikmtui.json"
+
+
+def beside(db_path: Path, suffix: str) -> Path:
+    """A file or folder that belongs to a database and sits next to it: ``NAME.json`` + ``suffix``."""
+    db_path = Path(db_path)
+    return db_path.with_name(db_path.name + suffix)
+
+
+def media_dir(db_path: Path) -> Path:
+    """Gallery photos, copied in when a listing is saved; the only place photos are served from."""
+    return beside(db_path, ".media")
+
+
+def uploads_dir(db_path: Path) -> Path:
+    """Spreadsheets a browser tab uploaded under ``ikmtui serve``: the only place a browser's import reads."""
+    return beside(db_path, ".uploads")

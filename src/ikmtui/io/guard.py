@@ -1,0 +1,139 @@
+"""The one gate for files the app reads or writes on an officer's behalf.
+
+Reads (imports, photos, restores) take only regular files of a bounded size: a FIFO would hang the read, a
+device (``/dev/zero``) never ends. Writes (reports, exports, documents) never land on the database, its journal,
+its lock, its backups or its media, nor on an existing file unless the officer confirmed (``--force``); they are
+created readable by their owner only, as the database is, since they may carry personal data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from ikmtui import paths
+from ikmtui.i18n import _
+
+#: Suffixes of the files and folders that belong to a database ``NAME.json``.
+DATABASE_PARTS = (".journal", ".lock", ".backups", ".media", ".uploads")
+
+
+class FileRefused(OSError):
+    """A file the guard will not read or write; ``str()`` is the message for the officer."""
+
+    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
+        super().__init__(reason)
+        self.path = Path(path)
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return _("{path}: {reason}", path=self.path, reason=self.reason)
+
+
+class FileExists(FileRefused):
+    """The target exists: overwrite only with confirmation (``--force`` on the command line)."""
+
+
+def regular_file(path: str | os.PathLike[str], max_bytes: int | None = None) -> Path:
+    """``path`` if it is a regular file no larger than ``max_bytes``; else :class:`FileRefused` saying why."""
+    target = Path(path)
+    try:
+        info = target.stat()
+    except FileNotFoundError:
+        raise FileRefused(target, _("no such file")) from None
+    except OSError as exc:
+        raise FileRefused(target, exc.strerror or str(exc)) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise FileRefused(target, _("this is a folder, not a file"))
+    if not stat.S_ISREG(info.st_mode):
+        raise FileRefused(target, _("not a regular file (a device, pipe or socket cannot be read)"))
+    if max_bytes is not None and info.st_size > max_bytes:
+        raise FileRefused(target, _("the file is {size} MB; at most {limit} MB can be read",
+                                    size=_megabytes(info.st_size), limit=_megabytes(max_bytes)))
+    return target
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f}".rstrip("0").rstrip(".")
+
+
+def _resolved(path: str | os.PathLike[str]) -> Path:
+    return Path(os.path.realpath(os.fspath(path)))
+
+
+def belongs_to_database(path: str | os.PathLike[str], db_path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is the database itself or one of its parts (journal, lock, backups, media, uploads)."""
+    target, db = _resolved(path), _resolved(db_path)
+    if target == db:
+        return True
+    for suffix in DATABASE_PARTS:
+        part = paths.beside(db, suffix)
+        if target == part or part in target.parents:
+            return True
+    # A temp file of the database's own atomic writes (``.NAME.json.tmp-*``).
+    return target.parent == db.parent and target.name.startswith(f".{db.name}.tmp-")
+
+
+def writable_target(path: str | os.PathLike[str], db_path: str | os.PathLike[str] | None, *,
+                    force: bool = False) -> Path:
+    """Check an output path before anything is written: never a part of the database; an existing file only
+    with ``force``; never onto a folder, device or pipe. Returns the path to write."""
+    target = Path(path)
+    if db_path is not None and belongs_to_database(target, db_path):
+        raise FileRefused(target, _("this is the database or one of its files; choose another file name"))
+    try:
+        info = target.stat()
+    except FileNotFoundError:
+        return target
+    except OSError as exc:
+        raise FileRefused(target, exc.strerror or str(exc)) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise FileRefused(target, _("not a regular file; choose another file name"))
+    if not force:
+        raise FileExists(target, _("the file exists; add --force to overwrite it"))
+    return target
+
+
+@contextlib.contextmanager
+def private_output(path: str | os.PathLike[str], db_path: str | os.PathLike[str] | None = None, *,
+                   force: bool = False) -> Iterator[IO[bytes]]:
+    """Write a new file readable by its owner only (0600 whatever the umask), all or nothing.
+
+    The bytes go to a temp file beside the target, created exclusively (a link planted at its name is not
+    followed), and are renamed over the target only when the block ends without error.
+    """
+    target = writable_target(path, db_path, force=force)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.part-{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def write_private(path: str | os.PathLike[str], data: bytes, db_path: str | os.PathLike[str] | None = None, *,
+                  force: bool = False) -> Path:
+    """:func:`private_output` for bytes already in memory."""
+    with private_output(path, db_path, force=force) as fh:
+        fh.write(data)
+    return Path(path)
+
+
+def private_folder(path: str | os.PathLike[str]) -> Path:
+    """A folder only its owner can enter (CSV exports, media), created if missing."""
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(folder, 0o700)
+    return folder

@@ -56,6 +56,7 @@ TABLES = (
     "sales",
     "staff",
     "audit",
+    "signin",
     "meta",
 )
 APP_MARK = "ikmtui"

@@ -28,6 +28,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                         help=_("only these tables: {tables}", tables=", ".join(TABLES + OPTIONAL_TABLES)))
     parser.add_argument("--with-personal-data", dest="personal", action="store_true",
                         help=_("also export NIK and NPWP (personal data; the export is recorded in the audit log)"))
+    parser.add_argument("--force", action="store_true",
+                        help=_("overwrite the --out file (or the CSV files in the folder) if they exist"))
     parser.set_defaults(handler=run)
 
 
@@ -48,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
 
     from ikmtui.commands import console, open_database
     from ikmtui.domain import permissions
-    from ikmtui.io.export import export, parse_tables, sheet_title
+    from ikmtui.io.export import check_target, export, parse_tables, sheet_title
     from ikmtui.reports.common import tables_of
     from ikmtui.services.personal import log_export
     from ikmtui.storage import StorageError
@@ -61,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(_("A CSV export goes into a folder; '{name}' is a file", name=args.out))
     db = open_database(args)
     permissions.require(db.docs("staff"), db.user, "report")
+    # Refused before the audit log records an export that would not happen: the database, an existing file.
+    check_target(fmt, args.out, db.path, force=args.force)
     if args.personal:  # allowed by role or refused before anything is written; recorded in the audit log
         log_export(db, names, str(args.out))
     tables = tables_of(db)
@@ -73,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
         def step(table: str, n: int) -> None:
             progress.update(task, advance=n, description=_("Exporting {table}", table=sheet_title(table)))
 
-        result = export(tables, fmt, args.out, names, personal=args.personal, progress=step)
+        result = export(tables, fmt, args.out, names, personal=args.personal, progress=step, db_path=db.path,
+                        force=args.force)
     if not args.personal:
         try:  # a record of the export; one that could not be written does not undo the file
             with db.transaction() as txn:

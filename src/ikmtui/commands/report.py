@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from ikmtui.i18n import _
 
@@ -29,6 +30,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     parser.add_argument("--format", default=None,
                         help=_("{formats} (default: from the --out file name, else text)", formats="|".join(FORMATS)))
     parser.add_argument("--out", default=None, help=_("write to this file instead of the terminal"))
+    parser.add_argument("--force", action="store_true", help=_("overwrite the --out file if it exists"))
     parser.add_argument("--as-of", dest="as_of", default=None,
                         help=_("count as if today were this day (YYYY-MM-DD), e.g. for a recap made late"))
     parser.set_defaults(handler=run)
@@ -38,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from ikmtui.commands import console, open_database
     from ikmtui.domain import permissions
     from ikmtui.domain.fields import parse_date
+    from ikmtui.io.guard import writable_target
     from ikmtui.reports.catalog import WIDTH, build_report, check_format, check_name, format_for, render, write_report
     from ikmtui.reports.common import tables_of
     from ikmtui.reports.period import parse_period, today
@@ -48,9 +51,11 @@ def run(args: argparse.Namespace) -> int:
     fmt = check_format(args.format) if args.format else (format_for(args.out) if args.out else "text")
     db = open_database(args)
     permissions.require(db.docs("staff"), db.user, "report")
+    if args.out:  # refused before a large report is counted: the database itself, an existing file
+        writable_target(Path(args.out).expanduser(), db.path, force=args.force)
     report = build_report(tables_of(db), name, period, day, ikm=args.ikm)
     if args.out:
-        path = write_report(report, args.out, fmt)
+        path = write_report(report, args.out, fmt, db_path=db.path, force=args.force)
         console(stderr=True).print(_("Wrote {path}", path=path))
         return 0
     if fmt == "text":

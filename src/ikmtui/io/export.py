@@ -5,12 +5,15 @@ are numbers with the Excel format ``"Rp" #,##0`` (Excel shows the grouping of th
 Indonesian), dates are dates and timestamps date-times; references to other records also give their code.
 Personal data (the owner's NIK and NPWP) is left out unless asked for; password hashes never leave.
 
-Rows are streamed: openpyxl's write-only mode for Excel, the csv module for CSV; never through Rich.
+Rows are streamed: openpyxl's write-only mode for Excel, the csv module for CSV; never through Rich. Files go
+through :mod:`ikmtui.io.guard`: never onto the database or its parts, an existing file only with ``force``, and
+created readable by their owner only (a new CSV folder enterable by its owner only), whatever the umask.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -20,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ikmtui.i18n import N_, _
+from ikmtui.io import guard
 
 Doc = Mapping[str, Any]
 Tables = Mapping[str, Mapping[str, Doc]]
@@ -353,15 +357,35 @@ class ExportResult:
     personal: bool
 
 
-def export_xlsx(tables: Tables, path: str | os.PathLike[str], names: Sequence[str] | None = None, *,
-                personal: bool = False, progress: Progress | None = None) -> ExportResult:
-    """One sheet per table with a bold, frozen header row and an auto-filter; written through a temp file."""
+PathLike = str | os.PathLike[str]
+
+
+def check_target(fmt: str, path: PathLike, db_path: PathLike | None, *, force: bool = False) -> None:
+    """Refuse an export target before anything is counted or logged: the database or one of its parts, an
+    existing file without ``force`` (for CSV: a file of the folder it would replace)."""
+    if fmt != "csv":
+        guard.writable_target(path, db_path, force=force)
+        return
+    folder = Path(path)
+    if db_path is not None and guard.belongs_to_database(folder, db_path):
+        raise guard.FileRefused(folder, _("this is the database or one of its files; choose another file name"))
+    if folder.exists() and not folder.is_dir():
+        raise guard.FileRefused(folder, _("a CSV export goes into a folder, and this is a file"))
+    for table in TABLES + OPTIONAL_TABLES:
+        guard.writable_target(folder / f"{table}.csv", db_path, force=force)
+
+
+def export_xlsx(tables: Tables, path: PathLike, names: Sequence[str] | None = None, *,
+                personal: bool = False, progress: Progress | None = None, db_path: PathLike | None = None,
+                force: bool = False) -> ExportResult:
+    """One sheet per table with a bold, frozen header row and an auto-filter; written all or nothing, owner-only,
+    never onto ``db_path`` or its parts, over an existing file only with ``force``."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    target = Path(path)
+    target = guard.writable_target(path, db_path, force=force)  # refused before the rows are built
     chosen = list(names or TABLES)
     lookups = Lookups(tables)
     workbook = Workbook(write_only=True)
@@ -406,22 +430,21 @@ def export_xlsx(tables: Tables, path: str | os.PathLike[str], names: Sequence[st
         if progress:
             progress(table, written % 1000)
         counts[table] = written
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    try:
-        workbook.save(tmp)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with guard.private_output(target, db_path, force=force) as fh:
+        workbook.save(fh)
     return ExportResult(target, counts, personal)
 
 
-def export_csv(tables: Tables, folder: str | os.PathLike[str], names: Sequence[str] | None = None, *,
-               personal: bool = False, progress: Progress | None = None) -> ExportResult:
+def export_csv(tables: Tables, folder: PathLike, names: Sequence[str] | None = None, *,
+               personal: bool = False, progress: Progress | None = None, db_path: PathLike | None = None,
+               force: bool = False) -> ExportResult:
     """One ``<table>.csv`` per table in ``folder`` (UTF-8 with a byte-order mark, so Excel reads it right);
-    the header row is the translated column names; dates are ISO, rupiah plain integers."""
+    the header row is the translated column names; dates are ISO, rupiah plain integers. A new folder is made
+    owner-only; a folder that exists keeps its permissions (it may be the officer's own), its files are 0600."""
     target = Path(folder)
-    target.mkdir(parents=True, exist_ok=True)
+    check_target("csv", target, db_path, force=force)
+    if not target.exists():
+        guard.private_folder(target)
     chosen = list(names or TABLES)
     lookups = Lookups(tables)
     counts: dict[str, int] = {}
@@ -429,7 +452,8 @@ def export_csv(tables: Tables, folder: str | os.PathLike[str], names: Sequence[s
         docs = tables.get(table, {})
         fields = columns(table, personal=personal)
         written = 0
-        with (target / f"{table}.csv").open("w", encoding="utf-8-sig", newline="") as fh:
+        with guard.private_output(target / f"{table}.csv", db_path, force=force) as raw:
+            fh = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
             writer = csv.writer(fh)
             writer.writerow([_(f.label) for f in fields])
             for row in _rows(table, docs, fields, lookups, for_csv=True):
@@ -437,18 +461,21 @@ def export_csv(tables: Tables, folder: str | os.PathLike[str], names: Sequence[s
                 written += 1
                 if progress and written % 1000 == 0:
                     progress(table, 1000)
+            fh.flush()
+            fh.detach()  # the guard flushes, syncs and closes the file itself
         if progress:
             progress(table, written % 1000)
         counts[table] = written
     return ExportResult(target, counts, personal)
 
 
-def export(tables: Tables, fmt: str, path: str | os.PathLike[str], names: Sequence[str] | None = None, *,
-           personal: bool = False, progress: Progress | None = None) -> ExportResult:
+def export(tables: Tables, fmt: str, path: PathLike, names: Sequence[str] | None = None, *,
+           personal: bool = False, progress: Progress | None = None, db_path: PathLike | None = None,
+           force: bool = False) -> ExportResult:
     fmt = str(fmt).casefold().lstrip(".")
     if fmt == "xlsx":
-        return export_xlsx(tables, path, names, personal=personal, progress=progress)
+        return export_xlsx(tables, path, names, personal=personal, progress=progress, db_path=db_path, force=force)
     if fmt == "csv":
-        return export_csv(tables, path, names, personal=personal, progress=progress)
+        return export_csv(tables, path, names, personal=personal, progress=progress, db_path=db_path, force=force)
     raise ValueError(_("Unknown export format '{format}'; choose one of: {options}", format=fmt,
                        options=", ".join(FORMATS)))

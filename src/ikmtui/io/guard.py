@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -108,7 +109,8 @@ def private_output(path: str | os.PathLike[str], db_path: str | os.PathLike[str]
     """
     target = writable_target(path, db_path, force=force)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.part-{os.getpid()}")
+    # A random part: a temp left by a killed run with the same pid must not block the next one.
+    tmp = target.with_name(f".{target.name}.part-{os.getpid()}-{secrets.token_hex(4)}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
     try:
         with os.fdopen(fd, "wb") as fh:

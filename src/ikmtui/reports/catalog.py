@@ -125,16 +125,22 @@ def render(report: Report, fmt: str, *, width: int = WIDTH) -> str:
     return console.file.getvalue()  # type: ignore[attr-defined]
 
 
-def write_report(report: Report, path: str | Path, fmt: str | None = None) -> Path:
-    """Write the report to ``path`` (format from ``fmt`` or the extension); returns the path written."""
+def write_report(report: Report, path: str | Path, fmt: str | None = None, *, db_path: str | Path | None = None,
+                 force: bool = False) -> Path:
+    """Write the report to ``path`` (format from ``fmt`` or the extension); returns the path written.
+
+    Through the file guard: never onto the database ``db_path`` or its parts, an existing file only with
+    ``force``, and created readable by its owner only (a profile holds an owner's details).
+    """
+    from ikmtui.io.guard import private_output, writable_target
     from ikmtui.reports.document import to_xlsx
 
-    target = Path(path).expanduser()
+    target = writable_target(Path(path).expanduser(), db_path, force=force)  # said before a bad extension
     fmt = check_format(fmt) if fmt else format_for(target)
-    if not target.parent.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "xlsx":
-        to_xlsx(report.document, target)
-    else:
-        target.write_text(render(report, fmt), encoding="utf-8")
+    text = None if fmt == "xlsx" else render(report, fmt)  # rendered first: a failure leaves no file behind
+    with private_output(target, db_path, force=force) as fh:
+        if text is None:
+            to_xlsx(report.document, fh)
+        else:
+            fh.write(text.encode("utf-8"))
     return target

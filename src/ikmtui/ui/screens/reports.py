@@ -3,12 +3,16 @@
 Keys: ``o i k t c g`` choose the report (overview, IKM, clusters, training, credit, gallery), ``p`` the profile
 of one IKM (asks for its code); ``m u y a`` choose a month, quarter, year or all time, ``[`` and ``]`` step to
 the previous or next one, ``e`` types a period; ``x`` exports what is shown (the file name's extension picks
-the format: .html, .svg, .md, .txt, .json or .xlsx). Reports are counted in a worker thread, so a large
-database never freezes the screen.
+the format: .html, .svg, .md, .txt, .json or .xlsx; never the database or its files, an existing file only after
+a yes; in a browser only the file name counts and the file is sent as a download). Reports are counted in a
+worker thread, so a large database never freezes the screen.
 """
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from pathlib import Path
 
 from rich.text import Text
@@ -19,6 +23,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Header, Static
 
 from ikmtui.i18n import _
+from ikmtui.io.guard import FileExists
 from ikmtui.reports.catalog import REPORTS, build_report, write_report
 from ikmtui.reports.common import Report, tables_of
 from ikmtui.reports.period import Period, parse_period, today
@@ -26,12 +31,14 @@ from ikmtui.reports.profile import find_ikm
 from ikmtui.storage import StorageError
 from ikmtui.ui.delivery import deliver_file, in_browser
 from ikmtui.ui.screens.base import BaseScreen
-from ikmtui.ui.widgets.dialogs import PromptScreen
+from ikmtui.ui.widgets.dialogs import ConfirmScreen, PromptScreen
 from ikmtui.ui.widgets.footer import AppFooter
 
 #: Report name -> its key on this screen.
 REPORT_KEYS = {"overview": "o", "ikm": "i", "clusters": "k", "training": "t", "credit": "c", "gallery": "g",
                "profile": "p"}
+#: The folder of reports written for a browser's download, made at the first one.
+_DOWNLOADS: list[Path] = []
 PERIOD_KEYS = (("month", "m", "Month"), ("quarter", "u", "Quarter"), ("year", "y", "Year"),
                ("all", "a", "All time"))
 
@@ -193,16 +200,44 @@ class ReportsScreen(BaseScreen):
         def chosen(path: str | None) -> None:
             if path is None or not path.strip():
                 return
-            try:
-                written = write_report(report, Path(path.strip()).expanduser())
-            except (ValueError, OSError) as exc:
-                self.report_error(exc)
-                return
-            if in_browser(self.app):  # the file is on the server: hand it to the officer's browser
-                deliver_file(self.app, written)
-            else:
-                self.notify(_("Wrote {path}", path=written.resolve()), timeout=8)
+            target = Path(path.strip()).expanduser()
+            if in_browser(self.app):
+                # The file goes to the officer's browser: on the server it is only a file name in a folder of
+                # this app's own, so a tab can neither pick nor overwrite a file of the server.
+                target = self._download_folder() / (target.name or self.default_file_name())
+            self._write(report, target, force=in_browser(self.app))
 
         self.app.push_screen(PromptScreen(
             _("Export to which file? The extension picks the format: .html, .svg, .md, .txt, .json or .xlsx"),
             self.default_file_name()), chosen)
+
+    def _write(self, report: Report, target: Path, *, force: bool) -> None:
+        """Write through the file guard: never onto the database or its parts; an existing file only after the
+        officer said yes to overwriting it."""
+        try:
+            written = write_report(report, target, db_path=self.db.path, force=force)
+        except FileExists:
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._write(report, target, force=True)
+
+            self.app.push_screen(ConfirmScreen(_("{path} already exists. Overwrite it?", path=target),
+                                               yes=_("Overwrite")), answered)
+            return
+        except (ValueError, OSError) as exc:
+            self.report_error(exc)
+            return
+        if in_browser(self.app):  # the file is on the server: hand it to the officer's browser
+            deliver_file(self.app, written)
+        else:
+            self.notify(_("Wrote {path}", path=written.resolve()), timeout=8)
+
+    @staticmethod
+    def _download_folder() -> Path:
+        """An owner-only folder of this process for files sent to a browser (each tab is its own process); kept
+        while the app runs, as the browser reads a download while it happens, removed at exit."""
+        if not _DOWNLOADS:
+            folder = Path(tempfile.mkdtemp(prefix="ikmtui-reports-"))
+            atexit.register(shutil.rmtree, folder, True)
+            _DOWNLOADS.append(folder)
+        return _DOWNLOADS[0]

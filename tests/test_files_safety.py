@@ -1,0 +1,208 @@
+"""Files the app writes for an officer: never onto the database or its parts, never over an existing file without
+a yes (``--force``), owner-only whatever the umask, no live formula in a spreadsheet; the error log owner-only."""
+
+from __future__ import annotations
+
+import os
+import stat
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from ikmtui.cli import main
+from ikmtui.storage import Database
+from ikmtui.ui.app import make_app
+from ikmtui.ui.screens.reports import ReportsScreen
+from ikmtui.ui.widgets.dialogs import ConfirmScreen, PromptScreen
+
+AS_OF = "2026-11-01"
+
+
+@pytest.fixture(autouse=True)
+def _fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IKMTUI_TODAY", AS_OF)
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def used_db(db_path: Path) -> Path:
+    """The demo database after one save: it has a journal (and a lock file, if storage keeps one)."""
+    db = Database(db_path, "tester")
+    ikm = db.all("ikm")[0]
+    db.update("ikm", ikm["id"], {"phone": "0241234567"}, expected_version=ikm["version"])
+    db.close()
+    backups = db_path.with_name(db_path.name + ".backups")
+    backups.mkdir(exist_ok=True)
+    (backups / "ikmtui-2026-11-01.json").write_bytes(db_path.read_bytes())
+    return db_path
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (the database and its parts) with its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("ikmtui: ") and "\n" not in err and "Traceback" not in err
+    return err
+
+
+# ---------------------------------------------------------------------------------------------- report --out
+def parts(db_path: Path) -> list[Path]:
+    name = db_path.name
+    backups = db_path.with_name(name + ".backups")
+    return [db_path, db_path.with_name(name + ".journal"), db_path.with_name(name + ".lock"), backups,
+            backups / "laporan.html", backups / "ikmtui-2026-11-01.json", db_path.with_name(name + ".media") / "x.md"]
+
+
+@pytest.mark.parametrize("which", range(7))
+def test_report_out_onto_the_database_or_its_parts_is_refused(capsys: pytest.CaptureFixture[str], db_path: Path,
+                                                               which: int) -> None:
+    used_db(db_path)
+    before = snapshot(db_path.parent)
+    target = parts(db_path)[which]
+    # --format: a name like .journal would otherwise be refused for its extension before the guard is asked
+    assert main(["report", "overview", "--db", str(db_path), "--out", str(target), "--format", "html"]) == 2
+    err = one_line_error(capsys)
+    assert "basis data atau salah satu berkasnya" in err
+    assert snapshot(db_path.parent) == before
+    # --force does not make the database a report either
+    assert main(["report", "overview", "--db", str(db_path), "--out", str(target), "--format", "json",
+                 "--force"]) == 2
+    assert snapshot(db_path.parent) == before
+    assert Database(db_path, "tester").all("ikm")  # still opens
+
+
+def test_report_out_through_a_symlink_or_dots_to_the_database_is_refused(capsys: pytest.CaptureFixture[str],
+                                                                         db_path: Path, tmp_path: Path) -> None:
+    before = db_path.read_bytes()
+    link = tmp_path / "laporan.html"
+    link.symlink_to(db_path)
+    (tmp_path / "sub").mkdir()
+    for target in (link, tmp_path / "sub" / ".." / db_path.name):
+        assert main(["report", "overview", "--db", str(db_path), "--out", str(target), "--force"]) == 2
+        assert "basis data" in one_line_error(capsys)
+    assert db_path.read_bytes() == before and link.is_symlink()
+
+
+def test_report_over_an_existing_file_needs_force(capsys: pytest.CaptureFixture[str], db_path: Path,
+                                                  tmp_path: Path) -> None:
+    out = tmp_path / "catatan.html"
+    out.write_text("my notes", encoding="utf-8")
+    assert main(["report", "overview", "--db", str(db_path), "--out", str(out), "--as-of", AS_OF]) == 2
+    assert "--force" in one_line_error(capsys)
+    assert out.read_text(encoding="utf-8") == "my notes"
+    assert main(["report", "overview", "--db", str(db_path), "--out", str(out), "--as-of", AS_OF, "--force"]) == 0
+    assert "<!DOCTYPE html>" in out.read_text(encoding="utf-8")
+    assert not [p for p in tmp_path.iterdir() if ".part-" in p.name]  # no temp left behind
+
+
+def test_export_onto_the_database_parts_or_an_existing_file_is_refused(capsys: pytest.CaptureFixture[str],
+                                                                       db_path: Path, tmp_path: Path) -> None:
+    used_db(db_path)
+    before = snapshot(tmp_path)
+    backups = db_path.with_name(db_path.name + ".backups")
+    for args in (["--out", str(backups / "rekap.xlsx")], ["--format", "csv", "--out", str(backups)],
+                 ["--format", "csv", "--out", str(db_path.with_name(db_path.name + ".media"))],
+                 ["--format", "csv", "--out", str(db_path)]):
+        assert main(["export", "--db", str(db_path), *args, "--force"]) == 2, args
+        one_line_error(capsys)
+        assert snapshot(tmp_path) == before
+    out = tmp_path / "rekap.xlsx"
+    out.write_bytes(b"an older export")
+    assert main(["export", "--db", str(db_path), "--out", str(out)]) == 2
+    assert "--force" in one_line_error(capsys)
+    assert out.read_bytes() == b"an older export"
+    audit = [a["action"] for a in Database(db_path, "tester").all("audit")]
+    assert "export" not in audit  # nothing recorded for an export that did not happen
+    assert main(["export", "--db", str(db_path), "--out", str(out), "--force"]) == 0
+    assert zipfile.is_zipfile(out)
+    folder = tmp_path / "csv"
+    assert main(["export", "--db", str(db_path), "--format", "csv", "--out", str(folder)]) == 0
+    capsys.readouterr()
+    assert main(["export", "--db", str(db_path), "--format", "csv", "--out", str(folder)]) == 2
+    assert "ikm.csv" in one_line_error(capsys)
+    assert main(["export", "--db", str(db_path), "--format", "csv", "--out", str(folder), "--force"]) == 0
+
+
+# ---------------------------------------------------------------------------------------------- Reports screen
+async def open_reports(app, pilot) -> ReportsScreen:  # type: ignore[no-untyped-def]
+    await pilot.press("7")
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    assert isinstance(app.screen, ReportsScreen)
+    return app.screen
+
+
+async def export_to(app, pilot, path: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("x")
+    await pilot.pause()
+    assert isinstance(app.screen, PromptScreen)
+    app.screen.query_one(Input).value = path
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def errors_shown(app) -> list[str]:  # type: ignore[no-untyped-def]
+    return [str(n.message) for n in app._notifications if n.severity == "error"]
+
+
+async def test_reports_screen_refuses_the_database_and_asks_before_overwriting(db: Database,
+                                                                                tmp_path: Path) -> None:
+    """A typed database path (or a part of it) is refused with a message, the files byte-identical; an existing
+    file is overwritten only after a yes (n keeps it)."""
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_reports(app, pilot)
+        before = snapshot(tmp_path)
+        journal = db.path.with_name(db.path.name + ".journal")
+        for target in (db.path, journal, db.path.parent / "x" / ".." / "ikmtui.json"):
+            await export_to(app, pilot, str(target))
+            assert app.screen is screen
+            assert "basis data atau salah satu berkasnya" in errors_shown(app)[-1]
+            assert snapshot(tmp_path) == before
+        notes = tmp_path / "catatan.md"
+        notes.write_text("my notes", encoding="utf-8")
+        await export_to(app, pilot, str(notes))
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen and notes.read_text(encoding="utf-8") == "my notes"
+        await export_to(app, pilot, str(notes))
+        await pilot.press("y")
+        await pilot.pause()
+        assert notes.read_text(encoding="utf-8").startswith("# ")
+    assert db.path.read_bytes() == before[db.path.name]
+
+
+async def test_reports_screen_in_a_browser_writes_only_into_its_own_folder(db: Database, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a browser a typed path is only a file name: the report goes to a folder of the app's own and is sent
+    as a download; the server's files, the database among them, are not touched."""
+    import ikmtui.ui.screens.reports as reports_module
+
+    sent: list[Path] = []
+    monkeypatch.setattr(reports_module, "in_browser", lambda app: True)
+    monkeypatch.setattr(reports_module, "deliver_file", lambda app, path, **kw: sent.append(Path(path)))
+    before = snapshot(tmp_path)
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_reports(app, pilot)
+        await export_to(app, pilot, str(db.path.with_suffix(".md")))
+        await export_to(app, pilot, str(db.path.with_suffix(".md")))  # again: its own file, no question
+    assert snapshot(tmp_path) == before
+    assert len(sent) == 2 and sent[0].name == "ikmtui.md" and tmp_path not in sent[0].parents
+    assert stat.S_IMODE(sent[0].stat().st_mode) == 0o600
+    assert stat.S_IMODE(sent[0].parent.stat().st_mode) == 0o700

@@ -34,15 +34,17 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import posixpath
 import re
+import stat
 import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from xml.etree import ElementTree
 
 from ikmtui.domain import reference
@@ -66,6 +68,7 @@ from ikmtui.domain.money import format_number, parse_rupiah
 from ikmtui.domain.records import META_FIELDS, Record, RecordInvalid
 from ikmtui.i18n import _
 from ikmtui.io import columns as cols
+from ikmtui.io import guard
 from ikmtui.io.columns import KINDS
 
 Doc = dict[str, Any]
@@ -74,6 +77,8 @@ Tables = Callable[[str], Mapping[str, Doc]]
 Progress = Callable[[str, int, int], None]
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+#: The largest file an import reads (a 100,000-row list is about 20 MB as .csv, less as .xlsx).
+MAX_IMPORT_BYTES = 50_000_000
 #: How many rows from the top are searched for the header row.
 HEADER_SEARCH_ROWS = 30
 _STEP = 250  # rows between progress reports
@@ -182,24 +187,43 @@ def read_sheets(path: str | Path, sheet: str | None = None, *, header_rows_only:
 
 
 def _open(path: Path, wanted: str | None, progress: Progress) -> _XlsxReader | _CsvReader:
-    """A reader of ``path`` chosen by its content (an .xlsx is a zip), or ``ValueError`` saying why not."""
+    """A reader of ``path`` chosen by its content (an .xlsx is a zip), or ``ValueError`` saying why not.
+
+    Only a regular file of at most :data:`MAX_IMPORT_BYTES` is opened: a FIFO would hang the read and a device
+    (``/dev/zero``) never ends.
+    """
+    if path.is_dir():
+        raise ValueError(_("{file} is a folder, not a spreadsheet", file=path))
+    if not path.exists():
+        raise ValueError(_("{file} does not exist", file=path))
     try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except IsADirectoryError:
-        raise ValueError(_("{file} is a folder, not a spreadsheet", file=path)) from None
-    except FileNotFoundError:
-        raise ValueError(_("{file} does not exist", file=path)) from None
-    suffix = path.suffix.lower()
-    if head.startswith(_ZIP_MAGIC):
-        return _XlsxReader(path, wanted)
-    if head.startswith(_OLE_MAGIC):
-        raise ValueError(_("{file} is in the old Excel format (.xls): open it in Excel or LibreOffice and save it "
-                           "as .xlsx (Excel workbook) or .csv", file=path.name))
-    if suffix in EXCEL_SUFFIXES:
-        raise _not_spreadsheet(path, _("the file is not an Excel workbook although its name ends in {suffix}",
-                                       suffix=suffix))
-    return _CsvReader(path, progress)
+        guard.regular_file(path, MAX_IMPORT_BYTES)
+        # Non-blocking: should a FIFO replace the file after the check, opening it must not wait for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:  # guard.FileRefused included: its text names the file and the limit
+        raise ValueError(str(exc) if isinstance(exc, guard.FileRefused) else
+                         _("{path}: {reason}", path=path, reason=exc.strerror or exc)) from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_IMPORT_BYTES:
+        os.close(fd)
+        raise ValueError(_("{file} changed while it was being opened; try again", file=path.name))
+    fh = os.fdopen(fd, "rb")
+    try:
+        head = fh.read(8)
+        fh.seek(0)
+        suffix = path.suffix.lower()
+        if head.startswith(_ZIP_MAGIC):
+            return _XlsxReader(path, fh, wanted)
+        if head.startswith(_OLE_MAGIC):
+            raise ValueError(_("{file} is in the old Excel format (.xls): open it in Excel or LibreOffice and save "
+                               "it as .xlsx (Excel workbook) or .csv", file=path.name))
+        if suffix in EXCEL_SUFFIXES:
+            raise _not_spreadsheet(path, _("the file is not an Excel workbook although its name ends in {suffix}",
+                                           suffix=suffix))
+        return _CsvReader(path, fh, progress)
+    except BaseException:
+        fh.close()
+        raise
 
 
 def _damaged(path: Path, exc: BaseException) -> ValueError:
@@ -247,10 +271,11 @@ class _XlsxReader:
 
     file_format = "xlsx"
 
-    def __init__(self, path: Path, wanted: str | None) -> None:
+    def __init__(self, path: Path, fh: IO[bytes], wanted: str | None) -> None:
         self.path = path
+        self.fh = fh
         try:
-            self.zip = zipfile.ZipFile(path)
+            self.zip = zipfile.ZipFile(fh)
         except Exception as exc:  # a zip that is cut off or not a zip after all
             raise _damaged(path, exc) from None
         try:
@@ -400,6 +425,7 @@ class _XlsxReader:
 
     def close(self) -> None:
         self.zip.close()
+        self.fh.close()
 
 
 def _decode(raw: bytes) -> str:
@@ -433,8 +459,12 @@ class _CsvReader:
 
     file_format = "csv"
 
-    def __init__(self, path: Path, progress: Progress) -> None:
-        raw = path.read_bytes()
+    def __init__(self, path: Path, fh: IO[bytes], progress: Progress) -> None:
+        with fh:
+            raw = fh.read(MAX_IMPORT_BYTES + 1)
+        if len(raw) > MAX_IMPORT_BYTES:  # grown since it was checked
+            raise ValueError(_("{file} is larger than {limit} MB; ikmtui imports files up to {limit} MB",
+                               file=path.name, limit=MAX_IMPORT_BYTES // 1_000_000))
         if b"\0" in raw[:65536] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             raise _not_spreadsheet(path, _("it contains binary data"))
         text = _decode(raw)

@@ -206,3 +206,92 @@ async def test_reports_screen_in_a_browser_writes_only_into_its_own_folder(db: D
     assert len(sent) == 2 and sent[0].name == "ikmtui.md" and tmp_path not in sent[0].parents
     assert stat.S_IMODE(sent[0].stat().st_mode) == 0o600
     assert stat.S_IMODE(sent[0].parent.stat().st_mode) == 0o700
+
+
+# ---------------------------------------------------------------------------------------------- owner-only files
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_exports_and_reports_are_owner_only_under_umask_022(umask_022: None, db_path: Path, tmp_path: Path) -> None:
+    probe = tmp_path / "probe"
+    probe.write_text("x")
+    assert mode(probe) == 0o644  # what an ordinary file gets under this umask
+    xlsx = tmp_path / "out" / "pribadi.xlsx"
+    assert main(["export", "--db", str(db_path), "--out", str(xlsx), "--with-personal-data"]) == 0
+    assert mode(xlsx) == 0o600
+    folder = tmp_path / "out" / "csv-pribadi"
+    assert main(["export", "--db", str(db_path), "--format", "csv", "--out", str(folder),
+                 "--with-personal-data"]) == 0
+    assert mode(folder) == 0o700
+    files = sorted(folder.iterdir())
+    assert len(files) == 10 and {mode(f) for f in files} == {0o600}
+    assert main(["export", "--db", str(db_path), "--format", "csv", "--out", str(folder), "--force"]) == 0
+    assert {mode(f) for f in folder.iterdir()} == {0o600}  # overwritten files stay owner-only
+    for name in ("ikhtisar.html", "ikhtisar.xlsx", "ikhtisar.json"):
+        out = tmp_path / "out" / name
+        assert main(["report", "overview", "--db", str(db_path), "--out", str(out), "--as-of", AS_OF]) == 0
+        assert mode(out) == 0o600, name
+    assert not [p for p in (tmp_path / "out").rglob("*") if ".part-" in p.name]
+
+
+def test_csv_export_into_an_existing_folder_keeps_the_folder_as_it_was(umask_022: None, db_path: Path,
+                                                                      tmp_path: Path) -> None:
+    """An officer's own folder is not re-permissioned (it may be their home); the files in it are 0600."""
+    folder = tmp_path / "dokumen"
+    folder.mkdir(mode=0o755)
+    (folder / "surat.txt").write_text("kept")
+    assert main(["export", "--db", str(db_path), "--format", "csv", "--out", str(folder), "--tables", "ikm"]) == 0
+    assert mode(folder) == 0o755 and mode(folder / "ikm.csv") == 0o600
+    assert (folder / "surat.txt").read_text() == "kept"
+
+
+def raise_defect(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ikmtui.commands.report as report_command
+
+    def broken(args: object) -> int:
+        raise RuntimeError("a defect with NIK 3374010101900001 in it")
+
+    monkeypatch.setattr(report_command, "run", broken)
+
+
+def test_the_error_log_is_owner_only_in_the_users_own_folder(umask_022: None, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from ikmtui import cli
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    raise_defect(monkeypatch)
+    assert main(["report", "overview"]) == 1
+    err = capsys.readouterr().err.strip()
+    log = cli.error_log_path()
+    assert err.count("\n") == 0 and "Traceback" not in err and str(log) in err
+    assert log.is_relative_to(tmp_path / "state") and "/tmp/ikmtui-error.log" not in err
+    assert mode(log) == 0o600 and mode(log.parent) == 0o700
+    assert "RuntimeError" in log.read_text(encoding="utf-8")
+    log.chmod(0o644)  # as an older version left it
+    assert main(["report", "overview"]) == 1
+    assert mode(log) == 0o600 and log.read_text(encoding="utf-8").count("RuntimeError: a defect") == 2
+
+
+def test_the_error_log_never_follows_a_planted_link(umask_022: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from ikmtui import cli
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("untouched")
+    log = cli.error_log_path()
+    log.parent.mkdir(parents=True)
+    log.symlink_to(victim)
+    raise_defect(monkeypatch)
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)  # TMPDIR read afresh
+    assert main(["report", "overview"]) == 1
+    assert victim.read_text() == "untouched"
+    written = [p for p in (tmp_path / "tmp").iterdir() if p.name.startswith("ikmtui-error-")]
+    assert len(written) == 1 and mode(written[0]) == 0o600 and "RuntimeError" in written[0].read_text()
+    assert str(written[0]) in capsys.readouterr().err

@@ -3,11 +3,14 @@ a yes (``--force``), owner-only whatever the umask, no live formula in a spreads
 
 from __future__ import annotations
 
+import csv
 import os
+import re
 import stat
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from textual.widgets import Input
@@ -295,3 +298,120 @@ def test_the_error_log_never_follows_a_planted_link(umask_022: None, tmp_path: P
     written = [p for p in (tmp_path / "tmp").iterdir() if p.name.startswith("ikmtui-error-")]
     assert len(written) == 1 and mode(written[0]) == 0o600 and "RuntimeError" in written[0].read_text()
     assert str(written[0]) in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------------------------- no live formulas
+PAYLOADS = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1"]
+FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r")
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def poisoned(db_path: Path) -> Database:
+    """Six IKM, six gallery products and other texts named after the payloads, written as stored (below the
+    services' checks, as an import or an older version could have left them); one turnover negative."""
+    db = Database(db_path, "tester")
+    ikm = db.all("ikm")[:6]
+    for doc, payload in zip(ikm, PAYLOADS, strict=True):
+        db.update("ikm", doc["id"], {"name": payload, "owner_name": payload, "product": payload, "address": payload,
+                                     "phone": payload, "turnover": -5}, expected_version=doc["version"])
+    listings = db.all("gallery_listings")[:6]
+    for doc, payload in zip(listings, PAYLOADS, strict=True):
+        db.update("gallery_listings", doc["id"], {"product_name": payload, "sku": payload, "ikm_id": ikm[0]["id"]},
+                  expected_version=doc["version"])
+    for doc, payload in zip(db.all("clusters")[:6], PAYLOADS, strict=False):
+        db.update("clusters", doc["id"], {"name": payload, "coordinator": payload}, expected_version=doc["version"])
+    return db
+
+
+def xlsx_cells(path: Path) -> tuple[list[str], list[tuple[str, bool]], list[float]]:
+    """From the workbook's XML: formula elements, every text cell as (text, has Excel's quote prefix), numbers."""
+    with zipfile.ZipFile(path) as book:
+        names = book.namelist()
+        shared: list[str] = []
+        if "xl/sharedStrings.xml" in names:
+            root = ElementTree.fromstring(book.read("xl/sharedStrings.xml"))
+            shared = ["".join(t.text or "" for t in si.iter(f"{MAIN}t")) for si in root.iter(f"{MAIN}si")]
+        styles = ElementTree.fromstring(book.read("xl/styles.xml"))
+        xfs = styles.find(f"{MAIN}cellXfs")
+        quoted = [xf.get("quotePrefix") in ("1", "true") for xf in (xfs if xfs is not None else [])]
+        formulas: list[str] = []
+        texts: list[tuple[str, bool]] = []
+        numbers: list[float] = []
+        for name in names:
+            if not name.startswith("xl/worksheets/sheet"):
+                continue
+            raw = book.read(name)
+            for cell in ElementTree.fromstring(raw).iter(f"{MAIN}c"):
+                if cell.find(f"{MAIN}f") is not None:
+                    formulas.append(f"{name} {cell.get('r')}")
+                kind, style = cell.get("t"), int(cell.get("s") or 0)
+                value = cell.find(f"{MAIN}v")
+                if kind == "s" and value is not None:
+                    text = shared[int(value.text or 0)]
+                elif kind == "inlineStr":
+                    text = "".join(t.text or "" for t in cell.iter(f"{MAIN}t"))
+                elif kind in (None, "n") and value is not None:
+                    numbers.append(float(value.text or 0))
+                    continue
+                else:
+                    continue
+                texts.append((text, style < len(quoted) and quoted[style]))
+    return formulas, texts, numbers
+
+
+def assert_no_live_formula(path: Path, *, expected: int) -> None:
+    formulas, texts, _numbers = xlsx_cells(path)
+    assert formulas == [], formulas
+    live = [text for text, quote in texts if text.startswith(FORMULA_CHARS) and not quote]
+    assert live == []
+    # XML reads a stored CR back as a line feed; the text itself is kept as typed
+    kept = [t for t, quote in texts if quote and t.replace("\n", "\r") in PAYLOADS]
+    assert len(kept) >= expected, (len(kept), path.name)
+
+
+def test_spreadsheet_value_neutralises_text_only() -> None:
+    from ikmtui.io.guard import spreadsheet_value
+
+    assert [spreadsheet_value(p) for p in PAYLOADS] == ["'" + p for p in PAYLOADS]
+    assert [spreadsheet_value(v) for v in (-5, -2.5, 0, "Batik -2", "", None, "e-mail")] == \
+        [-5, -2.5, 0, "Batik -2", "", None, "e-mail"]
+
+
+def test_xlsx_export_has_no_live_formula(db_path: Path, tmp_path: Path) -> None:
+    poisoned(db_path).close()
+    out = tmp_path / "rekap.xlsx"
+    assert main(["export", "--db", str(db_path), "--out", str(out)]) == 0
+    # 6 IKM x (name, owner, product, address, phone) + 6 products x (name, SKU) + 6 clusters x 2 + SKU references
+    assert_no_live_formula(out, expected=54)
+    _formulas, _texts, numbers = xlsx_cells(out)
+    assert numbers.count(-5) >= 6  # a negative number stays a number
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(out)["IKM"]
+    names = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert set(PAYLOADS[:5]) <= set(names)  # exactly as typed, no apostrophe added to the value
+
+
+def test_csv_export_has_no_live_formula(db_path: Path, tmp_path: Path) -> None:
+    poisoned(db_path).close()
+    folder = tmp_path / "csv"
+    assert main(["export", "--db", str(db_path), "--format", "csv", "--out", str(folder)]) == 0
+    cells: list[str] = []
+    for path in folder.glob("*.csv"):
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            cells += [cell for row in csv.reader(fh) for cell in row]
+    # a negative number (the turnover) is a number, which a spreadsheet reads as a number; nothing else starts so
+    assert [c for c in cells if c.startswith(FORMULA_CHARS) and not re.fullmatch(r"-\d+(\.\d+)?", c)] == []
+    assert cells.count("-5") == 6
+    assert sum(1 for c in cells if c[1:] in PAYLOADS and c[0] == "'") >= 54
+
+
+@pytest.mark.parametrize("name", ["overview", "ikm", "clusters", "gallery", "profile"])
+def test_xlsx_reports_have_no_live_formula(db_path: Path, tmp_path: Path, name: str) -> None:
+    db = poisoned(db_path)
+    code = db.all("ikm")[0]["code"]
+    db.close()
+    out = tmp_path / f"{name}.xlsx"
+    extra = ["--ikm", code] if name == "profile" else []
+    assert main(["report", name, "--db", str(db_path), "--out", str(out), "--as-of", AS_OF, *extra]) == 0
+    assert_no_live_formula(out, expected={"profile": 6, "clusters": 6, "gallery": 6}.get(name, 0))

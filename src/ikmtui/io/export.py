@@ -3,7 +3,8 @@
 Columns are fixed per table, in order, with headers in the interface language (Indonesian by default). Rupiah
 are numbers with the Excel format ``"Rp" #,##0`` (Excel shows the grouping of the reader's locale: dots in
 Indonesian), dates are dates and timestamps date-times; references to other records also give their code.
-Personal data (the owner's NIK and NPWP) is left out unless asked for; password hashes never leave.
+Personal data (the owner's NIK and NPWP) is left out unless asked for; password hashes never leave. Text that a
+spreadsheet would take for a formula (``=``, ``+``, ``-``, ``@``, tab, CR first) is written as text.
 
 Rows are streamed: openpyxl's write-only mode for Excel, the csv module for CSV; never through Rich. Files go
 through :mod:`ikmtui.io.guard`: never onto the database or its parts, an existing file only with ``force``, and
@@ -417,12 +418,16 @@ def export_xlsx(tables: Tables, path: PathLike, names: Sequence[str] | None = No
                 cell.number_format = fmt
                 styled[i] = cell
         written = 0
+        safe = guard.spreadsheet_value
         for row in _rows(table, docs, fields, lookups, for_csv=False):
             for i, cell in styled.items():
                 value = row[i]
                 if value is not None and not isinstance(value, str):
                     cell.value = value
                     row[i] = cell
+            for i, value in enumerate(row):  # a name typed as =HYPERLINK(...) stays a name
+                if value.__class__ is str:
+                    row[i] = safe(value, sheet)
             sheet.append(row)
             written += 1
             if progress and written % 1000 == 0:
@@ -454,10 +459,11 @@ def export_csv(tables: Tables, folder: PathLike, names: Sequence[str] | None = N
         written = 0
         with guard.private_output(target / f"{table}.csv", db_path, force=force) as raw:
             fh = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+            safe = guard.spreadsheet_value
             writer = csv.writer(fh)
             writer.writerow([_(f.label) for f in fields])
             for row in _rows(table, docs, fields, lookups, for_csv=True):
-                writer.writerow(["" if v is None else v for v in row])
+                writer.writerow(["" if v is None else safe(v) for v in row])
                 written += 1
                 if progress and written % 1000 == 0:
                     progress(table, 1000)

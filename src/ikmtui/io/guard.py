@@ -3,7 +3,8 @@
 Reads (imports, photos, restores) take only regular files of a bounded size: a FIFO would hang the read, a
 device (``/dev/zero``) never ends. Writes (reports, exports, documents) never land on the database, its journal,
 its lock, its backups or its media, nor on an existing file unless the officer confirmed (``--force``); they are
-created readable by their owner only, as the database is, since they may carry personal data.
+created readable by their owner only, as the database is, since they may carry personal data. What goes into a
+spreadsheet cell passes :func:`spreadsheet_value`, so no text becomes a live formula.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import secrets
 import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from ikmtui import paths
 from ikmtui.i18n import _
@@ -139,3 +140,34 @@ def private_folder(path: str | os.PathLike[str]) -> Path:
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(folder, 0o700)
     return folder
+
+
+# ---------------------------------------------------------------------------------------------- spreadsheet cells
+#: What makes a spreadsheet (Excel, LibreOffice, Sheets) read a cell as a formula: ``=HYPERLINK(...)``, ``+1+1``,
+#: ``-2+3``, ``@SUM(A1)``, and a tab or carriage return before one of those.
+FORMULA_STARTS = frozenset("=+-@\t\r")
+#: Texts openpyxl would store as Excel error values (a product named ``#N/A`` stays a name).
+_ERROR_TEXTS = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"))
+
+
+def spreadsheet_value(value: Any, sheet: Any = None) -> Any:
+    """``value`` as a spreadsheet cell that can only be data: the one defence against formula injection, for every
+    xlsx and csv the app writes.
+
+    Text that would start a formula is neutralised, anything else (numbers, a negative number among them, dates,
+    ordinary text) is returned as it is. With ``sheet`` (an openpyxl worksheet, write-only or not) such a text
+    becomes a text cell with Excel's quote prefix: the text is kept exactly, shown as typed, never evaluated.
+    Without one (CSV, which has no types) it gets a leading apostrophe, as OWASP advises.
+    """
+    if type(value) is not str or not value:
+        return value
+    if sheet is None:
+        return "'" + value if value[0] in FORMULA_STARTS else value
+    if value[0] not in FORMULA_STARTS and value not in _ERROR_TEXTS:
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell

@@ -20,6 +20,7 @@ from rich.text import Text
 
 from ikmtui.domain.money import format_number, format_rupiah
 from ikmtui.i18n import _, format_date, get_language
+from ikmtui.io.guard import spreadsheet_value
 
 #: Kinds of value: how a raw value is written.
 KINDS = ("text", "code", "int", "rp", "pct", "float", "date")
@@ -438,20 +439,26 @@ def _xlsx_value(value: Any, kind: str) -> Any:
     return str(value)
 
 
+def _append(sheet: Any, values: Sequence[Any]) -> None:
+    """A row whose texts can only be data: a business named ``=HYPERLINK(...)`` stays a name."""
+    sheet.append([spreadsheet_value(v, sheet) for v in values])
+
+
 def to_xlsx(doc: Document, path: Any) -> None:
     """The document as a workbook: the key figures on the first sheet, then one sheet per table, numbers as
-    numbers (rupiah formatted as rupiah, shares as percentages, dates as dates)."""
+    numbers (rupiah formatted as rupiah, shares as percentages, dates as dates), texts as texts, never formulas.
+    ``path``: a file name or a binary file open for writing."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     workbook = Workbook()
     summary = workbook.active
     summary.title = _("Summary")[:31]
-    summary.append([doc.title])
+    _append(summary, [doc.title])
     summary["A1"].font = Font(bold=True, size=14)
-    summary.append([doc.subtitle])
+    _append(summary, [doc.subtitle])
     if doc.notice:
-        summary.append([doc.notice])
+        _append(summary, [doc.notice])
     summary.column_dimensions["A"].width = 44
     summary.column_dimensions["B"].width = 24
     used: set[str] = {summary.title}
@@ -459,11 +466,11 @@ def to_xlsx(doc: Document, path: Any) -> None:
         figures = [b for b in section.blocks if isinstance(b, Figures)]
         if figures:
             summary.append([])
-            summary.append([section.title])
+            _append(summary, [section.title])
             summary.cell(summary.max_row, 1).font = Font(bold=True)
             for block in figures:
                 for label, value, kind in block.items:
-                    summary.append([label, _xlsx_value(value, kind)])
+                    _append(summary, [label, _xlsx_value(value, kind)])
                     if kind in _XLSX_FORMATS:
                         summary.cell(summary.max_row, 2).number_format = _XLSX_FORMATS[kind]
         for block in section.blocks:
@@ -483,11 +490,11 @@ def to_xlsx(doc: Document, path: Any) -> None:
                 rows, total = [[label, value] for label, value in block.items], None
             else:
                 columns, rows, total = block.columns, block.rows, block.total
-            sheet.append([c.label for c in columns])
+            _append(sheet, [c.label for c in columns])
             for cell in sheet[1]:
                 cell.font = Font(bold=True)
             for row in [*rows, *([total] if total is not None else [])]:
-                sheet.append([_xlsx_value(v, c.kind) for v, c in zip(row, columns, strict=True)])
+                _append(sheet, [_xlsx_value(v, c.kind) for v, c in zip(row, columns, strict=True)])
                 for i, col in enumerate(columns, 1):
                     if col.kind in _XLSX_FORMATS:
                         sheet.cell(sheet.max_row, i).number_format = _XLSX_FORMATS[col.kind]

@@ -147,10 +147,12 @@ def test_photos_must_exist_and_are_kept_as_paths(db: Database, tmp_path: Path) -
     photo = tmp_path / "batik, depan.jpg"
     photo.write_bytes(b"\xff\xd8")
     doc = service.create_listing(db, listing_data(photos=f"{photo}; {photo}"))
-    assert doc["photos"] == [str(photo)]
-    photo.unlink()  # moved away later: editing another field still works, the path stays as it was
+    # Issue 17: a photo is copied into the database's media folder; the listing keeps its name there.
+    [name] = doc["photos"]
+    assert name.startswith("batik-depan-") and service.photo_file(db.path, name).read_bytes() == b"\xff\xd8"
+    photo.unlink()  # moved away later: editing another field still works, the photo stays as it was
     saved = service.update_listing(db, doc["id"], {**service.form_values(db, doc), "price": "130.000"})
-    assert saved["photos"] == [str(photo)] and saved["price"] == 130_000
+    assert saved["photos"] == [name] and saved["price"] == 130_000
 
 
 def test_edit_round_trips_through_the_form_values(db: Database) -> None:
@@ -277,17 +279,20 @@ def test_cancel_sale_puts_the_stock_back(db: Database) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- photos
-def test_open_photo_uses_the_system_viewer_or_says_where_the_file_is(tmp_path: Path,
+def test_open_photo_uses_the_system_viewer_or_says_where_the_file_is(db: Database, tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    photo = tmp_path / "foto.jpg"
-    photo.write_bytes(b"\xff\xd8")
+    source = tmp_path / "foto.jpg"
+    source.write_bytes(b"\xff\xd8")
+    # Issue 17: photos are opened by their name in the media folder, from there only.
+    name = service.keep_photo(db.path, service.check_photo(db.path, source))
+    photo = service.photo_file(db.path, name)
     launched: list[list[str]] = []
     monkeypatch.setattr(service.shutil, "which", lambda name: "/usr/bin/xdg-open" if name == "xdg-open" else None)
     monkeypatch.setattr(service.subprocess, "Popen", lambda args, **kwargs: launched.append(args))
-    assert service.open_photo(str(photo)) == (True, f"Membuka {photo}")
+    assert service.open_photo(db.path, name) == (True, f"Membuka {photo}")
     assert launched == [["/usr/bin/xdg-open", str(photo)]]
     monkeypatch.setattr(service.shutil, "which", lambda name: None)
-    opened, message = service.open_photo(str(photo))
+    opened, message = service.open_photo(db.path, name)
     assert not opened and "Penampil gambar tidak ditemukan" in message and str(photo) in message
-    assert service.open_photo(str(tmp_path / "gone.jpg"))[0] is False
+    assert service.open_photo(db.path, "gone.jpg")[0] is False
     assert len(launched) == 1

@@ -254,6 +254,9 @@ async def test_details_summary_and_photo(db: Database, tmp_path: Path, monkeypat
     photo = tmp_path / "batik.jpg"
     photo.write_bytes(b"\xff\xd8")
     doc = seed(db, "P-FOTO", photos=str(photo))
+    # Issue 17: the listing keeps the photo's name in the media folder, and it is opened from there.
+    [name] = doc["photos"]
+    photo = service.photo_file(db.path, name)
     monkeypatch.setattr(service.shutil, "which", lambda name: None)
     app = make_app(db, poll_seconds=0)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -261,7 +264,7 @@ async def test_details_summary_and_photo(db: Database, tmp_path: Path, monkeypat
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ViewerScreen)
-        assert "P-FOTO" in screen_text(app) and str(photo) in screen_text(app)
+        assert "P-FOTO" in screen_text(app) and name in screen_text(app)
         await pilot.press("escape", "g")
         await pilot.pause()
         assert isinstance(app.screen, ViewerScreen)

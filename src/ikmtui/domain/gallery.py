@@ -107,7 +107,8 @@ def split_paths(value: object) -> list[str]:
 
 
 def parse_photos(value: object) -> list[str]:
-    """Photo paths, ``~`` expanded; whether the files exist is checked when a listing is saved."""
+    """Photos as typed (paths, ``~`` expanded) or stored (names in the media folder); when a listing is saved the
+    service checks each picture and copies it into the media folder (``services.gallery.check_photo``)."""
     paths: list[str] = []
     for item in split_paths(value):
         path = os.path.expanduser(item)

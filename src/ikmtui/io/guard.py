@@ -49,6 +49,11 @@ def regular_file(path: str | os.PathLike[str], max_bytes: int | None = None) -> 
         raise FileRefused(target, _("no such file")) from None
     except OSError as exc:
         raise FileRefused(target, exc.strerror or str(exc)) from None
+    _check_regular(target, info, max_bytes)
+    return target
+
+
+def _check_regular(target: Path, info: os.stat_result, max_bytes: int | None) -> None:
     if stat.S_ISDIR(info.st_mode):
         raise FileRefused(target, _("this is a folder, not a file"))
     if not stat.S_ISREG(info.st_mode):
@@ -56,7 +61,30 @@ def regular_file(path: str | os.PathLike[str], max_bytes: int | None = None) -> 
     if max_bytes is not None and info.st_size > max_bytes:
         raise FileRefused(target, _("the file is {size} MB; at most {limit} MB can be read",
                                     size=_megabytes(info.st_size), limit=_megabytes(max_bytes)))
-    return target
+
+
+def read_regular(path: str | os.PathLike[str], max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``, else :class:`FileRefused`. The file is opened without
+    blocking (a FIFO cannot hang the read) and checked as opened, so it cannot be swapped between check and read."""
+    target = Path(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(target, flags)
+    except FileNotFoundError:
+        raise FileRefused(target, _("no such file")) from None
+    except OSError as exc:
+        raise FileRefused(target, exc.strerror or str(exc)) from None
+    try:
+        _check_regular(target, os.fstat(fd), max_bytes)
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as fh:
+        data = fh.read(max_bytes + 1)
+    if len(data) > max_bytes:  # grew after the check
+        raise FileRefused(target, _("the file is {size} MB; at most {limit} MB can be read",
+                                    size=_megabytes(len(data)), limit=_megabytes(max_bytes)))
+    return data
 
 
 def _megabytes(size: int) -> str:

@@ -5,25 +5,35 @@ on and the latest date a sale or a return may carry. Errors a staff member can c
 :class:`ikmtui.domain.records.RecordInvalid` (``.errors``: field -> message, ``"__all__"`` for the listing as a
 whole); nothing is written when an error is raised. Overview::
 
-    create_listing(db, data) -> doc             # validated, SKU unique, photos exist, IKM by id, code or name
+    create_listing(db, data) -> doc             # validated, SKU unique, photos copied in, IKM by id, code or name
     update_listing(db, id, data, expected_version=v) -> doc
     delete_listing(db, id, expected_version=v)  # refused (RecordReferenced) once it has sales
     record_sale(db, id, quantity=..., date=..., unit_price=None) -> sale doc   # sale + stock in one write
     return_stock(db, id, quantity=None, date=...) -> listing doc               # None: everything left
     cancel_sale(db, sale_id) -> listing doc     # a sale entered by mistake: removed, stock put back
-    resolve_ikm / ikm_matches / suggest_sku / form_values / open_photo
+    resolve_ikm / ikm_matches / suggest_sku / form_values
+    check_photo / keep_photo / photo_file / open_photo   # photos live in NAME.json.media/, served only from there
+
+A listing's photos are names in the media folder beside the database (``paths.media_dir``): a picture named on
+the form is checked (a .jpg/.jpeg/.png/.webp/.gif of at most 10 MB whose content is a picture, never the
+database) and copied in when the listing is saved; opening a photo serves only a file inside that folder.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from ikmtui import paths
 from ikmtui.domain.fields import is_blank, parse_date
 from ikmtui.domain.gallery import (
     DEFAULT_COMMISSION_PCT,
@@ -42,6 +52,8 @@ from ikmtui.domain.gallery import (
 from ikmtui.domain.money import format_number, format_rupiah, parse_rupiah
 from ikmtui.domain.records import META_FIELDS, RecordInvalid
 from ikmtui.i18n import _, format_date
+from ikmtui.io import guard
+from ikmtui.io.guard import FileRefused
 from ikmtui.storage import Database, RecordReferenced, Transaction
 
 LISTINGS = GalleryListing.table
@@ -143,8 +155,9 @@ def sales_of(db: Database, listing_id: int) -> list[Doc]:
 
 
 
-def _validated(txn: Transaction, data: Mapping[str, Any], current: Doc | None) -> GalleryListing:
-    """The listing ``current`` (None: a new one) with the form ``data`` applied, or every problem at once."""
+def _validated(txn: Transaction, data: Mapping[str, Any], current: Doc | None, db_path: Path) -> GalleryListing:
+    """The listing ``current`` (None: a new one) with the form ``data`` applied, or every problem at once; new
+    photos are copied into the media folder beside ``db_path``."""
     errors: dict[str, str] = {}
     form = {k: v for k, v in data.items() if k in FORM_FIELDS}
     merged: dict[str, Any] = {k: v for k, v in (current or {}).items() if k not in META_FIELDS}
@@ -168,11 +181,10 @@ def _validated(txn: Transaction, data: Mapping[str, Any], current: Doc | None) -
                                        code=owner.get("code", ""), product=owner.get("product_name", "")))
     except ValueError:
         pass  # reported by the model below
+    new_photos: list[Photo] = []
     try:
         known = set((current or {}).get("photos") or [])
-        for path in parse_photos(merged.get("photos")):
-            if path not in known and not os.path.isfile(path):
-                errors.setdefault("photos", _("Photo file not found: {path}", path=path))
+        merged["photos"], new_photos = _photos(db_path, parse_photos(merged.get("photos")), known, errors)
     except ValueError:
         pass
     listing: GalleryListing | None = None
@@ -183,6 +195,8 @@ def _validated(txn: Transaction, data: Mapping[str, Any], current: Doc | None) -
             errors.setdefault(name, message)
     if errors or listing is None:
         raise RecordInvalid(errors)
+    for photo in new_photos:  # copied only once everything else is right
+        keep_photo(db_path, photo)
     return listing
 
 
@@ -240,11 +254,12 @@ def create_listing(db: Database, data: Mapping[str, Any]) -> Doc:
     """A new listing from form data (:data:`FORM_FIELDS`; ``ikm_id`` may be an id, an IKM code or a name).
 
     Refused with :class:`RecordInvalid` listing every problem: required fields, a negative price or stock,
-    a commission outside 0-100 %, an unknown IKM, a SKU already in use (any case), a photo file that does not
-    exist, a malformed marketplace link. Returns the stored document (with ``id`` and ``code`` GAL-000123).
+    a commission outside 0-100 %, an unknown IKM, a SKU already in use (any case), a photo that is not a picture
+    file (missing, too large, the database, another kind of file), a malformed marketplace link. Returns the
+    stored document (with ``id`` and ``code`` GAL-000123).
     """
     with db.transaction() as txn:
-        listing = _validated(txn, data, None)
+        listing = _validated(txn, data, None, db.path)
         doc = _stock_doc(listing.model_copy(update={"sold": 0, "returned": 0, "returns": []}), "displayed")
         return txn.insert(LISTINGS, doc, code_prefix=GalleryListing.code_prefix)
 
@@ -256,7 +271,7 @@ def update_listing(db: Database, listing_id: int, data: Mapping[str, Any], *,
     once there are sales. A commission changed here applies to later sales only (each sale keeps its own)."""
     with db.transaction() as txn:
         current = txn.current(LISTINGS, listing_id, expected_version)
-        listing = _validated(txn, data, current)
+        listing = _validated(txn, data, current, db.path)
         return txn.update(LISTINGS, listing_id, _stock_doc(listing, current.get("status", "displayed")),
                           expected_version=current.get("version"))
 
@@ -371,6 +386,122 @@ def cancel_sale(db: Database, sale_id: int, *, expected_version: int | None = No
 
 
 # ---------------------------------------------------------------------------------------------- photos
+#: What a listing's photo may be: a picture of one of these kinds, at most this large.
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
+MAX_PHOTO_BYTES = 10_000_000
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A picture checked and read from where the officer named it, to be kept in the media folder as ``name``."""
+
+    name: str
+    data: bytes
+
+
+def _picture_suffix(data: bytes) -> str | None:
+    """The kind of picture the bytes are (by their first bytes), as a file suffix; ``None``: not a picture."""
+    if data.startswith(b"\xff\xd8"):
+        return ".jpg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return ".png"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return ".gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return ".webp"
+    return None
+
+
+def check_photo(db_path: str | os.PathLike[str], path: str | os.PathLike[str]) -> Photo:
+    """The picture at ``path``, read once, with the name it gets in the media folder (its name's letters and a
+    hash of its content: the same picture twice is kept once). Refused with :class:`FileRefused` (the message
+    says why): the database or one of its files, not a .jpg/.jpeg/.png/.webp/.gif, a folder, device or pipe,
+    larger than 10 MB, or content that is not a picture."""
+    source = Path(path)
+    if guard.belongs_to_database(source, db_path):
+        raise FileRefused(source, _("the database and its files cannot be a photo"))
+    if source.suffix.casefold() not in PHOTO_SUFFIXES:
+        raise FileRefused(source, _("a photo is a .jpg, .jpeg, .png, .webp or .gif file"))
+    data = guard.read_regular(source, MAX_PHOTO_BYTES)
+    suffix = _picture_suffix(data)
+    if suffix is None:
+        raise FileRefused(source, _("this is not a picture (JPEG, PNG, WebP or GIF)"))
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", source.stem).strip("-_")[:40] or "foto"
+    return Photo(f"{stem}-{hashlib.sha256(data).hexdigest()[:16]}{suffix}", data)
+
+
+def keep_photo(db_path: str | os.PathLike[str], photo: Photo) -> str:
+    """Copy a checked picture into the database's media folder (owner-only); returns its name there."""
+    folder = guard.private_folder(paths.media_dir(Path(db_path)))
+    target = folder / photo.name
+    if not target.is_file() or target.is_symlink():  # the same name is the same content: kept once
+        guard.write_private(target, photo.data, force=True)
+    return photo.name
+
+
+def media_name(db_path: str | os.PathLike[str], entry: str) -> str | None:
+    """The name in the media folder that ``entry`` (a stored name, or a path into the folder) stands for, if that
+    picture is there; ``None`` otherwise."""
+    folder = paths.media_dir(Path(db_path))
+    name = entry if os.sep not in entry and "/" not in entry else None
+    if name is None and os.path.realpath(os.path.dirname(entry)) == os.path.realpath(folder):
+        name = os.path.basename(entry)
+    if not name or name.startswith("."):
+        return None
+    try:
+        photo_file(db_path, name)
+    except FileRefused:
+        return None
+    return name
+
+
+def photo_file(db_path: str | os.PathLike[str], name: str) -> Path:
+    """The file of a listing's photo, only ever inside the database's media folder: a stored name that is a path
+    elsewhere (a listing saved by an older version), a link leading out or anything but a picture file is refused
+    with :class:`FileRefused`."""
+    folder = paths.media_dir(Path(db_path))
+    outside = FileRefused(Path(name), _("this photo is not in the media folder of the database; edit the "
+                                        "listing and save it to bring the photo in"))
+    if not name or os.sep in name or "/" in name or name.startswith(".") or folder.is_symlink():
+        raise outside
+    target = folder / name
+    if target.is_symlink() or os.path.realpath(target) != os.path.join(os.path.realpath(folder), name):
+        raise outside
+    if Path(name).suffix.casefold() not in PHOTO_SUFFIXES:
+        raise outside
+    with guard.regular_file(target, MAX_PHOTO_BYTES).open("rb") as fh:
+        if _picture_suffix(fh.read(12)) is None:
+            raise FileRefused(target, _("this is not a picture (JPEG, PNG, WebP or GIF)"))
+    return target
+
+
+def _photos(db_path: Path, entries: list[str], known: set[str], errors: dict[str, str]) -> tuple[list[str],
+                                                                                                 list[Photo]]:
+    """The names a listing stores for the photos typed on its form, and the pictures to copy in once it is saved.
+
+    A name already in the media folder stays; any other path is checked and its picture copied in, so a listing
+    never points at a file elsewhere (the database, a key, a system file). A path an older version stored, whose
+    file is gone, stays as it was (editing other fields still works; it is never served)."""
+    names: list[str] = []
+    new: list[Photo] = []
+    for entry in entries:
+        name = media_name(db_path, entry)
+        if name is None and entry in known and not os.path.lexists(entry):
+            name = entry
+        if name is None:
+            try:
+                photo = check_photo(db_path, entry)
+            except FileRefused as exc:
+                errors.setdefault("photos", str(exc) if os.path.lexists(entry) else
+                                  _("Photo file not found: {path}", path=entry))
+                continue
+            name = photo.name
+            new.append(photo)
+        if name not in names:
+            names.append(name)
+    return names, new
+
+
 def photo_viewer() -> list[str] | None:
     """The command that opens a file in the system viewer, if this computer has one on its PATH."""
     for name in ("xdg-open", "open"):
@@ -380,10 +511,13 @@ def photo_viewer() -> list[str] | None:
     return None
 
 
-def open_photo(path: str) -> tuple[bool, str]:
-    """Open ``path`` in the system picture viewer (without waiting); returns (opened, message for staff)."""
-    if not os.path.isfile(path):
-        return False, _("Photo file not found: {path}", path=path)
+def open_photo(db_path: str | os.PathLike[str], name: str) -> tuple[bool, str]:
+    """Open the listing photo ``name`` from the media folder in the system picture viewer (without waiting);
+    returns (opened, message for staff). Nothing outside the media folder is opened."""
+    try:
+        path = str(photo_file(db_path, name))
+    except FileRefused as exc:
+        return False, str(exc)
     if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
         try:
             os.startfile(path)  # type: ignore[attr-defined]

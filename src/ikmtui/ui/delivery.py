@@ -10,7 +10,11 @@ Every screen that writes a file for the officer calls :func:`deliver_file` after
   (CSV / XLSX of a table);
 * printable sheets saved to a file (certificates, payout statements, loan schedules), backups made from the app;
 * the Gallery screen's ``o`` (open a photo): ``deliver_file(app, path, inline=True)`` shows it in a browser tab
-  instead of asking the operating system to open it on the server's screen.
+  instead of asking the operating system to open it on the server's screen. The path comes from
+  ``services.gallery.photo_file``: only a picture inside the database's media folder is ever sent.
+
+Nothing is delivered that the file guard (``ikmtui.io.guard``) did not let through: reports are written by
+``write_report`` (never onto the database or its parts; in a browser into a folder of the app's own).
 
 The other way round does not exist: a browser cannot hand the server a file. Imports (spreadsheets, a bank's
 repayment list) read a path on the server, so in an office that works in browsers those files go into a folder

@@ -1,7 +1,8 @@
 """Gallery listings: the showroom's and marketplaces' products, their sales, returns and the makers' payouts.
 
 Keys: a add, e edit, d delete, j record a sale (jual), r return stock to the IKM, p payout statement,
-o open a photo, g gallery summary, enter details. Every change goes through ``ikmtui.services.gallery``.
+o open a photo (only from the database's media folder), g gallery summary, enter details. Every change goes
+through ``ikmtui.services.gallery``.
 """
 
 from __future__ import annotations
@@ -282,13 +283,20 @@ class GalleryScreen(TableScreen):
 
         self.app.push_screen(PromptScreen(_("Which photo? (1-{n})", n=len(photos)) + "\n" + listing, "1"), chosen)
 
-    def _open(self, path: str) -> None:
+    def _open(self, name: str) -> None:
+        """Show a photo, only ever from the database's media folder (a path stored by an older version is not
+        served: the listing is edited to bring the photo in)."""
         from ikmtui.ui.delivery import deliver_file, in_browser
 
         if in_browser(self.app):  # the server's viewer is of no use to an officer in a browser
+            try:
+                path = service.photo_file(self.db.path, name)
+            except OSError as exc:
+                self.notify(str(exc), severity="warning", timeout=8)
+                return
             deliver_file(self.app, path, inline=True)
             return
-        opened, message = service.open_photo(path)
+        opened, message = service.open_photo(self.db.path, name)
         self.notify(message, severity="information" if opened else "warning", timeout=8)
 
     def action_summary(self) -> None:

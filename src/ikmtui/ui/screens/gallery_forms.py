@@ -34,7 +34,8 @@ def listing_fields() -> list[FormField]:
         FormField("term_days", "Term (days)", placeholder="90"),
         FormField("commission_pct", "Commission %", placeholder="10"),
         FormField("photos", "Photo files", placeholder="/home/galeri/foto/batik-01.jpg",
-                  help=N_("Full paths separated by ; (each file must exist)")),
+                  help=N_("Pictures (.jpg, .png, .webp, .gif, at most 10 MB), separated by ;. They are copied "
+                          "into the database's media folder when the listing is saved")),
         FormField("marketplace_links", "Marketplace links", placeholder="Shopee https://shopee.co.id/...",
                   help=N_("Marketplace and web address, separated by ; e.g. Tokopedia https://tokopedia.com/...")),
         FormField("badges", "Certification badges", kind="multi", options=[(b, b) for b in BADGES]),

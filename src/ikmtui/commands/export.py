@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     db = open_database(args)
     permissions.require(db.docs("staff"), db.user, "report")
     # Refused before the audit log records an export that would not happen: the database, an existing file.
-    check_target(fmt, args.out, db.path, force=args.force)
+    check_target(fmt, args.out, db.path, force=args.force, names=names)
     if args.personal:  # allowed by role or refused before anything is written; recorded in the audit log
         log_export(db, names, str(args.out))
     tables = tables_of(db)

@@ -361,9 +361,10 @@ class ExportResult:
 PathLike = str | os.PathLike[str]
 
 
-def check_target(fmt: str, path: PathLike, db_path: PathLike | None, *, force: bool = False) -> None:
+def check_target(fmt: str, path: PathLike, db_path: PathLike | None, *, force: bool = False,
+                 names: Sequence[str] | None = None) -> None:
     """Refuse an export target before anything is counted or logged: the database or one of its parts, an
-    existing file without ``force`` (for CSV: a file of the folder it would replace)."""
+    existing file without ``force`` (for CSV: a file of the folder it would replace, of the tables ``names``)."""
     if fmt != "csv":
         guard.writable_target(path, db_path, force=force)
         return
@@ -372,7 +373,7 @@ def check_target(fmt: str, path: PathLike, db_path: PathLike | None, *, force: b
         raise guard.FileRefused(folder, _("this is the database or one of its files; choose another file name"))
     if folder.exists() and not folder.is_dir():
         raise guard.FileRefused(folder, _("a CSV export goes into a folder, and this is a file"))
-    for table in TABLES + OPTIONAL_TABLES:
+    for table in names or TABLES:
         guard.writable_target(folder / f"{table}.csv", db_path, force=force)
 
 
@@ -447,10 +448,10 @@ def export_csv(tables: Tables, folder: PathLike, names: Sequence[str] | None = N
     the header row is the translated column names; dates are ISO, rupiah plain integers. A new folder is made
     owner-only; a folder that exists keeps its permissions (it may be the officer's own), its files are 0600."""
     target = Path(folder)
-    check_target("csv", target, db_path, force=force)
+    chosen = list(names or TABLES)
+    check_target("csv", target, db_path, force=force, names=chosen)
     if not target.exists():
         guard.private_folder(target)
-    chosen = list(names or TABLES)
     lookups = Lookups(tables)
     counts: dict[str, int] = {}
     for table in chosen:

@@ -300,3 +300,64 @@ def test_a_zip_of_many_parts_is_refused_before_it_is_listed(tmp_path: Path) -> N
     with pytest.raises(importer.ImportTooLarge, match=r"10\.000 bagian"):
         importer.load(path)
     assert time.process_time() - started < 1
+
+
+# ------------------------------------------------------------------------------------------------ .csv bounds
+def _csv(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_csv_with_a_10_mb_cell_is_refused_by_its_row_not_a_crash(tmp_path: Path, db_path: Path) -> None:
+    path = _csv(tmp_path / "sel.csv", "Nama Usaha;NIB;Kecamatan\nBatik;" + "x" * 10_000_000 + ";Tembalang\n")
+    before = files_of(db_path)
+    run = measured_import(path, db_path)  # the bug: "unexpected error: field larger than field limit"
+    assert_refused(run, "sel.csv", "baris 2", "32.767 karakter")
+    assert files_of(db_path) == before
+
+
+def test_a_csv_cell_longer_than_excel_allows_is_refused_by_its_name(tmp_path: Path) -> None:
+    path = _csv(tmp_path / "sel.csv", "Nama Usaha;NIB;Kecamatan\nBatik;" + "x" * 40_000 + ";Tembalang\n")
+    with pytest.raises(importer.ImportTooLarge, match=r"sel B2 berisi 40\.000 karakter"):
+        importer.load(path)
+
+
+def test_a_csv_line_of_millions_of_separators_is_refused_before_it_is_split(tmp_path: Path, db_path: Path) -> None:
+    path = _csv(tmp_path / "lebar.csv", "Nama Usaha;NIB;Kecamatan\n" + ";" * 3_000_000 + "x\n")
+    assert_refused(measured_import(path, db_path), "lebar.csv", "baris 2", "200 kolom")
+
+
+def test_a_csv_value_beyond_the_column_limit_is_refused_by_its_cell(tmp_path: Path) -> None:
+    path = _csv(tmp_path / "jauh.csv", "Nama Usaha;NIB;Kecamatan\nBatik;1;Tembalang" + ";" * 247 + "catatan\n")
+    with pytest.raises(importer.ImportTooLarge, match="sel IP2 berada di luar kolom GR"):
+        importer.load(path)
+
+
+def test_trailing_separators_of_a_wide_used_range_are_not_columns(tmp_path: Path) -> None:
+    """Excel ends every CSV line at the last column of the sheet's used range: blank, and not refused."""
+    path = _csv(tmp_path / "excel.csv", "Nama Usaha;NIB" + ";" * 5000 + "\nBatik;1" + ";" * 5000 + "\n")
+    [sheet] = importer.read_sheets(path)
+    assert sheet.rows == [(1, ("Nama Usaha", "NIB")), (2, ("Batik", "1"))]
+
+
+def test_a_nul_byte_anywhere_in_a_csv_is_binary_data(tmp_path: Path, db_path: Path) -> None:
+    path = tmp_path / "nul.csv"
+    path.write_bytes(b"Nama Usaha;NIB;Kecamatan\n" + b"Batik;1;Tembalang\n" * 20_000 + b"Bat\x00ik;2;Tembalang\n")
+    assert_refused(measured_import(path, db_path), "nul.csv", "data biner")
+
+
+def test_csv_rows_beyond_the_limit_and_a_million_blank_lines_are_refused(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_csv(tmp_path / "banyak.csv", IKM_HEADERS, [ikm_row(i) for i in range(1, 30)])
+    monkeypatch.setattr(importer, "MAX_ROWS", 20)
+    with pytest.raises(importer.ImportTooLarge, match="lebih dari 20 baris"):
+        importer.load(path)
+    monkeypatch.setattr(importer, "MAX_ROWS", 100)
+    monkeypatch.setattr(importer, "MAX_CELLS", 100)
+    with pytest.raises(importer.ImportTooLarge, match="lebih dari 100 sel"):
+        importer.load(path)
+    blank = _csv(tmp_path / "kosong.csv", "Nama Usaha;NIB\n" + "\n" * 1_100_000)
+    started = time.process_time()
+    with pytest.raises(importer.ImportTooLarge, match="baris"):
+        importer.load(blank)
+    assert time.process_time() - started < 3

@@ -34,6 +34,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import os
 import posixpath
 import re
@@ -96,6 +97,7 @@ MAX_ZIP_ENTRIES = 10_000  # parts of the workbook (Excel writes a few dozen)
 MAX_ZIP_DIRECTORY_BYTES = 4_000_000
 _MAX_NESTED = 250_000  # XML elements inside one row, shared string or list of styles
 _LAST_ROW = 1_048_576  # Excel's last row: a larger row number is not from a spreadsheet
+_EXCEL_COLUMNS = 16_384  # Excel's last column (XFD): a CSV line with more cells is not from a spreadsheet
 #: How many rows from the top are searched for the header row.
 HEADER_SEARCH_ROWS = 30
 _STEP = 250  # rows between progress reports
@@ -658,10 +660,14 @@ def _decode(raw: bytes) -> str:
 
 def _delimiter(text: str) -> str:
     """Semicolon (Excel in an Indonesian locale), comma or tab: the one that splits the first lines evenly."""
-    sample = [line for line in text.splitlines()[:HEADER_SEARCH_ROWS] if line.strip()]
+    lines = itertools.islice(io.StringIO(text[:1_000_000]), HEADER_SEARCH_ROWS * 4)
+    sample = [line for line in lines if line.strip()][:HEADER_SEARCH_ROWS]
     best, best_score = ",", (-1.0, 0)
     for delimiter in (";", ",", "\t"):
-        counts = [len(row) for row in csv.reader(sample, delimiter=delimiter)]
+        try:
+            counts = [len(row) for row in csv.reader(sample, delimiter=delimiter)]
+        except csv.Error:  # a cell longer than the csv module takes: reported by the reading itself
+            continue
         if not counts:
             continue
         common, times = Counter(counts).most_common(1)[0]
@@ -669,6 +675,17 @@ def _delimiter(text: str) -> str:
         if score > best_score:
             best, best_score = delimiter, score
     return best
+
+
+def _csv_lines(path: Path, text: str, delimiter: str) -> Iterator[str]:
+    """The lines of ``text`` for ``csv.reader``, refusing one with more separators than Excel has columns
+    before the csv module makes a list of them (50 MB of ``;`` would be 50 million cells)."""
+    for number, line in enumerate(io.StringIO(text, newline=""), 1):
+        if line.count(delimiter) >= _EXCEL_COLUMNS:
+            raise ImportTooLarge(_("{file}, line {line}: more than {n} cells; ikmtui reads at most {limit} columns",
+                                   file=path.name, line=format_number(number), n=format_number(_EXCEL_COLUMNS),
+                                   limit=MAX_COLUMNS))
+        yield line
 
 
 class _CsvReader:
@@ -682,20 +699,47 @@ class _CsvReader:
         if len(raw) > MAX_IMPORT_BYTES:  # grown since it was checked
             raise ValueError(_("{file} is larger than {limit} MB; ikmtui imports files up to {limit} MB",
                                file=path.name, limit=MAX_IMPORT_BYTES // 1_000_000))
-        if b"\0" in raw[:65536] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        utf16 = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        if not utf16 and b"\0" in raw:
             raise _not_spreadsheet(path, _("it contains binary data"))
         text = _decode(raw)
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+        del raw
+        if "\0" in text:
+            raise _not_spreadsheet(path, _("it contains binary data"))
+        name = path.stem
+        delimiter = _delimiter(text)
+        reader = csv.reader(_csv_lines(path, text, delimiter), delimiter=delimiter)
         rows: list[tuple[int, tuple[Any, ...]]] = []
+        filled = 0
+        number = 0
         try:
             for number, cells in enumerate(reader, 1):
+                if len(cells) > MAX_COLUMNS:  # Excel ends every line at the last column of the sheet's used range
+                    last = max((i for i, c in enumerate(cells) if not is_blank(c)), default=-1)
+                    if last >= MAX_COLUMNS:
+                        raise _too_wide(path, name, f"{column_letters(last)}{number}")
+                    cells = cells[:last + 1]
+                if cells and max(map(len, cells)) > MAX_CELL_CHARS:
+                    column = next(i for i, c in enumerate(cells) if len(c) > MAX_CELL_CHARS)
+                    raise _too_long(path, name, f"{column_letters(column)}{number}", len(cells[column]))
                 if any(not is_blank(c) for c in cells):
                     rows.append((number, tuple(c.strip() for c in cells)))
+                    filled += len(cells)
+                    if len(rows) > MAX_ROWS or number > _LAST_ROW:
+                        raise _too_many_rows(path, name)
+                    if filled > MAX_CELLS:
+                        raise _too_many_cells(path, name)
+                elif number > _LAST_ROW:  # a million blank lines are not a list either
+                    raise _too_many_rows(path, name)
                 if number % _STEP == 0:
                     progress("read", number, 0)
         except csv.Error as exc:
+            if "field larger than field limit" in str(exc):  # the csv module's own bound, above Excel's
+                raise ImportTooLarge(_("{file}, row {row}: a cell holds more than {limit} characters; a cell may "
+                                       "hold at most {limit}", file=path.name, row=format_number(number + 1),
+                                       limit=format_number(MAX_CELL_CHARS))) from None
             raise _not_spreadsheet(path, str(exc)) from None
-        self.sheet = Sheet(path.stem, rows)
+        self.sheet = Sheet(name, rows)
 
     def heads(self) -> list[Sheet]:
         return [Sheet(self.sheet.name, [r for r in self.sheet.rows if r[0] <= HEADER_SEARCH_ROWS + 1])]

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from ikmtui.cli import main
 from ikmtui.io import importer
 from ikmtui.storage import Database
 from tests.test_import import IKM_HEADERS, files_of, ikm_row, write_csv, write_xlsx
@@ -361,3 +362,23 @@ def test_csv_rows_beyond_the_limit_and_a_million_blank_lines_are_refused(tmp_pat
     with pytest.raises(importer.ImportTooLarge, match="baris"):
         importer.load(blank)
     assert time.process_time() - started < 3
+
+
+# ------------------------------------------------------------------------------------------------ demo bound
+@pytest.mark.parametrize("count", ["100000000", "200001", "0", "-5", "banyak"])
+def test_demo_businesses_is_bounded(tmp_path: Path, capsys: pytest.CaptureFixture[str], count: str) -> None:
+    out = tmp_path / "demo.json"
+    started = time.process_time()
+    with pytest.raises(SystemExit) as exit_:  # argparse refuses it: usage and one line, exit 2
+        main(["demo", "--out", str(out), "--businesses", count])
+    assert exit_.value.code == 2 and time.process_time() - started < 1
+    err = capsys.readouterr().err
+    assert "jumlah IKM adalah bilangan bulat dari 1 sampai 200.000" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_demo_builder_refuses_an_unbounded_count_too() -> None:
+    from ikmtui.demodata import MAX_BUSINESSES, build
+
+    with pytest.raises(ValueError, match=r"1 sampai 200\.000 IKM"):
+        build(MAX_BUSINESSES + 1)

@@ -12,13 +12,18 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from ikmtui import i18n
 from ikmtui.domain import reference
+from ikmtui.domain.money import format_number
 from ikmtui.domain.schedule import schedule
 from ikmtui.domain.training import attendance_rate, certificate_counter_key, certificate_number, meets_threshold
 from ikmtui.storage.database import META_ID, TABLES, create_database
 
 #: Demo data are dated relative to this day, not to today, so a seed always gives the same file.
 AS_OF = date(2026, 11, 1)
+#: The most IKM a demo holds: twice the largest office the app is measured at. The whole database is built in
+#: memory, so an unbounded count (``--businesses 100000000``) would only fill the memory and the disk.
+MAX_BUSINESSES = 200_000
 USERS = ("sri.wahyuni", "budi.santoso", "dewi.lestari", "agus.prasetyo", "rina.kurnia", "admin")
 
 SECTORS: dict[str, dict[str, Any]] = {
@@ -110,6 +115,8 @@ class _Builder:
 
 def build(businesses: int = 300, seed: int = 1) -> dict[str, dict[str, dict[str, Any]]]:
     """All tables of a demo database with ``businesses`` IKM and the other tables in proportion."""
+    if not 1 <= businesses <= MAX_BUSINESSES:
+        raise ValueError(i18n._("A demo database holds 1 to {limit} IKM", limit=format_number(MAX_BUSINESSES)))
     b = _Builder(seed)
     rng = b.rng
     regions = reference.regions()

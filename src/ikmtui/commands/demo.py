@@ -10,10 +10,25 @@ from ikmtui.commands import console
 from ikmtui.i18n import _
 
 
+def _businesses(text: str) -> int:
+    """The ``--businesses`` count, refused by argparse (one line, exit 2) outside 1 to MAX_BUSINESSES."""
+    from ikmtui.demodata import MAX_BUSINESSES
+    from ikmtui.domain.money import format_number
+
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if not 1 <= count <= MAX_BUSINESSES:
+        raise argparse.ArgumentTypeError(_("the number of IKM is a whole number from 1 to {limit}",
+                                           limit=format_number(MAX_BUSINESSES)))
+    return count
+
+
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = sub.add_parser("demo", parents=[common], help=_("write a generated demo database"))
     parser.add_argument("--out", type=Path, required=True, help=_("file to write"))
-    parser.add_argument("--businesses", type=int, default=300, help=_("number of IKM (default 300)"))
+    parser.add_argument("--businesses", type=_businesses, default=300, help=_("number of IKM (default 300)"))
     parser.add_argument("--seed", type=int, default=1, help=_("random seed: the same seed gives the same file"))
     parser.add_argument("--force", action="store_true", help=_("overwrite an existing file"))
     parser.set_defaults(handler=run)
@@ -22,8 +37,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def run(args: argparse.Namespace) -> int:
     from ikmtui.demodata import write_demo
 
-    if args.businesses < 1:
-        raise ValueError(_("--businesses must be at least 1"))
     started = time.perf_counter()
     path = write_demo(args.out, args.businesses, args.seed, force=args.force)
     console().print(_("Wrote {path}: {n} IKM in {s} s", path=path, n=args.businesses,

@@ -13,6 +13,7 @@ from rich.console import Console
 from textual.widgets import Input, Select, SelectionList, Static, TextArea
 
 from ikmtui.domain.credit import PRODUCTS
+from ikmtui.domain.staff import hash_password
 from ikmtui.services import credit as svc
 from ikmtui.storage import Database
 from ikmtui.ui import app as app_module
@@ -39,8 +40,9 @@ APPS = "credit_applications"
 def office(tmp_path: Path) -> Database:
     """A small office database: three IKM, no application yet; the maker is ani."""
     db = Database(tmp_path / "ikmtui.json", "ani")
-    # accounts without passwords, as in the demo: roles are not enforced yet and no first-run setup is asked
-    for username, role in (("ani", "operator"), ("budi", "supervisor")):
+    # accounts without passwords, as in the demo: no sign-in and no first-run setup, but named officers act with
+    # their roles; both may decide, so that what refuses the maker is the maker-checker rule
+    for username, role in (("ani", "supervisor"), ("budi", "supervisor")):
         db.insert("staff", {"username": username, "name": username.title(), "role": role, "active": True,
                             "password_hash": ""})
     for name, nib in (("Batik Sekar Arum", "1234567890123"), ("Bandeng Presto Juwana", "2234567890123"),
@@ -304,17 +306,19 @@ async def test_forbidden_step_and_a_refusal_at_confirmation_change_nothing(offic
 async def test_roles_refuse_with_the_permission_message(office: Database, day: Any) -> None:
     draft = new_app(office, 1)
     svc.submit(office, draft["id"], date="2026-01-06")
-    # staff accounts: roles are enforced from now on (written by another process, then picked up)
+    # passwords, and ani an operator (written by another process, then picked up)
     admin = Database(office.path, "admin")
     with admin.transaction() as txn:
-        for key, _doc in admin.docs("staff").items():
-            txn.update("staff", int(key), {"password_hash": "x"})
+        for key, doc in admin.docs("staff").items():
+            ani = doc["username"] == "ani"
+            txn.update("staff", int(key), {"password_hash": hash_password("ani-rahasia") if ani else "x",
+                                           **({"role": "operator"} if ani else {})})
     office.refresh()
     app = make_app(office, poll_seconds=0)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert isinstance(app.screen, SignInScreen)  # signing in is the staff tests' business: skip it
-        app.pop_screen()
+        assert isinstance(app.screen, SignInScreen)  # nothing opens before signing in (issue 17): ani signs in
+        await pilot.press(*"ani-rahasia", "enter")
         await pilot.pause()
         screen = await open_credit(pilot, select=draft["id"])
         await pilot.press("v")

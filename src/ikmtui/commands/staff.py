@@ -1,15 +1,22 @@
-"""``ikmtui staff add|list|disable|enable|passwd``: staff accounts from the command line."""
+"""``ikmtui staff add|list|disable|enable|passwd``: staff accounts from the command line.
+
+Recovery of an administrator's lost password: ``ikmtui staff passwd ADMINISTRATOR`` run at a terminal by the
+operating-system user who owns the database file sets a new one without signing in (administrator accounts only;
+audited as ``staff.recover``). Whoever owns the file could replace it anyway; nobody else gets this way in.
+"""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 import os
+import sys
+from pathlib import Path
 
 from rich.table import Table
 
-from ikmtui.commands import console, open_database
-from ikmtui.domain.staff import ROLES, check_password
+from ikmtui.commands import authenticate, console, open_database
+from ikmtui.domain.staff import ROLES, check_password, system_user
 from ikmtui.i18n import _
 
 
@@ -26,7 +33,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         p = actions.add_parser(name, parents=[common], help=text)
         p.add_argument("username")
         p.set_defaults(handler=run_active, active=active)
-    passwd = actions.add_parser("passwd", parents=[common], help=_("set a new password for an account"))
+    passwd = actions.add_parser(
+        "passwd", parents=[common], help=_("set a new password for an account"),
+        description=_("Set a new password for an account: officers change their own, administrators anyone's "
+                      "(signing in first). Recovery, for an administrator who lost the password: run "
+                      "'ikmtui staff passwd ADMINISTRATOR --db FILE' at a terminal as the operating-system user "
+                      "who owns the database file; it asks for the new password without signing in, works only "
+                      "for administrator accounts, and is recorded in the audit log (staff.recover)."))
     passwd.add_argument("username")
     passwd.set_defaults(handler=run_passwd)
 
@@ -72,10 +85,36 @@ def run_active(args: argparse.Namespace) -> int:
     return 0
 
 
+def at_terminal() -> bool:
+    """Someone types at this process's terminal (not a script, not a browser tab)."""
+    return sys.stdin.isatty()
+
+
+def owner_at_terminal(path: Path) -> str | None:
+    """The operating-system user, if they own the database file and sit at its terminal: they may replace the
+    file anyway, so they may give an administrator a new password. None otherwise."""
+    getuid = getattr(os, "getuid", None)
+    if getuid is None or not at_terminal():
+        return None
+    try:
+        owner = path.stat().st_uid
+    except OSError:
+        return None
+    return system_user() if getuid() == owner else None
+
+
 def run_passwd(args: argparse.Namespace) -> int:
     from ikmtui.services import staff
 
-    db = open_database(args)
+    db = open_database(args, sign_in=False)
+    account = staff.find(db, args.username)
+    owner = owner_at_terminal(db.path)
+    if not staff.needs_setup(db) and owner and account and account.get("role") == "administrator":
+        staff.recover_password(db, args.username, new_password(args.username), by=owner)
+        console().print(_("Password of {u} changed (recovery by {owner}, recorded in the audit log)",
+                          u=args.username, owner=owner))
+        return 0
+    authenticate(db, args)
     staff.set_password(db, args.username, new_password(args.username))
     console().print(_("Password of {u} changed", u=args.username))
     return 0

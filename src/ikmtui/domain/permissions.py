@@ -40,7 +40,8 @@ class PermissionDenied(PermissionError):
     def __init__(self, who: str, role: str | None, action: str) -> None:
         allowed = [r for r, actions in ROLE_ACTIONS.items() if action in actions]
         super().__init__(_("{who} ({role}) may not {what}; this needs the role {roles}",
-                           who=who, role=_(role) if role else _("no account"), what=_(ACTIONS.get(action, action)),
+                           who=who or _("nobody signed in"), role=_(role) if role else _("no account"),
+                           what=_(ACTIONS.get(action, action)),
                            roles=" / ".join(_(r) for r in allowed)))
         self.who = who
         self.role = role
@@ -48,8 +49,15 @@ class PermissionDenied(PermissionError):
 
 
 def protected(staff: Mapping[str, Mapping[str, Any]]) -> bool:
-    """Roles are enforced once an active account with a password exists; before that the office is set up."""
+    """Sign-in is on once an active account with a password exists; before that the office is being set up."""
     return any(doc.get("active", True) and doc.get("password_hash") for doc in staff.values())
+
+
+def administrable(staff: Mapping[str, Mapping[str, Any]]) -> bool:
+    """Protection never locks administration out: once any password exists, an active administrator has one."""
+    return not protected(staff) or any(
+        doc.get("active", True) and doc.get("role") == "administrator" and doc.get("password_hash")
+        for doc in staff.values())
 
 
 def account(staff: Mapping[str, Mapping[str, Any]], username: str) -> Mapping[str, Any] | None:
@@ -62,14 +70,18 @@ def role_of(staff: Mapping[str, Mapping[str, Any]], username: str) -> str | None
 
 
 def allowed(staff: Mapping[str, Mapping[str, Any]], username: str, action: str) -> bool:
-    if not protected(staff):
-        return True
-    role = role_of(staff, username)
-    return role is not None and action in ROLE_ACTIONS.get(role, frozenset())
+    """A named account always acts with its role (a disabled one with none), passwords or not: they only add
+    proof of who it is. A name without an account has every right while sign-in is off (the office is being
+    set up, as the operating-system user), none once it is on; the empty name is nobody (a tab not signed in)."""
+    if not username:
+        return False
+    found = account(staff, username)
+    if found is None:
+        return not protected(staff)
+    return bool(found.get("active", True)) and action in ROLE_ACTIONS.get(found.get("role", ""), frozenset())
 
 
 def require(staff: Mapping[str, Mapping[str, Any]], username: str, action: str) -> None:
     """Raise :class:`PermissionDenied` unless ``username`` may do ``action``."""
     if not allowed(staff, username, action):
         raise PermissionDenied(username, role_of(staff, username), action)
-

@@ -75,3 +75,50 @@ def verify_password(password_hash: str, password: str) -> bool:
 def failure_delay(failures: int) -> float:
     """Seconds to wait after ``failures`` wrong passwords in a row: 0, 1, 2, 4 ... at most 30."""
     return 0.0 if failures <= 0 else float(min(30, 2 ** (failures - 1)))
+
+
+# Sign-in throttling. Records are kept in the database (table ``signin``), one per typed username and one per
+# remote address, so that every process and browser tab counts the same tries.
+#: Unsuccessful tries a username gets within ``WINDOW_SECONDS`` before it is locked out for ``LOCKOUT_SECONDS``.
+MAX_FAILURES = 5
+#: The same per remote address (browser tabs under ``ikmtui serve``); higher, as several officers behind one
+#: router or proxy share an address.
+MAX_ADDRESS_FAILURES = 20
+WINDOW_SECONDS = 15 * 60
+LOCKOUT_SECONDS = 15 * 60
+#: Typed usernames are kept (throttling, audit log) to at most this many printable characters.
+MAX_TYPED_USERNAME = 64
+
+
+def typed_username(text: str) -> str:
+    """A typed username as it is looked up and logged: trimmed, lower-case, printable only, length capped."""
+    return "".join(ch for ch in text.strip().lower() if ch.isprintable())[:MAX_TYPED_USERNAME]
+
+
+def locked_until(record: dict | None, now: float) -> float:
+    """When the lockout of ``record`` ends, or 0.0 if it is not locked out at ``now``."""
+    until = float((record or {}).get("locked_until", 0.0))
+    return until if until > now else 0.0
+
+
+def counting(record: dict | None, key: str, now: float) -> dict:
+    """A copy of the throttle record for ``key`` to count a try in: a new window once the last one has passed."""
+    found = dict(record or {"key": key})
+    if now >= float(found.get("since", 0.0)) + WINDOW_SECONDS and not locked_until(found, now):
+        found.update(since=now, tries=0, wrong=0)
+    return found
+
+
+def lock_if_full(record: dict, now: float, limit: int) -> bool:
+    """Lock the record out once its window holds ``limit`` tries; the count starts afresh when the lockout ends.
+    Returns whether it was locked now."""
+    if int(record.get("tries", 0)) < limit:
+        return False
+    record.update(locked_until=now + LOCKOUT_SECONDS, since=now + LOCKOUT_SECONDS, tries=0)
+    return True
+
+
+def expired(record: dict, now: float) -> bool:
+    """Nothing in the record matters any more: its window, lockout and delay have all passed."""
+    return now >= max(float(record.get("since", 0.0)) + WINDOW_SECONDS, float(record.get("locked_until", 0.0)),
+                      float(record.get("not_before", 0.0)))

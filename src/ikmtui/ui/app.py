@@ -12,6 +12,8 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import AwaitMount
 
 from ikmtui.i18n import N_, _, get_language
 from ikmtui.storage import Database, StorageError
@@ -21,6 +23,8 @@ from ikmtui.ui.widgets.dialogs import ViewerScreen
 HELP_DIR = Path(__file__).parent
 #: Seconds without a key or a click after which the app counts as idle (see ``IkmApp._settle``).
 IDLE_SECONDS = 2.0
+#: The app's actions allowed before sign-in (textual's palette, quit and its ctrl+c hint; our help).
+PUBLIC_ACTIONS = frozenset({"quit", "help", "command_palette", "help_quit", "bell"})
 
 
 #: (mode, key, English title) of every screen, in the order of their keys.
@@ -62,36 +66,67 @@ class IkmApp(TranslatedBindings, App[None]):
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
-    def __init__(self, db: Database, *, user: str | None = None, poll_seconds: float = 2.0) -> None:
+    def __init__(self, db: Database, *, user: str | None = None, poll_seconds: float = 2.0,
+                 address: str | None = None) -> None:
+        from ikmtui.services import staff
+
         self.MODES = screen_classes()
         super().__init__()
-        from ikmtui.services.staff import install_guard
-
-        install_guard(db)
         db.compact_in_background = True  # a save never waits for the journal to be folded into the snapshot
         self.db = db
-        self.user = user or db.user
+        #: The name prefilled on the sign-in form (``--user``); the officer acted as only while sign-in is off.
+        self.default_user = user or db.user
+        #: The browser's address (under ``ikmtui serve``), counted by sign-in throttling; None in a terminal.
+        self.address = address
+        #: Who proved who they are in this session (sign-in or setting up the first administrator).
+        self.signed_in_user: str | None = None
+        #: Sign-in is on and nobody has signed in: nothing but the sign-in screen, Help and Quit.
+        self.awaiting_sign_in = not staff.needs_setup(db)
+        if self.awaiting_sign_in:
+            db.user = ""  # nobody: every change is refused until an officer signs in
+        self.user = db.user
         self.data_version = 0
         self.poll_seconds = poll_seconds
+        self._poller: Timer | None = None
+        self._office_open = False
         self._gc_threshold: tuple[int, ...] | None = None
         self._last_input = self._last_full_pass = 0.0
 
     def on_mount(self) -> None:
-        from ikmtui.services import staff
-        from ikmtui.ui.screens.signin import SetupScreen, SignInScreen
+        from ikmtui.ui.screens.signin import SetupScreen
 
         self.title = "ikmtui · SMART"
+        self.call_after_refresh(self._settle)
+        if self.awaiting_sign_in:
+            self.require_sign_in()
+            return
+        self.open_office()
+        if self.db.count("staff") == 0:
+            self.push_screen(SetupScreen(self.db, self.set_up), lambda _values: self.show_officer())
+
+    def open_office(self) -> None:
+        """The screens, the IKM screen built ahead and the look for other officers' saves: only once the
+        session may read data (signed in, or sign-in off)."""
+        self._office_open = True
         self.show_officer()
         self.switch_mode("dashboard")
         self._prepare_registry()
-        self.call_after_refresh(self._settle)
-        if self.poll_seconds:
-            self.set_interval(self.poll_seconds, self.poll_database)
-        if not staff.needs_setup(self.db):
-            known = staff.find(self.db, self.db.user)
-            self.push_screen(SignInScreen(staff.SignIn(self.db), self.db.user if known else ""), self.signed_in)
-        elif self.db.count("staff") == 0:
-            self.push_screen(SetupScreen(self.db), lambda _values: self.show_officer())
+        if self.poll_seconds and self._poller is None:
+            self._poller = self.set_interval(self.poll_seconds, self.poll_database)
+
+    def require_sign_in(self) -> None:
+        """Show the sign-in screen and act as nobody until it succeeds (at start, or when sign-in was turned on
+        elsewhere while this session was open without it)."""
+        from ikmtui.services import staff
+        from ikmtui.ui.screens.signin import SignInScreen
+
+        self.awaiting_sign_in = True
+        self.signed_in_user = None
+        self.db.user = ""
+        self.show_officer()
+        known = staff.find(self.db, self.default_user)
+        self.push_screen(SignInScreen(staff.SignIn(self.db, address=self.address),
+                                      self.default_user if known else ""), self.signed_in)
 
     def _prepare_registry(self) -> None:
         """Build the IKM screen behind the dashboard at start: it is the screen opened most, and its first
@@ -133,25 +168,50 @@ class IkmApp(TranslatedBindings, App[None]):
             gc.unfreeze()
 
     def signed_in(self, account: dict | None) -> None:
+        if account is None:  # pragma: no cover - the sign-in screen only closes on success
+            return
+        self.set_up(account["username"])
+        if not self._office_open:
+            self.open_office()
+        else:
+            self.data_saved()
+
+    def set_up(self, username: str) -> None:
+        """``username`` proved who they are (signed in, or created the first administrator with a password)."""
+        self.signed_in_user = username
+        self.awaiting_sign_in = False
+        self.db.user = username
         self.show_officer()
-        self.data_saved()
 
     def show_officer(self) -> None:
-        """The signed-in officer in the header: every change is stamped with this name."""
+        """The officer in the header (every change is stamped with this name), and whether sign-in is on."""
         from ikmtui.services import staff
 
         self.user = self.db.user
+        if self.awaiting_sign_in:
+            self.sub_title = f"{_('not signed in')} · {self.db.path.name}"
+            return
         account = staff.find(self.db, self.user)
         who = f"{account['name']} ({_(account['role'])})" if account else self.user
+        if staff.needs_setup(self.db):
+            who = f"{who} · {_('sign-in off')}"
         self.sub_title = f"{who} · {self.db.path.name}"
 
     # ------------------------------------------------------------------ data
     def poll_database(self) -> None:
-        """Pick up what other officers saved; cheap when nothing changed."""
+        """Pick up what other officers saved; cheap when nothing changed, and never waits for another
+        process's lock (the next look will do)."""
+        from ikmtui.services import staff
+
+        if self.awaiting_sign_in:
+            return
         try:
-            changed = self.db.refresh()
+            changed = self.db.refresh(wait=False)
         except StorageError as exc:
             self.notify(str(exc), severity="error", timeout=10)
+            return
+        if self.signed_in_user is None and not staff.needs_setup(self.db):
+            self.require_sign_in()  # sign-in was turned on elsewhere: this session must prove who it is now
             return
         if changed:
             self.data_saved()
@@ -164,6 +224,17 @@ class IkmApp(TranslatedBindings, App[None]):
             screen.data_changed()
 
     # ------------------------------------------------------------------ actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Before sign-in the app's own keys do nothing but Help, Quit and the palette (which then offers
+        only those two): no screen keys, no import. Hidden from the footer too."""
+        return not self.awaiting_sign_in or action in PUBLIC_ACTIONS
+
+    def switch_mode(self, mode: str) -> AwaitMount:
+        """No screen opens before sign-in, whichever way it is asked for."""
+        if self.awaiting_sign_in and mode in self.MODES:
+            return AwaitMount(self.screen, [])
+        return super().switch_mode(mode)
+
     def action_help(self) -> None:
         path = HELP_DIR / f"help.{get_language()}.md"
         self.push_screen(ViewerScreen(path.read_text(encoding="utf-8"), markdown=True))
@@ -171,10 +242,16 @@ class IkmApp(TranslatedBindings, App[None]):
     def action_import_file(self) -> None:
         from ikmtui.ui.screens.importing import ImportScreen
 
-        self.push_screen(ImportScreen())
+        if not self.awaiting_sign_in:
+            self.push_screen(ImportScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The palette reaches every screen and every action of the screen it was opened from."""
+        """The palette reaches every screen and every action of the screen it was opened from; before sign-in
+        only Help and Quit."""
+        if self.awaiting_sign_in:
+            yield SystemCommand(_("Help"), "F1", self.action_help)
+            yield SystemCommand(_("Quit"), _("key {key}", key="ctrl+q"), self.action_quit)
+            return
         for mode, key, title in SCREENS:
             yield SystemCommand(_("Go to: {screen}", screen=_(title)), _("key {key}", key=key),
                                 partial(self.switch_mode, mode))
@@ -190,6 +267,13 @@ class IkmApp(TranslatedBindings, App[None]):
         yield from super().get_system_commands(screen)
 
 
-def make_app(db: Database, *, user: str | None = None, poll_seconds: float = 2.0) -> IkmApp:
-    """The one factory that builds the app from a database: used by the command line and the tests."""
-    return IkmApp(db, user=user, poll_seconds=poll_seconds)
+def make_app(db: Database, *, user: str | None = None, poll_seconds: float = 2.0,
+             address: str | None = None) -> IkmApp:
+    """The one factory that builds the app from a database, used by the command line, the browser tabs and the
+    tests; it installs the role guard on the database (once), so that every change the app makes is checked.
+    ``user`` acts while sign-in is off and is the name prefilled on the sign-in form once it is on;
+    ``address`` is the browser's, for sign-in throttling."""
+    from ikmtui.services.staff import install_guard
+
+    install_guard(db)
+    return IkmApp(db, user=user, poll_seconds=poll_seconds, address=address)

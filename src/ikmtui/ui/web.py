@@ -3,8 +3,11 @@
 The server runs ``python -m ikmtui.ui.web --db PATH --lang id [--user NAME]`` with Textual's web driver selected
 through the environment (``TEXTUAL_DRIVER``), so the app talks to the browser through the server instead of a
 terminal. Every tab is its own process writing to the same database file; the storage layer's file lock and
-journal keep their saves apart. Sign-in, when staff accounts exist, happens in the app itself (the sign-in
-screen), never through a terminal prompt: a web session has no terminal.
+journal keep their saves apart. Sign-in, once an account has a password, happens in the app itself (the sign-in
+screen), never through a terminal prompt: a web session has no terminal. Until then the tab acts as nobody:
+``--user`` (the server's) is only the name prefilled on the form, and the officer acted as while sign-in is off.
+The server gives each tab the browser's address in ``IKMTUI_REMOTE_ADDR``: failed sign-ins are counted per
+address too.
 
 Shutdown: the web driver turns SIGINT/SIGTERM and the server's ``quit`` message into an orderly exit of the app,
 delivered between two event handlers, so a save in progress (a synchronous journal append) always completes first.
@@ -13,6 +16,7 @@ delivered between two event handlers, so a save in progress (a synchronous journ
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -23,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m ikmtui.ui.web", add_help=True)
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--lang", choices=i18n.LANGUAGES, default=i18n.DEFAULT_LANGUAGE)
-    parser.add_argument("--user", required=True)
+    parser.add_argument("--user", default="", help="name prefilled on the sign-in form; acts only while sign-in is off")
     parser.add_argument("--poll", type=float, default=2.0, help="seconds between looks for other officers' saves")
     return parser
 
@@ -44,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     from ikmtui.ui.app import make_app
 
     try:
-        make_app(db, user=args.user, poll_seconds=args.poll).run()
+        make_app(db, user=args.user, poll_seconds=args.poll, address=os.environ.get("IKMTUI_REMOTE_ADDR")).run()
     finally:
         db.close()
     return 0

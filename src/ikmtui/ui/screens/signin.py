@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual import on
@@ -38,7 +39,7 @@ class SignInScreen(TranslatedBindings, Screen[dict[str, Any]]):
             yield Static(_("Sign in to ikmtui"), id="signin-title")
             yield Input(self.username, placeholder=_("username"), id="signin-user")
             yield Input(placeholder=_("password"), password=True, id="signin-password")
-            yield Static("", id="signin-error")
+            yield Static("", id="signin-error", markup=False)
         yield AppFooter()
 
     def on_mount(self) -> None:
@@ -63,7 +64,7 @@ class SignInScreen(TranslatedBindings, Screen[dict[str, Any]]):
 class SetupScreen(FormScreen):
     """Nobody can sign in yet: create the administrator account (esc: later, the office stays open)."""
 
-    def __init__(self, db: Any) -> None:
+    def __init__(self, db: Any, on_created: Callable[[str], None] | None = None) -> None:
         fields = [
             FormField("username", "Username", placeholder="admin"),
             FormField("name", "Full name"),
@@ -73,6 +74,7 @@ class SetupScreen(FormScreen):
         super().__init__(_("Nobody can sign in yet: create the administrator account (esc: later)"), fields,
                          {}, self._create)
         self.db = db
+        self.on_created = on_created
 
     def _create(self, values: dict[str, Any]) -> dict[str, str] | None:
         from ikmtui.domain.records import RecordInvalid
@@ -88,4 +90,6 @@ class SetupScreen(FormScreen):
         except RecordInvalid as exc:
             return exc.errors
         self.db.user = account["username"]
+        if self.on_created is not None:  # the one who set the office up counts as signed in
+            self.on_created(account["username"])
         return None

@@ -382,3 +382,103 @@ def test_demo_builder_refuses_an_unbounded_count_too() -> None:
 
     with pytest.raises(ValueError, match=r"1 sampai 200\.000 IKM"):
         build(MAX_BUSINESSES + 1)
+
+
+# ------------------------------------------------------------------------------------------------ Import screen
+def _uploads_and_server_files(tmp_path: Path, db: Database) -> Path:
+    """Spreadsheets uploaded from a browser, and others on the server's disk that a browser must not see."""
+    from ikmtui import paths
+
+    uploads = paths.uploads_dir(Path(db.path))
+    uploads.mkdir()
+    write_xlsx(uploads / "unggahan.xlsx", IKM_HEADERS, [ikm_row(1), ikm_row(2)])
+    write_csv(uploads / "daftar.csv", IKM_HEADERS, [ikm_row(3)])
+    (uploads / "catatan.txt").write_text("bukan lembar kerja")
+    (uploads / ".sementara.xlsx").write_bytes(b"x")
+    (uploads / "folder.xlsx").mkdir()
+    (tmp_path / "rahasia.xlsx").write_bytes(b"x")  # on the server, outside the uploads
+    (uploads / "tautan.xlsx").symlink_to(tmp_path / "rahasia.xlsx")  # a link out of the folder
+    return uploads
+
+
+def report_text_of(screen: object, selector: str) -> str:
+    from textual.widgets import Static
+
+    static = screen.query_one(selector, Static)  # type: ignore[attr-defined]
+    return str(static.render())
+
+
+async def test_in_a_browser_the_import_screen_lists_only_uploaded_files(tmp_path: Path, db: Database,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual.widgets import DataTable, DirectoryTree, Input, OptionList
+
+    from ikmtui.ui import delivery
+    from ikmtui.ui.screens.importing import ImportScreen
+    from tests.test_import_screen import Host, report_text, settle
+
+    uploads = _uploads_and_server_files(tmp_path, db)
+    monkeypatch.setattr(delivery, "in_browser", lambda app: True)
+    monkeypatch.chdir(tmp_path)  # the server's working folder holds spreadsheets too
+    app = Host(db)
+    async with app.run_test(size=(150, 50)) as pilot:
+        screen = ImportScreen()
+        app.push_screen(screen)
+        await pilot.pause()
+        assert not screen.query(DirectoryTree) and not screen.query(Input)  # no browsing, no typed server path
+        listed = screen.query_one("#import-uploads", OptionList)
+        names = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+        assert sorted(names) == ["daftar.csv", "unggahan.xlsx"]
+        assert "tombol Unggah lembar kerja" in report_text_of(screen, "#import-info")
+
+        listed.highlighted = names.index("unggahan.xlsx")
+        await pilot.press("enter")
+        await settle(pilot, screen)
+        assert screen.source is not None and screen.source.path == (uploads / "unggahan.xlsx").resolve()
+        assert screen.query_one("#import-preview", DataTable).row_count == 2
+        assert screen.report is not None and "unggahan.xlsx" in report_text(screen)
+
+        write_csv(uploads / "baru.csv", IKM_HEADERS, [ikm_row(4)])  # uploaded while the screen is open
+        screen.refresh_uploads()
+        await pilot.pause()
+        assert "baru.csv" in [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+
+
+async def test_in_a_browser_a_path_outside_the_uploads_is_not_read(tmp_path: Path, db: Database,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from ikmtui.ui import delivery
+    from ikmtui.ui.screens.importing import ImportScreen
+    from tests.test_import_screen import Host
+
+    _uploads_and_server_files(tmp_path, db)
+    outside = write_xlsx(tmp_path / "server.xlsx", IKM_HEADERS, [ikm_row(1)])
+    monkeypatch.setattr(delivery, "in_browser", lambda app: True)
+    app = Host(db)
+    async with app.run_test(size=(150, 50)) as pilot:
+        for path in (outside, tmp_path / "db.json.uploads" / ".." / "server.xlsx"):
+            screen = ImportScreen(path)
+            app.push_screen(screen)
+            await pilot.pause()
+            assert screen.picked is None and screen.source is None and not screen.busy
+            await pilot.press("escape")
+            await pilot.pause()
+        screen = ImportScreen()
+        app.push_screen(screen)
+        await pilot.pause()
+        assert screen._uploaded(Path("tautan.xlsx")) is None  # the link out of the folder
+
+
+async def test_in_a_terminal_a_picked_fifo_is_refused_at_once(tmp_path: Path, db: Database) -> None:
+    from ikmtui.ui.screens.importing import ImportScreen
+    from tests.test_import_screen import Host, report_text, settle
+
+    fifo = tmp_path / "pipa.csv"
+    os.mkfifo(fifo)
+    app = Host(db)
+    async with app.run_test(size=(150, 50)) as pilot:
+        screen = ImportScreen(fifo)
+        app.push_screen(screen)
+        await settle(pilot, screen)
+        assert "bukan berkas biasa" in report_text(screen)
+        await pilot.press("ctrl+s")
+        await settle(pilot, screen)
+        assert "bukan berkas biasa" in report_text(screen) and app.saved == 0 and app.is_running

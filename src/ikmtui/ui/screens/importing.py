@@ -13,6 +13,11 @@ shows the new records.
 Reading and checking run in a thread worker (a 10,000-row workbook takes seconds) with a progress bar; the
 same :mod:`ikmtui.io.importer` functions as ``ikmtui import`` do the work, so the app and the command line
 accept and refuse exactly the same rows.
+
+Which files it reads: in a terminal, any the officer picks in the folder tree or types (the officer's own disk),
+each checked by :func:`ikmtui.io.guard.regular_file` (no FIFO or device, at most ``MAX_IMPORT_BYTES``). In a
+browser (``ikmtui serve``) the disk is the server's, so there is no tree and no path to type: only the
+spreadsheets uploaded through the page, in ``paths.uploads_dir(db)`` beside the database, are listed.
 """
 
 from __future__ import annotations
@@ -30,12 +35,26 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Button, Checkbox, DataTable, DirectoryTree, Input, ProgressBar, Select, Static
+from textual.widgets import (
+    Button,
+    Checkbox,
+    DataTable,
+    DirectoryTree,
+    Input,
+    OptionList,
+    ProgressBar,
+    Select,
+    Static,
+)
+from textual.widgets.option_list import Option
 
+from ikmtui import paths
 from ikmtui.i18n import _
+from ikmtui.io import guard
 from ikmtui.io.columns import KINDS
 from ikmtui.io.importer import (
     EXCEL_SUFFIXES,
+    MAX_IMPORT_BYTES,
     ImportReport,
     Source,
     import_source,
@@ -45,6 +64,7 @@ from ikmtui.io.importer import (
     problem_table,
     summary,
 )
+from ikmtui.ui import delivery
 from ikmtui.ui.translate import TranslatedBindings
 from ikmtui.ui.widgets.dialogs import ConfirmScreen
 
@@ -52,10 +72,32 @@ SPREADSHEET_SUFFIXES = (*EXCEL_SUFFIXES, ".csv")
 PREVIEW_ROWS = 10
 SHOWN_PROBLEMS = 100
 AUTO = "auto"
+#: How often a browser's list of uploaded files is read again (an upload may arrive while the screen is open).
+UPLOADS_REFRESH_SECONDS = 2.0
+#: At most this many uploaded files are listed, newest first.
+UPLOADS_SHOWN = 500
 
 
 def _spreadsheet(path: Path) -> bool:
     return path.suffix.lower() in SPREADSHEET_SUFFIXES
+
+
+def uploaded_spreadsheets(folder: Path) -> list[Path]:
+    """The spreadsheets uploaded into ``folder``, newest first: regular files only, so no link leads out of it."""
+    found: list[tuple[float, str, Path]] = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith(".") or not _spreadsheet(Path(entry.name)):
+                    continue
+                try:
+                    if entry.is_file(follow_symlinks=False):
+                        found.append((-entry.stat(follow_symlinks=False).st_mtime, entry.name, Path(entry.path)))
+                except OSError:  # removed meanwhile
+                    continue
+    except OSError:  # no upload yet: the folder does not exist
+        return []
+    return [path for *_key, path in sorted(found)[:UPLOADS_SHOWN]]
 
 
 class SpreadsheetTree(DirectoryTree):
@@ -102,7 +144,7 @@ class ImportScreen(TranslatedBindings, ModalScreen[ImportReport | None]):
         padding: 0 1; }
     ImportScreen #import-title { text-style: bold; height: 1; }
     ImportScreen #import-body { height: 1fr; }
-    ImportScreen #import-tree { width: 34; height: 1fr; border-right: solid $panel; }
+    ImportScreen #import-tree, ImportScreen #import-uploads { width: 34; height: 1fr; border-right: solid $panel; }
     ImportScreen #import-main { width: 1fr; height: 1fr; padding-left: 1; }
     ImportScreen #import-path { width: 1fr; }
     ImportScreen #import-options { height: auto; }
@@ -127,23 +169,34 @@ class ImportScreen(TranslatedBindings, ModalScreen[ImportReport | None]):
         self.report: ImportReport | None = None
         self.busy = False
         self.checked_with: tuple[str | None, bool] | None = None  # (kind, update) of the last check
+        self.web = False  # in a browser: only uploaded files (set in compose, when the app is known)
+        self.picked: Path | None = None  # the uploaded file chosen, in a browser
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
+        self.web = delivery.in_browser(self.app)
         with Vertical(id="import-box"):
             yield Static(_("Import from a spreadsheet (.xlsx, .csv)"), id="import-title")
             with Horizontal(id="import-body"):
-                yield SpreadsheetTree(self.folder, id="import-tree")
+                if self.web:  # the server's folders are not the officer's: only what the page uploaded
+                    yield OptionList(id="import-uploads")
+                else:
+                    yield SpreadsheetTree(self.folder, id="import-tree")
                 with Vertical(id="import-main"):
-                    yield Input(self.initial_path, placeholder=_("Path of the .xlsx or .csv file (tab completes)"),
-                                suggester=PathSuggester(), id="import-path")
+                    if not self.web:
+                        yield Input(self.initial_path,
+                                    placeholder=_("Path of the .xlsx or .csv file (tab completes)"),
+                                    suggester=PathSuggester(), id="import-path")
                     with Horizontal(id="import-options"):
                         yield Select([(_("Recognise from the headers"), AUTO),
                                       *[(kind_label(k), k) for k in KINDS]],
                                      value=self.initial_kind, allow_blank=False, id="import-kind")
                         yield Checkbox(_("Update existing records"), id="import-update")
                         yield Checkbox(_("Skip invalid rows"), id="import-skip")
-                    yield Static(_("Choose a file on the left or type its path, then enter."), id="import-info")
+                    yield Static(_("Send the spreadsheet with the page's {button} button; the files sent are "
+                                   "listed on the left: choose one to check it.", button=_("Upload spreadsheet"))
+                                 if self.web else
+                                 _("Choose a file on the left or type its path, then enter."), id="import-info")
                     yield DataTable(id="import-preview", zebra_stripes=True, cursor_type="row")
                     with VerticalScroll(id="import-report-box"):
                         yield Static("", id="import-report")
@@ -155,6 +208,14 @@ class ImportScreen(TranslatedBindings, ModalScreen[ImportReport | None]):
 
     def on_mount(self) -> None:
         self.query_one("#import-progress", ProgressBar).display = False
+        if self.web:
+            self.refresh_uploads()
+            self.set_interval(UPLOADS_REFRESH_SECONDS, self.refresh_uploads)
+            self.query_one("#import-uploads", OptionList).focus()
+            self.picked = self._uploaded(Path(self.initial_path)) if self.initial_path else None
+            if self.picked is not None:
+                self.action_check()
+            return
         self.query_one("#import-path", Input).focus()
         if self.initial_path:
             self.action_check()
@@ -164,7 +225,38 @@ class ImportScreen(TranslatedBindings, ModalScreen[ImportReport | None]):
     def db(self) -> Any:
         return self.app.db  # type: ignore[attr-defined]
 
+    @property
+    def uploads(self) -> Path:
+        """Where a browser's uploads arrive: ``NAME.json.uploads/`` beside the database."""
+        return paths.uploads_dir(Path(self.db.path))
+
+    def _uploaded(self, path: Path) -> Path | None:
+        """``path`` if it is a file right inside the uploads folder (not a link out of it), else ``None``."""
+        candidate = path if path.is_absolute() else self.uploads / path
+        if candidate.is_symlink() or candidate.resolve().parent != self.uploads.resolve():
+            return None
+        return candidate.resolve()
+
+    def refresh_uploads(self) -> None:
+        """List the uploaded spreadsheets again, keeping the one highlighted."""
+        uploads = self.query_one("#import-uploads", OptionList)
+        files = uploaded_spreadsheets(self.uploads)
+        names = [f.name for f in files]
+        shown = [uploads.get_option_at_index(i).id for i in range(uploads.option_count)]
+        if names == shown or (not names and shown == [None]):
+            return
+        highlighted = uploads.highlighted_option.id if uploads.highlighted_option is not None else None
+        uploads.clear_options()
+        if not files:
+            uploads.add_option(Option(_("No uploaded spreadsheet yet"), disabled=True))
+            return
+        uploads.add_options([Option(name, id=name) for name in names])
+        if highlighted in names:
+            uploads.highlighted = names.index(highlighted)
+
     def chosen_path(self) -> Path | None:
+        if self.web:
+            return self.picked
         text = self.query_one("#import-path", Input).value.strip()
         return Path(text).expanduser() if text else None
 
@@ -179,6 +271,16 @@ class ImportScreen(TranslatedBindings, ModalScreen[ImportReport | None]):
     @on(DirectoryTree.FileSelected, "#import-tree")
     def _file_picked(self, event: DirectoryTree.FileSelected) -> None:
         self.query_one("#import-path", Input).value = str(event.path)
+        self.action_check()
+
+    @on(OptionList.OptionSelected, "#import-uploads")
+    def _upload_picked(self, event: OptionList.OptionSelected) -> None:
+        if event.option_id is None:
+            return
+        self.picked = self._uploaded(self.uploads / event.option_id)
+        if self.picked is None:
+            self.notify(_("This file cannot be read; upload it again"), severity="error")
+            return
         self.action_check()
 
     @on(Input.Submitted, "#import-path")
@@ -212,10 +314,23 @@ class ImportScreen(TranslatedBindings, ModalScreen[ImportReport | None]):
             return
         self.dismiss(self.report)
 
+    def _refused(self, path: Path) -> bool:
+        """Whether ``path`` is refused before any reading (a FIFO, a device, a file over the size limit); the
+        reason is shown. A missing file is left to the importer, which says so."""
+        try:
+            if path.exists():
+                guard.regular_file(path, MAX_IMPORT_BYTES)
+        except guard.FileRefused as exc:
+            self._failed(str(exc), None)
+            return True
+        return False
+
     def action_check(self) -> None:
         path = self.chosen_path()
         if path is None:
             self.notify(_("Choose a file first"), severity="warning")
+            return
+        if self._refused(path):
             return
         update, _skip = self.options()
         self.checked_with = (self.chosen_kind(), update)
@@ -228,6 +343,8 @@ class ImportScreen(TranslatedBindings, ModalScreen[ImportReport | None]):
         path = self.chosen_path()
         if path is None:
             self.notify(_("Choose a file first"), severity="warning")
+            return
+        if self._refused(path):
             return
         update, skip = self.options()
         kind = self.chosen_kind()

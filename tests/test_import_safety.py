@@ -364,6 +364,42 @@ def test_csv_rows_beyond_the_limit_and_a_million_blank_lines_are_refused(tmp_pat
     assert time.process_time() - started < 3
 
 
+# ------------------------------------------------------------------------------------------------ files written
+def _run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str]:
+    code = main(["import", *map(str, args), "--user", "tester"])
+    return code, capsys.readouterr().err
+
+
+def test_the_problem_report_and_a_template_never_overwrite_the_database(tmp_path: Path, db_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_csv(tmp_path / "salah.csv", IKM_HEADERS, [ikm_row(1, Kecamatan="Atlantis")])
+    before = files_of(db_path)
+    for args in ([path, "--db", db_path, "--report", db_path],
+                 [path, "--db", db_path, "--report", db_path.with_name(db_path.name + ".journal")],
+                 ["--template", "ikm", "--db", db_path, "--out", db_path]):
+        code, err = _run(capsys, *args)
+        assert code == 2 and "basis data" in err and err.count("\n") == 1, err
+        assert files_of(db_path) == before
+
+
+def test_the_problem_report_needs_force_over_a_file_is_private_and_holds_no_formula(
+        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_csv(tmp_path / "rumus.csv", IKM_HEADERS, [ikm_row(1, Kecamatan='=HYPERLINK("http://x","y")')])
+    report = tmp_path / "masalah.csv"
+    report.write_text("milik orang lain")
+    code, err = _run(capsys, path, "--db", db_path, "--dry-run", "--report", report)
+    assert code == 2 and "--force" in err and report.read_text() == "milik orang lain"
+    os.umask(umask := os.umask(0o022))
+    try:
+        code, _err = _run(capsys, path, "--db", db_path, "--dry-run", "--report", report, "--force")
+    finally:
+        os.umask(umask)
+    assert code == 1
+    written = report.read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in written and ";=" not in written and "\n=" not in written
+    assert report.stat().st_mode & 0o777 == 0o600
+
+
 # ------------------------------------------------------------------------------------------------ demo bound
 @pytest.mark.parametrize("count", ["100000000", "200001", "0", "-5", "banyak"])
 def test_demo_businesses_is_bounded(tmp_path: Path, capsys: pytest.CaptureFixture[str], count: str) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ikmtui.commands import acting_user, console, db_path, open_database
 from ikmtui.i18n import _
+from ikmtui.io import guard
 from ikmtui.io.columns import KINDS
 from ikmtui.io.importer import (
     ImportReport,
@@ -64,6 +65,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                                "({kinds})", kinds=", ".join(KINDS)))
     parser.add_argument("--out", type=Path, metavar=_("FILE"),
                         help=_("where --template writes (.xlsx or .csv; default: template-KIND.xlsx)"))
+    parser.add_argument("--force", action="store_true",
+                        help=_("overwrite an existing --report or --template file"))
     parser.set_defaults(handler=run)
 
 
@@ -88,11 +91,14 @@ def _progress_bar() -> Iterator[Progress]:
 def run(args: argparse.Namespace) -> int:
     out = console()
     if args.template:
-        target = write_template(args.template, args.out or Path(f"template-{args.template}.xlsx"))
+        target = write_template(args.template, args.out or Path(f"template-{args.template}.xlsx"), db_path(args),
+                                force=args.force)
         out.print(_("Wrote the {kind} template to {path}", kind=args.template, path=target), markup=False)
         return 0
     if args.file is None:
         raise ValueError(_("Name the FILE to import, or write a template with --template KIND"))
+    if args.report is not None:  # refused before the import, not after it was written
+        guard.writable_target(args.report, db_path(args), force=args.force)
     with _progress_bar() as progress, ExitStack() as stack:
         source = load(args.file, kind=args.kind, sheet=args.sheet, progress=progress)  # ValueError: exit 2
         target = Path(db_path(args))
@@ -105,11 +111,12 @@ def run(args: argparse.Namespace) -> int:
             db = Database(folder / "empty.json", acting_user(args))
         report = import_source(db, source, dry_run=args.dry_run, skip_invalid=args.skip_invalid,
                                update=args.update, progress=progress)
-    show(report, args.report)
+    show(report, args.report, db_path(args), force=args.force)
     return 1 if report.problems and not report.written else 0
 
 
-def show(report: ImportReport, report_file: Path | None = None) -> None:
+def show(report: ImportReport, report_file: Path | None = None, db: Path | None = None, *,
+         force: bool = False) -> None:
     out = console()
     if report.ignored:
         out.print(_("Columns not used: {names}", names=", ".join(report.ignored)), markup=False, style="dim")
@@ -118,7 +125,7 @@ def show(report: ImportReport, report_file: Path | None = None) -> None:
     if report.problems:
         out.print(problem_table(report, SHOWN_PROBLEMS))
         if report_file is not None:
-            write_problems(report, report_file)
+            write_problems(report, report_file, db, force=force)
             out.print(_("Every problem is listed in {path}", path=report_file), markup=False)
     out.print(summary(report), markup=False,
               style="bold red" if report.problems and not report.written else "bold green")

@@ -1670,28 +1670,35 @@ def problem_table(report: ImportReport, limit: int = 100) -> Any:
     return table
 
 
-def write_problems(report: ImportReport, out: str | Path) -> Path:
-    """Every problem as a CSV (semicolon, UTF-8 with BOM: Excel in Indonesia opens it as it is)."""
-    target = Path(out)
-    with target.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh, delimiter=";")
-        writer.writerow([_("Row"), _("Column"), _("Value"), _("Reason")])
-        for p in report.problems:
-            writer.writerow([p.row, p.column, p.value, p.reason])
-    return target
+def write_problems(report: ImportReport, out: str | Path, db_path: str | Path | None = None, *,
+                   force: bool = False) -> Path:
+    """Every problem as a CSV (semicolon, UTF-8 with BOM: Excel in Indonesia opens it as it is).
+
+    Written through the file guard: never onto the database or its files, over an existing file only with
+    ``force``, owner-only; the values come from the imported sheet, so a formula in one is written as text.
+    """
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=";")
+    writer.writerow([_("Row"), _("Column"), _("Value"), _("Reason")])
+    for p in report.problems:
+        writer.writerow([guard.spreadsheet_value(v) for v in (p.row, p.column, p.value, p.reason)])
+    return guard.write_private(out, text.getvalue().encode("utf-8-sig"), db_path, force=force)
 
 
 # ================================================================================================ templates
-def write_template(kind: str, out: str | Path) -> Path:
-    """An empty sheet with the expected (Indonesian) headers of ``kind``, and a guide sheet; ``.csv`` or xlsx."""
+def write_template(kind: str, out: str | Path, db_path: str | Path | None = None, *, force: bool = False) -> Path:
+    """An empty sheet with the expected (Indonesian) headers of ``kind``, and a guide sheet; ``.csv`` or xlsx.
+
+    Written through the file guard, as :func:`write_problems`.
+    """
     if kind not in KINDS:
         raise ValueError(_("Unknown kind {kind}; choose one of: {kinds}", kind=kind, kinds=", ".join(KINDS)))
-    target = Path(out)
+    target = guard.writable_target(out, db_path, force=force)
     columns = cols.template_columns(kind)
     if target.suffix.lower() == ".csv":
-        with target.open("w", encoding="utf-8-sig", newline="") as fh:
-            csv.writer(fh, delimiter=";").writerow([c.header for c in columns])
-        return target
+        text = io.StringIO()
+        csv.writer(text, delimiter=";").writerow([c.header for c in columns])
+        return guard.write_private(target, text.getvalue().encode("utf-8-sig"), db_path, force=force)
     import openpyxl
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -1726,7 +1733,8 @@ def write_template(kind: str, out: str | Path) -> Path:
         guide.append([col.header, _("yes") if col.required else "", _(col.hint) if col.hint else ""])
     guide.column_dimensions["A"].width = 26
     guide.column_dimensions["C"].width = 90
-    book.save(target)
+    with guard.private_output(target, db_path, force=force) as fh:
+        book.save(fh)
     return target
 
 

@@ -9,13 +9,22 @@ from datetime import datetime
 from pathlib import Path
 
 import orjson
-from filelock import FileLock, Timeout
 
 from ikmtui.commands import acting_user, console, db_path, open_database
 from ikmtui.i18n import _
-from ikmtui.storage import Database, DatabaseDamaged, DatabaseLocked, ForeignFile, NewerSchema
+from ikmtui.storage import Database, DatabaseDamaged, ForeignFile, LockLost, NewerSchema
 from ikmtui.storage.backup import backup_dir, make_backup
-from ikmtui.storage.database import META_ID, SCHEMA_VERSION, Tables, atomic_write
+from ikmtui.storage.database import (
+    META_ID,
+    SCHEMA_VERSION,
+    Tables,
+    atomic_write,
+    fingerprint,
+    locked_path,
+    parse_journal_file,
+    read_regular,
+    resolve,
+)
 
 #: Tables that are bookkeeping, not records staff would count.
 _BOOKKEEPING = ("audit", "meta")
@@ -64,30 +73,17 @@ def _records(data: Tables) -> int:
     return sum(len(docs) for name, docs in data.items() if name not in _BOOKKEEPING)
 
 
-def _read_backup(source: Path) -> Tables:
-    """The tables in ``source`` (with a journal next to it folded in), or a StorageError saying why not."""
-    raw = source.read_bytes()
+def _read_backup(source: Path) -> tuple[Tables, str]:
+    """The tables in ``source`` (with a journal next to it folded in, if it belongs to that snapshot) and a note
+    when a journal beside it was left out; a StorageError saying why not (also for a folder, FIFO or device)."""
+    _info, raw = read_regular(source)
     data = Database.parse_snapshot(source, raw)
     found = int(data["meta"][META_ID].get("schema", 0))
     if found > SCHEMA_VERSION:
         raise NewerSchema(source, found, SCHEMA_VERSION)
-    journal = source.with_name(source.name + ".journal")
-    if journal.is_file():  # a copy of a live database: its last saves are in the journal
-        tail = journal.read_bytes()
-        for number, line in enumerate(tail[: tail.rfind(b"\n") + 1].splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                ops = orjson.loads(line)["ops"]
-                for kind, table, record_id, doc in ops:
-                    target = data.setdefault(table, {})
-                    if kind == "put":
-                        target[record_id] = doc
-                    else:
-                        target.pop(record_id, None)
-            except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
-                raise DatabaseDamaged(journal, _("journal line {n} is unreadable", n=number)) from None
-    return data
+    # A copy of a live database: its last saves are in the journal (each line checked, as when opening).
+    changed, note = parse_journal_file(source.with_name(source.name + ".journal"), data, fingerprint(raw))
+    return {**data, **changed}, note
 
 
 def _confirm(question: str) -> bool:
@@ -128,33 +124,34 @@ def _raw_safety_copy(target: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     copy = folder / f"{target.stem}-before-restore-{stamp}.json"
-    atomic_write(copy, target.read_bytes())
+    atomic_write(copy, read_regular(target)[1])
     journal = target.with_name(target.name + ".journal")
     if journal.exists():
-        atomic_write(copy.with_name(copy.name + ".journal"), journal.read_bytes())
+        atomic_write(copy.with_name(copy.name + ".journal"), read_regular(journal)[1])
     return copy
 
 
 def _replace_damaged(target: Path, data: Tables, lock_timeout: float = 15.0) -> None:
     """Put ``data`` in place of a damaged database under its lock (the damaged bytes were copied first)."""
-    try:
-        with FileLock(str(target) + ".lock", timeout=lock_timeout, mode=0o600):
-            journal = target.with_name(target.name + ".journal")
-            journal.unlink(missing_ok=True)  # its content belongs to the damaged state, kept in the copy
-            atomic_write(target, orjson.dumps(data))
-    except Timeout:
-        raise DatabaseLocked(target, lock_timeout) from None
+    with locked_path(target, lock_timeout) as lock:
+        if not lock.still_held():
+            raise LockLost(target)
+        journal = target.with_name(target.name + ".journal")
+        journal.unlink(missing_ok=True)  # its content belongs to the damaged state, kept in the copy
+        atomic_write(target, orjson.dumps(data))
 
 
 def run_restore(args: argparse.Namespace) -> int:
     source: Path = args.file
-    target = Path(db_path(args))
+    target = resolve(db_path(args))
     user = acting_user(args)
     try:
-        data = _read_backup(source)
-    except (ForeignFile, DatabaseDamaged, NewerSchema) as exc:
+        data, note = _read_backup(source)
+    except (ForeignFile, DatabaseDamaged, NewerSchema) as exc:  # ForeignFile covers a folder, FIFO or device
         _say("ikmtui: " + _("Nothing was restored: {reason}", reason=exc), stderr=True)
         return 2
+    if note:
+        _say("ikmtui: " + note, stderr=True)
     if target.exists() and os.path.samefile(source, target):
         _say("ikmtui: " + _("Nothing was restored: {file} is the database itself", file=source), stderr=True)
         return 2

@@ -1,35 +1,54 @@
 """The one module that owns TinyDB.
 
-On disk a database is two files:
+On disk a database is two files, and a third that only serves as a lock:
 
 * ``NAME.json``: a snapshot in TinyDB's own JSON format (``{"table": {"id": doc}}``), replaced atomically
-  (temp file, fsync, rename, fsync of the directory) and created readable by its owner only;
+  (a temp file created exclusively, fsync, rename, fsync of the directory) and created readable by its owner only;
 * ``NAME.json.journal``: committed transactions appended after the snapshot, one JSON line each, fsynced
   before a save is acknowledged. A torn last line (a crash mid-append) is ignored: it was never acknowledged.
+  The first line names the snapshot it belongs to (``"snapshot": "<size>-<crc32>"`` of the snapshot's bytes).
+  A journal that names another snapshot (``NAME.json`` was replaced from outside, e.g. a backup copied over it)
+  is not replayed over it: if its changes are not all in the snapshot already, it is set aside as
+  ``NAME.json.journal.stale-<time>`` and :attr:`Database.warnings` says so. A journal without that name (written
+  by an older ikmtui) is replayed as before. Every line is checked before it is applied: a malformed one is
+  refused naming the file and the line;
+* ``NAME.json.lock``: held with ``flock`` by whoever writes. After taking it, and again right before anything is
+  written, the held file is checked to still be the one at that path: a lock file deleted or replaced meanwhile
+  (which would let a second process take a lock of its own) makes the save fail with nothing written.
 
-In memory the whole database is loaded once and read without touching the disk. Every write takes an
-exclusive file lock, first catches up with what other processes committed (the journal tail, or the whole
+The path is resolved first (symlinks, ``..``), so two paths to one file share one journal and one lock, and a
+symlink to the database stays a symlink (the real file is what gets replaced).
+
+In memory the whole database is loaded once and read without touching the disk. Every write takes the
+exclusive lock, first catches up with what other processes committed (the journal tail, or the whole
 file after a compaction), then applies on top of the newest data, so no update is lost. Each record carries a
 version; an update that names the version it started from is refused if someone saved in between.
 
 Readers never see a half-applied transaction: a commit builds new table dictionaries and swaps them in with a
 single assignment, so a reader iterating a table keeps a consistent copy.
+
+Where the lock file cannot be created (a read-only folder or medium), the database opens read-only: reading,
+``check`` and reports work, and any save is refused with a clear message.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import os
+import re
+import secrets
+import stat as stat_
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
-from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.queries import QueryLike
 from tinydb.storages import Storage
@@ -38,11 +57,19 @@ from ikmtui.storage.errors import (
     DatabaseDamaged,
     DatabaseLocked,
     ForeignFile,
+    LockLost,
     NewerSchema,
+    NotAFile,
+    ReadOnlyDatabase,
     RecordMissing,
     StaleRecord,
     StorageError,
 )
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: filelock's own lock, without the inode check
+    fcntl = None  # type: ignore[assignment]
 
 TABLES = (
     "ikm",
@@ -69,6 +96,23 @@ Doc = dict[str, Any]
 Tables = dict[str, dict[str, Doc]]
 Op = tuple[str, str, str, Doc | None]  # (table, id, doc or None for a delete) -> ("put"|"del", ...)
 
+#: Record ids are decimal numbers written as strings, as TinyDB keys them (at most 18 digits: ``int`` of a
+#: longer string costs more and no office gets there).
+_ID = re.compile(r"(?:0|[1-9][0-9]{0,17})").fullmatch
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+#: Creating the lock file fails with these on a read-only folder or medium: open read-only instead.
+_READ_ONLY_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+#: How :func:`atomic_write` ends its temp names (``-{pid}-{hex}``; older versions: ``-{pid}-{thread id}``).
+_TEMP_SUFFIX = re.compile(r".+\.tmp-[0-9]+-[0-9a-f]+").fullmatch
+#: Without flock (Windows), a temp file younger than this may still be being written.
+_TEMP_GRACE_SECONDS = 3600
+
+
+def is_record_id(key: object) -> bool:
+    return type(key) is str and _ID(key) is not None
+
 
 def load_json(raw: bytes) -> Any:
     """``orjson.loads`` for a whole database, with Python's cycle collector held off and the result frozen.
@@ -93,6 +137,47 @@ def now_iso() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
+def resolve(path: str | os.PathLike[str]) -> Path:
+    """The real path of a database (symlinks and ``..`` resolved): one file, one journal, one lock."""
+    return Path(os.path.realpath(os.fspath(path)))
+
+
+def lock_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".lock")
+
+
+def fingerprint(raw: bytes) -> str:
+    """What a journal's first line names its snapshot by: size and CRC-32 of its bytes (cheap: ~13 ms/50 MB)."""
+    return f"{len(raw)}-{zlib.crc32(raw):08x}"
+
+
+def read_regular(path: Path) -> tuple[os.stat_result, bytes]:
+    """The bytes of ``path`` if it is a regular file; :class:`NotAFile` for a folder, device, pipe or socket.
+
+    Opened without blocking and checked on the open descriptor before reading: a FIFO would hang the read and
+    ``/dev/zero`` would never end.
+    """
+    fd = os.open(path, os.O_RDONLY | _NONBLOCK | _CLOEXEC)
+    try:
+        info = os.fstat(fd)
+        if not stat_.S_ISREG(info.st_mode):
+            raise NotAFile(path, folder=stat_.S_ISDIR(info.st_mode))
+        with open(fd, "rb", buffering=0, closefd=False) as fh:
+            return info, fh.read()  # one buffer sized from fstat, as Path.read_bytes does
+    finally:
+        os.close(fd)
+
+
+def refuse_non_file(path: Path) -> None:
+    """:class:`NotAFile` if ``path`` exists and is not a regular file (checked before any lock is created)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return
+    if not stat_.S_ISREG(info.st_mode):
+        raise NotAFile(path, folder=stat_.S_ISDIR(info.st_mode))
+
+
 def _fsync_dir(folder: Path) -> None:
     with contextlib.suppress(OSError):  # not every platform can open a directory
         fd = os.open(folder, os.O_RDONLY)
@@ -102,21 +187,326 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
+def _temp_name(path: Path) -> Path:
+    # Unpredictable, so nobody can plant a link at it in advance (and O_EXCL refuses one anyway).
+    return path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(8)}")
+
+
 def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file, never a mix."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file, never a mix.
+
+    The temp file is created exclusively and never through a symlink: a link planted at its name makes the
+    create fail (and another name is tried) rather than send the data to wherever it points. It is held with
+    ``flock`` while being written, so a cleanup knows a live writer's temp file from a dead one's.
+    """
+    for _attempt in range(100):
+        tmp = _temp_name(path)
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600)
+        except FileExistsError:
+            continue
+        break
+    else:  # pragma: no cover - a hundred random names all taken
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(tmp))
     try:
         with os.fdopen(fd, "wb") as fh:
+            if fcntl is not None:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+            os.replace(tmp, path)  # before the close: the flock says "in use" until the name is gone
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
     _fsync_dir(path.parent)
+
+
+def abandoned_temp(path: Path) -> bool:
+    """Whether the temp file ``path`` was left by a writer that died (so it can go); a live one holds a flock."""
+    try:
+        if stat_.S_ISLNK(os.lstat(path).st_mode):
+            return True  # never one of ours: a planted link (removing the link leaves its target alone)
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC)
+    except OSError:
+        return False
+    try:
+        info = os.fstat(fd)
+        if not stat_.S_ISREG(info.st_mode):
+            return False
+        if fcntl is None:  # pragma: no cover - Windows
+            return info.st_mtime < time.time() - _TEMP_GRACE_SECONDS
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False  # a writer is at work
+        with contextlib.suppress(OSError):
+            return os.path.samestat(info, os.lstat(path))  # still that file, not renamed into place meanwhile
+        return False
+    finally:
+        os.close(fd)
+
+
+def remove_abandoned_temps(folder: Path, pattern: str) -> list[Path]:
+    """Delete the temp files of :func:`atomic_write` matching ``pattern`` in ``folder`` whose writer died."""
+    removed = []
+    with contextlib.suppress(OSError):
+        for leftover in folder.glob(pattern):
+            if _TEMP_SUFFIX(leftover.name) and abandoned_temp(leftover):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+                    removed.append(leftover)
+    return removed
+
+
+class _Lock:
+    """``NAME.json.lock`` held with ``flock``, reentrant, and checked to still be the file at that path.
+
+    ``flock`` locks an inode, not a name: if the file is deleted (or replaced) while held, the next process
+    creates a new file and locks that one, and two processes both "hold the lock". So after taking it, the
+    held descriptor must be the file the path names (else it is let go and taken again), and
+    :meth:`still_held` checks the same right before a write. The file stays in place on release, so every
+    waiter locks the same inode.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+        self._depth = 0
+        self._fallback: Any = None
+        if fcntl is None:  # pragma: no cover - Windows
+            from filelock import FileLock
+
+            self._fallback = FileLock(str(path), mode=0o600)
+
+    def acquire(self, timeout: float) -> bool:
+        """Take the lock within ``timeout`` seconds (0: one try); False if another process keeps it."""
+        if self._depth:
+            self._depth += 1
+            return True
+        if self._fallback is not None:  # pragma: no cover - Windows
+            from filelock import Timeout
+
+            try:
+                self._fallback.acquire(timeout=timeout)
+            except Timeout:
+                return False
+            self._depth = 1
+            return True
+        deadline = time.monotonic() + max(timeout, 0.0)
+        delay = 0.002
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _CLOEXEC, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                now = time.monotonic()
+                if now >= deadline:
+                    return False
+                time.sleep(min(delay, deadline - now))
+                delay = min(delay * 2, 0.05)
+                continue
+            except BaseException:
+                os.close(fd)
+                raise
+            if self._names(fd):
+                self._fd, self._depth = fd, 1
+                return True
+            os.close(fd)  # removed or replaced between our open and our lock: the lock lives on the new file
+            if time.monotonic() >= deadline:
+                return False
+
+    def _names(self, fd: int) -> bool:
+        try:
+            return os.path.samestat(os.fstat(fd), os.lstat(self.path))
+        except FileNotFoundError:
+            return False
+
+    def still_held(self) -> bool:
+        """Whether the held file is still the one at the path (nobody could have taken a lock of their own)."""
+        if self._fallback is not None:  # pragma: no cover - Windows
+            return True
+        return self._fd is not None and self._names(self._fd)
+
+    def release(self) -> None:
+        self._depth -= 1
+        if self._depth:
+            return
+        if self._fallback is not None:  # pragma: no cover - Windows
+            self._fallback.release()
+            return
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)  # closing the last descriptor releases the flock
+
+
+@contextlib.contextmanager
+def locked_path(db_path: Path, timeout: float = 15.0) -> Iterator[_Lock]:
+    """Hold a database's lock (for writers that are not a :class:`Database`: create, replace a damaged file)."""
+    lock = _Lock(lock_path(db_path))
+    if not lock.acquire(timeout):
+        raise DatabaseLocked(db_path, timeout)
+    try:
+        yield lock
+    finally:
+        lock.release()
+
+
+# ---------------------------------------------------------------------------------------------- checking shapes
+def _show(value: object, limit: int = 40) -> str:
+    """A value as it appears in the file, shortened, on one line (JSON escapes newlines)."""
+    try:
+        text = orjson.dumps(value).decode()
+    except TypeError:
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _meta_problem(doc: Doc) -> str | None:
+    """What is wrong with the settings record (``meta`` 1), or None."""
+    from ikmtui.i18n import _
+
+    if doc.get("app") != APP_MARK:
+        return _("the settings record (meta) is not ikmtui's")
+    schema = doc.get("schema", 0)
+    bad = None if type(schema) is int else "schema"
+    for field in ("counters", "last_ids"):
+        value = doc.get(field, {})
+        if not isinstance(value, dict) or not all(type(v) is int for v in value.values()):
+            bad = bad or field
+    if bad:
+        return _("the settings record (meta) has a damaged field {field}", field=bad)
+    return None
+
+
+def _op_problem(op: object) -> str | None:
+    """What is wrong with one change of a journal line, or None."""
+    from ikmtui.i18n import _
+
+    if not isinstance(op, list) or len(op) != 4:
+        return _("a change {op} is not [kind, table, id, record]", op=_show(op))
+    kind, table, record_id, doc = op
+    if kind not in ("put", "del"):
+        return _("a change has an unknown kind {kind}", kind=_show(kind))
+    if table not in TABLES:
+        return _("a change names an unknown table {table}", table=_show(table))
+    if not is_record_id(record_id):
+        return _("record id {id} in {table} is not a decimal number", id=_show(record_id), table=table)
+    if kind == "del":
+        return None if doc is None else _("the deletion of {table} {id} carries a record", table=table, id=record_id)
+    if not isinstance(doc, dict):
+        return _("the record for {table} {id} is {value}, not a set of fields",
+                 table=table, id=record_id, value=_show(doc))
+    if table == "meta":
+        return _("the settings record (meta) has id {id}", id=record_id) if record_id != META_ID \
+            else _meta_problem(doc)
+    return None
+
+
+def _entry_ops(journal: Path, number: int, line: bytes) -> tuple[str | None, list[Op]]:
+    """The snapshot a journal line names (if any) and its changes, or :class:`DatabaseDamaged` naming the line."""
+    from ikmtui.i18n import _
+
+    try:
+        entry = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        raise DatabaseDamaged(journal, _("journal line {n} is unreadable", n=number)) from None
+    ops = entry.get("ops") if isinstance(entry, dict) else None
+    if not isinstance(ops, list):
+        problem = _("it is not a transaction (an object with a list of changes): {value}", value=_show(entry))
+    else:
+        header = entry.get("snapshot")
+        problem = None if header is None or isinstance(header, str) else \
+            _("the snapshot it names is {value}, not a text", value=_show(header))
+        for op in ops:
+            problem = problem or _op_problem(op)
+    if problem:
+        raise DatabaseDamaged(journal, _("journal line {n}: {problem}", n=number, problem=problem))
+    return entry.get("snapshot"), ops
+
+
+def _snapshot_problem(data: dict[str, Any]) -> str | None:
+    """What is wrong with the tables of a snapshot that carries ikmtui's mark, or None."""
+    from ikmtui.i18n import _
+
+    for name, table in data.items():
+        if not isinstance(table, dict) or not set(map(type, table.values())) <= {dict}:
+            return _("table {table} is not a set of records", table=name)
+        if not all(map(_ID, table)):
+            key = next(k for k in table if not _ID(k))
+            return _("table {table}: record key {key} is not a decimal id", table=name, key=_show(key))
+    return _meta_problem(data["meta"][META_ID])
+
+
+def apply_ops(tables: Tables, entries: list[list[Op]]) -> dict[str, dict[str, Doc]]:
+    """The tables that ``entries`` (the changes of journal lines, in order) touch, as new dicts with them applied."""
+    changed: dict[str, dict[str, Doc]] = {}
+    for ops in entries:
+        for kind, table, record_id, doc in ops:
+            target = changed.get(table)
+            if target is None:
+                target = changed[table] = dict(tables.get(table, {}))
+            if kind == "put":
+                target[record_id] = doc
+            else:
+                target.pop(record_id, None)
+    return changed
+
+
+class Journal:
+    """The complete lines of a journal (or of its tail), each checked; a torn last line is left out."""
+
+    def __init__(self, path: Path, raw: bytes, first_line: int = 1) -> None:
+        end = raw.rfind(b"\n")
+        self.consumed = end + 1  # bytes of complete lines; what follows is a torn line (never acknowledged)
+        self.lines = 0
+        self.headers: list[str | None] = []  # the snapshot each line names (the first line, or after a crash)
+        self.entries: list[list[Op]] = []
+        for number, line in enumerate(raw[: self.consumed].splitlines(), first_line):
+            self.lines += 1
+            if line.strip():
+                header, ops = _entry_ops(path, number, line)
+                self.headers.append(header)
+                self.entries.append(ops)
+
+    def start_over(self, tables: Tables, snapshot_print: str) -> int | None:
+        """Which line (index into ``entries``) to replay from over the snapshot with ``snapshot_print``, read from
+        the start of the file; ``None`` if the journal belongs to another snapshot and must not be replayed.
+
+        * the first line names this snapshot, or none (an older ikmtui): all of it;
+        * else what comes before the last line naming this snapshot (or all, if none does) must be changes the
+          snapshot already holds: a compaction that crashed between its rename and emptying the journal, maybe
+          with saves appended since (their first line names the new snapshot). Replay from that line (or
+          nothing);
+        * else the snapshot was replaced from outside (a backup copied over it): the journal is stale.
+        """
+        if not self.entries or self.headers[0] in (None, snapshot_print):
+            return 0
+        ours = [i for i, header in enumerate(self.headers) if header == snapshot_print]
+        start = ours[-1] if ours else len(self.entries)
+        changed = apply_ops(tables, self.entries[:start])
+        if all(tables.get(name) == table for name, table in changed.items()):
+            return start
+        return None
+
+
+def parse_journal_file(journal: Path, tables: Tables, snapshot_print: str) -> tuple[dict[str, dict[str, Doc]], str]:
+    """The journal beside a snapshot read for a copy (restore), applied: (changed tables, "") if it belongs to
+    the snapshot, ({}, why not) if it belongs to another one. Nothing is written."""
+    from ikmtui.i18n import _
+
+    try:
+        _info, raw = read_regular(journal)
+    except FileNotFoundError:
+        return {}, ""
+    read = Journal(journal, raw)
+    start = read.start_over(tables, snapshot_print)
+    if start is None:
+        return {}, _("{journal} belongs to another copy of the database; its changes were not applied",
+                     journal=journal)
+    return apply_ops(tables, read.entries[start:]), ""
 
 
 class _MemoryStorage(Storage):
@@ -271,19 +661,27 @@ class Database:
         clock: Callable[[], str] = now_iso,
         compact_bytes: int = JOURNAL_COMPACT_BYTES,
     ) -> None:
-        self.path = Path(path)
+        self.path = resolve(path)  # before anything is opened: two paths to one file are one database
         self.journal_path = self.path.with_name(self.path.name + ".journal")
         self.user = user
         self.clock = clock
         self.lock_timeout = lock_timeout
         self.compact_bytes = compact_bytes
-        self._lock = FileLock(str(self.path) + ".lock", mode=0o600)
+        self._lock = _Lock(lock_path(self.path))
         self._mutex = threading.RLock()
         self._data: Tables = {}
         self._next_ids: dict[str, int] = {}
         self._stamp: tuple[int, int, int] | None = None
+        self._print = ""  # fingerprint of the snapshot in memory, named by the journal's first line
         self._journal_pos = 0
+        self._journal_lines = 0
+        self._journal_id: tuple[int, int] | None = None
+        self._needs_header = False  # the journal holds only lines folded in already (a crashed compaction)
         self._listeners: list[Callable[[], None]] = []
+        #: Things the officer should be told (a stale journal set aside, opened read-only); shown by the app/CLI.
+        self.warnings: list[str] = []
+        #: Opened where the lock file cannot be created (read-only folder or medium): every save is refused.
+        self.read_only = False
         #: Checks run on every transaction before it commits (e.g. the acting officer's role); raise to refuse.
         self.guards: list[Callable[[Transaction], None]] = []
         #: Fold the journal in a background thread rather than in the save that filled it (set by the app).
@@ -291,13 +689,25 @@ class Database:
         self._compactor: threading.Thread | None = None
         self._news = False  # another process's saves were read in by a compaction, not yet told by refresh
         self._tinydb = TinyDB(storage=lambda: _MemoryStorage(self))
+        refuse_non_file(self.path)  # a folder, FIFO or device: refused before a lock file is created beside it
         if not self.path.exists():
             if not create:
-                raise FileNotFoundError(self.path)
+                raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(self.path))
             self._create()
-        with self._locked():
-            self._load()
-            self._remove_leftovers()
+        try:
+            got = self._lock.acquire(self.lock_timeout)
+        except OSError as exc:
+            if exc.errno not in _READ_ONLY_ERRNOS:
+                raise
+            self._open_read_only(exc)
+        else:
+            if not got:
+                raise DatabaseLocked(self.path, self.lock_timeout)
+            try:
+                self._load()
+                self._remove_leftovers()
+            finally:
+                self._lock.release()
         self._check_schema()
 
     # ------------------------------------------------------------------ opening
@@ -310,20 +720,44 @@ class Database:
             tables: Tables = {name: {} for name in TABLES}
             tables["meta"][META_ID] = {"app": APP_MARK, "schema": SCHEMA_VERSION, "created_at": ts,
                                        "created_by": self.user, "counters": {}}
-            atomic_write(self.path, orjson.dumps(tables))
+            self._write_snapshot_file(orjson.dumps(tables))
 
-    def _load(self) -> None:
-        """Read snapshot and journal from disk (caller holds the lock)."""
+    def _open_read_only(self, exc: OSError) -> None:
+        """No lock can be created here: read without it (a reader never writes), refuse every save."""
+        from ikmtui.i18n import _
+
+        self.read_only = True
+        self.warnings.append(_("{path} is open read-only: its lock file cannot be created ({reason}); "
+                               "nothing can be saved", path=self.path, reason=exc.strerror or exc))
+        for _attempt in range(5):  # without the lock a compaction may replace the snapshot while we read
+            self._load()
+            if self._snapshot_stamp() == self._stamp:
+                break
+
+    def _snapshot_stamp(self) -> tuple[int, int, int] | None:
         try:
             stat = self.path.stat()
-            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+    def _load(self) -> None:
+        """Read snapshot and journal from disk (caller holds the lock, or the database is read-only)."""
+        try:
+            stat, raw = read_regular(self.path)
+        except StorageError:
+            raise
         except OSError as exc:
             raise DatabaseDamaged(self.path, exc.strerror or str(exc)) from None
         self._data = self.parse_snapshot(self.path, raw)
+        self._print = fingerprint(raw)
+        del raw
         self._stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-        self._journal_pos = 0
+        self._journal_pos = self._journal_lines = 0
+        self._journal_id = None
+        self._needs_header = False
         self._next_ids.clear()
-        self._replay_journal()
+        self._replay_journal(from_start=True)
         self._tables_changed()
 
     @staticmethod
@@ -346,53 +780,83 @@ class Database:
                 or meta[META_ID].get("app") != APP_MARK:
             raise ForeignFile(path)
         for name in TABLES:
-            table = data.setdefault(name, {})
-            if not isinstance(table, dict) or not all(isinstance(doc, dict) for doc in table.values()):
-                raise DatabaseDamaged(path, _("table {table} is not a set of records", table=name))
+            data.setdefault(name, {})
+        problem = _snapshot_problem(data)
+        if problem:
+            raise DatabaseDamaged(path, problem)
         return data
 
-    def _replay_journal(self) -> bool:
+    @staticmethod
+    def read_snapshot(path: Path) -> Tables:
+        """:meth:`parse_snapshot` of a file, which must be a regular one (not a folder, FIFO or device)."""
+        _info, raw = read_regular(path)
+        return Database.parse_snapshot(path, raw)
+
+    def _replay_journal(self, *, from_start: bool = False) -> bool:
         """Apply journal lines written since we last looked; a torn last line is skipped. Returns changed."""
         try:
-            with self.journal_path.open("rb") as fh:
-                fh.seek(self._journal_pos)
-                tail = fh.read()
+            fd = os.open(self.journal_path, os.O_RDONLY | _NONBLOCK | _CLOEXEC)
         except FileNotFoundError:
             return False
-        end = tail.rfind(b"\n")
-        if end < 0:
-            return False
-        changed: dict[str, dict[str, Doc]] = {}
-        for number, line in enumerate(tail[: end + 1].splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                entry = orjson.loads(line)
-                ops = entry["ops"]
-            except (orjson.JSONDecodeError, KeyError, TypeError):
-                from ikmtui.i18n import _
-
-                raise DatabaseDamaged(self.journal_path, _("journal line {n} is unreadable", n=number)) from None
-            for kind, table, record_id, doc in ops:
-                target = changed.get(table)
-                if target is None:
-                    target = changed[table] = dict(self._data.get(table, {}))
-                if kind == "put":
-                    target[record_id] = doc
-                else:
-                    target.pop(record_id, None)
-        self._journal_pos += end + 1
+        try:
+            info = os.fstat(fd)
+            if not stat_.S_ISREG(info.st_mode):
+                raise NotAFile(self.journal_path, folder=stat_.S_ISDIR(info.st_mode))
+            os.lseek(fd, self._journal_pos, os.SEEK_SET)
+            with open(fd, "rb", buffering=0, closefd=False) as fh:
+                tail = fh.read()
+        finally:
+            os.close(fd)
+        self._journal_id = (info.st_dev, info.st_ino)
+        read = Journal(self.journal_path, tail, self._journal_lines + 1)
+        start = 0
+        if from_start:
+            start = read.start_over(self._data, self._print)
+            if start is None:
+                self._set_aside_journal()
+                if self.read_only:  # left where it is: skip it, so that no later catch-up replays it
+                    self._journal_pos, self._journal_lines = read.consumed, read.lines
+                return False
+            # Lines before ``start`` are in the snapshot already; if none names it, the next save must.
+            self._needs_header = bool(read.entries) and start == len(read.entries)
+        changed = apply_ops(self._data, read.entries[start:])
+        self._journal_pos += read.consumed
+        self._journal_lines += read.lines
         if changed:
             self._data = {**self._data, **changed}
             for table in changed:
                 self._next_ids.pop(table, None)
         return bool(changed)
 
+    def _set_aside_journal(self) -> None:
+        """The journal names another snapshot (``NAME.json`` was replaced from outside): never replay it."""
+        from ikmtui.i18n import _
+
+        if self.read_only:
+            self.warnings.append(_("The journal {journal} belongs to another copy of the database (the file was "
+                                   "replaced, e.g. by copying a backup over it); its changes were not applied",
+                                   journal=self.journal_path))
+            return
+        aside = self.journal_path.with_name(
+            f"{self.journal_path.name}.stale-{datetime.now().strftime('%Y%m%d-%H%M%S-%f')}")
+        os.chmod(self.journal_path, 0o600)
+        os.replace(self.journal_path, aside)
+        _fsync_dir(self.path.parent)
+        self._journal_id = None
+        self.warnings.append(_("The journal {journal} belongs to another copy of the database (the file was "
+                               "replaced, e.g. by copying a backup over it); its changes were not applied and "
+                               "it was kept as {aside}", journal=self.journal_path, aside=aside))
+
     def _remove_leftovers(self) -> None:
-        """Temp files of a write that crashed before its rename (we hold the lock, so none is in progress)."""
-        for leftover in self.path.parent.glob(f".{self.path.name}.tmp-*"):
-            with contextlib.suppress(OSError):
-                leftover.unlink()
+        """Temp files of writes and backups (restore's included) that were killed before their rename.
+
+        They may hold a full copy of the personal data that nobody would ever find; a writer still at work
+        holds a flock on its temp file, so only the dead ones go.
+        """
+        from ikmtui.storage.backup import backup_dir
+
+        remove_abandoned_temps(self.path.parent, f".{self.path.name}.tmp-*")
+        remove_abandoned_temps(backup_dir(self.path), f".{self.path.stem}-*.json*.tmp-*")
 
     def _check_schema(self) -> None:
         from ikmtui.storage import migrations
@@ -405,26 +869,29 @@ class Database:
 
     # ------------------------------------------------------------------ locking and freshness
     @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
+    def _locked(self, timeout: float | None = None) -> Iterator[None]:
+        timeout = self.lock_timeout if timeout is None else timeout
         with self._mutex:
-            try:
-                self._lock.acquire(timeout=self.lock_timeout)
-            except Timeout:
-                raise DatabaseLocked(self.path, self.lock_timeout) from None
+            if not self._lock.acquire(timeout):
+                raise DatabaseLocked(self.path, timeout)
             try:
                 yield
             finally:
                 self._lock.release()
 
+    def _check_lock(self) -> None:
+        """Right before a write: our lock file is still the one at its path, or nothing is written."""
+        if not self._lock.still_held():
+            raise LockLost(self.path)
+
     def _catch_up(self) -> bool:
         """Bring memory up to what is on disk (caller holds the lock). Returns whether anything changed."""
-        try:
-            stat = self.path.stat()
-        except FileNotFoundError:
+        stamp = self._snapshot_stamp()
+        if stamp is None:
             from ikmtui.i18n import _
 
-            raise DatabaseDamaged(self.path, _("the file was removed")) from None
-        if (stat.st_ino, stat.st_mtime_ns, stat.st_size) != self._stamp:
+            raise DatabaseDamaged(self.path, _("the file was removed"))
+        if stamp != self._stamp or self._journal_replaced():
             self._load()  # another process compacted (or restored): start over from the new snapshot
             return True
         if self._replay_journal():
@@ -432,11 +899,45 @@ class Database:
             return True
         return False
 
-    def refresh(self) -> bool:
-        """Pick up what other processes saved. Cheap when nothing changed (one stat and one seek)."""
-        with self._locked():
-            changed, self._news = self._catch_up() or self._news, False
-            return changed
+    def _journal_replaced(self) -> bool:
+        """The journal is not the file we read (set aside or removed, then started anew) or shorter than read."""
+        try:
+            info = self.journal_path.stat()
+        except FileNotFoundError:
+            return self._journal_pos > 0
+        return info.st_size < self._journal_pos or (
+            self._journal_id is not None and (info.st_dev, info.st_ino) != self._journal_id)
+
+    def refresh(self, wait: bool = True) -> bool:
+        """Pick up what other processes saved. Cheap when nothing changed (one stat and one seek).
+
+        With ``wait=False`` it never waits for another process (or for this one's compaction thread): if the
+        lock is busy it returns False at once and the next call tries again. That is what an app's timer calls.
+        """
+        if self.read_only:
+            with self._mutex:
+                changed, self._news = self._catch_up() or self._news, False
+                return changed
+        if wait:
+            with self._locked():
+                changed, self._news = self._catch_up() or self._news, False
+                return changed
+        if not self._mutex.acquire(blocking=False):
+            return False
+        try:
+            try:
+                got = self._lock.acquire(0)
+            except OSError:
+                return False
+            if not got:
+                return False
+            try:
+                changed, self._news = self._catch_up() or self._news, False
+                return changed
+            finally:
+                self._lock.release()
+        finally:
+            self._mutex.release()
 
     def on_change(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` after any change, ours or another process's (from the thread that saw it)."""
@@ -485,9 +986,14 @@ class Database:
         return self._next_ids[table]
 
     # ------------------------------------------------------------------ writing
+    def _refuse_if_read_only(self) -> None:
+        if self.read_only:
+            raise ReadOnlyDatabase(self.path)
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Transaction]:
         """Stage changes on top of the newest data; commit them durably as one unit when the block ends."""
+        self._refuse_if_read_only()
         with self._locked():
             self._catch_up()
             txn = Transaction(self)
@@ -497,14 +1003,26 @@ class Database:
                 guard(txn)  # may refuse: nothing staged has been written yet
             if txn.ops:
                 self._commit(txn)
-        self._maybe_compact()
+        # The save is durable in the journal: a fold that fails now (a full disk) must not report it as failed.
+        # The journal stays as it is and the next save tries again.
+        with contextlib.suppress(StorageError, OSError):
+            self._maybe_compact()
 
     def _commit(self, txn: Transaction) -> None:
-        line = orjson.dumps({"ts": txn.ts, "by": self.user, "ops": txn.ops}) + b"\n"
-        fd = os.open(self.journal_path, os.O_WRONLY | os.O_CREAT, 0o600)
+        entry: dict[str, Any] = {"ts": txn.ts, "by": self.user, "ops": txn.ops}
+        if self._journal_pos == 0 or self._needs_header:
+            entry = {"snapshot": self._print, **entry}  # the first line names the snapshot it belongs to
+        line = orjson.dumps(entry) + b"\n"
+        self._check_lock()
+        fd = os.open(self.journal_path, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _CLOEXEC, 0o600)
         try:
-            size = os.fstat(fd).st_size
-            if size != self._journal_pos:
+            info = os.fstat(fd)
+            if info.st_size < self._journal_pos or (
+                    info.st_size > self._journal_pos and b"\n" in os.pread(fd, info.st_size - self._journal_pos,
+                                                                           self._journal_pos)):
+                # Someone wrote (or cut) the journal behind our back: truncating would throw their save away.
+                raise LockLost(self.path)
+            if info.st_size != self._journal_pos:
                 # Everything complete was replayed by _catch_up: what is left is a torn line from a crash.
                 os.ftruncate(fd, self._journal_pos)
             os.lseek(fd, self._journal_pos, os.SEEK_SET)
@@ -522,7 +1040,10 @@ class Database:
             os.close(fd)
         if self._journal_pos == 0:
             _fsync_dir(self.path.parent)
+        self._journal_id = (info.st_dev, info.st_ino)
         self._journal_pos += len(line)
+        self._journal_lines += 1
+        self._needs_header = False
         self._data = {**self._data, **txn._tables}  # one assignment: readers see all of it or none
         self._next_ids.update(txn._ids)
         self._tables_changed()
@@ -556,29 +1077,40 @@ class Database:
         with contextlib.suppress(StorageError, OSError):  # the journal stays as it is: the next save tries again
             self.compact()
 
+    def _write_snapshot_file(self, raw: bytes) -> None:
+        """Replace the snapshot (lock held and checked) and remember what the next journal line must name."""
+        self._check_lock()
+        atomic_write(self.path, raw)
+        self._print = fingerprint(raw)
+
     def compact(self) -> None:
-        """Fold the journal into a new snapshot. Safe to crash at any point: replaying puts is idempotent."""
+        """Fold the journal into a new snapshot. Safe to crash at any point: replaying puts is idempotent
+        (the journal left behind names the old snapshot, and all its changes are found in the new one)."""
+        if self.read_only:
+            return
         with self._locked():
             if self._catch_up():
                 self._news = True  # told by the next refresh (compaction may run in its own thread)
             if self._journal_pos == 0:
                 return
-            atomic_write(self.path, orjson.dumps(self._data))
+            self._write_snapshot_file(orjson.dumps(self._data))
             with self.journal_path.open("r+b") as fh:
                 fh.truncate(0)
                 fh.flush()
                 os.fsync(fh.fileno())
             stat = self.path.stat()
             self._stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-            self._journal_pos = 0
+            self._journal_pos = self._journal_lines = 0
+            self._needs_header = False
 
     def write_snapshot(self, data: Tables) -> None:
         """Replace the whole database (migrations, restore), under the lock."""
+        self._refuse_if_read_only()
         with self._locked():
             # Fold the journal into the current snapshot first. Otherwise a crash between the rename below
             # and the truncation would replay the old journal over the new data and mix the two.
             self.compact()
-            atomic_write(self.path, orjson.dumps(data))
+            self._write_snapshot_file(orjson.dumps(data))
             with contextlib.suppress(FileNotFoundError), self.journal_path.open("r+b") as fh:
                 fh.truncate(0)
                 os.fsync(fh.fileno())
@@ -601,7 +1133,8 @@ def create_database(path: str | os.PathLike[str], tables: Tables, *, user: str, 
     """Write a complete new database (demo data, imports into a new file) in one atomic step."""
     from ikmtui.i18n import _
 
-    target = Path(path)
+    target = resolve(path)  # a symlink stays one: the file it points to is what gets written
+    refuse_non_file(target)
     if target.exists() and not force:
         raise FileExistsError(17, _("the file exists; add --force to overwrite it"), str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -612,8 +1145,10 @@ def create_database(path: str | os.PathLike[str], tables: Tables, *, user: str, 
     meta.setdefault("last_ids", {})
     data["meta"] = {META_ID: meta}
     journal = target.with_name(target.name + ".journal")
-    with FileLock(str(target) + ".lock", mode=0o600):
+    with locked_path(target) as lock:
         # The old journal goes first: replayed over the new snapshot it would mix two databases.
+        if not lock.still_held():
+            raise LockLost(target)
         journal.unlink(missing_ok=True)
         atomic_write(target, orjson.dumps(data))
     return target

@@ -22,6 +22,17 @@ class ForeignFile(StorageError):
         self.path = path
 
 
+class NotAFile(ForeignFile):
+    """A folder, device, pipe or socket where a database (or a backup) was expected: never read, never locked."""
+
+    def __init__(self, path: object, *, folder: bool = False) -> None:
+        StorageError.__init__(self, _("{path} is a folder, not a database file; it was left untouched", path=path)
+                              if folder else
+                              _("{path} is not a regular file (a device, pipe or socket cannot be a database); "
+                                "it was left untouched", path=path))
+        self.path = path
+
+
 class NewerSchema(StorageError):
     def __init__(self, path: object, found: int, supported: int) -> None:
         super().__init__(
@@ -36,6 +47,24 @@ class DatabaseLocked(StorageError):
             _("The database {path} is busy: another ikmtui kept it locked for {seconds} s. Try again.",
               path=path, seconds=round(seconds))
         )
+
+
+class LockLost(StorageError):
+    """The lock file was deleted or replaced while a save held it: another process may have saved meanwhile."""
+
+    def __init__(self, path: object) -> None:
+        super().__init__(
+            _("Nothing was saved: the lock file of {path} was removed or replaced while this save held it, so "
+              "another ikmtui may have saved at the same time. Try again.", path=path)
+        )
+        self.path = path
+
+
+class ReadOnlyDatabase(StorageError):
+    def __init__(self, path: object) -> None:
+        super().__init__(_("Nothing was saved: the database {path} is open read-only (its folder cannot be "
+                           "written)", path=path))
+        self.path = path
 
 
 class RecordMissing(StorageError):

@@ -33,9 +33,14 @@ STEPS: dict[int, Callable[[Tables], Tables]] = {0: _v0_to_v1}
 def migrate(db: Database, found: int) -> None:
     from ikmtui.storage import backup
 
-    backup.make_backup(db.path, reason=f"schema{found}", data=db._data)
+    if not db.read_only:
+        backup.make_backup(db.path, reason=f"schema{found}", data=db._data)
     data = {name: {k: dict(v) for k, v in table.items()} for name, table in db._data.items()}
     for version in range(found, SCHEMA_VERSION):
         data = STEPS[version](data)
     data["meta"][META_ID]["schema"] = SCHEMA_VERSION
+    if db.read_only:  # nothing can be written there: read it as this version knows it, leave the file as it is
+        db._data = data
+        db._next_ids.clear()
+        return
     db.write_snapshot(data)

@@ -341,6 +341,19 @@ def test_trailing_separators_of_a_wide_used_range_are_not_columns(tmp_path: Path
     assert sheet.rows == [(1, ("Nama Usaha", "NIB")), (2, ("Batik", "1"))]
 
 
+@pytest.mark.parametrize(("raw", "rows"), [
+    (b'Nama Usaha;NIB\r\n"Batik\r\nSari";1\rTahu;2\nTempe;3',
+     [(1, ("Nama Usaha", "NIB")), (2, ("Batik\r\nSari", "1")), (3, ("Tahu", "2")), (4, ("Tempe", "3"))]),
+    (b'a,b\rc,d\r"e\rf",g\r', [(1, ("a", "b")), (2, ("c", "d")), (3, ("e\rf", "g"))]),
+])
+def test_csv_lines_end_as_before_without_a_copy_of_the_text(tmp_path: Path, raw: bytes,
+                                                            rows: list[tuple[int, tuple[str, ...]]]) -> None:
+    """The lines are split by a regex now (io.StringIO held the text again at 4 bytes a character)."""
+    path = tmp_path / "akhir.csv"
+    path.write_bytes(raw)
+    assert importer.read_sheets(path)[0].rows == rows
+
+
 def test_a_nul_byte_anywhere_in_a_csv_is_binary_data(tmp_path: Path, db_path: Path) -> None:
     path = tmp_path / "nul.csv"
     path.write_bytes(b"Nama Usaha;NIB;Kecamatan\n" + b"Batik;1;Tembalang\n" * 20_000 + b"Bat\x00ik;2;Tembalang\n")

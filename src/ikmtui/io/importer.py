@@ -34,7 +34,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import itertools
 import os
 import posixpath
 import re
@@ -113,6 +112,7 @@ _WHOLE = re.compile(r"(-?[0-9]+)[.,]0{1,2}")
 _PHONE_SPLIT = re.compile(r"\s*(?:/|;|,|\batau\b|\bor\b)\s*")
 _PHONE_NOISE = re.compile(r"[\s\-().]")
 _PHONE_NO_ZERO = re.compile(r"8[1-9][0-9]{6,10}")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
 
 
 def _noop(phase: str, done: int, total: int) -> None:
@@ -660,8 +660,7 @@ def _decode(raw: bytes) -> str:
 
 def _delimiter(text: str) -> str:
     """Semicolon (Excel in an Indonesian locale), comma or tab: the one that splits the first lines evenly."""
-    lines = itertools.islice(io.StringIO(text[:1_000_000]), HEADER_SEARCH_ROWS * 4)
-    sample = [line for line in lines if line.strip()][:HEADER_SEARCH_ROWS]
+    sample = [line for line in text[:1_000_000].splitlines()[:HEADER_SEARCH_ROWS] if line.strip()]
     best, best_score = ",", (-1.0, 0)
     for delimiter in (";", ",", "\t"):
         try:
@@ -680,7 +679,10 @@ def _delimiter(text: str) -> str:
 def _csv_lines(path: Path, text: str, delimiter: str) -> Iterator[str]:
     """The lines of ``text`` for ``csv.reader``, refusing one with more separators than Excel has columns
     before the csv module makes a list of them (50 MB of ``;`` would be 50 million cells)."""
-    for number, line in enumerate(io.StringIO(text, newline=""), 1):
+    # Lines as csv expects them (ended by \n, \r\n or \r): a regex, as io.StringIO would hold a copy of the text
+    # at 4 bytes a character.
+    for number, match in enumerate(_LINE.finditer(text), 1):
+        line = match.group()
         if line.count(delimiter) >= _EXCEL_COLUMNS:
             raise ImportTooLarge(_("{file}, line {line}: more than {n} cells; ikmtui reads at most {limit} columns",
                                    file=path.name, line=format_number(number), n=format_number(_EXCEL_COLUMNS),

@@ -477,7 +477,7 @@ async def test_in_a_browser_the_import_screen_lists_only_uploaded_files(tmp_path
         listed = screen.query_one("#import-uploads", OptionList)
         names = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
         assert sorted(names) == ["daftar.csv", "unggahan.xlsx"]
-        assert "tombol Unggah lembar kerja" in report_text_of(screen, "#import-info")
+        assert "tombol unggah" in report_text_of(screen, "#import-info")
 
         listed.highlighted = names.index("unggahan.xlsx")
         await pilot.press("enter")

@@ -193,9 +193,8 @@ class ImportScreen(TranslatedBindings, ModalScreen[ImportReport | None]):
                                      value=self.initial_kind, allow_blank=False, id="import-kind")
                         yield Checkbox(_("Update existing records"), id="import-update")
                         yield Checkbox(_("Skip invalid rows"), id="import-skip")
-                    yield Static(_("Send the spreadsheet with the page's {button} button; the files sent are "
-                                   "listed on the left: choose one to check it.", button=_("Upload spreadsheet"))
-                                 if self.web else
+                    yield Static(_("Send the spreadsheet to the server with the upload button of this page; the "
+                                   "files sent are listed on the left: choose one to check it.") if self.web else
                                  _("Choose a file on the left or type its path, then enter."), id="import-info")
                     yield DataTable(id="import-preview", zebra_stripes=True, cursor_type="row")
                     with VerticalScroll(id="import-report-box"):

@@ -4,7 +4,10 @@
 
 Writes the start marker and one screen packet, then reads packets from stdin. On the server's ``quit`` message:
 MODE ``slow-save`` takes a second to "finish a save" (appends ``saved`` to LOG) and exits 0; MODE ``ignore-quit``
-ignores it and only ends on SIGTERM (appends ``sigterm``). Every step is appended to LOG.
+ignores it and only ends on SIGTERM (appends ``sigterm``); MODE ``stuck`` ignores the quit and SIGTERM alike (an
+app frozen or drowning in queued keys: only SIGKILL ends it); MODE ``deaf`` reads no input at all and ignores
+SIGTERM (its input pipe fills up). Every step is appended to LOG; the browser's address the server passed
+(``IKMTUI_REMOTE_ADDR``) is appended to LOG.env, one line per process.
 """
 
 from __future__ import annotations
@@ -27,13 +30,18 @@ def main() -> int:
         log("sigterm")
         raise SystemExit(0)
 
-    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN if mode in ("stuck", "deaf") else on_term)
+    with open(log_path + ".env", "a", encoding="utf-8") as fh:
+        fh.write(f"{os.getpid()} {os.environ.get('IKMTUI_REMOTE_ADDR', '-')}\n")
     out = sys.stdout.buffer
     out.write(b"__GANGLION__\n")
     screen = b"fake app screen"
     out.write(b"D" + len(screen).to_bytes(4, "big") + screen)
     out.flush()
     log(f"started {os.getpid()}")
+    if mode == "deaf":
+        while True:
+            time.sleep(60)
     stdin = sys.stdin.buffer
     while True:
         head = stdin.read(5)
@@ -44,7 +52,7 @@ def main() -> int:
         if head[:1] != b"M" or json.loads(body).get("type") != "quit":
             continue
         log("quit")
-        if mode == "ignore-quit":
+        if mode in ("ignore-quit", "stuck"):
             continue
         time.sleep(1.0)
         log("saved")

@@ -56,7 +56,8 @@ def _run_serve(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> dict[str, An
 def test_loopback_is_the_default_and_needs_no_warning(monkeypatch: pytest.MonkeyPatch, db_path: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     seen = _run_serve(monkeypatch, ["serve", "--db", str(db_path), "--user", "tester"])
-    assert seen == {"path": db_path.resolve(), "host": "127.0.0.1", "port": 8000, "lang": "id", "user": "tester"}
+    assert seen == {"path": db_path.resolve(), "host": "127.0.0.1", "port": 8000, "lang": "id", "user": "tester",
+                    "max_tabs": web.MAX_TABS, "max_tabs_per_address": web.MAX_TABS_PER_ADDRESS}
     out = capsys.readouterr()
     assert "60 IKM" in out.out
     assert out.err == ""

@@ -3,18 +3,24 @@
 Built on textual-serve: the browser shows a terminal (xterm.js) that talks over a websocket to this server, and
 the server starts ``python -m ikmtui.ui.web`` for each connection with Textual's web driver. What this module adds:
 
-* **Shutdown that loses nothing.** On ctrl+c (SIGINT) or SIGTERM the server stops accepting tabs, asks every app
-  to quit (Textual's ``quit`` message: the app exits between two event handlers, so a save in progress, a
-  synchronous journal append, completes first), sends SIGTERM to those still running after a grace period, and
-  waits for every process to end before it exits. App processes run in their own session, so a ctrl+c in the
-  server's terminal does not reach them behind the server's back. Only a third ctrl+c forces (SIGKILL): saved
-  records are safe even then (a transaction is one journal line), but text typed into an open form is lost.
+* **Shutdown that loses nothing, within seconds.** On ctrl+c (SIGINT) or SIGTERM the server stops accepting tabs,
+  asks every app to quit (Textual's ``quit`` message: the app exits between two event handlers, so a save in
+  progress, a synchronous journal append, completes first), sends SIGTERM to those still running after a grace
+  period and SIGKILL after a second one, and waits for every process to end before it exits. A flooded or stuck
+  app cannot hold the server: its quit waits behind every key it was sent. SIGKILL loses no saved record (a
+  transaction is one journal line); only text typed into an open form is lost. App processes run in their own
+  session, so a ctrl+c in the server's terminal does not reach them behind the server's back.
+* **Bounded tabs.** At most ``max_tabs`` tabs at once, ``max_tabs_per_address`` from one address (each tab is an
+  app process holding the database in memory); a refused tab is told why. Each tab's input is rate-limited
+  (bytes and messages per second, excess dropped; a tab that keeps flooding is closed), and a tab's app ends
+  when its websocket ends.
 * **A page that needs nothing from the internet** (the office network may have none) and finds its websocket from
   the address the browser used, so it works on localhost, on the office network and behind a TLS proxy.
 * **Browser-side guards.** The websocket is refused to pages from other origins (another web site open in the
   officer's browser must not drive the app), and when bound to loopback, requests must name a loopback host
   (no DNS rebinding).
 
+Each app learns its browser's address (``IKMTUI_REMOTE_ADDR``): sign-in throttling counts per address.
 Nothing here imports Textual: the app runs in the child processes.
 """
 
@@ -24,17 +30,21 @@ import asyncio
 import contextlib
 import html
 import ipaddress
+import json
 import logging
 import shlex
 import signal
 import socket
 import sys
+import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from aiohttp import web
+from aiohttp import WSCloseCode, WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
@@ -42,11 +52,89 @@ from ikmtui.i18n import _
 
 log = logging.getLogger("ikmtui.web")
 
-#: Seconds an app gets to quit on its own before it is sent SIGTERM.
-QUIT_GRACE = 10.0
-#: Ctrl+c presses that force the remaining app processes to end (SIGKILL).
+#: Seconds an app gets to quit on its own before it is sent SIGTERM (a save takes milliseconds; an app quits
+#: in well under a second).
+QUIT_GRACE = 3.0
+#: Seconds after SIGTERM before SIGKILL: with the quit grace, the bound on ending one tab or the whole server.
+TERM_GRACE = 1.5
+#: Ctrl+c presses that force the remaining app processes to end (SIGKILL) at once.
 FORCE_AFTER_SIGNALS = 3
+#: Tabs open at once on one server, and from one address (each is an app process with the database in memory).
+MAX_TABS = 20
+MAX_TABS_PER_ADDRESS = 6
+#: Seconds to wait for a browser to take a closing handshake or a screen update before its connection is cut.
+CLOSE_SECONDS = 2.0
+BROWSER_WRITE_SECONDS = 30.0
+#: Largest websocket message a tab may send (a paste is one message).
+MAX_MESSAGE_BYTES = 256 * 1024
+#: Widest and tallest terminal an app is asked to draw (a resize to 100,000 columns would exhaust its memory).
+MAX_TERMINAL_CELLS = 1000
+#: The environment variable that tells a tab's app its browser's address.
+REMOTE_ADDR_ENV = "IKMTUI_REMOTE_ADDR"
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+
+
+@dataclass(frozen=True)
+class InputLimits:
+    """What one tab may send: far above a person typing, pasting or moving the mouse; far below a flood.
+
+    Beyond the rates, input is dropped; a tab whose dropped input passes the flood figures is closed.
+    """
+
+    bytes_per_second: float = 2048  # a mouse moved without pause sends ~700 bytes a second, typing far less
+    burst_bytes: float = 32 * 1024  # a paste
+    messages_per_second: float = 200
+    burst_messages: float = 1000
+    #: Dropped within one ``flood_seconds`` window: more is no person at a keyboard.
+    flood_bytes: int = 128 * 1024
+    flood_messages: int = 2000
+    flood_seconds: float = 10.0
+
+
+class Bucket:
+    """A token bucket: ``rate`` per second, at most ``burst`` saved up."""
+
+    def __init__(self, rate: float, burst: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.rate, self.burst, self.clock = rate, burst, clock
+        self.level = burst
+        self.stamp = clock()
+
+    def take(self, amount: float) -> bool:
+        now = self.clock()
+        self.level = min(self.burst, self.level + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if amount > self.level:
+            return False
+        self.level -= amount
+        return True
+
+
+class InputLimiter:
+    """One tab's input budget: messages and keystroke bytes; counts what it dropped."""
+
+    def __init__(self, limits: InputLimits, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limits = limits
+        self.clock = clock
+        self.messages = Bucket(limits.messages_per_second, limits.burst_messages, clock)
+        self.bytes = Bucket(limits.bytes_per_second, limits.burst_bytes, clock)
+        self.dropped_messages = self.dropped_bytes = 0
+        self.window = clock()
+
+    def allow(self, size: int = 0) -> bool:
+        """Whether a message of ``size`` keystroke bytes (0: not keys) may pass now."""
+        if self.messages.take(1) and (not size or self.bytes.take(size)):
+            return True
+        now = self.clock()
+        if now - self.window > self.limits.flood_seconds:  # drops long ago (a wild mouse) are forgotten
+            self.window, self.dropped_messages, self.dropped_bytes = now, 0, 0
+        self.dropped_messages += 1
+        self.dropped_bytes += size
+        return False
+
+    @property
+    def flooding(self) -> bool:
+        return (self.dropped_bytes > self.limits.flood_bytes
+                or self.dropped_messages > self.limits.flood_messages)
 
 
 def is_loopback(host: str) -> bool:
@@ -65,14 +153,32 @@ def say(message: str) -> None:
     print(message, flush=True)
 
 
+def close_reason(text: str) -> bytes:
+    """A websocket close reason: at most 123 bytes of UTF-8, cut between characters."""
+    return text.encode("utf-8")[:123].decode("utf-8", "ignore").encode("utf-8")
+
+
+async def close_socket(websocket: web.WebSocketResponse, request: web.Request,
+                       code: int = WSCloseCode.OK, reason: str = "") -> None:
+    """Close a tab's websocket; a browser that does not answer within seconds has its connection cut."""
+    try:
+        await asyncio.wait_for(websocket.close(code=code, message=close_reason(reason)), CLOSE_SECONDS)
+    except (TimeoutError, ConnectionError, RuntimeError):
+        if request.transport is not None:
+            request.transport.abort()
+
+
 class Session(AppService):
     """One browser tab: one app process, started directly (no shell) in a session of its own."""
 
-    def __init__(self, argv: Sequence[str], number: int, *, quit_grace: float = QUIT_GRACE, **kwargs: Any) -> None:
+    def __init__(self, argv: Sequence[str], number: int, *, remote: str = "", quit_grace: float = QUIT_GRACE,
+                 term_grace: float = TERM_GRACE, **kwargs: Any) -> None:
         super().__init__(shlex.join(argv), **kwargs)
         self.argv = list(argv)
         self.number = number
+        self.remote = remote
         self.quit_grace = quit_grace
+        self.term_grace = term_grace
         self.returncode: int | None = None
         self.ending = "quit"
         self._stopping: asyncio.Future[None] | None = None
@@ -80,6 +186,11 @@ class Session(AppService):
     @property
     def pid(self) -> int | None:
         return None if self._process is None else self._process.pid
+
+    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
+        environment = super()._build_environment(width=width, height=height)
+        environment[REMOTE_ADDR_ENV] = self.remote or "unknown"  # never inherited from the server's own
+        return environment
 
     async def _open_app_process(self, width: int = 80, height: int = 24) -> asyncio.subprocess.Process:
         environment = self._build_environment(width=width, height=height)
@@ -97,9 +208,16 @@ class Session(AppService):
 
     async def on_data(self, payload: bytes) -> None:
         # Keep draining the app's output even when the browser has gone: an app blocked on a full pipe could
-        # not finish quitting.
-        with contextlib.suppress(ConnectionError, RuntimeError):
-            await self.remote_write_bytes(payload)
+        # not finish quitting. A browser that takes nothing in for long has its connection cut.
+        try:
+            await asyncio.wait_for(self.remote_write_bytes(payload), BROWSER_WRITE_SECONDS)
+        except TimeoutError:
+            log.warning("session %s: the browser took no screen update for %s s", self.number,
+                        BROWSER_WRITE_SECONDS)
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                await self.remote_close()
+        except (ConnectionError, RuntimeError):
+            pass
 
     async def run(self) -> None:
         await super().run()  # returns when the app's output ends: it quit, or it could not start
@@ -115,18 +233,39 @@ class Session(AppService):
         await asyncio.shield(self._stopping)
 
     async def _stop(self) -> None:
+        """quit, then SIGTERM, then SIGKILL: at most ``quit_grace + term_grace`` seconds."""
         process = self._process
         assert process is not None
         await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
-        if process.returncode is None:
-            await self.send_meta({"type": "quit"})
-            if not await self._exited(self.quit_grace):
-                self.signal(signal.SIGTERM)
+        if process.returncode is None and not await self._quit(self.quit_grace):
+            self.signal(signal.SIGTERM)
+            if not await self._exited(self.term_grace):
+                self.signal(signal.SIGKILL)
         await process.wait()
         if self._task is not None:
-            await self._task  # the rest of the app's output, up to its end
+            try:  # the rest of the app's output, up to its end, unless the browser does not take it
+                await asyncio.wait_for(asyncio.shield(self._task), CLOSE_SECONDS)
+            except TimeoutError:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
             self._task = None
         self.returncode = process.returncode
+
+    async def _quit(self, seconds: float) -> bool:
+        """Ask the app to quit and wait for it; the request itself may wait on an app that reads no input."""
+        assert self._process is not None
+        process = self._process
+
+        async def quit_and_wait() -> None:
+            await self.send_meta({"type": "quit"})
+            await process.wait()
+
+        try:
+            await asyncio.wait_for(quit_and_wait(), seconds)
+        except TimeoutError:
+            return False
+        return True
 
     async def _exited(self, seconds: float) -> bool:
         assert self._process is not None
@@ -177,6 +316,15 @@ function getStartUrl() {{
   return url.pathname + "?" + params.toString();
 }}
 function refresh() {{ window.location.href = getStartUrl(); }}
+// The server says why it closed a tab (too many tabs, too much input) in the close reason: show it.
+window.WebSocket = class extends window.WebSocket {{
+  constructor(...args) {{
+    super(...args);
+    this.addEventListener("close", (event) => {{
+      if (event.reason) {{ document.querySelector(".closed-dialog .message").textContent = event.reason; }}
+    }});
+  }}
+}};
 </script>
 <script src="/static/js/textual.js"></script>
 </head>
@@ -201,17 +349,30 @@ function refresh() {{ window.location.href = getStartUrl(); }}
 </html>
 """
 
+REFUSED_PAGE = """<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title></head>
+<body style="background: #0c181f; color: rgba(255, 255, 255, 0.95); font: 16px monospace; padding: 32px;">
+<p>{reason}</p><p><a href="/" style="color: #ac5af4;">{again}</a></p></body></html>
+"""
+
 
 class WebServer(Server):
-    """textual-serve's server with ordered shutdown, an offline page and origin checks."""
+    """textual-serve's server with bounded tabs and input, ordered shutdown, an offline page and guards."""
 
     def __init__(self, argv: Sequence[str], host: str = "127.0.0.1", port: int = 8000, *,
-                 title: str = "ikmtui", quit_grace: float = QUIT_GRACE) -> None:
+                 title: str = "ikmtui", quit_grace: float = QUIT_GRACE, term_grace: float = TERM_GRACE,
+                 max_tabs: int = MAX_TABS, max_tabs_per_address: int = MAX_TABS_PER_ADDRESS,
+                 limits: InputLimits | None = None) -> None:
         super().__init__(shlex.join(argv), host=host, port=port, title=title)
         self.argv = list(argv)
         self.loopback_only = is_loopback(host)
         self.quit_grace = quit_grace
+        self.term_grace = term_grace
+        self.max_tabs = max_tabs
+        self.max_tabs_per_address = max_tabs_per_address
+        self.limits = limits or InputLimits()
         self.sessions: set[Session] = set()
+        self._tabs: Counter[str] = Counter()  # open tabs by browser address, counted before their app starts
         self._opened = 0
         self._signals = 0
         self._stop = asyncio.Event()
@@ -237,19 +398,35 @@ class WebServer(Server):
             raise web.HTTPForbidden(text=_("This server answers only on 127.0.0.1 or localhost."))
         origin = request.headers.get("Origin")
         if request.path == "/ws" and origin is not None and urlsplit(origin).netloc.lower() != host:
-            log.warning("refused a websocket from origin %s (host %s)", origin, host)
+            log.warning("refused %s from origin %s (host %s)", request.path, origin, host)
             raise web.HTTPForbidden(text="origin")
         return await handler(request)
+
+    def refusal(self, address: str) -> str | None:
+        """Why a new tab from ``address`` cannot open now, or ``None``."""
+        if sum(self._tabs.values()) >= self.max_tabs:
+            return _("Too many tabs are open on this server (at most {limit}); close one and open this page again",
+                     limit=self.max_tabs)
+        if self._tabs[address] >= self.max_tabs_per_address:
+            return _("Too many tabs are open from this computer (at most {limit}); close one and open this page "
+                     "again", limit=self.max_tabs_per_address)
+        return None
 
     async def handle_index(self, request: web.Request) -> web.Response:
         from ikmtui.i18n import get_language
 
+        headers = {"Cache-Control": "no-store", "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff"}
+        reason = self.refusal(request.remote or "unknown")
+        if reason is not None:
+            page = REFUSED_PAGE.format(lang=get_language(), title=html.escape(self.title), reason=html.escape(reason),
+                                       again=html.escape(_("Open again")))
+            return web.Response(status=503, text=page, content_type="text/html", headers=headers)
         text = {key: html.escape(value) for key, value in {
             "title": self.title, "starting": _("Starting…"), "start": _("Start"),
             "ended": _("Session ended."), "restart": _("Open again"),
         }.items()}
         return web.Response(text=INDEX.format(lang=get_language(), **text), content_type="text/html",
-                            headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY"})
+                            headers=headers)
 
     async def handle_favicon(self, request: web.Request) -> web.Response:
         return web.Response(status=204)
@@ -274,35 +451,89 @@ class WebServer(Server):
         return response
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-        websocket = web.WebSocketResponse(heartbeat=15)
         if self._stop.is_set():
-            raise web.HTTPServiceUnavailable()
-        width = to_int(request.query.get("width", "80"), 80)
-        height = to_int(request.query.get("height", "24"), 24)
+            raise web.HTTPServiceUnavailable(text=_("The server is stopping."))
+        address = request.remote or "unknown"
+        websocket = web.WebSocketResponse(heartbeat=15, timeout=CLOSE_SECONDS, max_msg_size=MAX_MESSAGE_BYTES)
+        reason = self.refusal(address)
+        if reason is not None:  # the page shows the reason in place of "session ended"
+            say(_("Refused a tab from {address}: {reason}", address=address, reason=reason))
+            await websocket.prepare(request)
+            await close_socket(websocket, request, WSCloseCode.TRY_AGAIN_LATER, reason)
+            return websocket
+        self._tabs[address] += 1  # counted before the first await: tabs opening at once cannot pass the limit
+        width = min(to_int(request.query.get("width", "80"), 80), MAX_TERMINAL_CELLS)
+        height = min(to_int(request.query.get("height", "24"), 24), MAX_TERMINAL_CELLS)
         session: Session | None = None
+
+        async def close() -> None:
+            await close_socket(websocket, request)
+
         try:
             await websocket.prepare(request)
             self._opened += 1
-            session = Session(self.argv, self._opened, quit_grace=self.quit_grace,
-                              write_bytes=websocket.send_bytes, write_str=websocket.send_str,
-                              close=websocket.close, download_manager=self.download_manager, debug=self.debug)
+            session = Session(self.argv, self._opened, remote=address, quit_grace=self.quit_grace,
+                              term_grace=self.term_grace, write_bytes=websocket.send_bytes,
+                              write_str=websocket.send_str, close=close, download_manager=self.download_manager,
+                              debug=self.debug)
             self.sessions.add(session)
-            await session.start(width, height)
+            await session.start(max(width, 1), max(height, 1))
             say(_("Session {n} opened (process {pid}); {count} open",
                   n=session.number, pid=session.pid, count=len(self.sessions)))
-            await self._process_messages(websocket, session)
+            await self._process_messages(websocket, session, request)
         except Exception:
             log.exception("session %s", session.number if session else "?")
         finally:
             if session is not None:
-                await session.stop()
+                await session.stop()  # the socket ended: so does the tab's app
                 self.sessions.discard(session)
                 say(_("Session {n} ended (process {pid}, exit code {code}, {how}); {count} open",
                       n=session.number, pid=session.pid, code=session.returncode, how=session.ending,
                       count=len(self.sessions)))
-            with contextlib.suppress(Exception):
-                await websocket.close()
+            self._tabs[address] -= 1
+            if self._tabs[address] <= 0:
+                del self._tabs[address]
+            await close_socket(websocket, request)
         return websocket
+
+    async def _process_messages(self, websocket: web.WebSocketResponse, app_service: AppService,
+                                request: web.Request | None = None) -> None:
+        """The tab's messages to its app, within the tab's input budget; a flooding tab is closed."""
+        limiter = InputLimiter(self.limits)
+        number = getattr(app_service, "number", "?")
+        warned = False
+        async for message in websocket:
+            if message.type != WSMsgType.TEXT:
+                continue
+            try:
+                envelope = json.loads(message.data)
+                kind, data = envelope[0], (envelope[1] if len(envelope) > 1 else None)
+            except (ValueError, TypeError, KeyError, IndexError):
+                continue  # not the page's protocol: ignored
+            if not limiter.allow(len(data) if kind == "stdin" and isinstance(data, str) else 0):
+                if limiter.flooding:
+                    say(_("Session {n}: too much input from {address}; the tab was closed",
+                          n=number, address=request.remote if request else "?"))
+                    if request is not None:
+                        await close_socket(websocket, request, WSCloseCode.POLICY_VIOLATION,
+                                           _("Too much input: this tab was closed"))
+                    return
+                if not warned:
+                    log.warning("session %s: input beyond the limit dropped", number)
+                    warned = True
+                continue
+            if kind == "stdin" and isinstance(data, str):
+                await app_service.send_bytes(data.encode("utf-8", "replace"))
+            elif kind == "resize" and isinstance(data, dict):
+                width, height = to_int(str(data.get("width")), 80), to_int(str(data.get("height")), 24)
+                await app_service.set_terminal_size(min(max(width, 1), MAX_TERMINAL_CELLS),
+                                                    min(max(height, 1), MAX_TERMINAL_CELLS))
+            elif kind == "ping":
+                await websocket.send_json(["pong", data])
+            elif kind == "blur":
+                await app_service.blur()
+            elif kind == "focus":
+                await app_service.focus()
 
     # ------------------------------------------------------------------ running and stopping
     def _on_signal(self, signum: int) -> None:
@@ -326,7 +557,9 @@ class WebServer(Server):
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, self._on_signal, signum)
-        runner = web.AppRunner(await self._make_app(), handle_signals=False, access_log=None)
+        # Handlers still running once every app has ended (a browser that does not answer) are cut short.
+        runner = web.AppRunner(await self._make_app(), handle_signals=False, access_log=None,
+                               shutdown_timeout=CLOSE_SECONDS)
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port)
         try:
@@ -373,9 +606,11 @@ def urls(addresses: list[tuple[str, int]], host: str) -> list[str]:
 
 
 def serve(db: Path, *, host: str, port: int, lang: str, user: str, title: str = "ikmtui",
-          poll_seconds: float | None = None, quit_grace: float = QUIT_GRACE) -> int:
+          poll_seconds: float | None = None, quit_grace: float = QUIT_GRACE, max_tabs: int = MAX_TABS,
+          max_tabs_per_address: int = MAX_TABS_PER_ADDRESS) -> int:
     """Run the server in this process until ctrl+c; returns the exit status."""
-    server = WebServer(session_command(db, lang, user, poll_seconds), host, port, title=title, quit_grace=quit_grace)
+    server = WebServer(session_command(db, lang, user, poll_seconds), host, port, title=title, quit_grace=quit_grace,
+                       max_tabs=max_tabs, max_tabs_per_address=max_tabs_per_address)
 
     def started(addresses: list[tuple[str, int]]) -> None:
         for url in urls(addresses, host):

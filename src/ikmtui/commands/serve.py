@@ -4,7 +4,7 @@
     ikmtui serve --db /srv/ikmtui/ikmtui.json --host 0.0.0.0 --port 8080 --lang id
 
 Every tab runs its own app process on the same database file (the storage layer keeps their saves apart).
-ctrl+c stops the server after every open session has finished its work.
+ctrl+c stops the server within seconds, after every open session has finished its work or been ended.
 """
 
 from __future__ import annotations
@@ -15,6 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from ikmtui.commands import acting_user, db_path
 from ikmtui.i18n import _
+
+#: Defaults of --max-tabs and --max-tabs-per-address (ikmtui.web's, without importing the server here).
+MAX_TABS = 20
+MAX_TABS_PER_ADDRESS = 6
 
 if TYPE_CHECKING:
     from ikmtui.storage import Database
@@ -28,6 +32,16 @@ def _port(text: str) -> int:
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(_("a port is a number from 0 to 65535 (0: any free port)"))
     return port
+
+
+def _count(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(_("a number of tabs is 1 or more"))
+    return number
 
 
 def beyond_this_computer(db: Database, host: str, port: int) -> str:
@@ -54,6 +68,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                         help=_("address to listen on (default 127.0.0.1: this computer only; 0.0.0.0: every "
                                "network of this computer)"))
     parser.add_argument("--port", type=_port, default=8000, help=_("port to listen on (default 8000)"))
+    parser.add_argument("--max-tabs", type=_count, default=MAX_TABS, metavar="N",
+                        help=_("browser tabs open at once, at most (default {n}); each is an app process",
+                               n=MAX_TABS))
+    parser.add_argument("--max-tabs-per-address", type=_count, default=MAX_TABS_PER_ADDRESS, metavar="N",
+                        help=_("browser tabs from one address, at most (default {n}); behind a proxy every tab "
+                               "comes from the proxy's address", n=MAX_TABS_PER_ADDRESS))
     parser.set_defaults(handler=run)
 
 
@@ -70,4 +90,5 @@ def run(args: argparse.Namespace) -> int:
     say(_("Database {path}: {n} IKM", path=path, n=db.count("ikm")))
     if not web.is_loopback(args.host):
         print(beyond_this_computer(db, args.host, args.port), file=sys.stderr, flush=True)
-    return web.serve(path, host=args.host, port=args.port, lang=lang, user=user)
+    return web.serve(path, host=args.host, port=args.port, lang=lang, user=user, max_tabs=args.max_tabs,
+                     max_tabs_per_address=args.max_tabs_per_address)

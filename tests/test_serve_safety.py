@@ -1,9 +1,10 @@
-"""``ikmtui serve`` under attack or neglect (issue 17, item 11).
+"""``ikmtui serve`` under attack or neglect (issue 17, items 11 and 14).
 
 * A tab flooding keystrokes is cut off, and its app ends within seconds of its socket closing.
 * ctrl+c stops the server within seconds even with a flooding tab or an app that ignores quit and SIGTERM.
 * Tabs are limited per server and per address; a refused tab is told why. Each tab's app learns its browser's
   address (``IKMTUI_REMOTE_ADDR``) for the sign-in throttle.
+* The server makes the daily backup: at start and while it runs.
 
 Stand-in apps (tests/serve_fake_app.py) where the server's own behaviour is tested; the real app where what an
 attacker does to a real tab matters.
@@ -17,15 +18,18 @@ import json
 import sys
 import time
 from collections.abc import AsyncIterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 
-from ikmtui import web
+from ikmtui import paths, web
+from ikmtui.cli import main
 from ikmtui.i18n import _
 from ikmtui.storage import Database
+from ikmtui.storage.backup import daily_backups
 from tests.serve_support import SocketTab, gone, running_server, session_pids
 
 FAKE_APP = Path(__file__).with_name("serve_fake_app.py")
@@ -287,3 +291,39 @@ async def test_ctrl_c_stops_the_real_server_within_seconds_while_tabs_pour_keys_
     assert all(gone(pid) for pid in pids)
     assert server.output.rstrip().endswith("Berhenti: semua sesi telah berakhir")
     assert Database(db_path, "reader", create=False).count("ikm") == 60  # nothing lost, the file opens
+
+
+# ---------------------------------------------------------------------- daily backups
+def test_serve_makes_todays_daily_backup_at_start(monkeypatch: pytest.MonkeyPatch, db_path: Path) -> None:
+    from ikmtui.commands.serve import start_daily_backup
+
+    monkeypatch.setattr(web, "serve", lambda *args, **kwargs: 0)
+    assert daily_backups(db_path) == []
+    assert main(["serve", "--db", str(db_path), "--user", "tester"]) == 0
+    deadline = time.monotonic() + 20
+    while not daily_backups(db_path):
+        assert time.monotonic() < deadline, "serve made no daily backup"
+        time.sleep(0.05)
+    (backup,) = daily_backups(db_path)
+    assert f"-daily-{date.today():%Y%m%d}-" in backup.name
+    assert Database(backup, "reader", create=False).count("ikm") == 60
+    start_daily_backup(Database(db_path, "tester")).join(20)  # what serve calls: once a day, not once a start
+    assert daily_backups(db_path) == [backup]
+
+
+async def test_the_server_looks_for_todays_backup_while_it_runs(tmp_path: Path, db_path: Path) -> None:
+    """A server runs for weeks: the day after it started, a new daily backup is made without a restart."""
+    async with fake_server(tmp_path, "slow-save", db_path=db_path, backup_every=0.1):
+        await until(lambda: bool(daily_backups(db_path)), 20, "a daily backup")
+        for old in daily_backups(db_path):  # as if the day changed: today's copy is missing again
+            old.unlink()
+        await until(lambda: bool(daily_backups(db_path)), 20, "the next daily backup")
+
+
+def test_a_failed_daily_backup_is_one_line_and_the_server_goes_on(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str],
+                                                                 db_path: Path) -> None:
+    paths.beside(db_path, ".backups").write_text("a file where the backups folder belongs")
+    assert web.backup_today(db_path) is None
+    out = capsys.readouterr().out
+    assert out.startswith("Pencadangan harian") and out.count("\n") == 1, out

@@ -19,6 +19,7 @@ the server starts ``python -m ikmtui.ui.web`` for each connection with Textual's
 * **Browser-side guards.** The websocket is refused to pages from other origins (another web site open in the
   officer's browser must not drive the app), and when bound to loopback, requests must name a loopback host
   (no DNS rebinding).
+* **Daily backups** while it runs, as the terminal app makes them when it opens.
 
 Each app learns its browser's address (``IKMTUI_REMOTE_ADDR``): sign-in throttling counts per address.
 Nothing here imports Textual: the app runs in the child processes.
@@ -36,6 +37,7 @@ import shlex
 import signal
 import socket
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
@@ -71,6 +73,8 @@ MAX_MESSAGE_BYTES = 256 * 1024
 MAX_TERMINAL_CELLS = 1000
 #: The environment variable that tells a tab's app its browser's address.
 REMOTE_ADDR_ENV = "IKMTUI_REMOTE_ADDR"
+#: Seconds between looks for today's backup while serving.
+BACKUP_CHECK_SECONDS = 3600.0
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 
 
@@ -166,6 +170,17 @@ async def close_socket(websocket: web.WebSocketResponse, request: web.Request,
     except (TimeoutError, ConnectionError, RuntimeError):
         if request.transport is not None:
             request.transport.abort()
+
+
+def backup_today(db_path: Path, data: Any = None) -> Path | None:
+    """Today's daily backup of the database unless it exists; a failure is one line in the server's output."""
+    from ikmtui.storage.backup import daily_backup
+
+    try:
+        return daily_backup(db_path, data=data)
+    except Exception as exc:  # a full disk must not stop the server; the officer still works
+        say(_("Daily backup of {path} failed: {reason}", path=db_path, reason=exc))
+        return None
 
 
 class Session(AppService):
@@ -362,7 +377,8 @@ class WebServer(Server):
     def __init__(self, argv: Sequence[str], host: str = "127.0.0.1", port: int = 8000, *,
                  title: str = "ikmtui", quit_grace: float = QUIT_GRACE, term_grace: float = TERM_GRACE,
                  max_tabs: int = MAX_TABS, max_tabs_per_address: int = MAX_TABS_PER_ADDRESS,
-                 limits: InputLimits | None = None) -> None:
+                 limits: InputLimits | None = None, db_path: Path | None = None,
+                 backup_every: float = BACKUP_CHECK_SECONDS) -> None:
         super().__init__(shlex.join(argv), host=host, port=port, title=title)
         self.argv = list(argv)
         self.loopback_only = is_loopback(host)
@@ -371,11 +387,14 @@ class WebServer(Server):
         self.max_tabs = max_tabs
         self.max_tabs_per_address = max_tabs_per_address
         self.limits = limits or InputLimits()
+        self.db_path = db_path
+        self.backup_every = backup_every
         self.sessions: set[Session] = set()
         self._tabs: Counter[str] = Counter()  # open tabs by browser address, counted before their app starts
         self._opened = 0
         self._signals = 0
         self._stop = asyncio.Event()
+        self._backup: threading.Thread | None = None
         self.addresses: list[tuple[str, int]] = []
 
     # ------------------------------------------------------------------ web application
@@ -535,6 +554,20 @@ class WebServer(Server):
             elif kind == "focus":
                 await app_service.focus()
 
+    # ------------------------------------------------------------------ daily backups
+    def _backup_in_background(self) -> None:
+        assert self.db_path is not None
+        if self._backup is None or not self._backup.is_alive():  # a backup at 100k IKM takes a while
+            self._backup = threading.Thread(target=backup_today, args=(self.db_path,), daemon=True,
+                                            name="daily-backup")
+            self._backup.start()
+
+    async def _daily_backups(self) -> None:
+        """Today's backup, looked for every ``backup_every`` seconds: a server runs for weeks."""
+        while True:
+            await asyncio.sleep(self.backup_every)
+            self._backup_in_background()
+
     # ------------------------------------------------------------------ running and stopping
     def _on_signal(self, signum: int) -> None:
         self._signals += 1
@@ -569,11 +602,14 @@ class WebServer(Server):
             raise OSError(_("cannot listen on {host} port {port}: {reason}", host=self.host, port=self.port,
                             reason=exc.strerror or exc)) from None
         self.addresses = [(str(address[0]), int(address[1])) for address in runner.addresses]
+        backups = asyncio.create_task(self._daily_backups()) if self.db_path is not None else None
         if started:
             started(self.addresses)
         try:
             await self._stop.wait()
         finally:
+            if backups is not None:
+                backups.cancel()
             await site.stop()  # no new tabs from here on
             if self.sessions:
                 say(_("Stopping: waiting for {n} open sessions to finish their work", n=len(self.sessions)))
@@ -610,7 +646,7 @@ def serve(db: Path, *, host: str, port: int, lang: str, user: str, title: str = 
           max_tabs_per_address: int = MAX_TABS_PER_ADDRESS) -> int:
     """Run the server in this process until ctrl+c; returns the exit status."""
     server = WebServer(session_command(db, lang, user, poll_seconds), host, port, title=title, quit_grace=quit_grace,
-                       max_tabs=max_tabs, max_tabs_per_address=max_tabs_per_address)
+                       max_tabs=max_tabs, max_tabs_per_address=max_tabs_per_address, db_path=db)
 
     def started(addresses: list[tuple[str, int]]) -> None:
         for url in urls(addresses, host):

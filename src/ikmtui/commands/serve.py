@@ -5,12 +5,15 @@
 
 Every tab runs its own app process on the same database file (the storage layer keeps their saves apart).
 ctrl+c stops the server within seconds, after every open session has finished its work or been ended.
+The server makes the daily backup too, at start and once a day while it runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ikmtui.commands import acting_user, db_path
@@ -77,6 +80,17 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     parser.set_defaults(handler=run)
 
 
+def start_daily_backup(db: Database) -> threading.Thread:
+    """Today's backup in the background, as the terminal app makes it when it opens: serving must not wait
+    for it (at 100,000 IKM it takes a while). The server looks again every hour while it runs."""
+    from ikmtui import web
+
+    thread = threading.Thread(target=web.backup_today, args=(Path(db.path),), kwargs={"data": db._data},
+                              daemon=True, name="daily-backup")
+    thread.start()
+    return thread
+
+
 def run(args: argparse.Namespace) -> int:
     from ikmtui import i18n, web
     from ikmtui.storage import Database
@@ -90,5 +104,6 @@ def run(args: argparse.Namespace) -> int:
     say(_("Database {path}: {n} IKM", path=path, n=db.count("ikm")))
     if not web.is_loopback(args.host):
         print(beyond_this_computer(db, args.host, args.port), file=sys.stderr, flush=True)
+    start_daily_backup(db)
     return web.serve(path, host=args.host, port=args.port, lang=lang, user=user, max_tabs=args.max_tabs,
                      max_tabs_per_address=args.max_tabs_per_address)

@@ -334,3 +334,28 @@ def test_two_tabs_saving_at_once_lose_nothing(context: Any, db_path: Path, artif
     assert len(codes) == len(set(codes))  # no code handed out twice across the two processes
     assert {r["created_by"] for r in rows} == {"tester"}
 
+
+
+# ---------------------------------------------------------------------- safe to hand to an office (issue 17)
+def test_a_spreadsheet_uploaded_from_the_page_lands_in_the_uploads_folder(context: Any, db_path: Path,
+                                                                         artifacts: Path, tmp_path: Path) -> None:
+    from ikmtui import paths
+
+    sheet = tmp_path / "daftar ikm baru.csv"
+    sheet.write_text("name,owner_name\nKeripik Uji,Siti\n")
+    with running_server(db_path) as server:
+        tab = Tab(context, server.url, artifacts, "upload")
+        tab.wait_for(_("IKM registered"))
+        tab.keys("2")  # the terminal has the keyboard
+        tab.wait_for(_("Type to filter ( / )"))
+        tab.page.locator("#upload-file").set_input_files(str(sheet))
+        status = tab.page.locator("#upload-status")
+        status.filter(has_text=_("Uploaded as {name}: choose it on the Import screen (ctrl+o)",
+                                 name=sheet.name)).wait_for(timeout=SLOW * 1000)
+        tab.shot("uploaded.png")
+        tab.keys("1")  # the keyboard is the terminal's again after the upload
+        tab.until(lambda: tab.row(_("Type to filter ( / )")) is None, "keys no longer reach the app")
+        assert server.interrupt() == 0
+    kept = paths.uploads_dir(db_path) / sheet.name
+    assert kept.read_bytes() == sheet.read_bytes()
+    assert kept.stat().st_mode & 0o777 == 0o600

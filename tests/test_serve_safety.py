@@ -1,10 +1,12 @@
-"""``ikmtui serve`` under attack or neglect (issue 17, items 11 and 14).
+"""``ikmtui serve`` under attack or neglect (issue 17, items 11 and 14, and uploads instead of the server's disk).
 
 * A tab flooding keystrokes is cut off, and its app ends within seconds of its socket closing.
 * ctrl+c stops the server within seconds even with a flooding tab or an app that ignores quit and SIGTERM.
 * Tabs are limited per server and per address; a refused tab is told why. Each tab's app learns its browser's
   address (``IKMTUI_REMOTE_ADDR``) for the sign-in throttle.
 * The server makes the daily backup: at start and while it runs.
+* ``POST /upload`` keeps a spreadsheet owner-only in the uploads folder: sanitised names, size and type limits,
+  the same origin guards as the websocket.
 
 Stand-in apps (tests/serve_fake_app.py) where the server's own behaviour is tested; the real app where what an
 attacker does to a real tab matters.
@@ -15,6 +17,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
+import stat
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -327,3 +331,98 @@ def test_a_failed_daily_backup_is_one_line_and_the_server_goes_on(tmp_path: Path
     assert web.backup_today(db_path) is None
     out = capsys.readouterr().out
     assert out.startswith("Pencadangan harian") and out.count("\n") == 1, out
+
+
+# ---------------------------------------------------------------------- uploads
+@pytest.mark.parametrize(("sent", "kept"), [
+    ("rekap ikm 2026.xlsx", "rekap ikm 2026.xlsx"),
+    ("../../x.xlsx", "x.xlsx"),
+    ("..\\..\\Windows\\data.CSV", "data.csv"),
+    ("/etc/cron.d/evil.ods", "evil.ods"),
+    (".hidden.xls", "hidden.xls"),
+    ("a\x00b;rm -rf $HOME.csv", "a_b_rm -rf _HOME.csv"),
+    ("x" * 300 + ".xlsx", "x" * 95 + ".xlsx"),
+    (".xlsx", "upload.xlsx"),
+    ("data.xlsx.exe", None), ("ikmtui.json", None), ("noext", None), ("..", None), ("", None), ("x.xlsx/", None),
+])
+def test_upload_names_are_sanitised(sent: str, kept: str | None) -> None:
+    assert web.upload_name(sent) == kept
+
+
+async def post_file(client: aiohttp.ClientSession, fake: FakeServer, name: str, body: bytes | Any, *,
+                    origin: str | None = "same") -> tuple[int, dict[str, Any]]:
+    form = aiohttp.FormData(quote_fields=False)  # the name exactly as sent (a browser does not quote it)
+    form.add_field("note", "a field before the file")
+    form.add_field("file", body, filename=name, content_type="application/octet-stream")
+    headers = {} if origin is None else {"Origin": fake.origin if origin == "same" else origin}
+    async with client.post(fake.url + "upload", data=form, headers=headers) as response:
+        try:
+            answer = await response.json()
+        except aiohttp.ContentTypeError:
+            answer = {"text": await response.text()}
+        return response.status, answer
+
+
+async def test_an_uploaded_spreadsheet_lands_owner_only_in_the_uploads_folder(tmp_path: Path, db_path: Path) -> None:
+    os.umask(0o022)
+    content = b"PK\x03\x04 a workbook" * 1000
+    folder = paths.uploads_dir(db_path)
+    async with fake_server(tmp_path, "slow-save", db_path=db_path) as fake, aiohttp.ClientSession() as client:
+        status, answer = await post_file(client, fake, "../../x.xlsx", content)
+        assert (status, answer["ok"], answer["name"]) == (200, True, "x.xlsx")
+        assert "x.xlsx" in answer["message"]
+        status, again = await post_file(client, fake, "x.xlsx", b"second")  # never overwrites the first
+        assert (status, again["name"]) == (200, "x (2).xlsx")
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert sorted(p.name for p in folder.iterdir()) == ["x (2).xlsx", "x.xlsx"]  # no temp file left
+    kept = folder / "x.xlsx"
+    assert kept.read_bytes() == content
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert stat.S_IMODE((folder / "x (2).xlsx").stat().st_mode) == 0o600
+    assert not (tmp_path / "x.xlsx").exists() and not (tmp_path.parent / "x.xlsx").exists()
+
+
+async def test_uploads_refused_too_large_wrong_type_foreign_origin_or_full_folder(tmp_path: Path,
+                                                                                 db_path: Path) -> None:
+    folder = paths.uploads_dir(db_path)
+    database = db_path.read_bytes()
+    async with fake_server(tmp_path, "slow-save", db_path=db_path) as fake, aiohttp.ClientSession() as client:
+        status, answer = await post_file(client, fake, "big.xlsx", b"\0" * (20 * MB + 1))
+        assert status == 413 and not answer["ok"] and "20 MB" in answer["message"]
+
+        async def chunks() -> AsyncIterator[bytes]:  # no length announced: refused while it streams in
+            for _chunk in range(21):
+                yield b"\0" * MB
+
+        status, answer = await post_file(client, fake, "stream.xlsx", chunks())
+        assert status == 413, answer
+        for name in ("run.sh", "ikmtui.json", "photo.jpg", "no-extension"):
+            status, answer = await post_file(client, fake, name, b"x")
+            assert status == 415 and ".xlsx" in answer["message"], (name, answer)
+        assert (await post_file(client, fake, "a.csv", b"x", origin="http://attacker.example"))[0] == 403
+        assert (await post_file(client, fake, "a.csv", b"x", origin=None))[0] == 403
+        async with client.post(fake.url + "upload", data=b"plain", headers={"Origin": fake.origin}) as response:
+            assert response.status == 400
+        fake.server.uploads_folder_max_bytes = 100
+        status, answer = await post_file(client, fake, "a.csv", b"x" * 200)
+        assert status == 507 and str(folder) in answer["message"]
+    assert not folder.exists() or list(folder.iterdir()) == []  # nothing kept, no partial file
+    assert db_path.read_bytes() == database
+
+
+async def test_an_upload_never_follows_a_link_planted_at_the_uploads_folder(tmp_path: Path, db_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    paths.uploads_dir(db_path).symlink_to(elsewhere)
+    async with fake_server(tmp_path, "slow-save", db_path=db_path) as fake, aiohttp.ClientSession() as client:
+        status, answer = await post_file(client, fake, "a.csv", b"x")
+    assert status == 500 and not answer["ok"]
+    assert list(elsewhere.iterdir()) == []
+
+
+async def test_the_page_has_an_upload_button_and_no_server_without_a_database_takes_uploads(tmp_path: Path) -> None:
+    async with fake_server(tmp_path, "slow-save") as fake, aiohttp.ClientSession() as client:
+        async with client.get(fake.url) as response:
+            page = await response.text()
+        assert _("Upload spreadsheet") in page and 'fetch("/upload"' in page
+        assert (await post_file(client, fake, "a.csv", b"x"))[0] == 404

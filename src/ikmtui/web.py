@@ -15,10 +15,12 @@ the server starts ``python -m ikmtui.ui.web`` for each connection with Textual's
   (bytes and messages per second, excess dropped; a tab that keeps flooding is closed), and a tab's app ends
   when its websocket ends.
 * **A page that needs nothing from the internet** (the office network may have none) and finds its websocket from
-  the address the browser used, so it works on localhost, on the office network and behind a TLS proxy.
-* **Browser-side guards.** The websocket is refused to pages from other origins (another web site open in the
-  officer's browser must not drive the app), and when bound to loopback, requests must name a loopback host
-  (no DNS rebinding).
+  the address the browser used, so it works on localhost, on the office network and behind a TLS proxy. Its
+  "Upload spreadsheet" button hands a file to the server (``POST /upload``, into the database's uploads folder):
+  a browser's import reads only from there, never from the server's own folders.
+* **Browser-side guards.** The websocket and uploads are refused to pages from other origins (another web site
+  open in the officer's browser must not drive the app), and when bound to loopback, requests must name a
+  loopback host (no DNS rebinding).
 * **Daily backups** while it runs, as the terminal app makes them when it opens.
 
 Each app learns its browser's address (``IKMTUI_REMOTE_ADDR``): sign-in throttling counts per address.
@@ -33,12 +35,16 @@ import html
 import ipaddress
 import json
 import logging
+import os
+import secrets
 import shlex
 import signal
 import socket
+import stat
 import sys
 import threading
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -46,7 +52,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from aiohttp import WSCloseCode, WSMsgType, web
+from aiohttp import BodyPartReader, WSCloseCode, WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
@@ -73,6 +79,10 @@ MAX_MESSAGE_BYTES = 256 * 1024
 MAX_TERMINAL_CELLS = 1000
 #: The environment variable that tells a tab's app its browser's address.
 REMOTE_ADDR_ENV = "IKMTUI_REMOTE_ADDR"
+#: Uploads: largest file, what an import reads, and how much the uploads folder may hold in all.
+UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+UPLOAD_SUFFIXES = (".xlsx", ".xls", ".ods", ".csv")
+UPLOADS_FOLDER_MAX_BYTES = 500 * 1024 * 1024
 #: Seconds between looks for today's backup while serving.
 BACKUP_CHECK_SECONDS = 3600.0
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
@@ -181,6 +191,110 @@ def backup_today(db_path: Path, data: Any = None) -> Path | None:
     except Exception as exc:  # a full disk must not stop the server; the officer still works
         say(_("Daily backup of {path} failed: {reason}", path=db_path, reason=exc))
         return None
+
+
+def upload_name(filename: str) -> str | None:
+    """A safe name in the uploads folder for a browser's file name, or ``None`` if it is not a spreadsheet.
+
+    Only the last part of the name is kept (no folders, no ``..``), characters other than letters, digits, space
+    and ``.-_()`` become ``_``, no leading dot (hidden files), at most 100 characters.
+    """
+    name = unicodedata.normalize("NFC", filename.replace("\\", "/").rsplit("/", 1)[-1])
+    name = "".join(char if char.isalnum() or char in " .-_()" else "_" for char in name)
+    stem, dot, suffix = name.rpartition(".")
+    suffix = f".{suffix.lower()}"
+    if not dot or suffix not in UPLOAD_SUFFIXES:
+        return None
+    stem = stem.strip(" .")[:100 - len(suffix)].rstrip(" .") or "upload"
+    return stem + suffix
+
+
+class UploadRefused(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def uploads_folder(db_path: Path) -> Path:
+    """The database's uploads folder, created owner-only; refused if something else (a link) sits there."""
+    from ikmtui import paths
+
+    folder = paths.uploads_dir(db_path)
+    with contextlib.suppress(FileExistsError):
+        folder.mkdir(mode=0o700)
+    info = folder.lstat()
+    if not stat.S_ISDIR(info.st_mode):
+        raise UploadRefused(500, _("{path} is not a folder; the upload was not kept", path=folder))
+    if stat.S_IMODE(info.st_mode) != 0o700:
+        os.chmod(folder, 0o700)
+    return folder
+
+
+def _folder_bytes(folder: Path) -> int:
+    total = 0
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            with contextlib.suppress(OSError):
+                total += entry.stat(follow_symlinks=False).st_size
+    return total
+
+
+def _keep_as(tmp: Path, folder: Path, name: str) -> str:
+    """Give the uploaded temp file its name without replacing a file already there (``name (2).xlsx``...)."""
+    stem, suffix = os.path.splitext(name)
+    for number in range(1, 1000):
+        candidate = name if number == 1 else f"{stem} ({number}){suffix}"
+        try:
+            os.link(tmp, folder / candidate)  # fails if the name is taken: never overwrites
+        except FileExistsError:
+            continue
+        return candidate
+    raise UploadRefused(507, _("The uploads folder has too many files named {name}", name=name))
+
+
+async def receive_upload(request: web.Request, db_path: Path, max_bytes: int = UPLOAD_MAX_BYTES,
+                         folder_max_bytes: int = UPLOADS_FOLDER_MAX_BYTES) -> str:
+    """Store the spreadsheet of a multipart upload (field ``file``) owner-only; returns its name in the folder."""
+    limit = _("at most {limit} MB can be uploaded", limit=max_bytes // (1024 * 1024))
+    if request.content_length is not None and request.content_length > max_bytes + 64 * 1024:
+        raise UploadRefused(413, _("The file is too large: {limit}", limit=limit))
+    try:
+        reader = await request.multipart()
+    except (AssertionError, ValueError, KeyError):
+        raise UploadRefused(400, _("No file was sent")) from None
+    part: Any = None
+    for _number in range(10):  # a form with the file among at most a few fields
+        part = await reader.next()
+        if part is None or (isinstance(part, BodyPartReader) and part.name == "file"):
+            break
+        await part.release()
+    if not isinstance(part, BodyPartReader) or part.name != "file" or not part.filename:
+        raise UploadRefused(400, _("No file was sent"))
+    name = upload_name(part.filename)
+    if name is None:
+        raise UploadRefused(415, _("Only spreadsheets can be uploaded ({suffixes})",
+                                   suffixes=", ".join(UPLOAD_SUFFIXES)))
+    folder = uploads_folder(db_path)
+    if _folder_bytes(folder) + max(request.content_length or 0, 0) > folder_max_bytes:
+        raise UploadRefused(507, _("The uploads folder is full ({limit} MB); delete old uploads from {path}",
+                                   limit=folder_max_bytes // (1024 * 1024), path=folder))
+    tmp = folder / f".upload-{secrets.token_hex(8)}.part"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        size = 0
+        with os.fdopen(fd, "wb") as fh:
+            while chunk := await part.read_chunk(64 * 1024):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise UploadRefused(413, _("The file is too large: {limit}", limit=limit))
+                fh.write(chunk)
+            fh.flush()
+            await asyncio.to_thread(os.fsync, fh.fileno())
+        return _keep_as(tmp, folder, name)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 class Session(AppService):
@@ -322,6 +436,12 @@ button:hover {{ background: #ac5af4; }}
 body.-closed .closed-dialog {{ display: flex; }}
 #start {{ display: none; }}
 #start.-delay {{ display: block; }}
+#upload {{ position: fixed; top: 0; right: 0; z-index: 5; display: flex; align-items: center; gap: 8px;
+  font: 12px "Roboto Mono", monospace; color: rgba(255, 255, 255, 0.95); }}
+#upload label {{ padding: 2px 10px; background: #5e0ba7; cursor: pointer; opacity: 0.85; }}
+#upload label:hover {{ background: #ac5af4; opacity: 1; }}
+#upload-status {{ background: #12232d; padding: 2px 6px; }}
+#upload-status:empty {{ display: none; }}
 </style>
 <script>
 function getStartUrl() {{
@@ -350,6 +470,8 @@ window.WebSocket = class extends window.WebSocket {{
 <div class="dialog-container closed-dialog"><div class="shade"></div>
   <div class="intro"><div class="message">{ended}</div>
   <button type="button" onclick="refresh()">{restart}</button></div></div>
+<form id="upload"><span id="upload-status" role="status"></span>
+  <label title="{upload_help}">{upload}<input type="file" id="upload-file" accept="{accept}" hidden></label></form>
 <div id="terminal" class="textual-terminal" data-font-size="16"></div>
 <script>
 (function () {{
@@ -358,6 +480,25 @@ window.WebSocket = class extends window.WebSocket {{
   terminal.dataset.sessionWebsocketUrl = scheme + "//" + window.location.host + "/ws";
   const size = parseInt(new URLSearchParams(window.location.search).get("fontsize") || "16", 10);
   if (size >= 6 && size <= 48) {{ terminal.dataset.fontSize = String(size); }}
+  const input = document.getElementById("upload-file");
+  const status = document.getElementById("upload-status");
+  input.addEventListener("change", async () => {{
+    const file = input.files[0];
+    if (!file) {{ return; }}
+    const form = new FormData();
+    form.append("file", file, file.name);
+    status.textContent = {uploading};
+    try {{
+      const response = await fetch("/upload", {{ method: "POST", body: form }});
+      const answer = await response.json().catch(() => ({{ message: response.statusText }}));
+      status.textContent = answer.message;
+    }} catch (error) {{
+      status.textContent = {failed};
+    }}
+    input.value = "";
+    const keyboard = document.querySelector(".xterm-helper-textarea");
+    if (keyboard) {{ keyboard.focus(); }}  // the keys go to the app again
+  }});
 }})();
 </script>
 </body>
@@ -372,7 +513,7 @@ REFUSED_PAGE = """<!DOCTYPE html>
 
 
 class WebServer(Server):
-    """textual-serve's server with bounded tabs and input, ordered shutdown, an offline page and guards."""
+    """textual-serve's server with bounded tabs and input, ordered shutdown, an offline page, uploads and guards."""
 
     def __init__(self, argv: Sequence[str], host: str = "127.0.0.1", port: int = 8000, *,
                  title: str = "ikmtui", quit_grace: float = QUIT_GRACE, term_grace: float = TERM_GRACE,
@@ -389,6 +530,8 @@ class WebServer(Server):
         self.limits = limits or InputLimits()
         self.db_path = db_path
         self.backup_every = backup_every
+        self.upload_max_bytes = UPLOAD_MAX_BYTES
+        self.uploads_folder_max_bytes = UPLOADS_FOLDER_MAX_BYTES
         self.sessions: set[Session] = set()
         self._tabs: Counter[str] = Counter()  # open tabs by browser address, counted before their app starts
         self._opened = 0
@@ -403,6 +546,7 @@ class WebServer(Server):
         app.add_routes([
             web.get("/", self.handle_index, name="index"),
             web.get("/ws", self.handle_websocket, name="websocket"),
+            web.post("/upload", self.handle_upload, name="upload"),
             web.get("/download/{key}", self.handle_download, name="download"),
             web.static("/static", self.statics_path, show_index=False, name="static"),
             web.get("/favicon.ico", self.handle_favicon),
@@ -416,7 +560,11 @@ class WebServer(Server):
         if self.loopback_only and not is_loopback(urlsplit(f"//{host}").hostname or ""):
             raise web.HTTPForbidden(text=_("This server answers only on 127.0.0.1 or localhost."))
         origin = request.headers.get("Origin")
-        if request.path == "/ws" and origin is not None and urlsplit(origin).netloc.lower() != host:
+        # An upload must say where its page came from (browsers always do for a POST): a form on another web
+        # site cannot post files into the uploads folder.
+        if request.path == "/upload" and origin is None:
+            raise web.HTTPForbidden(text="origin")
+        if request.path in ("/ws", "/upload") and origin is not None and urlsplit(origin).netloc.lower() != host:
             log.warning("refused %s from origin %s (host %s)", request.path, origin, host)
             raise web.HTTPForbidden(text="origin")
         return await handler(request)
@@ -442,13 +590,36 @@ class WebServer(Server):
             return web.Response(status=503, text=page, content_type="text/html", headers=headers)
         text = {key: html.escape(value) for key, value in {
             "title": self.title, "starting": _("Starting…"), "start": _("Start"),
-            "ended": _("Session ended."), "restart": _("Open again"),
+            "ended": _("Session ended."), "restart": _("Open again"), "upload": _("Upload spreadsheet"),
+            "upload_help": _("Send a spreadsheet to the server for the Import screen ({suffixes})",
+                             suffixes=", ".join(UPLOAD_SUFFIXES)),
+            "accept": ",".join(UPLOAD_SUFFIXES),
         }.items()}
-        return web.Response(text=INDEX.format(lang=get_language(), **text), content_type="text/html",
+        script = {key: json.dumps(value).replace("<", "\\u003c") for key, value in {
+            "uploading": _("Uploading…"), "failed": _("The upload failed: the server could not be reached"),
+        }.items()}
+        return web.Response(text=INDEX.format(lang=get_language(), **text, **script), content_type="text/html",
                             headers=headers)
 
     async def handle_favicon(self, request: web.Request) -> web.Response:
         return web.Response(status=204)
+
+    async def handle_upload(self, request: web.Request) -> web.Response:
+        """A spreadsheet from the page's upload button, kept owner-only in the database's uploads folder."""
+        if self.db_path is None:
+            raise web.HTTPNotFound()
+        try:
+            name = await receive_upload(request, self.db_path, self.upload_max_bytes, self.uploads_folder_max_bytes)
+        except UploadRefused as refused:
+            say(_("Refused an upload from {address}: {reason}", address=request.remote, reason=refused.message))
+            return web.json_response({"ok": False, "message": refused.message}, status=refused.status)
+        except OSError as exc:
+            message = _("The upload could not be kept: {reason}", reason=exc.strerror or exc)
+            say(message)
+            return web.json_response({"ok": False, "message": message}, status=500)
+        say(_("Received {name} from {address} into the uploads folder", name=name, address=request.remote))
+        return web.json_response({"ok": True, "name": name, "message": _(
+            "Uploaded as {name}: choose it on the Import screen (ctrl+o)", name=name)})
 
     async def handle_download(self, request: web.Request) -> web.StreamResponse:
         """Stream a file an app delivered; the file name is quoted properly (spaces, non-ASCII)."""

@@ -637,6 +637,17 @@ def test_read_only_folder_opens_read_only_and_refuses_saves(monkeypatch, path: P
     assert files_in(path.parent) == before
 
 
+def test_an_older_schema_on_read_only_media_is_read_as_migrated_and_left_as_it_is(monkeypatch, path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    old = {"meta": {META_ID: {"app": APP_MARK, "counters": {"IKM": 1}}}, "ikm": {"1": business("lama")}}
+    path.write_bytes(orjson.dumps(old))  # schema 0: no version on records
+    before = files_in(path.parent)
+    _refuse_lock_creation(monkeypatch, path.with_name(path.name + ".lock"))
+    ro = Database(path, "budi")
+    assert ro.read_only and ro.meta["schema"] == SCHEMA_VERSION and ro.get("ikm", 1)["version"] == 1
+    assert files_in(path.parent) == before and not backup_dir(path).exists()
+
+
 def test_check_and_report_work_on_a_read_only_folder(capsys, monkeypatch, db_path: Path) -> None:
     """``check`` and ``report`` on a database whose folder cannot be written (lock creation refused: EROFS)."""
     path = db_path.resolve()

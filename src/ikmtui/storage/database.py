@@ -1017,9 +1017,8 @@ class Database:
         fd = os.open(self.journal_path, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _CLOEXEC, 0o600)
         try:
             info = os.fstat(fd)
-            if info.st_size < self._journal_pos or (
-                    info.st_size > self._journal_pos and b"\n" in os.pread(fd, info.st_size - self._journal_pos,
-                                                                           self._journal_pos)):
+            os.lseek(fd, self._journal_pos, os.SEEK_SET)
+            if info.st_size < self._journal_pos or b"\n" in os.read(fd, info.st_size - self._journal_pos):
                 # Someone wrote (or cut) the journal behind our back: truncating would throw their save away.
                 raise LockLost(self.path)
             if info.st_size != self._journal_pos:

@@ -26,7 +26,7 @@ import pytest
 
 from ikmtui.i18n import _
 from ikmtui.storage import Database
-from tests.serve_support import TerminalScreen, gone, running_server, session_pids
+from tests.serve_support import TerminalScreen, gone, running_server, screen_text, session_pids
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -359,3 +359,112 @@ def test_a_spreadsheet_uploaded_from_the_page_lands_in_the_uploads_folder(contex
     kept = paths.uploads_dir(db_path) / sheet.name
     assert kept.read_bytes() == sheet.read_bytes()
     assert kept.stat().st_mode & 0o777 == 0o600
+
+
+def settle(tab: Tab, seconds: float = 0.8) -> None:
+    """Time for a key to take effect; what the test looks for is something that must NOT appear."""
+    tab.page.wait_for_timeout(int(seconds * 1000))
+
+
+def test_before_sign_in_the_palette_import_and_screen_keys_read_nothing(context: Any, db_path: Path,
+                                                                        artifacts: Path) -> None:
+    """On the sign-in screen: ctrl+p, "IKM", enter (the registry opened without a password); ctrl+o (the import
+    screen, with the server's folders); the screen keys 1-8. Nothing of the data reaches the page and the
+    sign-in stays."""
+    from ikmtui.services import staff
+
+    db = Database(db_path, "tester")
+    staff.add(db, "kepala", "Kepala Seksi", "administrator", "kata-sandi-yang-panjang-1")
+    businesses = [doc["name"] for doc in db.docs("ikm").values()]
+    owners = [doc["owner_name"] for doc in db.docs("ikm").values()]
+    db.close()
+    with running_server(db_path) as server:
+        tab = Tab(context, server.url, artifacts, "signin")
+        tab.wait_for(_("Sign in to ikmtui"))
+        tab.keys("Control+p")
+        settle(tab)
+        tab.type("IKM")
+        settle(tab)
+        tab.keys("Enter")
+        settle(tab, 1.5)
+        tab.shot("1-after-palette.png")
+        tab.keys("Control+o")
+        settle(tab, 1.5)
+        tab.shot("2-after-ctrl-o.png")
+        for key in ("Escape", *"12345678", "Tab", *"12345678"):  # also with the focus off the first field
+            tab.keys(key)
+            settle(tab, 0.3)
+        settle(tab, 1.5)
+        tab.shot("3-after-screen-keys.png")
+        everything = screen_text(tab.chunks)  # all the page ever received, not only the last screen
+        assert not re.search(r"IKM-\d{6}", everything), "an IKM code reached the page before sign-in"
+        shown = [name for name in businesses + owners if name in everything]
+        assert not shown, f"data reached the page before sign-in: {shown[:5]}"
+        assert tab.row(_("Sign in to ikmtui")) is not None, tab.screen().text()
+        assert tab.row(_("Import spreadsheet")) is None, tab.screen().text()
+        assert server.interrupt() == 0
+
+
+def test_a_photo_path_outside_the_media_folder_is_not_sent_to_the_browser(context: Any, db_path: Path,
+                                                                          artifacts: Path) -> None:
+    """A listing whose photo is the database file itself (stored by an older version, or typed in before the
+    form checked it): Galeri, o. The browser gets no download of the database; a photo in the media folder,
+    the same way, does open (so the test can tell)."""
+    from ikmtui import paths
+
+    media = paths.media_dir(db_path)
+    media.mkdir(mode=0o700)
+    (media / "foto.png").write_bytes(PNG)
+    db = Database(db_path, "tester")
+    with db.transaction() as tx:
+        tx.update("gallery_listings", 1, {"photos": [str(db_path)]})
+        tx.update("gallery_listings", 2, {"photos": ["foto.png"]})
+    codes = [db.get("gallery_listings", n)["sku"] for n in (1, 2)]  # type: ignore[index]
+    total = db.count("gallery_listings")
+    db.close()
+    database = db_path.read_bytes()
+    with running_server(db_path) as server:
+        tab = Tab(context, server.url, artifacts, "gallery")
+        tab.wait_for(_("IKM registered"))
+        tab.keys("6")
+        tab.wait_for(codes[0])
+        row = tab.row(_("Type to filter ( / )"))  # the search box (it shows the code typed, later)
+        assert row is not None
+
+        def open_photo(code: str) -> None:
+            before = tab.border_colour(row)
+            tab.keys("/")
+            tab.until(lambda: tab.border_colour(row) != before, "the search box did not take the focus")
+            if tab.row(_("Type to filter ( / )")) is None:  # the code searched for before: delete it
+                tab.keys("End", *["Backspace"] * 20)
+                tab.wait_for(_("Type to filter ( / )"))
+            tab.type(code)
+            tab.wait_for(_("{shown} of {total} shown", shown=1, total=total))
+            tab.keys("Enter")  # to the table, on the one row left
+            settle(tab, 0.5)
+            tab.keys("o")
+
+        with context.expect_page(timeout=SLOW * 1000) as opened:  # the control: a photo in the media folder
+            open_photo(codes[1])
+        photo = opened.value
+        photo.wait_for_load_state()
+        assert "/download/" in photo.url
+        photo.close()
+
+        pages = len(context.pages)
+        mark = len(tab.chunks)
+        open_photo(codes[0])
+        tab.wait_for(_("this photo is not in the media folder of the database; edit the listing and save it to "
+                       "bring the photo in")[:40])
+        settle(tab, 1.5)
+        tab.shot("refused-photo.png")
+        received = b"".join(tab.chunks[mark:])
+        assert b"deliver_file_start" not in received  # the app offered no file to the browser
+        assert len(context.pages) == pages  # no download page opened
+        assert server.interrupt() == 0
+    assert db_path.read_bytes() == database or Database(db_path, "reader", create=False).count("ikm") == 60
+
+
+#: A 1x1 PNG: a photo the media folder may hold.
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")

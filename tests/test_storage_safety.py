@@ -34,7 +34,15 @@ from ikmtui.storage import (
 )
 from ikmtui.storage import database as database_module
 from ikmtui.storage.backup import backup_dir, daily_backup, daily_backups, make_backup
-from ikmtui.storage.database import APP_MARK, META_ID, SCHEMA_VERSION, TABLES, atomic_write, create_database
+from ikmtui.storage.database import (
+    APP_MARK,
+    META_ID,
+    SCHEMA_VERSION,
+    TABLES,
+    atomic_write,
+    create_database,
+    wait_for,
+)
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX locks, links and permissions")
 
@@ -107,6 +115,45 @@ def test_a_save_whose_lock_file_was_replaced_is_refused(path: Path) -> None:
         replacement.write_bytes(b"")
         os.replace(replacement, lock)
     assert names(path) == []
+
+
+@posix_only
+def test_lock_file_deleted_just_after_the_checks_still_loses_no_save(path: Path) -> None:
+    """The instant between A's last check and A's append: B (a new lock file of its own) saves meanwhile. The
+    journal's own flock makes them take turns: B then sees A's line and refuses, instead of both writing at the
+    same offset (one acknowledged save overwritten by the other)."""
+    import contextlib
+
+    a = Database(path, "ani")
+    a.insert("ikm", business("before"), code_prefix="IKM")
+    b = Database(path, "budi", lock_timeout=5)
+    outcome: list[object] = []
+    real_held = a._journal_held
+
+    @contextlib.contextmanager
+    def held_then_lose_the_lock(*, create: bool):  # type: ignore[no-untyped-def]
+        with real_held(create=create) as held:  # every check passed: A is about to write
+            path.with_name(path.name + ".lock").unlink()
+
+            def other() -> None:
+                try:
+                    outcome.append(b.insert("ikm", business("from B"), code_prefix="IKM"))
+                except StorageError as exc:
+                    outcome.append(exc)
+
+            thread = threading.Thread(target=other)
+            thread.start()
+            thread.join(0.3)  # B waits for the journal's flock, held by A until its line is written
+            yield held
+
+    a._journal_held = held_then_lose_the_lock  # type: ignore[method-assign]
+    saved = a.insert("ikm", business("from A"), code_prefix="IKM")
+    assert wait_for(lambda: bool(outcome))
+    acknowledged = {"from A"} | {r["name"] for r in outcome if isinstance(r, dict)}
+    assert set(names(path)) == {"before"} | acknowledged  # every acknowledged save is on disk
+    assert isinstance(outcome[0], LockLost) and saved["id"] == 2
+    lines = journal_of(path).read_bytes().splitlines()
+    assert len(lines) == 2 and all(orjson.loads(line)["ops"] for line in lines)
 
 
 @posix_only

@@ -1013,14 +1013,9 @@ class Database:
         if self._journal_pos == 0 or self._needs_header:
             entry = {"snapshot": self._print, **entry}  # the first line names the snapshot it belongs to
         line = orjson.dumps(entry) + b"\n"
-        self._check_lock()
-        fd = os.open(self.journal_path, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _CLOEXEC, 0o600)
-        try:
-            info = os.fstat(fd)
-            os.lseek(fd, self._journal_pos, os.SEEK_SET)
-            if info.st_size < self._journal_pos or b"\n" in os.read(fd, info.st_size - self._journal_pos):
-                # Someone wrote (or cut) the journal behind our back: truncating would throw their save away.
-                raise LockLost(self.path)
+        with self._journal_held(create=True) as held:
+            assert held is not None
+            fd, info = held
             if info.st_size != self._journal_pos:
                 # Everything complete was replayed by _catch_up: what is left is a torn line from a crash.
                 os.ftruncate(fd, self._journal_pos)
@@ -1035,8 +1030,6 @@ class Database:
                 with contextlib.suppress(OSError):
                     os.ftruncate(fd, self._journal_pos)
                 raise
-        finally:
-            os.close(fd)
         if self._journal_pos == 0:
             _fsync_dir(self.path.parent)
         self._journal_id = (info.st_dev, info.st_ino)
@@ -1046,6 +1039,35 @@ class Database:
         self._data = {**self._data, **txn._tables}  # one assignment: readers see all of it or none
         self._next_ids.update(txn._ids)
         self._tables_changed()
+
+    @contextlib.contextmanager
+    def _journal_held(self, *, create: bool) -> Iterator[tuple[int, os.stat_result] | None]:
+        """The journal opened for writing, with a flock of its own, once it is certain that nobody else wrote to
+        it since we read it and that our lock file is still ours; :class:`LockLost` (nothing written) if not.
+
+        The flock makes the appends and truncations of two writers take turns even in the instant after a lock
+        file was deleted, so the second one sees the first one's line and refuses instead of overwriting it.
+        ``None`` if there is no journal and ``create`` is false.
+        """
+        try:
+            fd = os.open(self.journal_path, os.O_RDWR | _NOFOLLOW | _CLOEXEC | (os.O_CREAT if create else 0), 0o600)
+        except FileNotFoundError:
+            if self._journal_pos:
+                raise LockLost(self.path) from None  # removed since we read it
+            yield None
+            return
+        try:
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            self._check_lock()
+            info = os.fstat(fd)
+            os.lseek(fd, self._journal_pos, os.SEEK_SET)
+            if (self._journal_pos and (info.st_dev, info.st_ino) != self._journal_id) \
+                    or info.st_size < self._journal_pos or b"\n" in os.read(fd, info.st_size - self._journal_pos):
+                raise LockLost(self.path)  # written, cut or replaced behind our back: never truncate their save
+            yield fd, info
+        finally:
+            os.close(fd)
 
     def insert(self, table: str, doc: Doc, **kwargs: Any) -> Doc:
         with self.transaction() as txn:
@@ -1092,11 +1114,11 @@ class Database:
                 self._news = True  # told by the next refresh (compaction may run in its own thread)
             if self._journal_pos == 0:
                 return
-            self._write_snapshot_file(orjson.dumps(self._data))
-            with self.journal_path.open("r+b") as fh:
-                fh.truncate(0)
-                fh.flush()
-                os.fsync(fh.fileno())
+            with self._journal_held(create=False) as held:
+                self._write_snapshot_file(orjson.dumps(self._data))
+                if held is not None:
+                    os.ftruncate(held[0], 0)
+                    os.fsync(held[0])
             stat = self.path.stat()
             self._stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
             self._journal_pos = self._journal_lines = 0
@@ -1109,10 +1131,11 @@ class Database:
             # Fold the journal into the current snapshot first. Otherwise a crash between the rename below
             # and the truncation would replay the old journal over the new data and mix the two.
             self.compact()
-            self._write_snapshot_file(orjson.dumps(data))
-            with contextlib.suppress(FileNotFoundError), self.journal_path.open("r+b") as fh:
-                fh.truncate(0)
-                os.fsync(fh.fileno())
+            with self._journal_held(create=False) as held:
+                self._write_snapshot_file(orjson.dumps(data))
+                if held is not None:
+                    os.ftruncate(held[0], 0)
+                    os.fsync(held[0])
             self._load()
 
     def close(self) -> None:

@@ -8,13 +8,15 @@ On disk a database is two files, and a third that only serves as a lock:
   before a save is acknowledged. A torn last line (a crash mid-append) is ignored: it was never acknowledged.
   The first line names the snapshot it belongs to (``"snapshot": "<size>-<crc32>"`` of the snapshot's bytes).
   A journal that names another snapshot (``NAME.json`` was replaced from outside, e.g. a backup copied over it)
-  is not replayed over it: if its changes are not all in the snapshot already, it is set aside as
-  ``NAME.json.journal.stale-<time>`` and :attr:`Database.warnings` says so. A journal without that name (written
-  by an older ikmtui) is replayed as before. Every line is checked before it is applied: a malformed one is
-  refused naming the file and the line;
+  is not replayed over it: if its changes are all in the snapshot already (a compaction that crashed before
+  emptying it) there is nothing to replay, else it is set aside as ``NAME.json.journal.stale-<time>`` and
+  :attr:`Database.warnings` says so. A journal without that name (written by an older ikmtui) is replayed as
+  before. Every line is checked before it is applied: a malformed one is refused naming the file and the line;
 * ``NAME.json.lock``: held with ``flock`` by whoever writes. After taking it, and again right before anything is
   written, the held file is checked to still be the one at that path: a lock file deleted or replaced meanwhile
-  (which would let a second process take a lock of its own) makes the save fail with nothing written.
+  (which would let a second process take a lock of its own) makes the save fail with nothing written. Appends
+  and truncations also hold a flock on the journal and refuse if it holds complete lines they did not read, so
+  even two writers in that instant take turns and the second one refuses rather than overwrite a save.
 
 The path is resolved first (symlinks, ``..``), so two paths to one file share one journal and one lock, and a
 symlink to the database stays a symlink (the real file is what gets replaced).
@@ -29,6 +31,10 @@ single assignment, so a reader iterating a table keeps a consistent copy.
 
 Where the lock file cannot be created (a read-only folder or medium), the database opens read-only: reading,
 ``check`` and reports work, and any save is refused with a clear message.
+
+Temp files of writes, backups and restores killed before their rename (full copies of the personal data) are
+removed at open, beside the database and in its backups folder, once their writer is gone: a live writer holds
+a flock on its temp file.
 """
 
 from __future__ import annotations

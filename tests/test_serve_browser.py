@@ -361,6 +361,25 @@ def test_a_spreadsheet_uploaded_from_the_page_lands_in_the_uploads_folder(contex
     assert kept.stat().st_mode & 0o777 == 0o600
 
 
+def test_a_tab_beyond_the_limit_is_told_why(context: Any, db_path: Path, artifacts: Path) -> None:
+    reason = _("Too many tabs are open from this computer (at most {limit}); close one and open this page again",
+               limit=1)
+    with running_server(db_path, "--max-tabs-per-address", "1") as server:
+        first = Tab(context, server.url, artifacts, "first")
+        first.wait_for(_("IKM registered"))
+        second = context.new_page()
+        response = second.goto(server.url)
+        assert response.status == 503
+        assert reason in second.inner_text("body")  # the page says why instead of starting a tab
+        # A socket refused after the page loaded (tabs opened at once): the close reason replaces "Session ended".
+        message = first.page.locator(".closed-dialog .message")
+        assert message.inner_text() != reason
+        first.page.evaluate("new WebSocket(location.href.replace('http', 'ws') + 'ws')")
+        message.filter(has_text=reason).wait_for(state="attached", timeout=SLOW * 1000)
+        assert "Menolak tab dari 127.0.0.1" in server.output
+        assert server.interrupt() == 0
+
+
 def settle(tab: Tab, seconds: float = 0.8) -> None:
     """Time for a key to take effect; what the test looks for is something that must NOT appear."""
     tab.page.wait_for_timeout(int(seconds * 1000))

@@ -66,10 +66,11 @@ def parts(db_path: Path) -> list[Path]:
     name = db_path.name
     backups = db_path.with_name(name + ".backups")
     return [db_path, db_path.with_name(name + ".journal"), db_path.with_name(name + ".lock"), backups,
-            backups / "laporan.html", backups / "ikmtui-2026-11-01.json", db_path.with_name(name + ".media") / "x.md"]
+            backups / "laporan.html", backups / "ikmtui-2026-11-01.json", db_path.with_name(name + ".media") / "x.md",
+            db_path.with_name(name + ".journal.stale-20261204-081500")]  # a journal set aside is kept too
 
 
-@pytest.mark.parametrize("which", range(7))
+@pytest.mark.parametrize("which", range(8))
 def test_report_out_onto_the_database_or_its_parts_is_refused(capsys: pytest.CaptureFixture[str], db_path: Path,
                                                                which: int) -> None:
     used_db(db_path)

@@ -216,7 +216,7 @@ def test_check_and_report_on_a_read_only_bind_mount(tmp_path: Path, db_path: Pat
               f"'{sys.executable}' -m ikmtui report overview --db '{db}' --format json --lang en && "
               f"'{sys.executable}' -m ikmtui backup --db '{db}' --lang en; echo backup-exit=$?")
     result = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, timeout=120)
-    assert "read-only" in result.stdout and "OK" in result.stdout, result.stdout + result.stderr
+    assert "read-only" in result.stderr and "OK" in result.stdout, result.stdout + result.stderr
     assert '"ikm"' in result.stdout or "ikm" in result.stdout  # the report came out
     assert "backup-exit=2" in result.stdout and "Read-only file system" in result.stderr  # refused, clearly
     assert "unexpected error" not in result.stderr and "Traceback" not in result.stderr

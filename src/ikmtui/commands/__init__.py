@@ -35,6 +35,8 @@ def open_database(args: argparse.Namespace, *, create: bool = False,
     if not create and not path.exists():
         raise FileNotFoundError(2, _("no such file"), str(path))
     db = Database(path, acting_user(args), create=create)
+    for warning in db.warnings:  # a stale journal set aside, read-only media
+        print(f"ikmtui: {warning}", file=sys.stderr)
     from ikmtui.services.staff import install_guard
 
     install_guard(db)

@@ -25,8 +25,6 @@ def run(args: argparse.Namespace) -> int:
     # naming the file and the line. A folder, FIFO or device is refused before anything is read.
     db = open_database(args)
     out = console()
-    for warning in db.warnings:  # a stale journal set aside, or opened read-only
-        out.print(warning, style="bold yellow", markup=False)
     table = Table(title=_("{path}: schema {schema}", path=db.path, schema=db.meta.get("schema", SCHEMA_VERSION)))
     table.add_column(_("Table"))
     table.add_column(_("Records"), justify="right")

@@ -104,8 +104,9 @@ def belongs_to_database(path: str | os.PathLike[str], db_path: str | os.PathLike
         part = paths.beside(db, suffix)
         if target == part or part in target.parents:
             return True
-    # A temp file of the database's own atomic writes (``.NAME.json.tmp-*``).
-    return target.parent == db.parent and target.name.startswith(f".{db.name}.tmp-")
+    # Anything else named after it beside it: a set-aside journal (``NAME.json.journal.stale-*``), the temp
+    # files of its atomic writes (``.NAME.json.tmp-*``), parts a later version may add.
+    return target.parent == db.parent and target.name.lstrip(".").startswith(f"{db.name}.")
 
 
 def writable_target(path: str | os.PathLike[str], db_path: str | os.PathLike[str] | None, *,

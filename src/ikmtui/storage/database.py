@@ -645,7 +645,7 @@ class Transaction:
         })
 
     def _audit(self, action: str, table: str, record_id: int, doc: Doc, fields: list[str]) -> None:
-        if table in ("audit", "meta"):
+        if table in ("audit", "meta", "signin"):  # sign-in counters are logged as signin / signin.failed
             return
         # Field names only: values may be personal data, which the audit log must not copy.
         self._put("audit", str(self._next_id("audit")), {

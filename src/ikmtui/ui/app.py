@@ -97,6 +97,8 @@ class IkmApp(TranslatedBindings, App[None]):
 
         self.title = "ikmtui · SMART"
         self.call_after_refresh(self._settle)
+        for warning in self.db.warnings:  # a stale journal set aside, read-only media: said once, kept a while
+            self.notify(warning, severity="warning", timeout=30)
         if self.awaiting_sign_in:
             self.require_sign_in()
             return

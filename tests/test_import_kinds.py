@@ -116,7 +116,7 @@ GALLERY_HEADERS = ["Kode IKM", "Nama Produk", "SKU", "Kategori", "Harga", "Stok"
 def test_gallery_listings_import_with_marketplace_columns_and_photos(tmp_path: Path, db: Database) -> None:
     ikm = _ikm(db, 3)
     (tmp_path / "foto").mkdir()
-    (tmp_path / "foto" / "a.jpg").write_bytes(b"jpg")
+    (tmp_path / "foto" / "a.jpg").write_bytes(b"\xff\xd8\xff\xe0")  # issue 17: a photo must be a real picture
     rows = [[ikm["code"], "Bandeng presto", "skg-fod-90001", "Makanan", "Rp 45.000", "20 pcs", "01/10/2026", "12,5",
              "halal, pirt", "https://shopee.co.id/bandeng-1", "", "foto/a.jpg"],
             [ikm["nib"], "Wingko", "SKG-FOD-90002", "oleh-oleh", "15000", 10, "2026-10-02", "", "", "", "", ""],
@@ -130,7 +130,8 @@ def test_gallery_listings_import_with_marketplace_columns_and_photos(tmp_path: P
     assert first["ikm_id"] == 3 and first["price"] == 45_000 and first["stock"] == 20
     assert first["category"] == "food" and first["commission_pct"] == 12.5 and first["badges"] == ["Halal", "P-IRT"]
     assert first["marketplace_links"] == [{"marketplace": "Shopee", "url": "https://shopee.co.id/bandeng-1"}]
-    assert first["photos"] == [str(tmp_path / "foto" / "a.jpg")]
+    [photo] = first["photos"]  # issue 17: copied into the media folder, stored by its name there
+    assert photo.startswith("a-") and (db.path.parent / f"{db.path.name}.media" / photo).is_file()
     second = db.find("gallery_listings", sku="SKG-FOD-90002")[0]
     assert (second["category"], second["commission_pct"], second["term_days"]) == ("souvenir", 10.0, 90)
 

@@ -109,8 +109,9 @@ def run(args: argparse.Namespace) -> int:
         else:  # checking a list before there is a database: check it against an empty one, write nothing
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ikmtui-check-")))
             db = Database(folder / "empty.json", acting_user(args))
+        # Photos are checked against the database named, even when checked against an empty stand-in.
         report = import_source(db, source, dry_run=args.dry_run, skip_invalid=args.skip_invalid,
-                               update=args.update, progress=progress)
+                               update=args.update, progress=progress, db_path=target)
     show(report, args.report, db_path(args), force=args.force)
     return 1 if report.problems and not report.written else 0
 

@@ -62,14 +62,14 @@ from ikmtui.domain.credit import (
     product_errors,
 )
 from ikmtui.domain.fields import parse_count, parse_date
-from ikmtui.domain.gallery import GalleryListing
+from ikmtui.domain.gallery import GalleryListing, parse_photos
 from ikmtui.domain.identifiers import clean_nib, digits_only, mask_nik
 from ikmtui.domain.ikm import Cluster, Ikm, suggest_scale
 from ikmtui.domain.money import format_number, parse_rupiah
 from ikmtui.domain.records import META_FIELDS, Record, RecordInvalid
 from ikmtui.i18n import _
 from ikmtui.io import columns as cols
-from ikmtui.io import guard
+from ikmtui.io import guard, media
 from ikmtui.io.columns import KINDS
 
 Doc = dict[str, Any]
@@ -1001,6 +1001,7 @@ class Planned:
     doc: Doc  # the whole document to insert, or the changed fields of an update
     record_id: int | None = None
     version: int | None = None
+    photos: list[media.Photo] = field(default_factory=list)  # checked pictures to copy in when it is written
 
 
 @dataclass
@@ -1092,9 +1093,11 @@ class _Kind:
     error_columns: dict[str, tuple[str, ...]] = {}
     tables_used: tuple[str, ...] = ()
 
-    def __init__(self, tables: Tables, source: Source, *, update: bool, user: str, today: date) -> None:
+    def __init__(self, tables: Tables, source: Source, *, update: bool, user: str, today: date,
+                 db_path: Path | None = None) -> None:
         self.tables = tables
         self.source = source
+        self.db_path = db_path  # the database written to: gallery photos are checked against it and copied beside it
         self.update = update
         self.user = user
         self.today = today
@@ -1451,6 +1454,7 @@ class _GalleryKind(_RefKind):
         self.docs = tables("gallery_listings")
         self.by_sku = {str(doc.get("sku", "")).upper(): int(key) for key, doc in self.docs.items()}
         self.folder = source.path.parent
+        self.checked: dict[str, media.Photo | str] = {}  # path -> picture or why refused: each file read once
 
     def key(self, values: Mapping[str, Any]) -> Hashable | None:
         return str(values["sku"]).strip().upper() if not is_blank(values.get("sku")) else None
@@ -1463,18 +1467,27 @@ class _GalleryKind(_RefKind):
         return _("SKU {sku} is already in the database as {code} {name}: import with update (--update) to "
                  "change it", sku=key, code=doc.get("code", ""), name=doc.get("product_name", ""))
 
-    def _photos(self, value: object, errors: dict[str, str]) -> list[str]:
-        found: list[str] = []
-        for part in re.split(r"[;\n]", str(value)):
-            name = part.strip().strip('"')
-            if not name:
-                continue
-            path = Path(name).expanduser()
-            path = path if path.is_absolute() else self.folder / path
-            if not path.is_file():
-                errors["photos"] = _("Photo file not found: {path}", path=path)
-            found.append(str(path))
-        return found
+    def _photos(self, values: Mapping[str, Any], errors: dict[str, str]) -> tuple[list[str], list[media.Photo]]:
+        """The photos named in the sheet, as the listing form takes them (``io.media.take_photos``): each a picture,
+        never the database; relative names are in the sheet's folder. Copied in only when the import is written."""
+        try:
+            entries = parse_photos(values["photos"])
+        except ValueError as exc:
+            errors["photos"] = str(exc)
+            return [], []
+        if not entries:
+            return [], []
+        if self.db_path is None:  # nothing to check a photo against, nowhere to copy it
+            errors["photos"] = _("Photos can be imported only into a database")
+            return [], []
+        key = self.key(values)
+        found = self.existing(key) if key is not None and self.update else None
+        known = set(found[1].get("photos") or []) if found is not None else set()
+        names, new, error = media.take_photos(self.db_path, entries, known=known, folder=self.folder,
+                                              checked=self.checked)
+        if error is not None:
+            errors["photos"] = error
+        return names, new
 
     def row(self, number: int, values: Mapping[str, Any]) -> Planned:
         errors: dict[str, str] = {}
@@ -1482,14 +1495,17 @@ class _GalleryKind(_RefKind):
         data, cell_errors = self.model_data(values)
         errors.update(cell_errors)
         data["ikm_id"] = ikm_id if ikm_id is not None else 0
+        photos: list[media.Photo] = []
         if "photos" in values:
-            data["photos"] = self._photos(values["photos"], errors)
+            data["photos"], photos = self._photos(values, errors)
         links = [str(values["marketplace_links"])] if "marketplace_links" in values else []
         links += [f"{name.removeprefix('link:')} {str(value).strip()}" for name, value in values.items()
                   if name.startswith("link:")]
         if links:
             data["marketplace_links"] = "; ".join(links)
-        return self.keyed(number, values, data, errors)
+        planned = self.keyed(number, values, data, errors)
+        planned.photos = photos
+        return planned
 
 
 HANDLERS: dict[str, type[_Kind]] = {"ikm": _IkmKind, "clusters": _ClusterKind,
@@ -1506,10 +1522,14 @@ def _check_required(source: Source, update: bool) -> None:
 
 
 def plan(tables: Tables, source: Source, *, update: bool = False, user: str = "", today: date | None = None,
-         progress: Progress = _noop) -> ImportReport:
-    """Check every row of ``source`` against the stored data read through ``tables``; nothing is written."""
+         progress: Progress = _noop, db_path: str | os.PathLike[str] | None = None) -> ImportReport:
+    """Check every row of ``source`` against the stored data read through ``tables``; nothing is written.
+
+    ``db_path`` is the database the rows are for: gallery photos are checked against it (a picture, never the
+    database or its files); without it a sheet that names photos is refused row by row."""
     _check_required(source, update)
-    handler = HANDLERS[source.kind](tables, source, update=update, user=user, today=today or date.today())
+    handler = HANDLERS[source.kind](tables, source, update=update, user=user, today=today or date.today(),
+                                    db_path=Path(db_path) if db_path is not None else None)
     report = ImportReport(
         kind=source.kind, file=source.path, sheet=source.sheet, header_row=source.header_row,
         columns=[(source.headers[i], name) for i, name in source.fields.items()], ignored=list(source.ignored),
@@ -1576,9 +1596,14 @@ def _add_problems(report: ImportReport, source: Source, handler: _Kind, number: 
 
 # ================================================================================================ writing
 def import_source(db: Any, source: Source, *, dry_run: bool = False, skip_invalid: bool = False,
-                  update: bool = False, today: date | None = None, progress: Progress = _noop) -> ImportReport:
-    """Check ``source`` and, unless ``dry_run``, write it in ONE transaction (all or nothing by default)."""
-    report = plan(db.docs, source, update=update, user=db.user, today=today, progress=progress)
+                  update: bool = False, today: date | None = None, progress: Progress = _noop,
+                  db_path: str | os.PathLike[str] | None = None) -> ImportReport:
+    """Check ``source`` and, unless ``dry_run``, write it in ONE transaction (all or nothing by default).
+
+    ``db_path`` (default ``db.path``) is the database photos are checked against; the pictures of the rows
+    written are copied into its media folder, never on a dry run."""
+    db_path = db.path if db_path is None else db_path
+    report = plan(db.docs, source, update=update, user=db.user, today=today, progress=progress, db_path=db_path)
     report.dry_run, report.skip_invalid = dry_run, skip_invalid
     if dry_run or (report.problems and not skip_invalid) or not report.planned:
         return report
@@ -1588,11 +1613,13 @@ def import_source(db: Any, source: Source, *, dry_run: bool = False, skip_invali
     with db.transaction() as txn:
         if any(txn.table(name) is not docs for name, docs in report._snapshot.items()):
             # Someone saved meanwhile: check again against the newest data, under the lock.
-            report = plan(txn.table, source, update=update, user=db.user, today=today)
+            report = plan(txn.table, source, update=update, user=db.user, today=today, db_path=db_path)
             report.skip_invalid = skip_invalid
             if report.problems and not skip_invalid:
                 return report
         todo = [p for p in report.planned if p.action != "unchanged"]
+        for photo in {photo.name: photo for item in todo for photo in item.photos}.values():
+            media.keep_photo(db.path, photo)  # checked again as read; FileRefused: nothing is written
         model = HANDLERS[source.kind].model
         for done, item in enumerate(todo, 1):
             if item.action == "insert":

@@ -16,24 +16,21 @@ whole); nothing is written when an error is raised. Overview::
 
 A listing's photos are names in the media folder beside the database (``paths.media_dir``): a picture named on
 the form is checked (a .jpg/.jpeg/.png/.webp/.gif of at most 10 MB whose content is a picture, never the
-database) and copied in when the listing is saved; opening a photo serves only a file inside that folder.
+database) and copied in when the listing is saved; opening a photo serves only a file inside that folder. The
+check and the copy are ``ikmtui.io.media``'s, the same for a sheet imported by ``ikmtui.io.importer``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
-import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ikmtui import paths
 from ikmtui.domain.fields import is_blank, parse_date
 from ikmtui.domain.gallery import (
     DEFAULT_COMMISSION_PCT,
@@ -52,8 +49,15 @@ from ikmtui.domain.gallery import (
 from ikmtui.domain.money import format_number, format_rupiah, parse_rupiah
 from ikmtui.domain.records import META_FIELDS, RecordInvalid
 from ikmtui.i18n import _, format_date
-from ikmtui.io import guard
 from ikmtui.io.guard import FileRefused
+from ikmtui.io.media import MAX_PHOTO_BYTES as MAX_PHOTO_BYTES
+from ikmtui.io.media import PHOTO_SUFFIXES as PHOTO_SUFFIXES
+from ikmtui.io.media import Photo as Photo
+from ikmtui.io.media import check_photo as check_photo
+from ikmtui.io.media import keep_photo as keep_photo
+from ikmtui.io.media import media_name as media_name
+from ikmtui.io.media import photo_file as photo_file
+from ikmtui.io.media import take_photos
 from ikmtui.storage import Database, RecordReferenced, Transaction
 
 LISTINGS = GalleryListing.table
@@ -195,8 +199,11 @@ def _validated(txn: Transaction, data: Mapping[str, Any], current: Doc | None, d
             errors.setdefault(name, message)
     if errors or listing is None:
         raise RecordInvalid(errors)
-    for photo in new_photos:  # copied only once everything else is right
-        keep_photo(db_path, photo)
+    try:
+        for photo in new_photos:  # copied only once everything else is right
+            keep_photo(db_path, photo)
+    except FileRefused as exc:  # swapped for another file since it was checked
+        raise RecordInvalid({"photos": str(exc)}) from None
     return listing
 
 
@@ -386,119 +393,16 @@ def cancel_sale(db: Database, sale_id: int, *, expected_version: int | None = No
 
 
 # ---------------------------------------------------------------------------------------------- photos
-#: What a listing's photo may be: a picture of one of these kinds, at most this large.
-PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
-MAX_PHOTO_BYTES = 10_000_000
-
-
-@dataclass(frozen=True)
-class Photo:
-    """A picture checked and read from where the officer named it, to be kept in the media folder as ``name``."""
-
-    name: str
-    data: bytes
-
-
-def _picture_suffix(data: bytes) -> str | None:
-    """The kind of picture the bytes are (by their first bytes), as a file suffix; ``None``: not a picture."""
-    if data.startswith(b"\xff\xd8"):
-        return ".jpg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return ".png"
-    if data.startswith((b"GIF87a", b"GIF89a")):
-        return ".gif"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return ".webp"
-    return None
-
-
-def check_photo(db_path: str | os.PathLike[str], path: str | os.PathLike[str]) -> Photo:
-    """The picture at ``path``, read once, with the name it gets in the media folder (its name's letters and a
-    hash of its content: the same picture twice is kept once). Refused with :class:`FileRefused` (the message
-    says why): the database or one of its files, not a .jpg/.jpeg/.png/.webp/.gif, a folder, device or pipe,
-    larger than 10 MB, or content that is not a picture."""
-    source = Path(path)
-    if guard.belongs_to_database(source, db_path):
-        raise FileRefused(source, _("the database and its files cannot be a photo"))
-    if source.suffix.casefold() not in PHOTO_SUFFIXES:
-        raise FileRefused(source, _("a photo is a .jpg, .jpeg, .png, .webp or .gif file"))
-    data = guard.read_regular(source, MAX_PHOTO_BYTES)
-    suffix = _picture_suffix(data)
-    if suffix is None:
-        raise FileRefused(source, _("this is not a picture (JPEG, PNG, WebP or GIF)"))
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", source.stem).strip("-_")[:40] or "foto"
-    return Photo(f"{stem}-{hashlib.sha256(data).hexdigest()[:16]}{suffix}", data)
-
-
-def keep_photo(db_path: str | os.PathLike[str], photo: Photo) -> str:
-    """Copy a checked picture into the database's media folder (owner-only); returns its name there."""
-    folder = guard.private_folder(paths.media_dir(Path(db_path)))
-    target = folder / photo.name
-    if not target.is_file() or target.is_symlink():  # the same name is the same content: kept once
-        guard.write_private(target, photo.data, force=True)
-    return photo.name
-
-
-def media_name(db_path: str | os.PathLike[str], entry: str) -> str | None:
-    """The name in the media folder that ``entry`` (a stored name, or a path into the folder) stands for, if that
-    picture is there; ``None`` otherwise."""
-    folder = paths.media_dir(Path(db_path))
-    name = entry if os.sep not in entry and "/" not in entry else None
-    if name is None and os.path.realpath(os.path.dirname(entry)) == os.path.realpath(folder):
-        name = os.path.basename(entry)
-    if not name or name.startswith("."):
-        return None
-    try:
-        photo_file(db_path, name)
-    except FileRefused:
-        return None
-    return name
-
-
-def photo_file(db_path: str | os.PathLike[str], name: str) -> Path:
-    """The file of a listing's photo, only ever inside the database's media folder: a stored name that is a path
-    elsewhere (a listing saved by an older version), a link leading out or anything but a picture file is refused
-    with :class:`FileRefused`."""
-    folder = paths.media_dir(Path(db_path))
-    outside = FileRefused(Path(name), _("this photo is not in the media folder of the database; edit the "
-                                        "listing and save it to bring the photo in"))
-    if not name or os.sep in name or "/" in name or name.startswith(".") or folder.is_symlink():
-        raise outside
-    target = folder / name
-    if target.is_symlink() or os.path.realpath(target) != os.path.join(os.path.realpath(folder), name):
-        raise outside
-    if Path(name).suffix.casefold() not in PHOTO_SUFFIXES:
-        raise outside
-    with guard.regular_file(target, MAX_PHOTO_BYTES).open("rb") as fh:
-        if _picture_suffix(fh.read(12)) is None:
-            raise FileRefused(target, _("this is not a picture (JPEG, PNG, WebP or GIF)"))
-    return target
+# The check and the copy live in ``io.media`` (imported above under their old names), shared with the import.
 
 
 def _photos(db_path: Path, entries: list[str], known: set[str], errors: dict[str, str]) -> tuple[list[str],
                                                                                                  list[Photo]]:
-    """The names a listing stores for the photos typed on its form, and the pictures to copy in once it is saved.
-
-    A name already in the media folder stays; any other path is checked and its picture copied in, so a listing
-    never points at a file elsewhere (the database, a key, a system file). A path an older version stored, whose
-    file is gone, stays as it was (editing other fields still works; it is never served)."""
-    names: list[str] = []
-    new: list[Photo] = []
-    for entry in entries:
-        name = media_name(db_path, entry)
-        if name is None and entry in known and not os.path.lexists(entry):
-            name = entry
-        if name is None:
-            try:
-                photo = check_photo(db_path, entry)
-            except FileRefused as exc:
-                errors.setdefault("photos", str(exc) if os.path.lexists(entry) else
-                                  _("Photo file not found: {path}", path=entry))
-                continue
-            name = photo.name
-            new.append(photo)
-        if name not in names:
-            names.append(name)
+    """The names a listing stores for the photos typed on its form, and the pictures to copy in once it is saved
+    (:func:`ikmtui.io.media.take_photos`, as the import does); a refused photo is the field's error."""
+    names, new, error = take_photos(db_path, entries, known=known)
+    if error is not None:
+        errors.setdefault("photos", error)
     return names, new
 
 

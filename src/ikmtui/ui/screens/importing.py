@@ -375,7 +375,8 @@ class ImportScreen(TranslatedBindings, ModalScreen[ImportReport | None]):
             return
         self.app.call_from_thread(self._show_source, source)
         try:
-            report = plan(self.db.docs, source, update=update, user=self.db.user, progress=self._progress())
+            report = plan(self.db.docs, source, update=update, user=self.db.user, progress=self._progress(),
+                          db_path=self.db.path)
         except Exception as exc:
             self.app.call_from_thread(self._failed, str(exc), source)
             return

@@ -3,17 +3,18 @@
 A report counts what *happened* in its period (new IKM, trainings held, loans disbursed, items sold) up to its
 as-of date, and gives *positions* (IKM registered, credit outstanding, PAR30) on that date. The as-of date is
 the last day of the period, or today while the period is still running. "Today" is injectable everywhere:
-functions take it as an argument, and :func:`today` reads ``IKMTUI_TODAY`` (``YYYY-MM-DD``) before the clock,
-so that screens, snapshot tests and recaps made after the fact show fixed dates.
+functions take it as an argument, and :func:`today` is :func:`ikmtui.clock.today`, which reads ``IKMTUI_TODAY``
+(``YYYY-MM-DD``) before the system clock, so that screens, snapshot tests and recaps made after the fact show
+fixed dates.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ikmtui.clock import today as today  # re-exported: reports and screens ask period.today()
 from ikmtui.i18n import _, format_date
 
 KINDS = ("month", "quarter", "year", "all")
@@ -25,17 +26,6 @@ _QUARTER = re.compile(r"^(\d{4})[-/ ]?[qk](\d)$", re.IGNORECASE)
 _QUARTER_FIRST = re.compile(r"^[qk](\d)[-/ ]?(\d{4})$", re.IGNORECASE)
 _YEAR = re.compile(r"^(\d{4})$")
 ALL_WORDS = ("", "all", "semua", "all-time", "alltime", "*")
-
-
-def today() -> date:
-    """Today's date, or ``IKMTUI_TODAY`` when set (fixed dates for tests, demos and late recaps)."""
-    fixed = os.environ.get("IKMTUI_TODAY", "").strip()
-    if fixed:
-        try:
-            return date.fromisoformat(fixed)
-        except ValueError:
-            raise ValueError(_("IKMTUI_TODAY must be a date like 2026-11-27, not '{value}'", value=fixed)) from None
-    return date.today()
 
 
 def _month_end(year: int, month: int) -> date:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import datetime
 from pathlib import Path
 
 import orjson
 
+from ikmtui import clock
 from ikmtui.commands import acting_user, console, db_path, open_database
 from ikmtui.i18n import _
 from ikmtui.storage import Database, DatabaseDamaged, ForeignFile, LockLost, NewerSchema
@@ -122,7 +122,7 @@ def _raw_safety_copy(target: Path) -> Path:
     """A byte copy of a database that cannot be opened (and of its journal), before it is replaced."""
     folder = backup_dir(target)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S-%f")
     copy = folder / f"{target.stem}-before-restore-{stamp}.json"
     atomic_write(copy, read_regular(target)[1])
     journal = target.with_name(target.name + ".journal")

@@ -12,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ikmtui import clock
 from ikmtui.i18n import _
 
 
@@ -43,10 +44,10 @@ def run(args: argparse.Namespace) -> int:
     from ikmtui.io.guard import writable_target
     from ikmtui.reports.catalog import WIDTH, build_report, check_format, check_name, format_for, render, write_report
     from ikmtui.reports.common import tables_of
-    from ikmtui.reports.period import parse_period, today
+    from ikmtui.reports.period import parse_period
 
     name = check_name(args.name)  # a bad name or period is reported before the database is opened
-    day = parse_date(args.as_of) if args.as_of else today()
+    day = parse_date(args.as_of) if args.as_of else clock.today()
     period = parse_period(args.period, day)
     fmt = check_format(args.format) if args.format else (format_for(args.out) if args.out else "text")
     db = open_database(args)

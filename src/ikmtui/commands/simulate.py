@@ -15,6 +15,7 @@ from typing import Any
 from rich import box
 from rich.table import Table
 
+from ikmtui import clock
 from ikmtui.commands import console
 from ikmtui.domain.credit import DEFAULT_PRODUCT, PRODUCTS, method_label
 from ikmtui.domain.fields import parse_date
@@ -102,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     rate = parse_rate(args.rate)
     method = parse_method(args.method)
     rounding = parse_rounding(args.rounding)
-    start = date.today() if args.start in (None, "") else parse_date(args.start)
+    start = clock.today() if args.start in (None, "") else parse_date(args.start)
     result = simulate(amount, months, rate, method, rounding, start)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))

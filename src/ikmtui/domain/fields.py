@@ -13,6 +13,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import BeforeValidator, ValidationError
 
+from ikmtui import clock
 from ikmtui.domain import identifiers as ids
 from ikmtui.domain.money import parse_rupiah
 from ikmtui.i18n import _
@@ -103,8 +104,9 @@ def parse_date(value: object) -> date:
 
 def parse_year(value: object) -> int:
     year = parse_count(value)
-    if not 1900 <= year <= date.today().year:
-        raise ValueError(_("Year must be between 1900 and {year}", year=date.today().year))
+    this_year = clock.today().year
+    if not 1900 <= year <= this_year:
+        raise ValueError(_("Year must be between 1900 and {year}", year=this_year))
     return year
 
 

@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import IO, Any
 from xml.etree import ElementTree
 
+from ikmtui import clock
 from ikmtui.domain import reference
 from ikmtui.domain.credit import (
     ACTIVE_STATE,
@@ -1528,7 +1529,7 @@ def plan(tables: Tables, source: Source, *, update: bool = False, user: str = ""
     ``db_path`` is the database the rows are for: gallery photos are checked against it (a picture, never the
     database or its files); without it a sheet that names photos is refused row by row."""
     _check_required(source, update)
-    handler = HANDLERS[source.kind](tables, source, update=update, user=user, today=today or date.today(),
+    handler = HANDLERS[source.kind](tables, source, update=update, user=user, today=today or clock.today(),
                                     db_path=Path(db_path) if db_path is not None else None)
     report = ImportReport(
         kind=source.kind, file=source.path, sheet=source.sheet, header_row=source.header_row,

@@ -14,6 +14,7 @@ from itertools import compress
 from operator import itemgetter, mul
 from typing import Any
 
+from ikmtui import clock
 from ikmtui.domain import reference
 from ikmtui.domain.training import CATEGORIES
 from ikmtui.reports.common import PARTICIPANT_STATES
@@ -185,6 +186,4 @@ def dashboard(tables: Tables, today: date) -> dict[str, Any]:
 
 def headline(tables: Tables, today: date | None = None) -> dict[str, int]:
     """The dashboard's headline numbers (see :func:`dashboard`)."""
-    from ikmtui.reports.period import today as clock
-
-    return dashboard(tables, today or clock())["headline"]
+    return dashboard(tables, today or clock.today())["headline"]

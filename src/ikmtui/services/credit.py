@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ikmtui import clock
 from ikmtui.domain import permissions
 from ikmtui.domain.arrears import LoanArrears, loan_arrears, portfolio_loans, portfolio_summary
 from ikmtui.domain.credit import (
@@ -87,7 +88,7 @@ Doc = dict[str, Any]
 # ---------------------------------------------------------------------------------------------- helpers
 def _day(value: dt.date | str | None) -> dt.date:
     if value is None or (isinstance(value, str) and not value.strip()):
-        return dt.date.today()
+        return clock.today()
     return parse_date(value)
 
 

@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ikmtui import clock
 from ikmtui.domain.fields import is_blank, parse_date
 from ikmtui.domain.gallery import (
     DEFAULT_COMMISSION_PCT,
@@ -133,7 +134,7 @@ def ikm_code(db: Database, ikm_id: int | None) -> str:
 
 # ---------------------------------------------------------------------------------------------- helpers
 def _today(today: dt.date | None) -> dt.date:
-    return today or dt.date.today()
+    return today or clock.today()
 
 
 def suggest_sku(db: Database, category: str | None) -> str:

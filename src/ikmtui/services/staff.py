@@ -6,9 +6,10 @@ import functools
 import math
 import secrets
 import time
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
+from ikmtui import clock
 from ikmtui.domain import permissions
 from ikmtui.domain.records import RecordInvalid
 from ikmtui.domain.staff import (
@@ -47,7 +48,7 @@ class SignInFailed(PermissionError):
 def clock_time(epoch: float) -> str:
     """A moment as officers read it: local hours and minutes, rounded up (with the date if not today)."""
     moment = datetime.fromtimestamp(math.ceil(epoch / 60) * 60).astimezone()
-    return moment.strftime("%H:%M" if moment.date() == date.today() else "%Y-%m-%d %H:%M")
+    return moment.strftime("%H:%M" if moment.date() == clock.today() else "%Y-%m-%d %H:%M")
 
 
 class AdministratorFirst(PermissionError):

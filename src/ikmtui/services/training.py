@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ikmtui import clock
 from ikmtui.domain.fields import is_blank, parse_date
 from ikmtui.domain.records import META_FIELDS, RecordInvalid
 from ikmtui.domain.training import (
@@ -138,7 +139,7 @@ class Participant:
 
 # ---------------------------------------------------------------------------------------------- helpers
 def _today(value: dt.date | str | None) -> dt.date:
-    return dt.date.today() if value is None or is_blank(value) else parse_date(value)
+    return clock.today() if value is None or is_blank(value) else parse_date(value)
 
 
 def participant_name(doc: Mapping[str, Any]) -> str:

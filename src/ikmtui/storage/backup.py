@@ -10,6 +10,7 @@ from pathlib import Path
 import orjson
 from filelock import FileLock, Timeout
 
+from ikmtui import clock
 from ikmtui.storage.database import Database, Tables, atomic_write, remove_abandoned_temps
 from ikmtui.storage.errors import StorageError
 
@@ -47,7 +48,7 @@ def make_backup(db_path: Path, out_dir: Path | None = None, *, reason: str = "ma
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     if data is None:
         data = Database(db_path, "backup", create=False)._data
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
+    stamp = (now or clock.now()).strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"{db_path.stem}-{reason}-{stamp}.json"
     # Ends with a newline, which a snapshot never does, so its bytes never equal one: copied over the database
     # (``cp``), it is not taken for the snapshot the journal beside it was written after, and that journal is not
@@ -81,7 +82,7 @@ def daily_backup(db_path: str | os.PathLike[str], keep: int = KEEP_DAILY, *, dat
     db_path = Path(db_path)
     if not db_path.exists():
         return None
-    day = today or date.today()
+    day = today or clock.today()
     pattern = backup_name(db_path.stem, "daily", f"{day:%Y%m%d}")
     folder = backup_dir(db_path)
     if folder.is_dir() and _backups(folder, pattern):
@@ -91,7 +92,7 @@ def daily_backup(db_path: str | os.PathLike[str], keep: int = KEEP_DAILY, *, dat
         with FileLock(str(folder / ".daily.lock"), timeout=30, mode=0o600):
             if _backups(folder, pattern):  # another process made it while we waited
                 return None
-            now = datetime.combine(day, datetime.now().time())
+            now = datetime.combine(day, clock.now().time())
             return make_backup(db_path, reason="daily", keep=keep, data=data, now=now)
     except Timeout:
         return None

@@ -50,7 +50,6 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +58,7 @@ from tinydb import TinyDB
 from tinydb.queries import QueryLike
 from tinydb.storages import Storage
 
+from ikmtui import clock
 from ikmtui.storage.errors import (
     DatabaseDamaged,
     DatabaseLocked,
@@ -140,7 +140,7 @@ def load_json(raw: bytes) -> Any:
 
 
 def now_iso() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
+    return clock.now().isoformat(timespec="seconds")
 
 
 def resolve(path: str | os.PathLike[str]) -> Path:
@@ -844,7 +844,7 @@ class Database:
                                    journal=self.journal_path))
             return
         aside = self.journal_path.with_name(
-            f"{self.journal_path.name}.stale-{datetime.now().strftime('%Y%m%d-%H%M%S-%f')}")
+            f"{self.journal_path.name}.stale-{clock.now().strftime('%Y%m%d-%H%M%S-%f')}")
         os.chmod(self.journal_path, 0o600)
         os.replace(self.journal_path, aside)
         _fsync_dir(self.path.parent)

@@ -1,0 +1,1 @@
+"""Credit: applications and loans, their steps, repayments, the simulator and the portfolio."""

@@ -1,0 +1,1 @@
+"""Gallery: the showroom's and marketplaces' listings, sales, returns and payouts."""

@@ -1,0 +1,1 @@
+"""Import a spreadsheet from the app."""

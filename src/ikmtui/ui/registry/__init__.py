@@ -1,0 +1,1 @@
+"""The registry: the IKM table, form and profile; clusters, one cluster, its form and its members."""

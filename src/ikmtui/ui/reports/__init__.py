@@ -1,0 +1,1 @@
+"""Reports: pick a report and a period, read it, export it."""

@@ -1,0 +1,1 @@
+"""Sign-in and the first-run set-up of an administrator."""

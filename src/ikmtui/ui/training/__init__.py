@@ -1,0 +1,1 @@
+"""Training: batches, one batch with its participants and attendance, the course catalogue."""

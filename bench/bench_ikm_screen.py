@@ -68,7 +68,7 @@ def summary(name: str, laps: list[tuple[float, float]], target: float | None = N
 def measure_parts(db: Any) -> None:
     """The table's own work, without Textual: build, filter, sort."""
     from ikmtui.tabular import RowSet
-    from ikmtui.ui.screens.ikm import IkmScreen, ikm_columns
+    from ikmtui.ui.registry.table import IkmScreen, ikm_columns
 
     docs = db.docs("ikm")
     builds = []
@@ -95,7 +95,7 @@ def measure_parts(db: Any) -> None:
 
 async def measure_app(db: Any, runs: int) -> None:
     from ikmtui.ui.app import make_app
-    from ikmtui.ui.screens.ikm import IkmScreen
+    from ikmtui.ui.registry.table import IkmScreen
 
     app = make_app(db, poll_seconds=0)
     frames = FrameClock(app)

@@ -53,8 +53,8 @@ async def app_figures(path: Path) -> tuple[float, float, list[float], list[float
     frame shown."""
     from ikmtui.storage import Database
     from ikmtui.ui.app import make_app
-    from ikmtui.ui.screens.dashboard import DashboardScreen
-    from ikmtui.ui.screens.ikm import IkmScreen
+    from ikmtui.ui.dashboard.overview import DashboardScreen
+    from ikmtui.ui.registry.table import IkmScreen
 
     gc.collect()
     started = time.perf_counter()

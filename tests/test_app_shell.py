@@ -7,8 +7,8 @@ import pytest
 from ikmtui import i18n
 from ikmtui.storage import Database
 from ikmtui.ui.app import SCREENS, make_app
-from ikmtui.ui.screens.base import TableScreen
-from ikmtui.ui.widgets.dialogs import ViewerScreen
+from ikmtui.ui.kit.dialogs import ViewerScreen
+from ikmtui.ui.kit.screen import TableScreen
 
 TITLES = {
     "id": ["Dasbor", "IKM", "Klaster", "Pelatihan", "Kredit", "Galeri", "Laporan", "Log audit"],
@@ -79,7 +79,7 @@ async def test_another_process_save_shows_up(db: Database) -> None:
 
 
 async def test_import_screen_from_anywhere(db: Database) -> None:
-    from ikmtui.ui.screens.importing import ImportScreen
+    from ikmtui.ui.importing.spreadsheet import ImportScreen
 
     app = make_app(db, poll_seconds=0)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -127,7 +127,7 @@ async def test_full_collections_wait_until_nobody_types_and_the_settings_return_
 def test_a_form_submit_shows_every_kind_of_refusal_and_passes_on_success() -> None:
     from ikmtui.domain.records import RecordInvalid
     from ikmtui.storage import DatabaseLocked
-    from ikmtui.ui.widgets.form import saving
+    from ikmtui.ui.kit.form import saving
 
     def refuse(exc: Exception):
         def save(values: dict) -> None:

@@ -18,16 +18,16 @@ from ikmtui.services import credit as svc
 from ikmtui.storage import Database
 from ikmtui.ui import app as app_module
 from ikmtui.ui.app import make_app
-from ikmtui.ui.screens import credit_common
-from ikmtui.ui.screens.credit import CreditScreen
-from ikmtui.ui.screens.credit_bulk import BulkRepaymentScreen
-from ikmtui.ui.screens.credit_detail import CreditDetailScreen
-from ikmtui.ui.screens.credit_forms import ApplicationForm, StepForm
-from ikmtui.ui.screens.credit_portfolio import PortfolioScreen
-from ikmtui.ui.screens.credit_simulator import SimulatorScreen
-from ikmtui.ui.screens.signin import SignInScreen
-from ikmtui.ui.widgets.dialogs import ConfirmScreen
-from ikmtui.ui.widgets.form import FormScreen
+from ikmtui.ui.credit import common as credit_common
+from ikmtui.ui.credit.applications import CreditScreen
+from ikmtui.ui.credit.bulk import BulkRepaymentScreen
+from ikmtui.ui.credit.detail import CreditDetailScreen
+from ikmtui.ui.credit.forms import ApplicationForm, StepForm
+from ikmtui.ui.credit.portfolio import PortfolioScreen
+from ikmtui.ui.credit.simulator import SimulatorScreen
+from ikmtui.ui.kit.dialogs import ConfirmScreen
+from ikmtui.ui.kit.form import FormScreen
+from ikmtui.ui.signin.forms import SignInScreen
 
 CREDIT_KEY = next(key for mode, key, _title in app_module.SCREENS if mode == "credit")
 DISBURSED = date(2026, 1, 10)
@@ -663,7 +663,7 @@ async def test_palette_reaches_every_credit_action(office: Database, day: Any) -
 
 
 def test_product_terms_come_from_the_catalog() -> None:
-    from ikmtui.ui.screens.credit_forms import product_terms
+    from ikmtui.ui.credit.forms import product_terms
 
     text = product_terms("WIBAWA")
     product = PRODUCTS["WIBAWA"]

@@ -18,8 +18,8 @@ from textual.widgets import Input
 from ikmtui.cli import main
 from ikmtui.storage import Database
 from ikmtui.ui.app import make_app
-from ikmtui.ui.screens.reports import ReportsScreen
-from ikmtui.ui.widgets.dialogs import ConfirmScreen, PromptScreen
+from ikmtui.ui.kit.dialogs import ConfirmScreen, PromptScreen
+from ikmtui.ui.reports.catalog import ReportsScreen
 
 AS_OF = "2026-11-01"
 
@@ -195,7 +195,7 @@ async def test_reports_screen_in_a_browser_writes_only_into_its_own_folder(db: D
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """In a browser a typed path is only a file name: the report goes to a folder of the app's own and is sent
     as a download; the server's files, the database among them, are not touched."""
-    import ikmtui.ui.screens.reports as reports_module
+    import ikmtui.ui.reports.catalog as reports_module
 
     sent: list[Path] = []
     monkeypatch.setattr(reports_module, "in_browser", lambda app: True)

@@ -20,11 +20,11 @@ from ikmtui.io.guard import FileRefused
 from ikmtui.services import gallery as service
 from ikmtui.storage import Database
 from ikmtui.ui import app as app_module
-from ikmtui.ui import delivery
 from ikmtui.ui.app import make_app
-from ikmtui.ui.screens import gallery as gallery_screen
-from ikmtui.ui.screens.gallery import GalleryScreen
-from ikmtui.ui.widgets.form import FormScreen
+from ikmtui.ui.gallery import listings as gallery_screen
+from ikmtui.ui.gallery.listings import GalleryScreen
+from ikmtui.ui.kit import delivery
+from ikmtui.ui.kit.form import FormScreen
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(17)
 GALLERY_KEY = next(key for mode, key, _title in app_module.SCREENS if mode == "gallery")

@@ -17,10 +17,10 @@ from ikmtui.services import gallery as service
 from ikmtui.storage import Database
 from ikmtui.ui import app as app_module
 from ikmtui.ui.app import make_app
-from ikmtui.ui.screens import gallery as gallery_screen
-from ikmtui.ui.screens.gallery import GalleryScreen
-from ikmtui.ui.widgets.dialogs import ConfirmScreen, ViewerScreen
-from ikmtui.ui.widgets.form import FormScreen
+from ikmtui.ui.gallery import listings as gallery_screen
+from ikmtui.ui.gallery.listings import GalleryScreen
+from ikmtui.ui.kit.dialogs import ConfirmScreen, ViewerScreen
+from ikmtui.ui.kit.form import FormScreen
 
 TODAY = date(2026, 12, 15)
 GALLERY_KEY = next(key for mode, key, _title in app_module.SCREENS if mode == "gallery")

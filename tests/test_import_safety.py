@@ -462,8 +462,8 @@ async def test_in_a_browser_the_import_screen_lists_only_uploaded_files(tmp_path
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     from textual.widgets import DataTable, DirectoryTree, Input, OptionList
 
-    from ikmtui.ui import delivery
-    from ikmtui.ui.screens.importing import ImportScreen
+    from ikmtui.ui.importing.spreadsheet import ImportScreen
+    from ikmtui.ui.kit import delivery
     from tests.test_import_screen import Host, report_text, settle
 
     uploads = _uploads_and_server_files(tmp_path, db)
@@ -495,8 +495,8 @@ async def test_in_a_browser_the_import_screen_lists_only_uploaded_files(tmp_path
 
 async def test_in_a_browser_a_path_outside_the_uploads_is_not_read(tmp_path: Path, db: Database,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    from ikmtui.ui import delivery
-    from ikmtui.ui.screens.importing import ImportScreen
+    from ikmtui.ui.importing.spreadsheet import ImportScreen
+    from ikmtui.ui.kit import delivery
     from tests.test_import_screen import Host
 
     _uploads_and_server_files(tmp_path, db)
@@ -518,7 +518,7 @@ async def test_in_a_browser_a_path_outside_the_uploads_is_not_read(tmp_path: Pat
 
 
 async def test_in_a_terminal_a_picked_fifo_is_refused_at_once(tmp_path: Path, db: Database) -> None:
-    from ikmtui.ui.screens.importing import ImportScreen
+    from ikmtui.ui.importing.spreadsheet import ImportScreen
     from tests.test_import_screen import Host, report_text, settle
 
     fifo = tmp_path / "pipa.csv"

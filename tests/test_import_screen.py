@@ -14,8 +14,8 @@ from textual.pilot import Pilot
 from textual.widgets import Checkbox, DataTable, Select, Static
 
 from ikmtui.storage import Database
-from ikmtui.ui.screens.importing import ImportScreen, PathSuggester, SpreadsheetTree
-from ikmtui.ui.widgets.dialogs import ConfirmScreen
+from ikmtui.ui.importing.spreadsheet import ImportScreen, PathSuggester, SpreadsheetTree
+from ikmtui.ui.kit.dialogs import ConfirmScreen
 from tests.test_import import IKM_HEADERS, files_of, ikm_row, nib, write_xlsx
 
 

@@ -12,14 +12,14 @@ from textual.widgets import Input, Select, Static
 from ikmtui.services import registry
 from ikmtui.storage import Database
 from ikmtui.ui.app import IkmApp, make_app
-from ikmtui.ui.screens.cluster_detail import ClusterScreen
-from ikmtui.ui.screens.cluster_form import ClusterFormScreen
-from ikmtui.ui.screens.cluster_members import MemberPickerScreen
-from ikmtui.ui.screens.clusters import ClustersScreen
-from ikmtui.ui.screens.ikm import IkmScreen
-from ikmtui.ui.screens.ikm_form import IkmFormScreen
-from ikmtui.ui.screens.ikm_profile import IkmProfileScreen
-from ikmtui.ui.widgets.dialogs import ConfirmScreen
+from ikmtui.ui.kit.dialogs import ConfirmScreen
+from ikmtui.ui.registry.cluster import ClusterScreen
+from ikmtui.ui.registry.cluster_form import ClusterFormScreen
+from ikmtui.ui.registry.clusters import ClustersScreen
+from ikmtui.ui.registry.form import IkmFormScreen
+from ikmtui.ui.registry.members import MemberPickerScreen
+from ikmtui.ui.registry.profile import IkmProfileScreen
+from ikmtui.ui.registry.table import IkmScreen
 
 SIZE = (120, 40)
 GOOD = {"name": "Bandeng Juwana Elrina", "owner_name": "Siti Aminah", "owner_nik": "3374014101900001",
@@ -453,7 +453,7 @@ async def test_cluster_add_edit_and_delete(db: Database) -> None:
 
 
 def test_multi_select_lists_search_as_you_type() -> None:
-    from ikmtui.ui.screens.ikm_form import search_labels
+    from ikmtui.ui.registry.form import search_labels
 
     labels = ["kls-000001 sentra batik", "kls-000002 sentra bandeng presto", "kls-000003 sentra lumpia"]
     assert search_labels(labels, "band") == 1
@@ -465,7 +465,7 @@ async def test_typing_before_the_search_keys_are_built_shows_the_keyed_rows_then
         db: Database, monkeypatch: Any) -> None:
     import asyncio
 
-    from ikmtui.ui.widgets import vtable
+    from ikmtui.ui.kit import vtable
 
     gate = asyncio.Event()
     slices: list[int] = []

@@ -16,9 +16,9 @@ from ikmtui.reports.figures import dashboard, headline
 from ikmtui.reports.period import Period
 from ikmtui.storage import Database
 from ikmtui.ui.app import make_app
-from ikmtui.ui.screens.dashboard import DashboardScreen
-from ikmtui.ui.screens.reports import ReportsScreen
-from ikmtui.ui.widgets.dialogs import PromptScreen
+from ikmtui.ui.dashboard.overview import DashboardScreen
+from ikmtui.ui.kit.dialogs import PromptScreen
+from ikmtui.ui.reports.catalog import ReportsScreen
 
 TODAY = "2026-11-01"
 

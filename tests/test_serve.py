@@ -16,7 +16,7 @@ from ikmtui import web
 from ikmtui.cli import build_parser, main
 from ikmtui.storage import Database
 from ikmtui.ui.app import make_app
-from ikmtui.ui.delivery import deliver_file, in_browser
+from ikmtui.ui.kit.delivery import deliver_file, in_browser
 from tests.serve_support import SocketTab, gone, running_server, session_pids
 
 FAKE_APP = Path(__file__).with_name("serve_fake_app.py")

@@ -207,7 +207,7 @@ def fill_ikm_form(tab: Tab, db_path: Path, values: dict[str, str]) -> None:
     The fields, their order and their options are the form's own (``ikm_fields``), read in the officer's
     language; the test only knows what to type. Not saved yet.
     """
-    from ikmtui.ui.screens.ikm_form import ikm_fields
+    from ikmtui.ui.registry.form import ikm_fields
 
     fields = ikm_fields(Database(db_path, "reader", create=False), None)
     labels = [_(spec.label) for spec in fields]

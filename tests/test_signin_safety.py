@@ -22,7 +22,7 @@ from ikmtui.domain.staff import LOCKOUT_SECONDS, MAX_ADDRESS_FAILURES, MAX_FAILU
 from ikmtui.services import personal, registry, staff
 from ikmtui.storage import Database
 from ikmtui.ui.app import make_app
-from ikmtui.ui.screens.signin import SignInScreen
+from ikmtui.ui.signin.forms import SignInScreen
 
 PASSWORDS = {"kepala": "admin-rahasia", "budi": "operator-1", "rina": "viewer-123"}
 LOCKED = re.compile(r"coba lagi setelah pukul (\d\d:\d\d)")

@@ -15,7 +15,7 @@ import pytest
 from ikmtui.services import credit as svc
 from ikmtui.storage import Database
 from ikmtui.ui.app import make_app
-from ikmtui.ui.screens import credit_common
+from ikmtui.ui.credit import common as credit_common
 
 APPS = "credit_applications"
 

@@ -13,7 +13,7 @@ from textual.widgets import Input
 
 from ikmtui.storage import Database
 from ikmtui.ui import app as app_module
-from ikmtui.ui.screens import ikm_profile
+from ikmtui.ui.registry import profile as ikm_profile
 
 SIZE = (120, 40)
 

@@ -13,7 +13,7 @@ from ikmtui.domain.staff import failure_delay, hash_password, verify_password
 from ikmtui.services import personal, staff
 from ikmtui.storage import Database
 from ikmtui.ui.app import make_app
-from ikmtui.ui.screens.signin import SetupScreen, SignInScreen
+from ikmtui.ui.signin.forms import SetupScreen, SignInScreen
 
 PASSWORDS = {"kepala": "admin-rahasia", "sri": "supervisor-1", "budi": "operator-1", "rina": "viewer-123"}
 
@@ -170,7 +170,7 @@ async def test_first_run_asks_for_an_administrator(empty_db: Database) -> None:
 
 
 async def test_operator_cannot_reveal_nik_in_the_profile(office: Database) -> None:
-    from ikmtui.ui.screens.ikm_profile import IkmProfileScreen
+    from ikmtui.ui.registry.profile import IkmProfileScreen
 
     app = make_app(Database(office.path, "budi"), poll_seconds=0)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -14,13 +14,13 @@ from textual.widgets import Select, Static
 from ikmtui import i18n
 from ikmtui.storage import Database
 from ikmtui.ui.app import IkmApp, make_app
-from ikmtui.ui.screens.training import TrainingScreen
-from ikmtui.ui.screens.training_attendance import FIRST_DAY, AttendanceScreen
-from ikmtui.ui.screens.training_batch import BatchScreen
-from ikmtui.ui.screens.training_courses import CoursesScreen
-from ikmtui.ui.screens.training_picker import IkmPickerScreen
-from ikmtui.ui.widgets.dialogs import ConfirmScreen, ViewerScreen
-from ikmtui.ui.widgets.form import FormScreen
+from ikmtui.ui.kit.dialogs import ConfirmScreen, ViewerScreen
+from ikmtui.ui.kit.form import FormScreen
+from ikmtui.ui.training.attendance import FIRST_DAY, AttendanceScreen
+from ikmtui.ui.training.batch import BatchScreen
+from ikmtui.ui.training.batches import TrainingScreen
+from ikmtui.ui.training.courses import CoursesScreen
+from ikmtui.ui.training.picker import IkmPickerScreen
 
 CERT = re.compile(r"^\d{3}/PLT-UJI/DISPERIN/(I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)/\d{4}$")
 

@@ -17,8 +17,8 @@ from textual.widget import AwaitMount
 
 from ikmtui.i18n import N_, _, get_language
 from ikmtui.storage import Database, StorageError
-from ikmtui.ui.translate import TranslatedBindings
-from ikmtui.ui.widgets.dialogs import ViewerScreen
+from ikmtui.ui.kit.dialogs import ViewerScreen
+from ikmtui.ui.kit.translate import TranslatedBindings
 
 HELP_DIR = Path(__file__).parent
 #: Seconds without a key or a click after which the app counts as idle (see ``IkmApp._settle``).
@@ -41,14 +41,14 @@ SCREENS = (
 
 
 def screen_classes() -> dict[str, type[Screen[None]]]:
-    from ikmtui.ui.screens.audit import AuditScreen
-    from ikmtui.ui.screens.clusters import ClustersScreen
-    from ikmtui.ui.screens.credit import CreditScreen
-    from ikmtui.ui.screens.dashboard import DashboardScreen
-    from ikmtui.ui.screens.gallery import GalleryScreen
-    from ikmtui.ui.screens.ikm import IkmScreen
-    from ikmtui.ui.screens.reports import ReportsScreen
-    from ikmtui.ui.screens.training import TrainingScreen
+    from ikmtui.ui.audit.log import AuditScreen
+    from ikmtui.ui.credit.applications import CreditScreen
+    from ikmtui.ui.dashboard.overview import DashboardScreen
+    from ikmtui.ui.gallery.listings import GalleryScreen
+    from ikmtui.ui.registry.clusters import ClustersScreen
+    from ikmtui.ui.registry.table import IkmScreen
+    from ikmtui.ui.reports.catalog import ReportsScreen
+    from ikmtui.ui.training.batches import TrainingScreen
 
     return {"dashboard": DashboardScreen, "ikm": IkmScreen, "clusters": ClustersScreen, "training": TrainingScreen,
             "credit": CreditScreen, "gallery": GalleryScreen, "reports": ReportsScreen, "audit": AuditScreen}
@@ -93,7 +93,7 @@ class IkmApp(TranslatedBindings, App[None]):
         self._last_input = self._last_full_pass = 0.0
 
     def on_mount(self) -> None:
-        from ikmtui.ui.screens.signin import SetupScreen
+        from ikmtui.ui.signin.forms import SetupScreen
 
         self.title = "ikmtui · SMART"
         self.call_after_refresh(self._settle)
@@ -120,7 +120,7 @@ class IkmApp(TranslatedBindings, App[None]):
         """Show the sign-in screen and act as nobody until it succeeds (at start, or when sign-in was turned on
         elsewhere while this session was open without it)."""
         from ikmtui.services import staff
-        from ikmtui.ui.screens.signin import SignInScreen
+        from ikmtui.ui.signin.forms import SignInScreen
 
         self.awaiting_sign_in = True
         self.signed_in_user = None
@@ -242,7 +242,7 @@ class IkmApp(TranslatedBindings, App[None]):
         self.push_screen(ViewerScreen(path.read_text(encoding="utf-8"), markdown=True))
 
     def action_import_file(self) -> None:
-        from ikmtui.ui.screens.importing import ImportScreen
+        from ikmtui.ui.importing.spreadsheet import ImportScreen
 
         if not self.awaiting_sign_in:
             self.push_screen(ImportScreen())

@@ -7,7 +7,7 @@ from typing import Any
 
 from ikmtui.i18n import _
 from ikmtui.tabular import Column
-from ikmtui.ui.screens.base import TableScreen
+from ikmtui.ui.kit.screen import TableScreen
 
 
 class AuditScreen(TableScreen):

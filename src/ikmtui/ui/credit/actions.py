@@ -19,8 +19,8 @@ from ikmtui.domain.records import RecordInvalid
 from ikmtui.i18n import _
 from ikmtui.services import credit as svc
 from ikmtui.services import credit_extra as extra
-from ikmtui.ui.screens import credit_common as common
-from ikmtui.ui.screens.credit_forms import (
+from ikmtui.ui.credit import common as common
+from ikmtui.ui.credit.forms import (
     STEPS,
     ApplicationForm,
     StepForm,
@@ -28,7 +28,7 @@ from ikmtui.ui.screens.credit_forms import (
     repayment_fields,
     step_fields,
 )
-from ikmtui.ui.widgets.form import FormScreen
+from ikmtui.ui.kit.form import FormScreen
 
 if TYPE_CHECKING:
     from ikmtui.storage import Database
@@ -271,18 +271,18 @@ class CreditActions:
         self.app.push_screen(FormScreen("\n".join(lines), repayment_fields(), values, submit), closed)
 
     def action_bulk(self) -> None:
-        from ikmtui.ui.screens.credit_bulk import BulkRepaymentScreen
+        from ikmtui.ui.credit.bulk import BulkRepaymentScreen
 
         self.app.push_screen(BulkRepaymentScreen())
 
     def action_simulate(self) -> None:
-        from ikmtui.ui.screens.credit_simulator import SimulatorScreen
+        from ikmtui.ui.credit.simulator import SimulatorScreen
 
         doc = self.peek_application()
         self.app.push_screen(SimulatorScreen(doc))
 
     def action_portfolio(self) -> None:
-        from ikmtui.ui.screens.credit_portfolio import PortfolioScreen
+        from ikmtui.ui.credit.portfolio import PortfolioScreen
 
         self.app.push_screen(PortfolioScreen())
 

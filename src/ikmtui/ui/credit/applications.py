@@ -1,5 +1,5 @@
 """Credit applications: the table of every application, filtered as you type and sortable, with the lifecycle,
-repayments, the loan simulator and the portfolio summary on single keys (see ``credit_actions``).
+repayments, the loan simulator and the portfolio summary on single keys (see ``ui.credit.actions``).
 
 Keys: a new, e edit a draft, i (or enter) detail, u submit, v verify, p approve, x reject, w withdraw,
 c disburse (cair), o write off, r repayment, b bulk repayments, m loan simulator, g portfolio summary.
@@ -17,10 +17,10 @@ from ikmtui.domain.money import format_rupiah
 from ikmtui.i18n import _
 from ikmtui.services import credit_extra as extra
 from ikmtui.tabular import Column
-from ikmtui.ui.screens import credit_common as common
-from ikmtui.ui.screens.base import TableScreen
-from ikmtui.ui.screens.credit_actions import LOAN_BINDINGS, STEP_BINDINGS, CreditActions
-from ikmtui.ui.widgets.vtable import VirtualTable
+from ikmtui.ui.credit import common as common
+from ikmtui.ui.credit.actions import LOAN_BINDINGS, STEP_BINDINGS, CreditActions
+from ikmtui.ui.kit.screen import TableScreen
+from ikmtui.ui.kit.vtable import VirtualTable
 
 
 def _amount(value: Any) -> str:
@@ -123,6 +123,6 @@ class CreditScreen(TableScreen, CreditActions):
             self._open(doc["id"])
 
     def _open(self, app_id: int) -> None:
-        from ikmtui.ui.screens.credit_detail import CreditDetailScreen
+        from ikmtui.ui.credit.detail import CreditDetailScreen
 
         self.app.push_screen(CreditDetailScreen(app_id))

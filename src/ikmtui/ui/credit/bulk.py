@@ -17,11 +17,11 @@ from ikmtui.i18n import _
 from ikmtui.services import credit as svc
 from ikmtui.services import credit_extra as extra
 from ikmtui.tabular import Column, RowSet
-from ikmtui.ui.screens import credit_common as common
-from ikmtui.ui.screens.base import BaseScreen
-from ikmtui.ui.widgets.dialogs import ConfirmScreen
-from ikmtui.ui.widgets.footer import AppFooter
-from ikmtui.ui.widgets.vtable import VirtualTable
+from ikmtui.ui.credit import common as common
+from ikmtui.ui.kit.dialogs import ConfirmScreen
+from ikmtui.ui.kit.footer import AppFooter
+from ikmtui.ui.kit.screen import BaseScreen
+from ikmtui.ui.kit.vtable import VirtualTable
 
 
 def _money(value: Any) -> str:

@@ -22,10 +22,10 @@ from ikmtui.domain.money import format_number, format_rupiah
 from ikmtui.i18n import _
 from ikmtui.services import credit as svc
 from ikmtui.services import credit_extra as extra
-from ikmtui.ui.screens import credit_common as common
-from ikmtui.ui.screens.base import BaseScreen
-from ikmtui.ui.screens.credit_actions import LOAN_BINDINGS, STEP_BINDINGS, CreditActions
-from ikmtui.ui.widgets.footer import AppFooter
+from ikmtui.ui.credit import common as common
+from ikmtui.ui.credit.actions import LOAN_BINDINGS, STEP_BINDINGS, CreditActions
+from ikmtui.ui.kit.footer import AppFooter
+from ikmtui.ui.kit.screen import BaseScreen
 
 STATUS_STYLE = {"paid": "green", "overdue": "bold red", "due": "yellow", "partly paid": "yellow", "preview": "dim"}
 

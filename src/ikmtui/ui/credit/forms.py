@@ -15,7 +15,7 @@ from ikmtui.domain.credit import BANKS, DOCUMENT_LABELS, DOCUMENTS, PRODUCTS, me
 from ikmtui.domain.money import format_rupiah
 from ikmtui.i18n import N_, _
 from ikmtui.services.credit_extra import IkmIndex
-from ikmtui.ui.widgets.form import FormField, FormScreen, Submit
+from ikmtui.ui.kit.form import FormField, FormScreen, Submit
 
 
 # ---------------------------------------------------------------------------------------------- application

@@ -22,9 +22,9 @@ from ikmtui.domain.fields import parse_date
 from ikmtui.domain.money import format_number, format_rupiah
 from ikmtui.i18n import _
 from ikmtui.services import credit as svc
-from ikmtui.ui.screens import credit_common as common
-from ikmtui.ui.screens.base import BaseScreen
-from ikmtui.ui.widgets.footer import AppFooter
+from ikmtui.ui.credit import common as common
+from ikmtui.ui.kit.footer import AppFooter
+from ikmtui.ui.kit.screen import BaseScreen
 
 
 def _table(title: str) -> Table:

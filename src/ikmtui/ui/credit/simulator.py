@@ -18,10 +18,10 @@ from ikmtui.domain.money import format_rupiah, parse_rupiah
 from ikmtui.domain.schedule import METHODS
 from ikmtui.i18n import _
 from ikmtui.tabular import Column, RowSet
-from ikmtui.ui.screens import credit_common as common
-from ikmtui.ui.screens.base import BaseScreen
-from ikmtui.ui.widgets.footer import AppFooter
-from ikmtui.ui.widgets.vtable import VirtualTable
+from ikmtui.ui.credit import common as common
+from ikmtui.ui.kit.footer import AppFooter
+from ikmtui.ui.kit.screen import BaseScreen
+from ikmtui.ui.kit.vtable import VirtualTable
 
 FIELDS = (("amount", "Amount"), ("months", "Months"), ("rate", "Rate % a year"), ("method", "Method"),
           ("rounding", "Rounding (Rp)"), ("start", "Disbursed on"))

@@ -22,8 +22,8 @@ from ikmtui.i18n import _, format_date
 from ikmtui.reports.figures import dashboard
 from ikmtui.reports.overview import category_label
 from ikmtui.reports.period import today
-from ikmtui.ui.screens.base import BaseScreen
-from ikmtui.ui.widgets.footer import AppFooter
+from ikmtui.ui.kit.footer import AppFooter
+from ikmtui.ui.kit.screen import BaseScreen
 
 MILLION = 1_000_000
 

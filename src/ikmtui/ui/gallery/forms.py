@@ -14,7 +14,7 @@ from textual.widgets import Input, Select, Static
 from ikmtui.domain.gallery import BADGES, CATEGORIES, category_label
 from ikmtui.i18n import N_, _
 from ikmtui.services.gallery import ikm_matches, suggest_sku
-from ikmtui.ui.widgets.form import FormField, FormScreen, Submit
+from ikmtui.ui.kit.form import FormField, FormScreen, Submit
 
 if TYPE_CHECKING:
     from ikmtui.storage import Database

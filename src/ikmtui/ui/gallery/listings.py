@@ -27,17 +27,17 @@ from ikmtui.reports.gallery import (
 from ikmtui.services import gallery as service
 from ikmtui.storage import StorageError
 from ikmtui.tabular import Column
-from ikmtui.ui.screens.base import TableScreen
-from ikmtui.ui.screens.gallery_forms import (
+from ikmtui.ui.gallery.forms import (
     GalleryForm,
     ListingForm,
     payout_fields,
     return_fields,
     sale_fields,
 )
-from ikmtui.ui.widgets.dialogs import ConfirmScreen, PromptScreen, ViewerScreen
-from ikmtui.ui.widgets.form import saving
-from ikmtui.ui.widgets.vtable import VirtualTable
+from ikmtui.ui.kit.dialogs import ConfirmScreen, PromptScreen, ViewerScreen
+from ikmtui.ui.kit.form import saving
+from ikmtui.ui.kit.screen import TableScreen
+from ikmtui.ui.kit.vtable import VirtualTable
 
 REPORT_TABLES = ("ikm", "clusters", "gallery_listings", "sales")
 
@@ -286,7 +286,7 @@ class GalleryScreen(TableScreen):
     def _open(self, name: str) -> None:
         """Show a photo, only ever from the database's media folder (a path stored by an older version is not
         served: the listing is edited to bring the photo in)."""
-        from ikmtui.ui.delivery import deliver_file, in_browser
+        from ikmtui.ui.kit.delivery import deliver_file, in_browser
 
         if in_browser(self.app):  # the server's viewer is of no use to an officer in a browser
             try:

@@ -2,7 +2,7 @@
 
 Push it from anywhere in the app::
 
-    from ikmtui.ui.screens.importing import ImportScreen
+    from ikmtui.ui.importing.spreadsheet import ImportScreen
     self.app.push_screen(ImportScreen())                      # start in the current folder
     self.app.push_screen(ImportScreen(path="~/data/ikm.xlsx", kind="ikm"))
 
@@ -64,9 +64,9 @@ from ikmtui.io.importer import (
     problem_table,
     summary,
 )
-from ikmtui.ui import delivery
-from ikmtui.ui.translate import TranslatedBindings
-from ikmtui.ui.widgets.dialogs import ConfirmScreen
+from ikmtui.ui.kit import delivery
+from ikmtui.ui.kit.dialogs import ConfirmScreen
+from ikmtui.ui.kit.translate import TranslatedBindings
 
 SPREADSHEET_SUFFIXES = (*EXCEL_SUFFIXES, ".csv")
 PREVIEW_ROWS = 10

@@ -6,7 +6,7 @@ download instead, through Textual's ``App.deliver_binary`` (textual-serve stream
 
 Every screen that writes a file for the officer calls :func:`deliver_file` after writing it:
 
-* the Reports screen's ``x`` export (``ui/screens/reports.py``, after ``write_report``), and the export screen
+* the Reports screen's ``x`` export (``ui/reports/catalog.py``, after ``write_report``), and the export screen
   (CSV / XLSX of a table);
 * printable sheets saved to a file (certificates, payout statements, loan schedules), backups made from the app;
 * the Gallery screen's ``o`` (open a photo): ``deliver_file(app, path, inline=True)`` shows it in a browser tab

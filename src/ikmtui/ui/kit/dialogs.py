@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Markdown, Static
 
 from ikmtui.i18n import _
-from ikmtui.ui.translate import TranslatedBindings
+from ikmtui.ui.kit.translate import TranslatedBindings
 
 
 class ConfirmScreen(TranslatedBindings, ModalScreen[bool]):

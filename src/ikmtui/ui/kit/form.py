@@ -22,8 +22,8 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionLis
 from ikmtui.domain.records import RecordInvalid
 from ikmtui.i18n import _
 from ikmtui.storage import StorageError
-from ikmtui.ui.translate import TranslatedBindings
-from ikmtui.ui.widgets.dialogs import ConfirmScreen
+from ikmtui.ui.kit.dialogs import ConfirmScreen
+from ikmtui.ui.kit.translate import TranslatedBindings
 
 Options = Sequence[tuple[str, Any]]  # (label shown, value stored)
 

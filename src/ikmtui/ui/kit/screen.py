@@ -14,10 +14,10 @@ from textual.widgets import Header, Input, Static
 
 from ikmtui.i18n import _
 from ikmtui.tabular import Column, RowSet
-from ikmtui.ui.translate import TranslatedBindings
-from ikmtui.ui.widgets.footer import AppFooter
-from ikmtui.ui.widgets.form import saving
-from ikmtui.ui.widgets.vtable import VirtualTable
+from ikmtui.ui.kit.footer import AppFooter
+from ikmtui.ui.kit.form import saving
+from ikmtui.ui.kit.translate import TranslatedBindings
+from ikmtui.ui.kit.vtable import VirtualTable
 
 if TYPE_CHECKING:
     from ikmtui.storage import Database

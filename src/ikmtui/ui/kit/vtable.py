@@ -21,7 +21,7 @@ from textual.widgets import Input
 
 from ikmtui.i18n import _
 from ikmtui.tabular import RowSet
-from ikmtui.ui.translate import TranslatedBindings
+from ikmtui.ui.kit.translate import TranslatedBindings
 
 #: Rows keyed per slice when search keys are built in the background (about 1 ms at 10 µs a row).
 SEARCH_SLICE = 100

@@ -18,12 +18,12 @@ from ikmtui.reports.registry import cluster_summary, cluster_summary_renderable
 from ikmtui.services import registry
 from ikmtui.storage import TABLES
 from ikmtui.tabular import Column, RowSet
-from ikmtui.ui.screens.base import BaseScreen
-from ikmtui.ui.screens.cluster_form import open_cluster_form
-from ikmtui.ui.screens.ikm import USER_ERRORS
-from ikmtui.ui.widgets.dialogs import ConfirmScreen
-from ikmtui.ui.widgets.footer import AppFooter
-from ikmtui.ui.widgets.vtable import VirtualTable
+from ikmtui.ui.kit.dialogs import ConfirmScreen
+from ikmtui.ui.kit.footer import AppFooter
+from ikmtui.ui.kit.screen import BaseScreen
+from ikmtui.ui.kit.vtable import VirtualTable
+from ikmtui.ui.registry.cluster_form import open_cluster_form
+from ikmtui.ui.registry.table import USER_ERRORS
 
 #: The day credit balances are shown for; tests replace it to get the same screen every day.
 today: Callable[[], date] = date.today
@@ -96,7 +96,7 @@ class ClusterScreen(BaseScreen):
         open_cluster_form(self, self.cluster_id)
 
     def action_members(self) -> None:
-        from ikmtui.ui.screens.cluster_members import open_member_picker
+        from ikmtui.ui.registry.members import open_member_picker
 
         open_member_picker(self, self.cluster_id)
 
@@ -125,6 +125,6 @@ class ClusterScreen(BaseScreen):
 
     @on(VirtualTable.RowActivated)
     def _open_member(self, event: VirtualTable.RowActivated) -> None:
-        from ikmtui.ui.screens.ikm_profile import IkmProfileScreen
+        from ikmtui.ui.registry.profile import IkmProfileScreen
 
         self.app.push_screen(IkmProfileScreen(event.record_id))

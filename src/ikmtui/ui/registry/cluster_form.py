@@ -9,13 +9,13 @@ from ikmtui.domain.fields import parse_date
 from ikmtui.domain.ikm import SECTORS, STATUSES, status_label
 from ikmtui.i18n import N_, _, format_date
 from ikmtui.services import registry
-from ikmtui.ui.screens.base import open_record_form, store_record
-from ikmtui.ui.screens.ikm_form import kecamatan_options
-from ikmtui.ui.widgets.form import FormField, FormScreen
+from ikmtui.ui.kit.form import FormField, FormScreen
+from ikmtui.ui.kit.screen import open_record_form, store_record
+from ikmtui.ui.registry.form import kecamatan_options
 
 if TYPE_CHECKING:
     from ikmtui.storage import Database
-    from ikmtui.ui.screens.base import BaseScreen
+    from ikmtui.ui.kit.screen import BaseScreen
 
 
 def sector_options(current: str | None) -> list[tuple[str, str]]:

@@ -12,10 +12,10 @@ from ikmtui.domain.ikm import status_label
 from ikmtui.i18n import _, format_date
 from ikmtui.services import registry
 from ikmtui.tabular import Column
-from ikmtui.ui.screens.base import TableScreen
-from ikmtui.ui.screens.cluster_form import open_cluster_form
-from ikmtui.ui.screens.ikm import delete_or_deactivate
-from ikmtui.ui.widgets.vtable import VirtualTable
+from ikmtui.ui.kit.screen import TableScreen
+from ikmtui.ui.kit.vtable import VirtualTable
+from ikmtui.ui.registry.cluster_form import open_cluster_form
+from ikmtui.ui.registry.table import delete_or_deactivate
 
 
 def _show_date(value: object) -> str:
@@ -84,12 +84,12 @@ class ClustersScreen(TableScreen):
         record_id = self.selected_id()
         if record_id is None:
             return
-        from ikmtui.ui.screens.cluster_members import open_member_picker
+        from ikmtui.ui.registry.members import open_member_picker
 
         open_member_picker(self, record_id)
 
     @on(VirtualTable.RowActivated)
     def open_cluster(self, event: VirtualTable.RowActivated) -> None:
-        from ikmtui.ui.screens.cluster_detail import ClusterScreen
+        from ikmtui.ui.registry.cluster import ClusterScreen
 
         self.app.push_screen(ClusterScreen(event.record_id))

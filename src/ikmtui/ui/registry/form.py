@@ -21,12 +21,12 @@ from ikmtui.domain.money import format_number, parse_rupiah
 from ikmtui.domain.reference import kbli_codes, regions
 from ikmtui.i18n import N_, _
 from ikmtui.services import registry
-from ikmtui.ui.screens.base import open_record_form, store_record
-from ikmtui.ui.widgets.form import FormField, FormScreen, Options
+from ikmtui.ui.kit.form import FormField, FormScreen, Options
+from ikmtui.ui.kit.screen import open_record_form, store_record
 
 if TYPE_CHECKING:
     from ikmtui.storage import Database
-    from ikmtui.ui.screens.base import BaseScreen
+    from ikmtui.ui.kit.screen import BaseScreen
 
 #: Typing "-" into a personal field being edited clears it (empty keeps the stored value).
 CLEAR_MARK = "-"

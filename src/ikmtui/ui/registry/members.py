@@ -15,15 +15,15 @@ from textual.widgets import Input, Static
 from ikmtui.i18n import _
 from ikmtui.services import registry
 from ikmtui.tabular import Column, RowSet
-from ikmtui.ui.screens.base import rows_shown
-from ikmtui.ui.screens.ikm import USER_ERRORS
-from ikmtui.ui.translate import TranslatedBindings
-from ikmtui.ui.widgets.dialogs import ConfirmScreen
-from ikmtui.ui.widgets.vtable import VirtualTable
+from ikmtui.ui.kit.dialogs import ConfirmScreen
+from ikmtui.ui.kit.screen import rows_shown
+from ikmtui.ui.kit.translate import TranslatedBindings
+from ikmtui.ui.kit.vtable import VirtualTable
+from ikmtui.ui.registry.table import USER_ERRORS
 
 if TYPE_CHECKING:
     from ikmtui.storage import Database
-    from ikmtui.ui.screens.base import BaseScreen
+    from ikmtui.ui.kit.screen import BaseScreen
 
 TICKED, UNTICKED = "[x] ", "[ ] "
 

@@ -13,10 +13,10 @@ from textual.widgets import Header, Static
 from ikmtui.i18n import _
 from ikmtui.reports.registry import ikm_profile, ikm_profile_renderable
 from ikmtui.storage import TABLES
-from ikmtui.ui.screens.base import BaseScreen
-from ikmtui.ui.screens.ikm import USER_ERRORS, delete_ikm_flow
-from ikmtui.ui.screens.ikm_form import open_ikm_form
-from ikmtui.ui.widgets.footer import AppFooter
+from ikmtui.ui.kit.footer import AppFooter
+from ikmtui.ui.kit.screen import BaseScreen
+from ikmtui.ui.registry.form import open_ikm_form
+from ikmtui.ui.registry.table import USER_ERRORS, delete_ikm_flow
 
 #: The day balances are shown for; tests replace it to get the same screen every day.
 today: Callable[[], date] = date.today

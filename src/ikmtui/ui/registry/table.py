@@ -15,13 +15,13 @@ from ikmtui.i18n import _
 from ikmtui.services import registry
 from ikmtui.storage import RecordReferenced, StorageError
 from ikmtui.tabular import Column
-from ikmtui.ui.screens.base import TableScreen
-from ikmtui.ui.screens.ikm_form import open_ikm_form
-from ikmtui.ui.widgets.dialogs import ConfirmScreen
-from ikmtui.ui.widgets.vtable import VirtualTable
+from ikmtui.ui.kit.dialogs import ConfirmScreen
+from ikmtui.ui.kit.screen import TableScreen
+from ikmtui.ui.kit.vtable import VirtualTable
+from ikmtui.ui.registry.form import open_ikm_form
 
 if TYPE_CHECKING:
-    from ikmtui.ui.screens.base import BaseScreen
+    from ikmtui.ui.kit.screen import BaseScreen
 
 #: What the UI catches from a service and shows as a message (never a traceback).
 USER_ERRORS = (StorageError, RecordInvalid, ValueError, PermissionError)
@@ -166,6 +166,6 @@ class IkmScreen(TableScreen):
 
     @on(VirtualTable.RowActivated)
     def open_profile(self, event: VirtualTable.RowActivated) -> None:
-        from ikmtui.ui.screens.ikm_profile import IkmProfileScreen
+        from ikmtui.ui.registry.profile import IkmProfileScreen
 
         self.app.push_screen(IkmProfileScreen(event.record_id))

@@ -29,10 +29,10 @@ from ikmtui.reports.common import Report, tables_of
 from ikmtui.reports.period import Period, parse_period, today
 from ikmtui.reports.profile import find_ikm
 from ikmtui.storage import StorageError
-from ikmtui.ui.delivery import deliver_file, in_browser
-from ikmtui.ui.screens.base import BaseScreen
-from ikmtui.ui.widgets.dialogs import ConfirmScreen, PromptScreen
-from ikmtui.ui.widgets.footer import AppFooter
+from ikmtui.ui.kit.delivery import deliver_file, in_browser
+from ikmtui.ui.kit.dialogs import ConfirmScreen, PromptScreen
+from ikmtui.ui.kit.footer import AppFooter
+from ikmtui.ui.kit.screen import BaseScreen
 
 #: Report name -> its key on this screen.
 REPORT_KEYS = {"overview": "o", "ikm": "i", "clusters": "k", "training": "t", "credit": "c", "gallery": "g",

@@ -14,9 +14,9 @@ from textual.widgets import Input, Static
 from ikmtui.i18n import _
 from ikmtui.services import staff
 from ikmtui.storage import StorageError
-from ikmtui.ui.translate import TranslatedBindings
-from ikmtui.ui.widgets.footer import AppFooter
-from ikmtui.ui.widgets.form import FormField, FormScreen
+from ikmtui.ui.kit.footer import AppFooter
+from ikmtui.ui.kit.form import FormField, FormScreen
+from ikmtui.ui.kit.translate import TranslatedBindings
 
 
 class SignInScreen(TranslatedBindings, Screen[dict[str, Any]]):

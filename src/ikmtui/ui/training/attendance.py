@@ -15,8 +15,8 @@ from ikmtui.i18n import _
 from ikmtui.reports.training import day_heading, format_pct
 from ikmtui.services import training as svc
 from ikmtui.storage import StorageError
-from ikmtui.ui.screens.base import BaseScreen
-from ikmtui.ui.widgets.footer import AppFooter
+from ikmtui.ui.kit.footer import AppFooter
+from ikmtui.ui.kit.screen import BaseScreen
 
 #: Columns before the first session day: number, participant, IKM.
 FIRST_DAY = 3

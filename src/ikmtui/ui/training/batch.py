@@ -17,10 +17,10 @@ from ikmtui.reports.training import attendance_sheet, format_pct, sheet_renderab
 from ikmtui.services import training as svc
 from ikmtui.storage import StorageError
 from ikmtui.tabular import Column
-from ikmtui.ui.screens.training import TrainingTableScreen, show_day
-from ikmtui.ui.widgets.dialogs import ConfirmScreen, ViewerScreen
-from ikmtui.ui.widgets.footer import AppFooter
-from ikmtui.ui.widgets.vtable import VirtualTable
+from ikmtui.ui.kit.dialogs import ConfirmScreen, ViewerScreen
+from ikmtui.ui.kit.footer import AppFooter
+from ikmtui.ui.kit.vtable import VirtualTable
+from ikmtui.ui.training.batches import TrainingTableScreen, show_day
 
 ERRORS = (ValueError, StorageError)
 
@@ -133,7 +133,7 @@ class BatchScreen(TrainingTableScreen):
 
     # ------------------------------------------------------------------ actions
     def action_enrol(self) -> None:
-        from ikmtui.ui.screens.training_picker import IkmPickerScreen
+        from ikmtui.ui.training.picker import IkmPickerScreen
 
         if self._refuse_if_closed():
             return
@@ -184,7 +184,7 @@ class BatchScreen(TrainingTableScreen):
         self.action_attendance()
 
     def action_attendance(self) -> None:
-        from ikmtui.ui.screens.training_attendance import AttendanceScreen
+        from ikmtui.ui.training.attendance import AttendanceScreen
 
         self.app.push_screen(AttendanceScreen(self.batch_id))
 
@@ -221,7 +221,7 @@ class BatchScreen(TrainingTableScreen):
         self.app.push_screen(ViewerScreen(sheet_renderable(sheet)))
 
     def action_edit(self) -> None:
-        from ikmtui.ui.screens.training_forms import batch_form
+        from ikmtui.ui.training.forms import batch_form
 
         if self._refuse_if_closed():
             return

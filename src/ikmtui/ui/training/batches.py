@@ -15,9 +15,9 @@ from ikmtui.i18n import _, format_date
 from ikmtui.reports.training import course_summary, course_summary_table
 from ikmtui.services import training as svc
 from ikmtui.tabular import Column
-from ikmtui.ui.screens.base import TableScreen
-from ikmtui.ui.widgets.dialogs import ViewerScreen
-from ikmtui.ui.widgets.vtable import VirtualTable
+from ikmtui.ui.kit.dialogs import ViewerScreen
+from ikmtui.ui.kit.screen import TableScreen
+from ikmtui.ui.kit.vtable import VirtualTable
 
 
 def show_day(value: Any) -> str:
@@ -110,7 +110,7 @@ class TrainingScreen(TrainingTableScreen):
 
     # ------------------------------------------------------------------ actions
     def action_add(self) -> None:
-        from ikmtui.ui.screens.training_forms import batch_form
+        from ikmtui.ui.training.forms import batch_form
 
         if not self.db.count(svc.COURSES):
             self.notify(_("Add a course first (c: courses)"), severity="warning")
@@ -118,7 +118,7 @@ class TrainingScreen(TrainingTableScreen):
         self.app.push_screen(batch_form(self.db, None, self._saved, course_id=self.course_id))
 
     def action_edit(self) -> None:
-        from ikmtui.ui.screens.training_forms import batch_form
+        from ikmtui.ui.training.forms import batch_form
 
         doc = self.current_doc()
         if doc is not None:
@@ -135,7 +135,7 @@ class TrainingScreen(TrainingTableScreen):
         self.reload(keep_id=batch["id"])
 
     def action_open(self) -> None:
-        from ikmtui.ui.screens.training_batch import BatchScreen
+        from ikmtui.ui.training.batch import BatchScreen
 
         record_id = self.selected_id()
         if record_id is not None:
@@ -146,6 +146,6 @@ class TrainingScreen(TrainingTableScreen):
         self.action_open()
 
     def action_courses(self) -> None:
-        from ikmtui.ui.screens.training_courses import CoursesScreen
+        from ikmtui.ui.training.courses import CoursesScreen
 
         self.app.push_screen(CoursesScreen())

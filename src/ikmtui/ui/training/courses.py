@@ -13,8 +13,8 @@ from ikmtui.i18n import _
 from ikmtui.reports.training import format_pct
 from ikmtui.services import training as svc
 from ikmtui.tabular import Column
-from ikmtui.ui.screens.training import TrainingTableScreen
-from ikmtui.ui.widgets.vtable import VirtualTable
+from ikmtui.ui.kit.vtable import VirtualTable
+from ikmtui.ui.training.batches import TrainingTableScreen
 
 
 class CoursesScreen(TrainingTableScreen):
@@ -46,12 +46,12 @@ class CoursesScreen(TrainingTableScreen):
         return ((int(k), {**d, "_id": int(k)}) for k, d in self.db.docs(self.TABLE).items())
 
     def action_add(self) -> None:
-        from ikmtui.ui.screens.training_forms import course_form
+        from ikmtui.ui.training.forms import course_form
 
         self.app.push_screen(course_form(self.db, None, self._saved))
 
     def action_edit(self) -> None:
-        from ikmtui.ui.screens.training_forms import course_form
+        from ikmtui.ui.training.forms import course_form
 
         doc = self.current_doc()
         if doc is not None:
@@ -63,7 +63,7 @@ class CoursesScreen(TrainingTableScreen):
         self.reload(keep_id=doc["id"])
 
     def action_open(self) -> None:
-        from ikmtui.ui.screens.training import TrainingScreen
+        from ikmtui.ui.training.batches import TrainingScreen
 
         record_id = self.selected_id()
         if record_id is not None:

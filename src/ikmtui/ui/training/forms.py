@@ -17,7 +17,7 @@ from ikmtui.domain.training import (
 from ikmtui.i18n import _
 from ikmtui.services import training as svc
 from ikmtui.storage import Database
-from ikmtui.ui.widgets.form import FormField, FormScreen, saving
+from ikmtui.ui.kit.form import FormField, FormScreen, saving
 
 Doc = dict[str, Any]
 

@@ -11,10 +11,10 @@ from textual.widgets import Input, Static
 
 from ikmtui.i18n import _
 from ikmtui.tabular import Column, RowSet
-from ikmtui.ui.screens.base import rows_shown
-from ikmtui.ui.translate import TranslatedBindings
-from ikmtui.ui.widgets.dialogs import ConfirmScreen
-from ikmtui.ui.widgets.vtable import VirtualTable
+from ikmtui.ui.kit.dialogs import ConfirmScreen
+from ikmtui.ui.kit.screen import rows_shown
+from ikmtui.ui.kit.translate import TranslatedBindings
+from ikmtui.ui.kit.vtable import VirtualTable
 
 
 class IkmPickerScreen(TranslatedBindings, ModalScreen[list[int] | None]):

@@ -17,7 +17,7 @@ from ikmtui import i18n
 from ikmtui.cli import main
 from ikmtui.storage import Database
 from ikmtui.storage.backup import backup_dir, daily_backup, daily_backups, make_backup
-from ikmtui.storage.database import APP_MARK, META_ID, SCHEMA_VERSION, TABLES
+from ikmtui.storage.schema import APP_MARK, META_ID, SCHEMA_VERSION, TABLES
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(200))
 

@@ -21,7 +21,8 @@ from ikmtui.storage import (
     StaleRecord,
 )
 from ikmtui.storage.backup import backup_dir
-from ikmtui.storage.database import APP_MARK, META_ID, SCHEMA_VERSION, TABLES, atomic_write
+from ikmtui.storage.files import atomic_write
+from ikmtui.storage.schema import APP_MARK, META_ID, SCHEMA_VERSION, TABLES
 
 
 @pytest.fixture(autouse=True)

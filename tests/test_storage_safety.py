@@ -33,16 +33,11 @@ from ikmtui.storage import (
     StorageError,
 )
 from ikmtui.storage import database as database_module
+from ikmtui.storage import files as files_module
 from ikmtui.storage.backup import backup_dir, daily_backup, daily_backups, make_backup
-from ikmtui.storage.database import (
-    APP_MARK,
-    META_ID,
-    SCHEMA_VERSION,
-    TABLES,
-    atomic_write,
-    create_database,
-    wait_for,
-)
+from ikmtui.storage.database import create_database, wait_for
+from ikmtui.storage.files import atomic_write
+from ikmtui.storage.schema import APP_MARK, META_ID, SCHEMA_VERSION, TABLES
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX locks, links and permissions")
 
@@ -623,7 +618,7 @@ def test_a_symlink_planted_at_the_temp_name_does_not_receive_the_database(tmp_pa
     victim.write_bytes(b"not yours")
     planted = []
     names_given = iter([path.with_name(f".{path.name}.tmp-4242-deadbeef"), None])
-    real_temp_name = database_module._temp_name
+    real_temp_name = files_module._temp_name
 
     def temp_name(target: Path) -> Path:
         name = next(names_given, None) or real_temp_name(target)
@@ -632,7 +627,7 @@ def test_a_symlink_planted_at_the_temp_name_does_not_receive_the_database(tmp_pa
             planted.append(name)
         return name
 
-    monkeypatch.setattr(database_module, "_temp_name", temp_name)
+    monkeypatch.setattr(files_module, "_temp_name", temp_name)
     # Also the names the old scheme used (pid and thread id), had an attacker planted those.
     for guess in (f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}",):
         (path.parent / guess).symlink_to(victim)
@@ -647,7 +642,7 @@ def test_a_symlink_planted_at_the_temp_name_does_not_receive_the_database(tmp_pa
 
 def test_atomic_write_temp_names_are_unpredictable(tmp_path: Path) -> None:
     target = tmp_path / "x.json"
-    seen = {database_module._temp_name(target).name for _ in range(50)}
+    seen = {files_module._temp_name(target).name for _ in range(50)}
     assert len(seen) == 50
     atomic_write(target, b"{}")
     assert target.read_bytes() == b"{}" and [p.name for p in tmp_path.iterdir()] == ["x.json"]

@@ -17,7 +17,8 @@ from ikmtui.domain import reference
 from ikmtui.domain.money import format_number
 from ikmtui.domain.schedule import schedule
 from ikmtui.domain.training import attendance_rate, certificate_counter_key, certificate_number, meets_threshold
-from ikmtui.storage.database import META_ID, TABLES, create_database
+from ikmtui.storage.database import create_database
+from ikmtui.storage.schema import META_ID, TABLES
 
 #: Demo data are dated relative to this day, not to today, so a seed always gives the same file.
 AS_OF = date(2026, 11, 1)

@@ -14,17 +14,9 @@ from ikmtui.commands import acting_user, console, db_path, open_database
 from ikmtui.i18n import _
 from ikmtui.storage import Database, DatabaseDamaged, ForeignFile, LockLost, NewerSchema
 from ikmtui.storage.backup import backup_dir, make_backup
-from ikmtui.storage.database import (
-    META_ID,
-    SCHEMA_VERSION,
-    Tables,
-    atomic_write,
-    fingerprint,
-    locked_path,
-    parse_journal_file,
-    read_regular,
-    resolve,
-)
+from ikmtui.storage.database import fingerprint, locked_path, parse_journal_file, resolve
+from ikmtui.storage.files import atomic_write, read_regular
+from ikmtui.storage.schema import META_ID, SCHEMA_VERSION, Tables
 
 #: Tables that are bookkeeping, not records staff would count.
 _BOOKKEEPING = ("audit", "meta")

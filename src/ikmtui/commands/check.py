@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def run(args: argparse.Namespace) -> int:
     from ikmtui.domain.relations import dangling
     from ikmtui.storage import TABLES
-    from ikmtui.storage.database import SCHEMA_VERSION, is_record_id
+    from ikmtui.storage.schema import SCHEMA_VERSION, is_record_id
 
     # Opening checks every shape: the snapshot (tables of records keyed by decimal ids) and each journal line
     # (a transaction of [kind, table, id, record] changes); the first thing wrong is refused with one line

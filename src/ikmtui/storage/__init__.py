@@ -1,6 +1,9 @@
-"""Storage: the one module that owns TinyDB (``database``), with its errors and migrations (no UI imports)."""
+"""Storage: the one module that owns TinyDB (``database``), with its errors and migrations (no UI imports).
 
-from ikmtui.storage.database import TABLES, Database, Transaction
+Imports go one way: ``schema`` and ``errors`` <- ``files`` <- ``migrations`` (pure) <- ``database`` <- ``backup``.
+"""
+
+from ikmtui.storage.database import Database, Transaction
 from ikmtui.storage.errors import (
     DatabaseDamaged,
     DatabaseLocked,
@@ -14,6 +17,7 @@ from ikmtui.storage.errors import (
     StaleRecord,
     StorageError,
 )
+from ikmtui.storage.schema import TABLES
 
 __all__ = [
     "TABLES",

@@ -43,8 +43,6 @@ import contextlib
 import errno
 import gc
 import os
-import re
-import secrets
 import stat as stat_
 import threading
 import time
@@ -59,6 +57,7 @@ from tinydb.queries import QueryLike
 from tinydb.storages import Storage
 
 from ikmtui import clock
+from ikmtui.storage import migrations
 from ikmtui.storage.errors import (
     DatabaseDamaged,
     DatabaseLocked,
@@ -71,53 +70,32 @@ from ikmtui.storage.errors import (
     StaleRecord,
     StorageError,
 )
+from ikmtui.storage.files import (
+    CLOEXEC,
+    NOFOLLOW,
+    NONBLOCK,
+    atomic_write,
+    backup_dir,
+    fsync_dir,
+    read_regular,
+    refuse_non_file,
+    remove_abandoned_temps,
+    write_backup,
+)
+from ikmtui.storage.schema import APP_MARK, META_ID, SCHEMA_VERSION, TABLES, Doc, Tables, is_record_id
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: filelock's own lock, without the inode check
     fcntl = None  # type: ignore[assignment]
 
-TABLES = (
-    "ikm",
-    "clusters",
-    "courses",
-    "batches",
-    "enrollments",
-    "credit_applications",
-    "repayments",
-    "gallery_listings",
-    "sales",
-    "staff",
-    "audit",
-    "signin",
-    "meta",
-)
-APP_MARK = "ikmtui"
-SCHEMA_VERSION = 1
-META_ID = "1"
 #: Compact the journal into the snapshot once it passes this size (or a quarter of the snapshot).
 JOURNAL_COMPACT_BYTES = 8 * 1024 * 1024
 
-Doc = dict[str, Any]
-Tables = dict[str, dict[str, Doc]]
 Op = tuple[str, str, str, Doc | None]  # (table, id, doc or None for a delete) -> ("put"|"del", ...)
 
-#: Record ids are decimal numbers written as strings, as TinyDB keys them (at most 18 digits: ``int`` of a
-#: longer string costs more and no office gets there).
-_ID = re.compile(r"(?:0|[1-9][0-9]{0,17})").fullmatch
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 #: Creating the lock file fails with these on a read-only folder or medium: open read-only instead.
 _READ_ONLY_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
-#: How :func:`atomic_write` ends its temp names (``-{pid}-{hex}``; older versions: ``-{pid}-{thread id}``).
-_TEMP_SUFFIX = re.compile(r".+\.tmp-[0-9]+-[0-9a-f]+").fullmatch
-#: Without flock (Windows), a temp file younger than this may still be being written.
-_TEMP_GRACE_SECONDS = 3600
-
-
-def is_record_id(key: object) -> bool:
-    return type(key) is str and _ID(key) is not None
 
 
 def load_json(raw: bytes) -> Any:
@@ -157,115 +135,6 @@ def fingerprint(raw: bytes) -> str:
     return f"{len(raw)}-{zlib.crc32(raw):08x}"
 
 
-def read_regular(path: Path) -> tuple[os.stat_result, bytes]:
-    """The bytes of ``path`` if it is a regular file; :class:`NotAFile` for a folder, device, pipe or socket.
-
-    Opened without blocking and checked on the open descriptor before reading: a FIFO would hang the read and
-    ``/dev/zero`` would never end.
-    """
-    fd = os.open(path, os.O_RDONLY | _NONBLOCK | _CLOEXEC)
-    try:
-        info = os.fstat(fd)
-        if not stat_.S_ISREG(info.st_mode):
-            raise NotAFile(path, folder=stat_.S_ISDIR(info.st_mode))
-        with open(fd, "rb", buffering=0, closefd=False) as fh:
-            return info, fh.read()  # one buffer sized from fstat, as Path.read_bytes does
-    finally:
-        os.close(fd)
-
-
-def refuse_non_file(path: Path) -> None:
-    """:class:`NotAFile` if ``path`` exists and is not a regular file (checked before any lock is created)."""
-    try:
-        info = path.stat()
-    except OSError:
-        return
-    if not stat_.S_ISREG(info.st_mode):
-        raise NotAFile(path, folder=stat_.S_ISDIR(info.st_mode))
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):  # not every platform can open a directory
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _temp_name(path: Path) -> Path:
-    # Unpredictable, so nobody can plant a link at it in advance (and O_EXCL refuses one anyway).
-    return path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(8)}")
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file, never a mix.
-
-    The temp file is created exclusively and never through a symlink: a link planted at its name makes the
-    create fail (and another name is tried) rather than send the data to wherever it points. It is held with
-    ``flock`` while being written, so a cleanup knows a live writer's temp file from a dead one's.
-    """
-    for _attempt in range(100):
-        tmp = _temp_name(path)
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600)
-        except FileExistsError:
-            continue
-        break
-    else:  # pragma: no cover - a hundred random names all taken
-        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(tmp))
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            if fcntl is not None:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-            os.replace(tmp, path)  # before the close: the flock says "in use" until the name is gone
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    _fsync_dir(path.parent)
-
-
-def abandoned_temp(path: Path) -> bool:
-    """Whether the temp file ``path`` was left by a writer that died (so it can go); a live one holds a flock."""
-    try:
-        if stat_.S_ISLNK(os.lstat(path).st_mode):
-            return True  # never one of ours: a planted link (removing the link leaves its target alone)
-        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC)
-    except OSError:
-        return False
-    try:
-        info = os.fstat(fd)
-        if not stat_.S_ISREG(info.st_mode):
-            return False
-        if fcntl is None:  # pragma: no cover - Windows
-            return info.st_mtime < time.time() - _TEMP_GRACE_SECONDS
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            return False  # a writer is at work
-        with contextlib.suppress(OSError):
-            return os.path.samestat(info, os.lstat(path))  # still that file, not renamed into place meanwhile
-        return False
-    finally:
-        os.close(fd)
-
-
-def remove_abandoned_temps(folder: Path, pattern: str) -> list[Path]:
-    """Delete the temp files of :func:`atomic_write` matching ``pattern`` in ``folder`` whose writer died."""
-    removed = []
-    with contextlib.suppress(OSError):
-        for leftover in folder.glob(pattern):
-            if _TEMP_SUFFIX(leftover.name) and abandoned_temp(leftover):
-                with contextlib.suppress(OSError):
-                    leftover.unlink()
-                    removed.append(leftover)
-    return removed
-
-
 class _Lock:
     """``NAME.json.lock`` held with ``flock``, reentrant, and checked to still be the file at that path.
 
@@ -303,7 +172,7 @@ class _Lock:
         deadline = time.monotonic() + max(timeout, 0.0)
         delay = 0.002
         while True:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _CLOEXEC, 0o600)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | NOFOLLOW | CLOEXEC, 0o600)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -440,8 +309,8 @@ def _snapshot_problem(data: dict[str, Any]) -> str | None:
     for name, table in data.items():
         if not isinstance(table, dict) or not set(map(type, table.values())) <= {dict}:
             return _("table {table} is not a set of records", table=name)
-        if not all(map(_ID, table)):
-            key = next(k for k in table if not _ID(k))
+        if not all(map(is_record_id, table)):
+            key = next(k for k in table if not is_record_id(k))
             return _("table {table}: record key {key} is not a decimal id", table=name, key=_show(key))
     return _meta_problem(data["meta"][META_ID])
 
@@ -801,7 +670,7 @@ class Database:
     def _replay_journal(self, *, from_start: bool = False) -> bool:
         """Apply journal lines written since we last looked; a torn last line is skipped. Returns changed."""
         try:
-            fd = os.open(self.journal_path, os.O_RDONLY | _NONBLOCK | _CLOEXEC)
+            fd = os.open(self.journal_path, os.O_RDONLY | NONBLOCK | CLOEXEC)
         except FileNotFoundError:
             return False
         try:
@@ -847,7 +716,7 @@ class Database:
             f"{self.journal_path.name}.stale-{clock.now().strftime('%Y%m%d-%H%M%S-%f')}")
         os.chmod(self.journal_path, 0o600)
         os.replace(self.journal_path, aside)
-        _fsync_dir(self.path.parent)
+        fsync_dir(self.path.parent)
         self._journal_id = None
         self.warnings.append(_("The journal {journal} belongs to another copy of the database (the file was "
                                "replaced, e.g. by copying a backup over it); its changes were not applied and "
@@ -859,19 +728,22 @@ class Database:
         They may hold a full copy of the personal data that nobody would ever find; a writer still at work
         holds a flock on its temp file, so only the dead ones go.
         """
-        from ikmtui.storage.backup import backup_dir
-
         remove_abandoned_temps(self.path.parent, f".{self.path.name}.tmp-*")
         remove_abandoned_temps(backup_dir(self.path), f".{self.path.stem}-*.json*.tmp-*")
 
     def _check_schema(self) -> None:
-        from ikmtui.storage import migrations
-
         found = int(self._data["meta"][META_ID].get("schema", 0))
         if found > SCHEMA_VERSION:
             raise NewerSchema(self.path, found, SCHEMA_VERSION)
-        if found < SCHEMA_VERSION:
-            migrations.migrate(self, found)
+        if found == SCHEMA_VERSION:
+            return
+        if self.read_only:  # nothing can be written there: read it as this version knows it, leave the file be
+            self._data = migrations.migrate(self._data, found)
+            self._next_ids.clear()
+            return
+        # A copy as it was, before the first step: a failed migration never costs data.
+        write_backup(self.path, self._data, reason=f"schema{found}")
+        self.write_snapshot(migrations.migrate(self._data, found))
 
     # ------------------------------------------------------------------ locking and freshness
     @contextlib.contextmanager
@@ -1037,7 +909,7 @@ class Database:
                     os.ftruncate(fd, self._journal_pos)
                 raise
         if self._journal_pos == 0:
-            _fsync_dir(self.path.parent)
+            fsync_dir(self.path.parent)
         self._journal_id = (info.st_dev, info.st_ino)
         self._journal_pos += len(line)
         self._journal_lines += 1
@@ -1056,7 +928,7 @@ class Database:
         ``None`` if there is no journal and ``create`` is false.
         """
         try:
-            fd = os.open(self.journal_path, os.O_RDWR | _NOFOLLOW | _CLOEXEC | (os.O_CREAT if create else 0), 0o600)
+            fd = os.open(self.journal_path, os.O_RDWR | NOFOLLOW | CLOEXEC | (os.O_CREAT if create else 0), 0o600)
         except FileNotFoundError:
             if self._journal_pos:
                 raise LockLost(self.path) from None  # removed since we read it

@@ -1,18 +1,14 @@
 """Schema migrations, run when a database written by an older ikmtui is opened.
 
-Each step takes the tables of schema N and returns those of schema N+1. A backup is taken before the first
-step so that a failed migration never costs data.
+Each step takes the tables of schema N and returns those of schema N+1; :func:`migrate` runs them on a copy
+and touches no file. The database takes a backup before it writes the result (``Database._check_schema``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-from ikmtui.storage.database import META_ID, SCHEMA_VERSION, TABLES, Tables
-
-if TYPE_CHECKING:
-    from ikmtui.storage.database import Database
+from ikmtui.storage.schema import META_ID, SCHEMA_VERSION, TABLES, Tables
 
 
 def _v0_to_v1(data: Tables) -> Tables:
@@ -30,17 +26,10 @@ def _v0_to_v1(data: Tables) -> Tables:
 STEPS: dict[int, Callable[[Tables], Tables]] = {0: _v0_to_v1}
 
 
-def migrate(db: Database, found: int) -> None:
-    from ikmtui.storage import backup
-
-    if not db.read_only:
-        backup.make_backup(db.path, reason=f"schema{found}", data=db._data)
-    data = {name: {k: dict(v) for k, v in table.items()} for name, table in db._data.items()}
+def migrate(tables: Tables, found: int) -> Tables:
+    """The tables of schema ``found`` brought to :data:`SCHEMA_VERSION` (``tables`` itself is left as it is)."""
+    data = {name: {key: dict(doc) for key, doc in table.items()} for name, table in tables.items()}
     for version in range(found, SCHEMA_VERSION):
         data = STEPS[version](data)
-    data["meta"][META_ID]["schema"] = SCHEMA_VERSION
-    if db.read_only:  # nothing can be written there: read it as this version knows it, leave the file as it is
-        db._data = data
-        db._next_ids.clear()
-        return
-    db.write_snapshot(data)
+    data["meta"][META_ID] = {**data["meta"][META_ID], "schema": SCHEMA_VERSION}
+    return data

@@ -13,6 +13,7 @@ history, so a report for last month gives the same figures whenever it is made.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
@@ -20,6 +21,7 @@ from datetime import date
 from typing import Any
 
 from ikmtui.domain.credit import (
+    ACTIVE_STATE,
     APPROVED_STATES,
     PRODUCTS,
     STATES,
@@ -332,3 +334,54 @@ def portfolio_summary(
                             **_figures(group, [loan for loan in loans if loan.product == code], as_of, since)}
     summary["by_product"] = by_product
     return summary
+
+
+# ---------------------------------------------------------------------------------------------- table figures
+#: ``(id, record)`` pairs of a table (``list(db.docs(name).items())``).
+Items = Iterable[tuple[str, Mapping[str, Any]]]
+
+
+class DaysPastDue:
+    """Days past due of every active loan on a date, for the applications table. A loan's figure comes from
+    :func:`loan_arrears` (the rule of the portfolio reports) and is kept until its
+    application or one of its repayments changes, so a table reload after one repayment replays one ledger.
+
+    It works on snapshots of the two tables (``list(db.docs(...).items())``), so it may run in a worker
+    thread while the screen stays responsive."""
+
+    def __init__(self) -> None:
+        self._as_of: date | None = None
+        self._known: dict[int, tuple[Any, int | None]] = {}
+        self._lock = threading.Lock()
+
+    def missing(self, apps: Items, as_of: date) -> int:
+        """How many lent applications would need their ledger replayed (an estimate of the work)."""
+        if as_of != self._as_of:
+            return sum(1 for _key, doc in apps if doc.get("disbursed_on"))
+        return sum(1 for key, doc in apps if doc.get("disbursed_on") and int(key) not in self._known)
+
+    def __call__(self, apps: Items, repayments: Items, as_of: date) -> dict[int, int]:
+        with self._lock:
+            if as_of != self._as_of:
+                self._known, self._as_of = {}, as_of
+            grouped: dict[int, list[tuple[str, Mapping[str, Any]]]] = {}
+            for key, doc in repayments:
+                grouped.setdefault(doc.get("application_id") or 0, []).append((key, doc))
+            result: dict[int, int] = {}
+            for key, doc in apps:
+                if not doc.get("disbursed_on"):
+                    continue
+                state = doc.get("state")
+                if state != ACTIVE_STATE and (step_date(doc, str(state)) or as_of) <= as_of:
+                    continue  # closed or written off by then: not active, no ledger to replay
+                app_id = int(key)
+                paid = grouped.get(app_id, ())
+                signature = (doc.get("version"), *[(k, r.get("version")) for k, r in paid])
+                known = self._known.get(app_id)
+                if known is None or known[0] != signature:
+                    loan = loan_arrears({**doc, "id": app_id}, [{**r, "id": int(k)} for k, r in paid], as_of)
+                    known = (signature, loan.days_past_due if loan is not None and loan.active else None)
+                    self._known[app_id] = known
+                if known[1] is not None:
+                    result[app_id] = known[1]
+            return result

@@ -23,6 +23,9 @@ Overview::
     record_repayment(db, app_id, date, amount) -> RepaymentResult
     record_repayments_bulk(db, rows) -> [BulkRowResult]       # a bank's monthly list, all or nothing
     repayments_of / loan_ledger / loan_status / payoff_amount / loans_in_arrears / portfolio
+    check_step / check_takes_repayments / editable_fields            # refuse before a dialog asks for a note
+    installment_rows(db, app_id, as_of) -> [InstallmentRow]          # each installment's status on a date
+    days_past_due(db, as_of) -> {app_id: days}      bulk_totals(results) -> {rows, ok, amount, ...}
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from typing import Any
 
 from ikmtui import clock
 from ikmtui.domain import permissions
-from ikmtui.domain.arrears import LoanArrears, loan_arrears, portfolio_loans, portfolio_summary
+from ikmtui.domain.arrears import DaysPastDue, LoanArrears, loan_arrears, portfolio_loans, portfolio_summary
 from ikmtui.domain.credit import (
     ACTIVE_STATE,
     DEFAULT_PRODUCT,
@@ -578,3 +581,105 @@ def portfolio(db: Database, as_of: dt.date | str | None = None, *,
     new and written-off figures to a period (e.g. the first day of the month for a monthly recap)."""
     return portfolio_summary(db.all(APPS), db.all(REPAYMENTS), _day(as_of),
                              since=None if since in (None, "") else _day(since))
+
+
+# ---------------------------------------------------------------------------------------------- before a dialog
+def check_step(db: Database, app_id: int, to_state: str) -> None:
+    """Raise what :func:`transition` would refuse about ``to_state`` whatever the note, date and amount: the
+    role's permission (``PermissionDenied``), the lifecycle and maker-checker (``ValueError``). Lets a screen
+    refuse at once instead of after asking for a note. Rules of the step itself (documents, reason, limits,
+    the date) are left to :func:`transition` when the step is confirmed."""
+    doc = db.get(APPS, app_id)
+    if doc is None:
+        raise RecordMissing(APPS, app_id)
+    if to_state in STEP_PERMISSIONS:
+        permissions.require(db.docs("staff"), db.user, STEP_PERMISSIONS[to_state])
+    # The date rule needs the step's own date: checked by the service when the dialog is confirmed.
+    check_transition(CreditApplication.parse(doc), to_state, db.user, dt.date.max)
+
+
+def check_takes_repayments(db: Database, app_id: int) -> None:
+    """Raise :func:`check_repayable`'s ``ValueError`` when ``app_id`` takes no repayments (not disbursed, or
+    closed), before a dialog asks for the amount."""
+    app = get_application(db, app_id)
+    if app.state != ACTIVE_STATE:
+        check_repayable(app, dt.date.max, None)
+
+
+def editable_fields(doc: Mapping[str, Any]) -> tuple[str, ...]:
+    """The fields :func:`update_application` lets staff change in ``doc``'s state."""
+    state = doc.get("state")
+    if state == "draft":
+        return EDITABLE_FIELDS
+    if state == "submitted":
+        return EDITABLE_WHEN_SUBMITTED
+    return ()
+
+
+def not_editable_message(doc: Mapping[str, Any]) -> str:
+    return _("{code} is {state}: only drafts can be edited (and the documents of submitted applications)",
+             code=doc.get("code", ""), state=state_label(str(doc.get("state", ""))))
+
+
+# ---------------------------------------------------------------------------------------------- installments
+@dataclass(frozen=True)
+class InstallmentRow:
+    """One installment as a screen shows it on ``as_of``."""
+
+    no: int
+    due: dt.date
+    principal: int
+    interest: int
+    total: int
+    balance: int
+    paid: int
+    unpaid: int
+    waived: int
+    #: ``preview`` (not disbursed), ``paid``, ``overdue``, ``due`` (today), ``partly paid``, ``upcoming``
+    status: str
+    paid_on: dt.date | None
+    days_late: int
+
+
+def installment_rows(db: Database, app_id: int, as_of: dt.date) -> list[InstallmentRow]:
+    """The schedule of an application with what is paid of each installment on ``as_of``: the stored schedule
+    of a disbursed loan (repayments up to ``as_of``), else the preview if it were disbursed on ``as_of``."""
+    ledger = loan_ledger(db, app_id, as_of)
+    if ledger is None:
+        return [InstallmentRow(r.no, r.due, r.principal, r.interest, r.total, r.balance, 0, r.total, 0, "preview",
+                               None, 0) for r in schedule_preview(db, app_id, start=as_of)]
+    rows: list[InstallmentRow] = []
+    balance = ledger.amount
+    for inst in ledger.installments:
+        balance -= inst.principal
+        paid = inst.principal_paid + inst.interest_paid
+        if inst.settled:
+            status = "paid"
+        elif inst.due < as_of:
+            status = "overdue"
+        elif inst.due == as_of:
+            status = "due"
+        elif paid:
+            status = "partly paid"
+        else:
+            status = "upcoming"
+        days = (as_of - inst.due).days if status == "overdue" else 0
+        rows.append(InstallmentRow(inst.no, inst.due, inst.principal, inst.interest, inst.total, balance,
+                                   paid, inst.unpaid, inst.interest_waived, status,
+                                   inst.paid_on if inst.settled else None, days))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------- bulk lists
+def bulk_totals(results: Iterable[BulkRowResult]) -> dict[str, int]:
+    """Rows, valid rows, and the rupiah of the valid rows of a bulk result."""
+    items = list(results)
+    ok = [r for r in items if r.ok]
+    return {"rows": len(items), "ok": len(ok), "failed": len(items) - len(ok),
+            "amount": sum(r.amount or 0 for r in ok), "principal": sum(r.principal for r in ok),
+            "interest": sum(r.interest for r in ok), "closed": sum(1 for r in ok if r.closed)}
+
+
+def days_past_due(db: Database, as_of: dt.date) -> dict[int, int]:
+    """Days past due of every active loan on ``as_of``, by application id."""
+    return DaysPastDue()(list(db.docs(APPS).items()), list(db.docs(REPAYMENTS).items()), as_of)

@@ -53,10 +53,10 @@ def office(tmp_path: Path) -> Database:
 
 @pytest.fixture
 def day(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Set the Credit screens' "today"."""
+    """Set the Credit screens' "today" (the app's clock, through ``IKMTUI_TODAY``)."""
 
     def set_day(value: date) -> None:
-        monkeypatch.setattr(credit_common, "TODAY", value)
+        monkeypatch.setenv("IKMTUI_TODAY", value.isoformat())
 
     set_day(DISBURSED)
     return set_day

@@ -21,7 +21,6 @@ from ikmtui.services import gallery as service
 from ikmtui.storage import Database
 from ikmtui.ui import app as app_module
 from ikmtui.ui.app import make_app
-from ikmtui.ui.gallery import listings as gallery_screen
 from ikmtui.ui.gallery.listings import GalleryScreen
 from ikmtui.ui.kit import delivery
 from ikmtui.ui.kit.form import FormScreen
@@ -32,7 +31,7 @@ GALLERY_KEY = next(key for mode, key, _title in app_module.SCREENS if mode == "g
 
 @pytest.fixture(autouse=True)
 def _fixed_day(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(gallery_screen, "today", lambda: date(2026, 12, 15))
+    monkeypatch.setenv("IKMTUI_TODAY", date(2026, 12, 15).isoformat())  # the app's clock
     yield
 
 

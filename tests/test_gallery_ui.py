@@ -17,7 +17,6 @@ from ikmtui.services import gallery as service
 from ikmtui.storage import Database
 from ikmtui.ui import app as app_module
 from ikmtui.ui.app import make_app
-from ikmtui.ui.gallery import listings as gallery_screen
 from ikmtui.ui.gallery.listings import GalleryScreen
 from ikmtui.ui.kit.dialogs import ConfirmScreen, ViewerScreen
 from ikmtui.ui.kit.form import FormScreen
@@ -28,7 +27,7 @@ GALLERY_KEY = next(key for mode, key, _title in app_module.SCREENS if mode == "g
 
 @pytest.fixture(autouse=True)
 def _fixed_day(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(gallery_screen, "today", lambda: TODAY)
+    monkeypatch.setenv("IKMTUI_TODAY", TODAY.isoformat())  # the app's clock
     yield
 
 

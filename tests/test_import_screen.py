@@ -1,6 +1,6 @@
 """The Import screen: file picker, preview, report, import in a worker with a progress bar.
 
-The screen is pushed on a small host app that has what it needs from ``IkmApp`` (``db`` and ``data_saved``), so
+The screen is pushed on a small host app that has what it needs from ``IkmApp`` (an ``AppContext``), so
 these tests depend on the import screen only; how the app opens it is wired in ``ui/app.py``.
 """
 
@@ -13,8 +13,10 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, DataTable, Select, Static
 
+from ikmtui import clock
 from ikmtui.storage import Database
 from ikmtui.ui.importing.spreadsheet import ImportScreen, PathSuggester, SpreadsheetTree
+from ikmtui.ui.kit.context import AppContext
 from ikmtui.ui.kit.dialogs import ConfirmScreen
 from tests.test_import import IKM_HEADERS, files_of, ikm_row, nib, write_xlsx
 
@@ -22,11 +24,12 @@ from tests.test_import import IKM_HEADERS, files_of, ikm_row, nib, write_xlsx
 class Host(App[None]):
     def __init__(self, db: Database) -> None:
         super().__init__()
-        self.db = db
-        self.saved = 0
+        self.context = AppContext.create(self, db, clock.today)
 
-    def data_saved(self) -> None:
-        self.saved += 1
+    @property
+    def saved(self) -> int:
+        """How many saves the screen announced."""
+        return self.context.version
 
 
 async def settle(pilot: Pilot[None], screen: ImportScreen) -> None:

@@ -15,7 +15,6 @@ import pytest
 from ikmtui.services import credit as svc
 from ikmtui.storage import Database
 from ikmtui.ui.app import make_app
-from ikmtui.ui.credit import common as credit_common
 
 APPS = "credit_applications"
 
@@ -23,7 +22,7 @@ APPS = "credit_applications"
 @pytest.fixture
 def loan_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
     """One Rp 12.000.000 loan over 12 months at 3% flat, two installments paid, the third 10 days late."""
-    monkeypatch.setattr(credit_common, "TODAY", date(2026, 4, 20))
+    monkeypatch.setenv("IKMTUI_TODAY", date(2026, 4, 20).isoformat())  # the app's clock
     db = Database(tmp_path / "ikmtui.json", "ani")
     for username, role in (("ani", "operator"), ("budi", "supervisor")):
         db.insert("staff", {"username": username, "name": username.title(), "role": role, "active": True,

@@ -13,7 +13,6 @@ from textual.widgets import Input
 
 from ikmtui.storage import Database
 from ikmtui.ui import app as app_module
-from ikmtui.ui.registry import profile as ikm_profile
 
 SIZE = (120, 40)
 
@@ -43,7 +42,7 @@ def test_ikm_form_with_errors(db: Database, snap_compare: Any) -> None:
 
 
 def test_ikm_profile(db: Database, snap_compare: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ikm_profile, "today", lambda: date(2026, 11, 1))
+    monkeypatch.setenv("IKMTUI_TODAY", date(2026, 11, 1).isoformat())  # the app's clock
     loan = next(a for a in db.all("credit_applications") if a["state"] == "disbursed")
     nib = db.get("ikm", loan["ikm_id"])["nib"]  # type: ignore[index]
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import date
 from functools import partial
 from pathlib import Path
 
@@ -15,8 +16,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import AwaitMount
 
+from ikmtui.clock import today as clock_today
 from ikmtui.i18n import N_, _, get_language
 from ikmtui.storage import Database, StorageError
+from ikmtui.ui.kit.context import AppContext
 from ikmtui.ui.kit.dialogs import ViewerScreen
 from ikmtui.ui.kit.translate import TranslatedBindings
 
@@ -67,13 +70,15 @@ class IkmApp(TranslatedBindings, App[None]):
     ]
 
     def __init__(self, db: Database, *, user: str | None = None, poll_seconds: float = 2.0,
-                 address: str | None = None) -> None:
+                 address: str | None = None, clock: Callable[[], date] = clock_today) -> None:
         from ikmtui.services import staff
 
         self.MODES = screen_classes()
         super().__init__()
         db.compact_in_background = True  # a save never waits for the journal to be folded into the snapshot
         self.db = db
+        #: What the screens get from the app (database, officer, day, change signal): they never see this class.
+        self.context = AppContext.create(self, db, clock)
         #: The name prefilled on the sign-in form (``--user``); the officer acted as only while sign-in is off.
         self.default_user = user or db.user
         #: The browser's address (under ``ikmtui serve``), counted by sign-in throttling; None in a terminal.
@@ -85,7 +90,6 @@ class IkmApp(TranslatedBindings, App[None]):
         if self.awaiting_sign_in:
             db.user = ""  # nobody: every change is refused until an officer signs in
         self.user = db.user
-        self.data_version = 0
         self.poll_seconds = poll_seconds
         self._poller: Timer | None = None
         self._office_open = False
@@ -176,7 +180,7 @@ class IkmApp(TranslatedBindings, App[None]):
         if not self._office_open:
             self.open_office()
         else:
-            self.data_saved()
+            self.context.data_saved()
 
     def set_up(self, username: str) -> None:
         """``username`` proved who they are (signed in, or created the first administrator with a password)."""
@@ -216,14 +220,16 @@ class IkmApp(TranslatedBindings, App[None]):
             self.require_sign_in()  # sign-in was turned on elsewhere: this session must prove who it is now
             return
         if changed:
-            self.data_saved()
+            self.context.data_saved()  # the visible screen shows it now, the others when shown again
 
     def data_saved(self) -> None:
-        """Tell the visible screen to show the newest data; the others catch up when shown again."""
-        self.data_version += 1
-        screen = self.screen
-        if hasattr(screen, "data_changed"):
-            screen.data_changed()
+        """Announce a change made outside the screens (tests, another officer's save picked up)."""
+        self.context.data_saved()
+
+    @property
+    def data_version(self) -> int:
+        """How many changes this session has seen (its own saves and other officers')."""
+        return self.context.version
 
     # ------------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -270,12 +276,13 @@ class IkmApp(TranslatedBindings, App[None]):
 
 
 def make_app(db: Database, *, user: str | None = None, poll_seconds: float = 2.0,
-             address: str | None = None) -> IkmApp:
+             address: str | None = None, clock: Callable[[], date] = clock_today) -> IkmApp:
     """The one factory that builds the app from a database, used by the command line, the browser tabs and the
     tests; it installs the role guard on the database (once), so that every change the app makes is checked.
     ``user`` acts while sign-in is off and is the name prefilled on the sign-in form once it is on;
-    ``address`` is the browser's, for sign-in throttling."""
+    ``address`` is the browser's, for sign-in throttling; ``clock`` gives the screens their day (the program's
+    one clock, which honours ``IKMTUI_TODAY``; a test may pass its own)."""
     from ikmtui.services.staff import install_guard
 
     install_guard(db)
-    return IkmApp(db, user=user, poll_seconds=poll_seconds, address=address)
+    return IkmApp(db, user=user, poll_seconds=poll_seconds, address=address, clock=clock)

@@ -31,8 +31,10 @@ from ikmtui.ui.credit.forms import (
 from ikmtui.ui.kit.form import FormScreen
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from ikmtui.storage import Database
-    from ikmtui.ui.app import IkmApp
+    from ikmtui.ui.kit.context import AppContext
 
 Errors = dict[str, str] | None
 
@@ -58,7 +60,8 @@ class CreditActions:
     """Mixed into a Credit screen (after ``BaseScreen``): the screen says which application is meant."""
 
     db: Database
-    ikm_app: IkmApp
+    context: AppContext
+    today: Callable[[], date]
     app: Any
     notify: Callable[..., None]
 
@@ -79,7 +82,7 @@ class CreditActions:
         return str((ikm or {}).get("name") or "?")
 
     def _changed(self, app_id: int | None, message: str) -> None:
-        self.ikm_app.data_saved()
+        self.context.data_saved()
         if app_id is not None:
             self.show_application(app_id)
         self.notify(message, timeout=6)
@@ -98,7 +101,7 @@ class CreditActions:
                 # Still ask the service about the other fields: with no IKM it refuses before storing anything.
                 ikm_error, data["ikm_id"] = str(exc), None
             try:
-                created.update(svc.create_application(self.db, data, date=common.today()))
+                created.update(svc.create_application(self.db, data, date=self.today()))
             except RecordInvalid as exc:
                 return {**exc.errors, **({"ikm_id": ikm_error} if ikm_error else {})}
             except common.REFUSALS as exc:
@@ -172,7 +175,7 @@ class CreditActions:
 
         def submit(values: dict[str, Any]) -> Errors:
             errors: dict[str, str] = {}
-            day = common.today()
+            day = self.today()
             if str(values.get("date") or "").strip():
                 try:
                     day = parse_date(values["date"])
@@ -204,7 +207,7 @@ class CreditActions:
         amount = doc.get("amount_approved") if doc.get("amount_approved") is not None else doc.get("amount_requested")
         question = _(step.question, code=doc.get("code", ""), applicant=self.applicant_name(doc),
                      amount=common.rupiah(amount))
-        values = {"date": common.typed_day(common.today()),
+        values = {"date": common.typed_day(self.today()),
                   "amount_approved": common.typed_rupiah(doc.get("amount_requested"))}
         self.app.push_screen(StepForm(question, step_fields(step), values, submit, verb=step.verb), closed)
 
@@ -218,7 +221,7 @@ class CreditActions:
         except common.REFUSALS as exc:
             self.refuse(exc)
             return
-        day = common.today()
+        day = self.today()
         ledger = svc.loan_ledger(self.db, doc["id"])
         recorded: dict[str, Any] = {}
 

@@ -68,8 +68,8 @@ class CreditScreen(TableScreen, CreditActions):
         ]
 
     def _refresh_days_past_due(self) -> None:
-        as_of = common.today()
-        key = (as_of, self.ikm_app.data_version)
+        as_of = self.today()
+        key = (as_of, self.context.version)
         if key == self._dpd_key:
             return
         self._dpd_key = key
@@ -98,7 +98,7 @@ class CreditScreen(TableScreen, CreditActions):
         super().update_status()
         status = self.query_one("#status")
         text = str(status.content)
-        status.update(text + "  " + _("· as of {date}", date=common.shown_day(common.today())))
+        status.update(text + "  " + _("· as of {date}", date=common.shown_day(self.today())))
 
     # ------------------------------------------------------------------ CreditActions
     def selected_application(self) -> dict[str, Any] | None:

@@ -176,7 +176,7 @@ class BulkRepaymentScreen(BaseScreen):
             stored = all(r.ok for r in results)
             self._show(results, stored=stored)
             if stored:
-                self.ikm_app.data_saved()
+                self.context.data_saved()
                 self.notify(_("Recorded {rows} repayments", rows=totals["rows"]), timeout=6)
             else:
                 self.notify(_("Some rows are refused: nothing was recorded"), severity="error", timeout=8)

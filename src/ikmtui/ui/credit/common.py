@@ -1,5 +1,6 @@
-"""What the Credit screens share: the business date ("today", replaceable in tests), dates and amounts as
-officers read and type them, and labels of what the services return."""
+"""What the Credit screens share: dates and amounts as officers read and type them, and labels of what the
+services return. The day they work on (arrears as of, default date of steps and repayments) is the app's clock
+(``BaseScreen.today``)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,6 @@ from ikmtui.domain.arrears import bucket_label, collectability_label
 from ikmtui.domain.money import format_number, format_rupiah
 from ikmtui.i18n import N_, _, format_date
 from ikmtui.storage import StorageError
-
-#: Set by tests (and demos) to fix the day arrears are judged on and steps are dated by default.
-TODAY: date | None = None
 
 #: What a service may raise at an officer: shown as a message, never as a traceback.
 REFUSALS = (StorageError, ValueError, PermissionError)
@@ -24,11 +22,6 @@ INSTALLMENT_STATUS: dict[str, str] = {
     "partly paid": N_("partly paid"),
     "upcoming": N_("not yet due"),
 }
-
-
-def today() -> date:
-    """The day the Credit screens work on: arrears as of, default date of steps and repayments."""
-    return TODAY or date.today()
 
 
 def typed_day(day: date | None) -> str:

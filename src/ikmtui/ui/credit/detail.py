@@ -207,7 +207,7 @@ class CreditDetailScreen(BaseScreen, CreditActions):
             self.notify(_("No record selected"), severity="warning")
             self.dismiss()
             return
-        as_of = common.today()
+        as_of = self.today()
         self.title = self.screen_title()
         ikm = self.db.get("ikm", doc["ikm_id"]) or {}
         applicant = f"{ikm.get('code', '')} · {ikm.get('name', '?')}"

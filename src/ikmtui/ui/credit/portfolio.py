@@ -128,7 +128,7 @@ class PortfolioScreen(BaseScreen):
         yield Header()
         with Horizontal(id="portfolio-row"):
             yield Label(_("As of"))
-            yield Input(common.typed_day(common.today()), id="portfolio-date")
+            yield Input(common.typed_day(self.today()), id="portfolio-date")
             yield Static("", id="portfolio-error")
         with VerticalScroll(id="portfolio"):
             yield Static("", id="portfolio-tables")

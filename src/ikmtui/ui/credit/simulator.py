@@ -65,7 +65,7 @@ class SimulatorScreen(BaseScreen):
             "rate": f"{float(source.get('annual_rate', product.annual_rate)):g}".replace(".", ","),
             "method": str(source.get("interest_method") or product.method),
             "rounding": str(source.get("rounding") or product.rounding),
-            "start": common.typed_day(parse_date(start) if start else common.today()),
+            "start": common.typed_day(parse_date(start) if start else self.today()),
         }
         self.result: dict[str, Any] | None = None
 

@@ -1,8 +1,8 @@
 """The dashboard: headline figures and four terminal charts of the programme, recounted whenever data changes.
 
 The figures come from :func:`ikmtui.reports.figures.dashboard` (one pass over each table, reusing the parts of
-tables that did not change); the day they are counted for is :func:`ikmtui.reports.period.today`, which a
-fixed ``IKMTUI_TODAY`` pins for demonstrations and snapshot tests.
+tables that did not change); the day they are counted for is the app's clock (:func:`ikmtui.clock.today`), which
+a fixed ``IKMTUI_TODAY`` pins for demonstrations and snapshot tests.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from ikmtui.domain.money import format_number, format_rupiah
 from ikmtui.i18n import _, format_date
 from ikmtui.reports.figures import dashboard
 from ikmtui.reports.overview import category_label
-from ikmtui.reports.period import today
 from ikmtui.ui.kit.footer import AppFooter
 from ikmtui.ui.kit.screen import BaseScreen
 
@@ -90,7 +89,7 @@ class DashboardScreen(BaseScreen):
     def data_changed(self) -> None:
         super().data_changed()
         try:
-            day = today()
+            day = self.today()
             figures = dashboard({name: self.db.docs(name) for name in (
                 "ikm", "clusters", "courses", "batches", "enrollments", "credit_applications", "repayments",
                 "gallery_listings", "sales")}, day)

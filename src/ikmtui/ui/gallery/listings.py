@@ -42,11 +42,6 @@ from ikmtui.ui.kit.vtable import VirtualTable
 REPORT_TABLES = ("ikm", "clusters", "gallery_listings", "sales")
 
 
-def today() -> date:
-    """The day statuses are judged on (tests replace it to keep screens deterministic)."""
-    return date.today()
-
-
 class GalleryScreen(TableScreen):
     TITLE_MSG = "Gallery"
     TABLE = "gallery_listings"
@@ -65,7 +60,7 @@ class GalleryScreen(TableScreen):
 
     def columns(self) -> list[Column]:
         names = {int(k): d.get("name", "") for k, d in self.db.docs("ikm").items()}
-        day = today()
+        day = self.today()
 
         def ends(doc: dict[str, Any]) -> str:
             end = consignment_end(doc)
@@ -88,7 +83,7 @@ class GalleryScreen(TableScreen):
         return {name: self.db.docs(name) for name in REPORT_TABLES}
 
     def _saved(self, record_id: int | None, message: str) -> None:
-        self.ikm_app.data_saved()
+        self.context.data_saved()
         self.reload(keep_id=record_id if record_id is not None else self.table.current_id)
         self.notify(message)
 
@@ -98,7 +93,7 @@ class GalleryScreen(TableScreen):
         self._show_details(event.record_id)
 
     def _show_details(self, record_id: int) -> None:
-        self.app.push_screen(ViewerScreen(listing_sheet(self._tables(), record_id, today())))
+        self.app.push_screen(ViewerScreen(listing_sheet(self._tables(), record_id, self.today())))
 
     # ------------------------------------------------------------------ actions
     def action_details(self) -> None:
@@ -108,7 +103,7 @@ class GalleryScreen(TableScreen):
 
     def action_add(self) -> None:
         created: dict[str, Any] = {}
-        values = service.new_listing_values(self.db, today=today())
+        values = service.new_listing_values(self.db, today=self.today())
 
         def save(form: dict[str, Any]) -> dict[str, Any]:
             return service.create_listing(self.db, form)
@@ -173,7 +168,7 @@ class GalleryScreen(TableScreen):
 
     def _return_all(self, doc: dict[str, Any]) -> None:
         try:
-            saved = service.return_stock(self.db, doc["id"], today=today(), expected_version=doc.get("version"))
+            saved = service.return_stock(self.db, doc["id"], today=self.today(), expected_version=doc.get("version"))
         except RecordInvalid as exc:
             self.report_error(ValueError("; ".join(exc.errors.values())))
             return
@@ -186,7 +181,7 @@ class GalleryScreen(TableScreen):
         doc = self.current_doc()
         if doc is None:
             return
-        status = listing_status(doc, today())
+        status = listing_status(doc, self.today())
         if status != "displayed":
             self.notify(_("{code} is {status}: it cannot be sold", code=doc.get("code", ""),
                           status=status_label(status)), severity="warning", timeout=6)
@@ -196,7 +191,7 @@ class GalleryScreen(TableScreen):
         def save(form: dict[str, Any]) -> dict[str, Any]:
             return service.record_sale(self.db, doc["id"], quantity=form.get("quantity"), date=form.get("date"),
                                        unit_price=form.get("unit_price"), note=form.get("note") or "",
-                                       today=today())
+                                       today=self.today())
 
         def closed(result: Any) -> None:
             if result is not None and sold:
@@ -205,7 +200,7 @@ class GalleryScreen(TableScreen):
                                          quantity=sold["quantity"], product=doc.get("product_name", ""),
                                          code=sold.get("code", ""), stock=left))
 
-        values = {"date": today().strftime("%d/%m/%Y"), "unit_price": format_number(int(doc.get("price") or 0))}
+        values = {"date": self.today().strftime("%d/%m/%Y"), "unit_price": format_number(int(doc.get("price") or 0))}
         self.app.push_screen(GalleryForm(_("Record sale: {listing}", listing=service.describe_stock(doc)),
                                          sale_fields(), values, saving(save, sold.update), db=self.db), closed)
 
@@ -220,7 +215,7 @@ class GalleryScreen(TableScreen):
 
         def save(form: dict[str, Any]) -> dict[str, Any]:
             return service.return_stock(self.db, doc["id"], quantity=form.get("quantity"), date=form.get("date"),
-                                        note=form.get("note") or "", today=today())
+                                        note=form.get("note") or "", today=self.today())
 
         def closed(result: Any) -> None:
             if result is not None and saved:
@@ -228,7 +223,7 @@ class GalleryScreen(TableScreen):
                                          code=saved.get("code", ""), quantity=saved["returns"][-1]["quantity"],
                                          stock=saved.get("stock", 0)))
 
-        values = {"quantity": str(doc.get("stock") or 0), "date": today().strftime("%d/%m/%Y")}
+        values = {"quantity": str(doc.get("stock") or 0), "date": self.today().strftime("%d/%m/%Y")}
         self.app.push_screen(GalleryForm(_("Return stock to the IKM: {listing}", listing=service.describe_stock(doc)),
                                          return_fields(), values, saving(save, saved.update), db=self.db), closed)
 
@@ -253,10 +248,10 @@ class GalleryScreen(TableScreen):
                 return
             year, month = chosen["month"]
             statement = payout_statement(self._tables(), chosen["ikm_id"], year, month)
-            self.app.push_screen(ViewerScreen(payout_renderable(statement, printed_on=today())))
+            self.app.push_screen(ViewerScreen(payout_renderable(statement, printed_on=self.today())))
 
         values = {"ikm_id": service.ikm_code(self.db, current.get("ikm_id")) if current else "",
-                  "month": today().strftime("%m/%Y")}
+                  "month": self.today().strftime("%m/%Y")}
         self.app.push_screen(GalleryForm(_("Payout statement"), payout_fields(), values, check, db=self.db), closed)
 
     def action_open_photo(self) -> None:
@@ -300,4 +295,4 @@ class GalleryScreen(TableScreen):
         self.notify(message, severity="information" if opened else "warning", timeout=8)
 
     def action_summary(self) -> None:
-        self.app.push_screen(ViewerScreen(summary_renderable(gallery_summary(self._tables(), today()))))
+        self.app.push_screen(ViewerScreen(summary_renderable(gallery_summary(self._tables(), self.today()))))

@@ -7,8 +7,8 @@ Push it from anywhere in the app::
     self.app.push_screen(ImportScreen(path="~/data/ikm.xlsx", kind="ikm"))
 
 The screen dismisses with the last :class:`~ikmtui.io.importer.ImportReport` (or ``None`` when closed before
-anything was checked). After a successful import it calls ``app.data_saved()`` itself, so the visible screen
-shows the new records.
+anything was checked). After a successful import it says so on the app's change signal (``AppContext.data_saved``),
+so the visible screen shows the new records.
 
 Reading and checking run in a thread worker (a 10,000-row workbook takes seconds) with a progress bar; the
 same :mod:`ikmtui.io.importer` functions as ``ikmtui import`` do the work, so the app and the command line
@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group
 from rich.text import Text
@@ -65,8 +65,12 @@ from ikmtui.io.importer import (
     summary,
 )
 from ikmtui.ui.kit import delivery
+from ikmtui.ui.kit.context import AppContext, context_of
 from ikmtui.ui.kit.dialogs import ConfirmScreen
 from ikmtui.ui.kit.translate import TranslatedBindings
+
+if TYPE_CHECKING:
+    from ikmtui.storage import Database
 
 SPREADSHEET_SUFFIXES = (*EXCEL_SUFFIXES, ".csv")
 PREVIEW_ROWS = 10
@@ -221,8 +225,12 @@ class ImportScreen(TranslatedBindings, ModalScreen[ImportReport | None]):
 
     # ------------------------------------------------------------------ values
     @property
-    def db(self) -> Any:
-        return self.app.db  # type: ignore[attr-defined]
+    def context(self) -> AppContext:
+        return context_of(self)
+
+    @property
+    def db(self) -> Database:
+        return self.context.db
 
     @property
     def uploads(self) -> Path:
@@ -375,7 +383,7 @@ class ImportScreen(TranslatedBindings, ModalScreen[ImportReport | None]):
             return
         self.app.call_from_thread(self._show_source, source)
         try:
-            report = plan(self.db.docs, source, update=update, user=self.db.user, progress=self._progress(),
+            report = plan(self.db.docs, source, update=update, user=self.context.officer, progress=self._progress(),
                           db_path=self.db.path)
         except Exception as exc:
             self.app.call_from_thread(self._failed, str(exc), source)
@@ -449,8 +457,6 @@ class ImportScreen(TranslatedBindings, ModalScreen[ImportReport | None]):
         self._show_report(report)
         if report.written:
             self.notify(_("Imported: {new} new, {updated} updated", new=report.inserted, updated=report.updated))
-            saved = getattr(self.app, "data_saved", None)
-            if callable(saved):
-                saved()
+            self.context.data_saved()
         elif report.problems:
             self.notify(_("Nothing was imported: see the problems listed"), severity="error", timeout=8)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -14,6 +15,7 @@ from textual.widgets import Header, Input, Static
 
 from ikmtui.i18n import _
 from ikmtui.tabular import Column, RowSet
+from ikmtui.ui.kit.context import AppContext, context_of
 from ikmtui.ui.kit.footer import AppFooter
 from ikmtui.ui.kit.form import saving
 from ikmtui.ui.kit.translate import TranslatedBindings
@@ -21,22 +23,34 @@ from ikmtui.ui.kit.vtable import VirtualTable
 
 if TYPE_CHECKING:
     from ikmtui.storage import Database
-    from ikmtui.ui.app import IkmApp
 
 
 class BaseScreen(TranslatedBindings, Screen[None]):
-    """A screen of the app: knows the database and shows the header and the footer."""
+    """A screen of the app: knows the app's context (database, day, changes) and shows the header and the
+    footer."""
 
     #: English msgid of the screen title, shown in the header and the command palette.
     TITLE_MSG = ""
 
     @property
-    def ikm_app(self) -> IkmApp:
-        return self.app  # type: ignore[return-value]
+    def context(self) -> AppContext:
+        return context_of(self)
 
     @property
     def db(self) -> Database:
-        return self.ikm_app.db
+        return self.context.db
+
+    def today(self) -> date:
+        """The day the screen works on (the app's one clock)."""
+        return self.context.today()
+
+    @on(events.Mount)
+    def _follow_changes(self) -> None:
+        self.context.changed.subscribe(self, self._data_saved, immediate=True)
+
+    def _data_saved(self, _version: int) -> None:
+        if self.app.screen is self:  # the others catch up when shown again (on_screen_resume)
+            self.data_changed()
 
     def screen_title(self) -> str:
         """The title in the header; screens about one record override it to name the record."""
@@ -44,12 +58,12 @@ class BaseScreen(TranslatedBindings, Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.title = self.screen_title()
-        if self.ikm_app.data_version != getattr(self, "_seen_version", None):
+        if self.context.version != getattr(self, "_seen_version", None):
             self.data_changed()
 
     def data_changed(self) -> None:
         """The database changed (here or in another process): show the new data."""
-        self._seen_version = self.ikm_app.data_version
+        self._seen_version = self.context.version
 
     def report_error(self, exc: Exception) -> None:
         self.notify(str(exc), severity="error", timeout=8)
@@ -93,7 +107,7 @@ def open_record_form(screen: BaseScreen, table: str, record_id: int | None, make
             return
         if on_saved is not None:
             on_saved(form.saved)  # before the refresh, e.g. to put the cursor on the new record
-        screen.ikm_app.data_saved()
+        screen.context.data_saved()
         screen.notify(_("Saved {code} {name}", code=form.saved.get("code", ""), name=form.saved.get("name", "")),
                       timeout=3)
 

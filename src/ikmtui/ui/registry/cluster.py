@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -24,9 +23,6 @@ from ikmtui.ui.kit.screen import BaseScreen
 from ikmtui.ui.kit.vtable import VirtualTable
 from ikmtui.ui.registry.cluster_form import open_cluster_form
 from ikmtui.ui.registry.table import USER_ERRORS
-
-#: The day credit balances are shown for; tests replace it to get the same screen every day.
-today: Callable[[], date] = date.today
 
 
 class ClusterScreen(BaseScreen):
@@ -71,7 +67,7 @@ class ClusterScreen(BaseScreen):
                 self.notify(_("That record no longer exists"), severity="warning")
                 self.app.pop_screen()
             return
-        self.summary = cluster_summary(tables, self.cluster_id, self.as_of or today())
+        self.summary = cluster_summary(tables, self.cluster_id, self.as_of or self.today())
         self.title = f"{_(self.TITLE_MSG)}: {self.summary['cluster']['code']}"
         self.query_one("#cluster-summary", Static).update(cluster_summary_renderable(self.summary))
         cid = self.cluster_id
@@ -116,7 +112,7 @@ class ClusterScreen(BaseScreen):
             except USER_ERRORS as exc:
                 self.report_error(exc)
                 return
-            self.ikm_app.data_saved()
+            self.context.data_saved()
             self.notify(_("{label} left the cluster", label=label), timeout=4)
 
         self.app.push_screen(ConfirmScreen(_("Remove {label} from {cluster}?", label=label,

@@ -183,7 +183,7 @@ def open_member_picker(screen: BaseScreen, cluster_id: int) -> None:
     def closed(changed: bool | None) -> None:
         if changed and picker.saved is not None:
             added, removed = picker.saved
-            screen.ikm_app.data_saved()
+            screen.context.data_saved()
             screen.notify(_("{added} added, {removed} removed", added=added, removed=removed), timeout=4)
 
     screen.app.push_screen(picker, closed)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from textual.app import ComposeResult
@@ -17,9 +16,6 @@ from ikmtui.ui.kit.footer import AppFooter
 from ikmtui.ui.kit.screen import BaseScreen
 from ikmtui.ui.registry.form import open_ikm_form
 from ikmtui.ui.registry.table import USER_ERRORS, delete_ikm_flow
-
-#: The day balances are shown for; tests replace it to get the same screen every day.
-today: Callable[[], date] = date.today
 
 
 class IkmProfileScreen(BaseScreen):
@@ -56,7 +52,7 @@ class IkmProfileScreen(BaseScreen):
                 self.notify(_("That record no longer exists"), severity="warning")
                 self.app.pop_screen()
             return
-        profile = ikm_profile(tables, self.ikm_id, self.as_of or today())
+        profile = ikm_profile(tables, self.ikm_id, self.as_of or self.today())
         self.title = f"{_(self.TITLE_MSG)}: {profile['ikm']['code']}"
         self.query_one("#profile", Static).update(ikm_profile_renderable(profile))
 

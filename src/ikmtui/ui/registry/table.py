@@ -54,7 +54,7 @@ def delete_or_deactivate(
             return
         if on_done is not None:
             on_done()  # e.g. close the profile of what was just deleted, before the screens refresh
-        screen.ikm_app.data_saved()
+        screen.context.data_saved()
         screen.app.notify(message, timeout=4)
 
     refs = referrers(db, record_id)

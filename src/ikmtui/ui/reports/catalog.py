@@ -26,7 +26,7 @@ from ikmtui.i18n import _
 from ikmtui.io.guard import FileExists
 from ikmtui.reports.catalog import REPORTS, build_report, write_report
 from ikmtui.reports.common import Report, tables_of
-from ikmtui.reports.period import Period, parse_period, today
+from ikmtui.reports.period import Period, parse_period
 from ikmtui.reports.profile import find_ikm
 from ikmtui.storage import StorageError
 from ikmtui.ui.kit.delivery import deliver_file, in_browser
@@ -74,7 +74,7 @@ class ReportsScreen(BaseScreen):
         super().__init__()
         self.name_shown = "overview"
         self.ikm_code: str | None = None
-        self.period: Period = Period.current("year", today())
+        self.period: Period = Period.current("year", self.today())
         self.report: Report | None = None
 
     def compose(self) -> ComposeResult:
@@ -122,7 +122,7 @@ class ReportsScreen(BaseScreen):
     @work(thread=True, exclusive=True, group="report")
     def _build(self, name: str, period: Period, ikm: str | None) -> None:
         try:
-            report = build_report(tables_of(self.db), name, period, today(), ikm=ikm)
+            report = build_report(tables_of(self.db), name, period, self.today(), ikm=ikm)
         except (ValueError, KeyError, StorageError) as exc:
             self.app.call_from_thread(self._failed, exc)
             return
@@ -162,7 +162,7 @@ class ReportsScreen(BaseScreen):
                                           self.ikm_code or "", placeholder="IKM-000123"), chosen)
 
     def action_period_kind(self, kind: str) -> None:
-        self.period = Period.current(kind, today())
+        self.period = Period.current(kind, self.today())
         self.refresh_report()
 
     def action_shift(self, steps: int) -> None:
@@ -177,7 +177,7 @@ class ReportsScreen(BaseScreen):
             if text is None:
                 return
             try:
-                self.period = parse_period(text, today())
+                self.period = parse_period(text, self.today())
             except ValueError as exc:
                 self.report_error(exc)
                 return

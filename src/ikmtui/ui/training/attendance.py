@@ -172,7 +172,7 @@ class AttendanceScreen(BaseScreen):
             self.report_error(exc)
             return
         self._show_row(row, doc)
-        self.ikm_app.data_saved()
+        self.context.data_saved()
         if row < len(self.row_ids) - 1:
             grid.move_cursor(row=row + 1, column=column, animate=False)
 

@@ -128,7 +128,7 @@ class BatchScreen(TrainingTableScreen):
         """After a save: say what happened (it stays under the heading until the next one) and show it."""
         self.notify(message, timeout=timeout)
         self.query_one("#batch-message", Static).update(message)
-        self.ikm_app.data_saved()
+        self.context.data_saved()
         self.reload(keep_id=keep_id if keep_id is not None else self.table.current_id)
 
     # ------------------------------------------------------------------ actions

@@ -131,7 +131,7 @@ class TrainingScreen(TrainingTableScreen):
         if promoted:
             self.notify(_("Promoted from the waiting list: {names}",
                           names=", ".join(svc.participant_name(p) for p in promoted)), timeout=10)
-        self.ikm_app.data_saved()
+        self.context.data_saved()
         self.reload(keep_id=batch["id"])
 
     def action_open(self) -> None:

@@ -59,7 +59,7 @@ class CoursesScreen(TrainingTableScreen):
 
     def _saved(self, doc: dict[str, Any]) -> None:
         self.notify(_("Saved {code}", code=doc.get("code", "")))
-        self.ikm_app.data_saved()
+        self.context.data_saved()
         self.reload(keep_id=doc["id"])
 
     def action_open(self) -> None:

@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 
 from ikmtui.i18n import _
 from ikmtui.tabular import Column, RowSet
+from ikmtui.ui.kit.context import context_of
 from ikmtui.ui.kit.dialogs import ConfirmScreen
 from ikmtui.ui.kit.screen import rows_shown
 from ikmtui.ui.kit.translate import TranslatedBindings
@@ -64,7 +65,7 @@ class IkmPickerScreen(TranslatedBindings, ModalScreen[list[int] | None]):
         return self.query_one("#picker-search", Input)
 
     def on_mount(self) -> None:
-        ikm = self.app.db.docs("ikm")  # type: ignore[attr-defined]
+        ikm = context_of(self).db.docs("ikm")
         self._codes = {str(ikm.get(str(i), {}).get("code", "")): "•" for i in self.already}
 
         def mark(code: str) -> str:
@@ -122,7 +123,7 @@ class IkmPickerScreen(TranslatedBindings, ModalScreen[list[int] | None]):
         if record_id in self.already:
             self.notify(_("Already in the batch"), severity="warning", timeout=3)
         else:
-            doc = self.app.db.docs("ikm").get(str(record_id), {})  # type: ignore[attr-defined]
+            doc = context_of(self).db.docs("ikm").get(str(record_id), {})
             code = str(doc.get("code", ""))
             if record_id in self.selected:
                 del self.selected[record_id]

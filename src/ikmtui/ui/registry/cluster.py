@@ -22,7 +22,7 @@ from ikmtui.ui.kit.footer import AppFooter
 from ikmtui.ui.kit.screen import BaseScreen
 from ikmtui.ui.kit.vtable import VirtualTable
 from ikmtui.ui.registry.cluster_form import open_cluster_form
-from ikmtui.ui.registry.table import USER_ERRORS
+from ikmtui.ui.registry.deleting import USER_ERRORS
 
 
 class ClusterScreen(BaseScreen):

@@ -15,7 +15,7 @@ from ikmtui.tabular import Column
 from ikmtui.ui.kit.screen import TableScreen
 from ikmtui.ui.kit.vtable import VirtualTable
 from ikmtui.ui.registry.cluster_form import open_cluster_form
-from ikmtui.ui.registry.table import delete_or_deactivate
+from ikmtui.ui.registry.deleting import delete_or_deactivate
 
 
 def _show_date(value: object) -> str:

@@ -19,7 +19,7 @@ from ikmtui.ui.kit.dialogs import ConfirmScreen
 from ikmtui.ui.kit.screen import rows_shown
 from ikmtui.ui.kit.translate import TranslatedBindings
 from ikmtui.ui.kit.vtable import VirtualTable
-from ikmtui.ui.registry.table import USER_ERRORS
+from ikmtui.ui.registry.deleting import USER_ERRORS
 
 if TYPE_CHECKING:
     from ikmtui.storage import Database

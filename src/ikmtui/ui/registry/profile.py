@@ -14,8 +14,8 @@ from ikmtui.reports.registry import ikm_profile, ikm_profile_renderable
 from ikmtui.storage import TABLES
 from ikmtui.ui.kit.footer import AppFooter
 from ikmtui.ui.kit.screen import BaseScreen
+from ikmtui.ui.registry.deleting import USER_ERRORS, delete_ikm_flow
 from ikmtui.ui.registry.form import open_ikm_form
-from ikmtui.ui.registry.table import USER_ERRORS, delete_ikm_flow
 
 
 class IkmProfileScreen(BaseScreen):

@@ -20,7 +20,7 @@ from ikmtui.tabular import Column
 from ikmtui.ui.kit.dialogs import ConfirmScreen, ViewerScreen
 from ikmtui.ui.kit.footer import AppFooter
 from ikmtui.ui.kit.vtable import VirtualTable
-from ikmtui.ui.training.batches import TrainingTableScreen, show_day
+from ikmtui.ui.training.lists import TrainingTableScreen, show_day
 
 ERRORS = (ValueError, StorageError)
 

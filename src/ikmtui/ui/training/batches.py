@@ -7,49 +7,13 @@ from typing import Any
 
 from textual import on
 from textual.binding import Binding
-from textual.widgets import Input
 
-from ikmtui.domain.fields import parse_date
 from ikmtui.domain.training import SEATED_STATES, status_label
-from ikmtui.i18n import _, format_date
-from ikmtui.reports.training import course_summary, course_summary_table
+from ikmtui.i18n import _
 from ikmtui.services import training as svc
 from ikmtui.tabular import Column
-from ikmtui.ui.kit.dialogs import ViewerScreen
-from ikmtui.ui.kit.screen import TableScreen
 from ikmtui.ui.kit.vtable import VirtualTable
-
-
-def show_day(value: Any) -> str:
-    return format_date(parse_date(value)) if value else ""
-
-
-class TrainingTableScreen(TableScreen):
-    """What the training lists share: esc goes back when the screen was opened from another one."""
-
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="training.back"),
-        Binding("r", "summary", "Summary per course", id="training.summary"),
-    ]
-
-    @property
-    def opened_from_another(self) -> bool:
-        return len(self.app.screen_stack) > 1 and self.app.screen_stack[0] is not self
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "back":  # the first screen of the area has nowhere to go back to
-            return self.opened_from_another or isinstance(self.focused, Input)
-        return True
-
-    def action_back(self) -> None:
-        if isinstance(self.focused, Input):
-            self.table.focus()
-        elif self.opened_from_another:
-            self.dismiss()
-
-    def action_summary(self) -> None:
-        tables = {name: self.db.docs(name) for name in (svc.COURSES, svc.BATCHES, svc.ENROLLMENTS)}
-        self.app.push_screen(ViewerScreen(course_summary_table(course_summary(tables))))
+from ikmtui.ui.training.lists import TrainingTableScreen, show_day
 
 
 class TrainingScreen(TrainingTableScreen):
@@ -148,4 +112,5 @@ class TrainingScreen(TrainingTableScreen):
     def action_courses(self) -> None:
         from ikmtui.ui.training.courses import CoursesScreen
 
-        self.app.push_screen(CoursesScreen())
+        # the catalogue opens a course's batches with this screen, handed over so it need not import it
+        self.app.push_screen(CoursesScreen(batches_of=lambda course_id: TrainingScreen(course_id=course_id)))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from textual import on
 from textual.binding import Binding
+from textual.screen import Screen
 
 from ikmtui.domain.training import category_label
 from ikmtui.i18n import _
@@ -14,7 +15,7 @@ from ikmtui.reports.training import format_pct
 from ikmtui.services import training as svc
 from ikmtui.tabular import Column
 from ikmtui.ui.kit.vtable import VirtualTable
-from ikmtui.ui.training.batches import TrainingTableScreen
+from ikmtui.ui.training.lists import TrainingTableScreen
 
 
 class CoursesScreen(TrainingTableScreen):
@@ -62,12 +63,15 @@ class CoursesScreen(TrainingTableScreen):
         self.context.data_saved()
         self.reload(keep_id=doc["id"])
 
-    def action_open(self) -> None:
-        from ikmtui.ui.training.batches import TrainingScreen
+    def __init__(self, batches_of: Callable[[int], Screen[Any]]) -> None:
+        super().__init__()
+        #: The screen listing one course's batches (the Training screen, which opens this catalogue).
+        self.batches_of = batches_of
 
+    def action_open(self) -> None:
         record_id = self.selected_id()
         if record_id is not None:
-            self.app.push_screen(TrainingScreen(course_id=record_id))
+            self.app.push_screen(self.batches_of(record_id))
 
     @on(VirtualTable.RowActivated)
     def _activated(self) -> None:

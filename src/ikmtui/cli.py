@@ -90,7 +90,7 @@ def _damage_hint(exc: DatabaseDamaged) -> str:
     """Name the newest backup that opens, so the officer knows what a restore would bring back."""
     from ikmtui.storage.backup import newest_good_backup
 
-    path = Path(str(exc.path))  # type: ignore[attr-defined]
+    path = Path(str(exc.path))
     path = path.with_name(path.name.removesuffix(".journal"))
     good = newest_good_backup(path)
     if good is None:

@@ -133,10 +133,10 @@ def build(businesses: int = 300, seed: int = 1) -> dict[str, dict[str, dict[str,
               date(2024, 1, 2), "PGW", user="admin")
 
     cluster_ids: dict[str, list[int]] = {}
-    for i, (name, sector, kec) in enumerate(CLUSTERS, 1):
+    for i, (name, sector, district) in enumerate(CLUSTERS, 1):
         decided = date(2018 + i % 5, 1 + (i * 3) % 12, 10 + i)
         cid = b.add("clusters", {
-            "name": name, "sector": sector, "kecamatan": kec,
+            "name": name, "sector": sector, "kecamatan": district,
             "decree_number": f"SK Walikota Semarang No. 530/{100 + i * 17}/{decided.year}",
             "decree_date": decided.isoformat(), "coordinator": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
             "status": "active"}, decided, "KLS")
@@ -198,10 +198,10 @@ def build(businesses: int = 300, seed: int = 1) -> dict[str, dict[str, dict[str,
 
 def _training(b: _Builder, ikm_ids: list[int], batches: int) -> None:
     rng = b.rng
-    for name, category, pillar, cert_code, days in COURSES:
+    for name, category, pillar, cert_code, session_days in COURSES:
         b.add("courses", {"name": name, "category": category, "pillar": pillar,
                           "description": f"Pelatihan {name.lower()} bagi pelaku IKM Kota Semarang.",
-                          "session_days": days, "threshold_pct": 75.0, "cert_code": cert_code},
+                          "session_days": session_days, "threshold_pct": 75.0, "cert_code": cert_code},
               date(2024, 1, 15), "PLT")
     completed: list[tuple[date, int, int, str]] = []  # (issued, batch, enrollment, cert code)
     for n in range(batches):

@@ -221,9 +221,9 @@ class RowSet:
             keys = []
             reused = 0
             for record_id, doc in zip(mine, self.docs, strict=True):
-                index = known.get(record_id)
-                if index is not None and old_docs[index] is doc:
-                    keys.append(old_keys[index])
+                at = known.get(record_id)
+                if at is not None and old_docs[at] is doc:
+                    keys.append(old_keys[at])
                     reused += 1
                 else:
                     keys.append(self._key(doc))

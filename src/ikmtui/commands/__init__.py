@@ -6,6 +6,7 @@ import argparse
 import getpass
 import os
 import sys
+from pathlib import Path
 
 from rich.console import Console
 
@@ -20,8 +21,9 @@ def acting_user(args: argparse.Namespace) -> str:
     return getattr(args, "user", None) or system_user()
 
 
-def db_path(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    return getattr(args, "db", None) or paths.default_db_path()
+def db_path(args: argparse.Namespace) -> Path:
+    given: Path | None = getattr(args, "db", None)  # argparse makes it a Path
+    return given or paths.default_db_path()
 
 
 def open_database(args: argparse.Namespace, *, create: bool = False,

@@ -42,8 +42,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     parser.set_defaults(handler=run_restore)
 
 
-def _say(message: object, *, stderr: bool = False, **style: str) -> None:
-    console(stderr=stderr).print(message, markup=False, soft_wrap=True, **style)
+def _say(message: object, *, stderr: bool = False, end: str = "\n") -> None:
+    console(stderr=stderr).print(message, markup=False, soft_wrap=True, end=end)
 
 
 # ------------------------------------------------------------------------------------------------ backup

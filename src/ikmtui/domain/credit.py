@@ -19,7 +19,7 @@ installment, running on into installments not yet due when a payment is larger t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, ClassVar
@@ -224,10 +224,7 @@ class CreditApplication(Record):
 
     def step(self, state: str) -> dict[str, Any] | None:
         """The latest history entry that moved the application into ``state`` (who, when, note)."""
-        for entry in reversed(self.history):
-            if entry.get("state") == state:
-                return entry
-        return None
+        return next((entry for entry in reversed(self.history) if entry.get("state") == state), None)
 
 
 class Repayment(Record):
@@ -482,7 +479,7 @@ class Ledger:
     def __init__(self, rows: Iterable[Mapping[str, Any] | Installment]) -> None:
         self.installments: list[InstallmentState] = []
         for row in rows:
-            get = row.get if isinstance(row, Mapping) else row.__getattribute__
+            get: Callable[[str], Any] = row.get if isinstance(row, Mapping) else row.__getattribute__
             due = get("due")
             self.installments.append(InstallmentState(
                 no=int(get("no")), due=due if isinstance(due, date) else parse_date(due),

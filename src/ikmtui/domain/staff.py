@@ -5,7 +5,8 @@ from __future__ import annotations
 import getpass
 import os
 import re
-from typing import Annotated, ClassVar
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -95,13 +96,13 @@ def typed_username(text: str) -> str:
     return "".join(ch for ch in text.strip().lower() if ch.isprintable())[:MAX_TYPED_USERNAME]
 
 
-def locked_until(record: dict | None, now: float) -> float:
+def locked_until(record: Mapping[str, Any] | None, now: float) -> float:
     """When the lockout of ``record`` ends, or 0.0 if it is not locked out at ``now``."""
     until = float((record or {}).get("locked_until", 0.0))
     return until if until > now else 0.0
 
 
-def counting(record: dict | None, key: str, now: float) -> dict:
+def counting(record: Mapping[str, Any] | None, key: str, now: float) -> dict[str, Any]:
     """A copy of the throttle record for ``key`` to count a try in: a new window once the last one has passed."""
     found = dict(record or {"key": key})
     if now >= float(found.get("since", 0.0)) + WINDOW_SECONDS and not locked_until(found, now):
@@ -109,7 +110,7 @@ def counting(record: dict | None, key: str, now: float) -> dict:
     return found
 
 
-def lock_if_full(record: dict, now: float, limit: int) -> bool:
+def lock_if_full(record: dict[str, Any], now: float, limit: int) -> bool:
     """Lock the record out once its window holds ``limit`` tries; the count starts afresh when the lockout ends.
     Returns whether it was locked now."""
     if int(record.get("tries", 0)) < limit:
@@ -118,7 +119,7 @@ def lock_if_full(record: dict, now: float, limit: int) -> bool:
     return True
 
 
-def expired(record: dict, now: float) -> bool:
+def expired(record: Mapping[str, Any], now: float) -> bool:
     """Nothing in the record matters any more: its window, lockout and delay have all passed."""
     return now >= max(float(record.get("since", 0.0)) + WINDOW_SECONDS, float(record.get("locked_until", 0.0)),
                       float(record.get("not_before", 0.0)))

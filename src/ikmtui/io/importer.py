@@ -434,6 +434,7 @@ class _XlsxReader:
     """
 
     file_format = "xlsx"
+    names: list[str]  # the worksheets, in workbook order (set by ``_read_workbook``)
 
     def __init__(self, path: Path, fh: IO[bytes], wanted: str | None) -> None:
         self.path = path
@@ -1377,7 +1378,7 @@ def _product(value: object) -> CreditProduct:
 def _documents(value: object) -> list[str]:
     if cols.normalize(value) in cols.ALL_DOCUMENTS_WORDS:
         return list(DOCUMENTS)
-    return [cols.synonym("document", part.strip()) for part in re.split(r"[,;\n]|/(?!IUMK)", str(value))
+    return [str(cols.synonym("document", part.strip())) for part in re.split(r"[,;\n]|/(?!IUMK)", str(value))
             if part.strip()]
 
 
@@ -1390,7 +1391,7 @@ class _CreditKind(_RefKind):
 
     def __init__(self, tables: Tables, source: Source, **kwargs: Any) -> None:
         super().__init__(tables, source, **kwargs)
-        self.active: dict[tuple[int, str], list[Doc]] = defaultdict(list)
+        self.active: dict[tuple[Any, Any], list[Doc]] = defaultdict(list)  # by (ikm_id, product) as stored
         self.pending: dict[tuple[Any, ...], Doc] = {}
         for key, doc in tables("credit_applications").items():
             if doc.get("state") == ACTIVE_STATE:

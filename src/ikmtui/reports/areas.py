@@ -115,21 +115,21 @@ def ikm_report(tables: Tables, period: Period, today: date) -> Report:
     earliest = "9999"
     registered: Counter[str] = Counter()
     turnover = 0
-    for doc in tables["ikm"].values():
-        created = day_of(doc.get("created_at"))
+    for ikm in tables["ikm"].values():
+        created = day_of(ikm.get("created_at"))
         if created > cut:
             continue
         if created:
             earliest = min(earliest, created)
         is_new = created >= first
-        active = doc.get("status", "active") == "active"
-        kec = kecamatan.get(str(doc.get("kecamatan") or "?"))
+        active = ikm.get("status", "active") == "active"
+        kec = kecamatan.get(str(ikm.get("kecamatan") or "?"))
         if kec is None:
-            kec = kecamatan[str(doc.get("kecamatan") or "?")] = _kec_counts()
-        sc = scales.get(str(doc.get("scale") or "?"))
+            kec = kecamatan[str(ikm.get("kecamatan") or "?")] = _kec_counts()
+        sc = scales.get(str(ikm.get("scale") or "?"))
         if sc is None:
-            sc = scales[str(doc.get("scale") or "?")] = _scale_counts()
-        code = str(doc.get("kbli") or "?")
+            sc = scales[str(ikm.get("scale") or "?")] = _scale_counts()
+        code = str(ikm.get("kbli") or "?")
         kb = kbli.setdefault(code, {"name": names.get(code, ""), "total": 0, "new": 0})
         for group in (kec, sc, kb):
             group["total"] += 1
@@ -138,8 +138,8 @@ def ikm_report(tables: Tables, period: Period, today: date) -> Report:
             registered[created[:7] if period.start is not None else created[:4]] += 1
         if not active:
             continue
-        male, female = int(doc.get("workers_male") or 0), int(doc.get("workers_female") or 0)
-        invest, sales = int(doc.get("investment") or 0), int(doc.get("turnover") or 0)
+        male, female = int(ikm.get("workers_male") or 0), int(ikm.get("workers_female") or 0)
+        invest, sales = int(ikm.get("investment") or 0), int(ikm.get("turnover") or 0)
         turnover += sales
         kec["active"] += 1
         kec["workers_male"] += male
@@ -215,26 +215,26 @@ def clusters_report(tables: Tables, period: Period, today: date) -> Report:
                      "members": 0, "new_members": 0, "active_members": 0, "workers": 0, "investment": 0,
                      "turnover": 0, "certifications": dict.fromkeys(CERTIFICATIONS, 0)}
     in_cluster = outside = 0
-    for doc in tables["ikm"].values():
-        created = day_of(doc.get("created_at"))
+    for ikm in tables["ikm"].values():
+        created = day_of(ikm.get("created_at"))
         if created > cut:
             continue
-        ids = [str(c) for c in doc.get("cluster_ids") or [] if str(c) in rows]
+        ids = [str(c) for c in ikm.get("cluster_ids") or [] if str(c) in rows]
         if not ids:
             outside += 1
             continue
         in_cluster += 1
-        active = doc.get("status", "active") == "active"
+        active = ikm.get("status", "active") == "active"
         for cid in ids:
             row = rows[cid]
             row["members"] += 1
             row["new_members"] += created >= first
             if active:
                 row["active_members"] += 1
-                row["workers"] += int(doc.get("workers_male") or 0) + int(doc.get("workers_female") or 0)
-                row["investment"] += int(doc.get("investment") or 0)
-                row["turnover"] += int(doc.get("turnover") or 0)
-                for cert in doc.get("certifications") or []:
+                row["workers"] += int(ikm.get("workers_male") or 0) + int(ikm.get("workers_female") or 0)
+                row["investment"] += int(ikm.get("investment") or 0)
+                row["turnover"] += int(ikm.get("turnover") or 0)
+                for cert in ikm.get("certifications") or []:
                     row["certifications"][cert] = row["certifications"].get(cert, 0) + 1
     listed = list(rows.values())
     data: dict[str, Any] = {
@@ -289,9 +289,9 @@ def training_report(tables: Tables, period: Period, today: date) -> Report:
             if first <= certificate_day(enrollment, batch) <= cut:
                 certificates_by_course[str((batch or {}).get("course_id"))] += 1
     by_course: dict[str, dict[str, Any]] = {}
-    for key, course in sorted(courses.items(), key=lambda item: str(item[1].get("code") or item[0])):
-        by_course[key] = {"code": str(course.get("code") or key), "name": str(course.get("name") or ""),
-                          "category": str(course.get("category") or ""), "pillar": str(course.get("pillar") or ""),
+    for key, stored in sorted(courses.items(), key=lambda item: str(item[1].get("code") or item[0])):
+        by_course[key] = {"code": str(stored.get("code") or key), "name": str(stored.get("name") or ""),
+                          "category": str(stored.get("category") or ""), "pillar": str(stored.get("pillar") or ""),
                           "batches": 0, "participants": 0, "completed": 0, "finished_participants": 0,
                           "finished_completed": 0, "certificates": certificates_by_course.get(key, 0)}
     held: list[dict[str, Any]] = []
@@ -394,7 +394,7 @@ def credit_report(tables: Tables, period: Period, today: date) -> Report:
     names = _ikm_names(tables)
     late = sorted((loan for loan in loans if loan.active and loan.days_past_due > 0),
                   key=lambda loan: (-loan.days_past_due, loan.code))
-    arrears = [{"code": loan.code, "ikm": names.get(str(loan.ikm_id), ("", ""))[0],
+    arrears: list[dict[str, Any]] = [{"code": loan.code, "ikm": names.get(str(loan.ikm_id), ("", ""))[0],
                 "name": names.get(str(loan.ikm_id), ("", ""))[1], "outstanding": loan.outstanding_principal,
                 "overdue": loan.overdue, "days_past_due": loan.days_past_due,
                 "collectability": loan.collectability} for loan in late]
@@ -472,15 +472,15 @@ def gallery_report(tables: Tables, period: Period, today: date) -> Report:
                    for c in GALLERY_CATEGORY_LABELS}
     by_status = dict.fromkeys(LISTING_STATUS_LABELS, 0)
     earliest = cut
-    for doc in listings.values():
-        consigned = day_of(doc.get("consigned_on")) or day_of(doc.get("created_at"))
+    for listing in listings.values():
+        consigned = day_of(listing.get("consigned_on")) or day_of(listing.get("created_at"))
         if consigned > cut:
             continue
         earliest = min(earliest, consigned) if consigned else earliest
-        entry = by_category.setdefault(str(doc.get("category") or "?"),
+        entry = by_category.setdefault(str(listing.get("category") or "?"),
                                        {"listings": 0, "displayed": 0, "items_sold": 0, "revenue": 0})
         entry["listings"] += 1
-        status = listing_status_on(doc, as_of)
+        status = listing_status_on(listing, as_of)
         by_status[status] = by_status.get(status, 0) + 1
         entry["displayed"] += status == "displayed"
     _granularity, keys = trend_keys(period, as_of, earliest)

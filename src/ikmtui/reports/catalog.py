@@ -11,11 +11,14 @@ import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ikmtui.i18n import N_, _
 from ikmtui.reports.common import Report, Tables
 from ikmtui.reports.period import Period
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 #: name -> English title (a msgid). ``profile`` needs an IKM code.
 REPORTS: dict[str, str] = {
@@ -97,10 +100,10 @@ def to_json(report: Report) -> str:
     return json.dumps(report.data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
 
 
-def _console(record: bool, color: bool, width: int):  # type: ignore[no-untyped-def]
+def _console(out: io.StringIO, record: bool, color: bool, width: int) -> Console:
     from rich.console import Console
 
-    return Console(file=io.StringIO(), record=record, width=width, force_terminal=color,
+    return Console(file=out, record=record, width=width, force_terminal=color,
                    color_system="truecolor" if color else None, highlight=False, emoji=False,
                    legacy_windows=False, soft_wrap=False)
 
@@ -118,11 +121,12 @@ def render(report: Report, fmt: str, *, width: int = WIDTH) -> str:
         return to_markdown(report.document)
     if fmt == "html":
         return to_html(report.document)
-    console = _console(record=fmt == "svg", color=fmt == "svg", width=width)
+    out = io.StringIO()
+    console = _console(out, record=fmt == "svg", color=fmt == "svg", width=width)
     console.print(report.renderable())
     if fmt == "svg":
         return console.export_svg(title=report.document.title)
-    return console.file.getvalue()  # type: ignore[attr-defined]
+    return out.getvalue()
 
 
 def write_report(report: Report, path: str | Path, fmt: str | None = None, *, db_path: str | Path | None = None,

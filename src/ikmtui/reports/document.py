@@ -468,8 +468,8 @@ def to_xlsx(doc: Document, path: Any) -> None:
             summary.append([])
             _append(summary, [section.title])
             summary.cell(summary.max_row, 1).font = Font(bold=True)
-            for block in figures:
-                for label, value, kind in block.items:
+            for figure in figures:
+                for label, value, kind in figure.items:
                     _append(summary, [label, _xlsx_value(value, kind)])
                     if kind in _XLSX_FORMATS:
                         summary.cell(summary.max_row, 2).number_format = _XLSX_FORMATS[kind]

@@ -165,10 +165,10 @@ def training_figures(tables: Tables, first: str, cut: str) -> dict[str, Any]:
         batch_key = str(enrollment.get("batch_id"))
         state = enrollment.get("state")
         if enrollment.get("certificate_no"):
-            batch = batches.get(batch_key)
-            if first <= certificate_day(enrollment, batch) <= cut:
+            issued_in = batches.get(batch_key)
+            if first <= certificate_day(enrollment, issued_in) <= cut:
                 certificates += 1
-                course = courses.get(str((batch or {}).get("course_id"))) or {}
+                course = courses.get(str((issued_in or {}).get("course_id"))) or {}
                 by_pillar.setdefault(str(course.get("pillar") or "T"), _training_counts())["certificates"] += 1
                 by_category.setdefault(str(course.get("category") or "?"), _training_counts())["certificates"] += 1
         where = held.get(batch_key)

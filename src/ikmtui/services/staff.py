@@ -258,8 +258,10 @@ class SignIn:
             raise SignInFailed(wait)
         found = find(self.db, username)
         # An unknown name costs a hash check too: the time taken does not tell which usernames exist.
-        real = found is not None and found.get("active", True) and bool(found.get("password_hash"))
-        if verify_password(found["password_hash"] if real else _dummy_hash(), password) and real:
+        real = found if found is not None and found.get("active", True) and found.get("password_hash") else None
+        if verify_password(real["password_hash"] if real is not None else _dummy_hash(), password) and \
+                real is not None:
+            found = real
             before, self.db.user = self.db.user, found["username"]
             try:
                 with self.db.transaction() as txn:

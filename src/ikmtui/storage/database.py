@@ -289,6 +289,7 @@ def _entry_ops(journal: Path, number: int, line: bytes) -> tuple[str | None, lis
     except orjson.JSONDecodeError:
         raise DatabaseDamaged(journal, _("journal line {n} is unreadable", n=number)) from None
     ops = entry.get("ops") if isinstance(entry, dict) else None
+    problem: str | None
     if not isinstance(ops, list):
         problem = _("it is not a transaction (an object with a list of changes): {value}", value=_show(entry))
     else:
@@ -297,9 +298,10 @@ def _entry_ops(journal: Path, number: int, line: bytes) -> tuple[str | None, lis
             _("the snapshot it names is {value}, not a text", value=_show(header))
         for op in ops:
             problem = problem or _op_problem(op)
-    if problem:
+    if problem or not isinstance(ops, list):
         raise DatabaseDamaged(journal, _("journal line {n}: {problem}", n=number, problem=problem))
-    return entry.get("snapshot"), ops
+    snapshot: str | None = entry.get("snapshot")  # checked above: a text or absent
+    return snapshot, ops
 
 
 def _snapshot_problem(data: dict[str, Any]) -> str | None:
@@ -319,11 +321,11 @@ def apply_ops(tables: Tables, entries: list[list[Op]]) -> dict[str, dict[str, Do
     """The tables that ``entries`` (the changes of journal lines, in order) touch, as new dicts with them applied."""
     changed: dict[str, dict[str, Doc]] = {}
     for ops in entries:
-        for kind, table, record_id, doc in ops:
+        for _kind, table, record_id, doc in ops:
             target = changed.get(table)
             if target is None:
                 target = changed[table] = dict(tables.get(table, {}))
-            if kind == "put":
+            if doc is not None:  # a put (a del carries no record: checked when its line was read)
                 target[record_id] = doc
             else:
                 target.pop(record_id, None)
@@ -461,7 +463,8 @@ class Transaction:
     def counters(self) -> dict[str, int]:
         """Named counters kept in ``meta`` (codes, certificate sequences), as staged in this transaction;
         change them in place and they commit with it."""
-        return self._meta()["counters"]
+        counters: dict[str, int] = self._meta()["counters"]
+        return counters
 
     def _next_code(self, prefix: str, per_year: bool) -> str:
         counters = self._meta()["counters"]
@@ -684,7 +687,7 @@ class Database:
             os.close(fd)
         self._journal_id = (info.st_dev, info.st_ino)
         read = Journal(self.journal_path, tail, self._journal_lines + 1)
-        start = 0
+        start: int | None = 0
         if from_start:
             start = read.start_over(self._data, self._print)
             if start is None:

@@ -21,6 +21,7 @@ from ikmtui.i18n import N_, _, get_language
 from ikmtui.storage import Database, StorageError
 from ikmtui.ui.kit.context import AppContext
 from ikmtui.ui.kit.dialogs import ViewerScreen
+from ikmtui.ui.kit.help import help_text
 from ikmtui.ui.kit.translate import TranslatedBindings
 
 HELP_DIR = Path(__file__).parent
@@ -245,7 +246,8 @@ class IkmApp(TranslatedBindings, App[None]):
 
     def action_help(self) -> None:
         path = HELP_DIR / f"help.{get_language()}.md"
-        self.push_screen(ViewerScreen(path.read_text(encoding="utf-8"), markdown=True))
+        # the key tables from the bindings of the screen F1 was pressed on, the prose from the file
+        self.push_screen(ViewerScreen(help_text(path.read_text(encoding="utf-8"), self.screen), markdown=True))
 
     def action_import_file(self) -> None:
         from ikmtui.ui.importing.spreadsheet import ImportScreen

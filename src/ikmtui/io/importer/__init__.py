@@ -1,0 +1,80 @@
+"""Import spreadsheets (.xlsx, .csv) of IKM, clusters, credit applications or gallery listings.
+
+Offices keep their lists in Excel; this module brings them in without retyping and without importing garbage:
+
+1. :func:`load` reads the file (``.xlsx`` straight from its XML, values as openpyxl gives them; ``.csv``
+   separated by commas or semicolons, in UTF-8 or Windows-1252), finds the header row (title rows above it
+   are skipped; a second header row of ``L | P`` under a merged ``Jumlah Tenaga Kerja`` is understood) and
+   maps each column to a field with :mod:`ikmtui.io.columns`. A file that is not a spreadsheet, an empty sheet
+   or a sheet without a recognised header raises ``ValueError`` with one translated message.
+2. :func:`plan` checks every row with the same record models the forms use (``Ikm.parse`` etc.) after
+   tolerating what real sheets contain (numbers for NIB/NIK, ``Rp 1.500.000,-``, ``+62`` phones, kecamatan in
+   any case, ``dd/mm/yyyy``, ``5 orang``, ``Aktif``, ``Kec. Tembalang``, ...). Every problem is reported with
+   the row number as in the spreadsheet, the column header, the value and the reason.
+3. :func:`import_source` writes the planned rows in ONE transaction, or nothing at all: by default the import
+   is all or nothing; ``skip_invalid`` writes the valid rows only.
+
+Keys and duplicates: an IKM is identified by its NIB, a cluster by its name, a gallery listing by its SKU. A row
+whose key is already in the database is a *duplicate* (a problem like an invalid row) unless ``update`` is
+given; then the existing record is updated with the row's non-blank cells (blank cells keep the stored
+value) and validated whole. Rows of the file that share a key are all reported (which of them is right is
+for the officer to decide). Credit applications have no key: a row with the same IKM, product, amount and
+purpose as a pending application is reported as a probable double import. Imported applications are drafts.
+
+Workers: columns by gender (``Tenaga Kerja L`` / ``P``, or ``L | P`` under ``Jumlah Tenaga Kerja``) are used
+as they are; when the sheet also has the total, it must equal their sum. When a sheet has only the total,
+the total is split evenly (men = total // 2, women = the rest) and the report says how many rows were split
+so; on an update a total equal to the stored one keeps the stored split. A missing scale is suggested from
+investment and turnover (``suggest_scale``, PP 7/2021). A monthly turnover (``Omzet per Bulan``) is
+multiplied by 12 when there is no yearly one.
+
+The package, by concern: :mod:`.reading` (files into rows of cells, within bounds), :mod:`.headers` (the header
+row and the column map: :func:`load`), :mod:`.values` (tidying cells), :mod:`.kinds` (rows into records, one
+class per kind), :mod:`.planning` (:func:`plan`, :func:`import_source`), :mod:`.report` (the report and its
+output) and :mod:`.templates`. Everything used outside is re-exported here. The bounds (``MAX_ROWS`` ...) live
+in :mod:`.reading` and are read there: a test that changes one patches ``importer.reading``.
+"""
+
+from __future__ import annotations
+
+from ikmtui.io import columns as cols
+from ikmtui.io.columns import KINDS
+from ikmtui.io.importer.headers import Source, load
+from ikmtui.io.importer.kinds import HANDLERS
+from ikmtui.io.importer.planning import import_file, import_source, plan
+from ikmtui.io.importer.reading import (
+    EXCEL_SUFFIXES,
+    HEADER_SEARCH_ROWS,
+    MAX_CELL_CHARS,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_IMPORT_BYTES,
+    MAX_ROWS,
+    MAX_SHEETS,
+    MAX_ZIP_ENTRIES,
+    ImportTooLarge,
+    Sheet,
+    column_letters,
+    read_sheets,
+)
+from ikmtui.io.importer.report import (
+    ImportReport,
+    Planned,
+    Problem,
+    RowInvalid,
+    kind_label,
+    problem_table,
+    summary,
+    write_problems,
+)
+from ikmtui.io.importer.templates import write_template
+from ikmtui.io.importer.values import PREPARE, Doc, Progress, Tables, is_blank, prepare, show_value
+
+__all__ = [
+    "EXCEL_SUFFIXES", "HANDLERS", "HEADER_SEARCH_ROWS", "KINDS", "MAX_CELLS", "MAX_CELL_CHARS", "MAX_COLUMNS",
+    "MAX_IMPORT_BYTES", "MAX_ROWS", "MAX_SHEETS", "MAX_ZIP_ENTRIES", "PREPARE", "Doc", "ImportReport",
+    "ImportTooLarge", "Planned", "Problem", "Progress", "RowInvalid", "Sheet", "Source", "Tables", "cols",
+    "column_letters",
+    "import_file", "import_source", "is_blank", "kind_label", "load", "plan", "prepare", "problem_table",
+    "read_sheets", "show_value", "summary", "write_problems", "write_template",
+]

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import Any, ClassVar
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -19,10 +20,18 @@ from textual.widget import AwaitMount
 from ikmtui.clock import today as clock_today
 from ikmtui.i18n import N_, _, get_language
 from ikmtui.storage import Database, StorageError
+from ikmtui.ui.audit.log import AuditScreen
+from ikmtui.ui.credit.applications import CreditScreen
+from ikmtui.ui.dashboard.overview import DashboardScreen
+from ikmtui.ui.gallery.listings import GalleryScreen
 from ikmtui.ui.kit.context import AppContext
 from ikmtui.ui.kit.dialogs import ViewerScreen
 from ikmtui.ui.kit.help import help_text
 from ikmtui.ui.kit.translate import TranslatedBindings
+from ikmtui.ui.registry.clusters import ClustersScreen
+from ikmtui.ui.registry.table import IkmScreen
+from ikmtui.ui.reports.catalog import ReportsScreen
+from ikmtui.ui.training.batches import TrainingScreen
 
 HELP_DIR = Path(__file__).parent
 #: Seconds without a key or a click after which the app counts as idle (see ``IkmApp._settle``).
@@ -44,25 +53,15 @@ SCREENS = (
 )
 
 
-def screen_classes() -> dict[str, type[Screen[None]]]:
-    from ikmtui.ui.audit.log import AuditScreen
-    from ikmtui.ui.credit.applications import CreditScreen
-    from ikmtui.ui.dashboard.overview import DashboardScreen
-    from ikmtui.ui.gallery.listings import GalleryScreen
-    from ikmtui.ui.registry.clusters import ClustersScreen
-    from ikmtui.ui.registry.table import IkmScreen
-    from ikmtui.ui.reports.catalog import ReportsScreen
-    from ikmtui.ui.training.batches import TrainingScreen
-
-    return {"dashboard": DashboardScreen, "ikm": IkmScreen, "clusters": ClustersScreen, "training": TrainingScreen,
-            "credit": CreditScreen, "gallery": GalleryScreen, "reports": ReportsScreen, "audit": AuditScreen}
-
-
 class IkmApp(TranslatedBindings, App[None]):
     """ikmtui: receives its database; everything it shows is read from it and every change goes through it."""
 
     CSS_PATH = "app.tcss"
     TITLE = "ikmtui"
+    #: The screen of each mode (the screens know nothing of this class: no import cycle).
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
+        "dashboard": DashboardScreen, "ikm": IkmScreen, "clusters": ClustersScreen, "training": TrainingScreen,
+        "credit": CreditScreen, "gallery": GalleryScreen, "reports": ReportsScreen, "audit": AuditScreen}
     BINDINGS = [
         *[Binding(key, f"switch_mode('{mode}')", title, id=f"mode.{mode}") for mode, key, title in SCREENS],
         Binding("ctrl+o", "import_file", "Import spreadsheet", id="app.import"),
@@ -74,7 +73,6 @@ class IkmApp(TranslatedBindings, App[None]):
                  address: str | None = None, clock: Callable[[], date] = clock_today) -> None:
         from ikmtui.services import staff
 
-        self.MODES = screen_classes()
         super().__init__()
         db.compact_in_background = True  # a save never waits for the journal to be folded into the snapshot
         self.db = db

@@ -21,7 +21,7 @@ UI = Path(__file__).resolve().parents[1] / "src" / "ikmtui" / "ui"
 CREDIT_KEY = next(key for mode, key, _title in SCREENS if mode == "credit")
 DAY = date(2027, 3, 15)
 #: The modules that build the app and so may import it.
-ENTRY_POINTS = {UI / "web.py", UI / "app.py"}
+ENTRY_POINTS = {UI / "app.py"}
 
 
 def expected_days_late(db: Database, day: date) -> dict[int, int]:

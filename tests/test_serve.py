@@ -12,8 +12,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from ikmtui import web
 from ikmtui.cli import build_parser, main
+from ikmtui.serve import server as web
 from ikmtui.storage import Database
 from ikmtui.ui.app import make_app
 from ikmtui.ui.kit.delivery import deliver_file, in_browser
@@ -94,7 +94,7 @@ def test_a_damaged_database_is_reported_before_listening(monkeypatch: pytest.Mon
 
 
 def test_a_session_on_a_missing_file_ends_with_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from ikmtui.ui.web import main as session_main
+    from ikmtui.serve.tab import main as session_main
 
     assert session_main(["--db", str(tmp_path / "none.json"), "--user", "x"]) == 2
     assert "ikmtui:" in capsys.readouterr().err
@@ -102,7 +102,7 @@ def test_a_session_on_a_missing_file_ends_with_a_message(tmp_path: Path, capsys:
 
 def test_session_command_runs_the_tab_module_with_the_server_settings(tmp_path: Path) -> None:
     argv = web.session_command(tmp_path / "d.json", "en", "siti", 0.5)
-    assert argv[:3] == [sys.executable, "-m", "ikmtui.ui.web"]
+    assert argv[:3] == [sys.executable, "-m", "ikmtui.serve.tab"]
     assert argv[3:] == ["--db", str(tmp_path / "d.json"), "--lang", "en", "--user", "siti", "--poll", "0.5"]
 
 

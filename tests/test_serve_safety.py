@@ -29,9 +29,10 @@ from typing import Any
 import aiohttp
 import pytest
 
-from ikmtui import paths, web
+from ikmtui import paths
 from ikmtui.cli import main
 from ikmtui.i18n import _
+from ikmtui.serve import server as web
 from ikmtui.storage import Database
 from ikmtui.storage.backup import daily_backups
 from tests.serve_support import SocketTab, gone, running_server, session_pids

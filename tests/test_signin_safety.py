@@ -117,8 +117,8 @@ async def test_before_sign_in_the_palette_keys_and_import_reach_nothing(office: 
 
 def test_serve_user_is_only_the_name_on_the_sign_in_form(office: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     """``ikmtui serve --user kepala``: a tab of a protected database is nobody until someone signs in."""
+    from ikmtui.serve import tab as web
     from ikmtui.ui import app as app_module
-    from ikmtui.ui import web
 
     seen: dict = {}
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ikmtui.commands import acting_user, db_path
 from ikmtui.i18n import _
 
-#: Defaults of --max-tabs and --max-tabs-per-address (ikmtui.web's, without importing the server here).
+#: Defaults of --max-tabs and --max-tabs-per-address (ikmtui.serve.server's, without importing the server here).
 MAX_TABS = 20
 MAX_TABS_PER_ADDRESS = 6
 
@@ -83,7 +83,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 def start_daily_backup(db: Database) -> threading.Thread:
     """Today's backup in the background, as the terminal app makes it when it opens: serving must not wait
     for it (at 100,000 IKM it takes a while). The server looks again every hour while it runs."""
-    from ikmtui import web
+    from ikmtui.serve import server as web
 
     thread = threading.Thread(target=web.backup_today, args=(Path(db.path),), kwargs={"data": db._data},
                               daemon=True, name="daily-backup")
@@ -92,7 +92,8 @@ def start_daily_backup(db: Database) -> threading.Thread:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ikmtui import i18n, web
+    from ikmtui import i18n
+    from ikmtui.serve import server as web
     from ikmtui.storage import Database
 
     path = db_path(args).resolve()

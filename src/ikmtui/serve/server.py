@@ -1,7 +1,7 @@
 """``ikmtui serve``: the application in web browsers, one app process per browser tab, all on one database file.
 
 Built on textual-serve: the browser shows a terminal (xterm.js) that talks over a websocket to this server, and
-the server starts ``python -m ikmtui.ui.web`` for each connection with Textual's web driver. What this module adds:
+the server starts ``python -m ikmtui.serve.tab`` for each connection with Textual's web driver. What this module adds:
 
 * **Shutdown that loses nothing, within seconds.** On ctrl+c (SIGINT) or SIGTERM the server stops accepting tabs,
   asks every app to quit (Textual's ``quit`` message: the app exits between two event handlers, so a save in
@@ -58,7 +58,7 @@ from textual_serve.server import Server, to_int
 
 from ikmtui.i18n import _
 
-log = logging.getLogger("ikmtui.web")
+log = logging.getLogger("ikmtui.serve")
 
 #: Seconds an app gets to quit on its own before it is sent SIGTERM (a save takes milliseconds; an app quits
 #: in well under a second).
@@ -792,7 +792,7 @@ class WebServer(Server):
 
 def session_command(db: Path, lang: str, user: str, poll_seconds: float | None = None) -> list[str]:
     """The command that runs one browser tab's app."""
-    argv = [sys.executable, "-m", "ikmtui.ui.web", "--db", str(db), "--lang", lang, "--user", user]
+    argv = [sys.executable, "-m", "ikmtui.serve.tab", "--db", str(db), "--lang", lang, "--user", user]
     if poll_seconds is not None:
         argv += ["--poll", str(poll_seconds)]
     return argv

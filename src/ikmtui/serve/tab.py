@@ -1,6 +1,6 @@
 """One browser tab's session: the app process that ``ikmtui serve`` starts for every connection.
 
-The server runs ``python -m ikmtui.ui.web --db PATH --lang id [--user NAME]`` with Textual's web driver selected
+The server runs ``python -m ikmtui.serve.tab --db PATH --lang id [--user NAME]`` with Textual's web driver selected
 through the environment (``TEXTUAL_DRIVER``), so the app talks to the browser through the server instead of a
 terminal. Every tab is its own process writing to the same database file; the storage layer's file lock and
 journal keep their saves apart. Sign-in, once an account has a password, happens in the app itself (the sign-in
@@ -24,7 +24,7 @@ from pathlib import Path
 def build_parser() -> argparse.ArgumentParser:
     from ikmtui import i18n
 
-    parser = argparse.ArgumentParser(prog="python -m ikmtui.ui.web", add_help=True)
+    parser = argparse.ArgumentParser(prog="python -m ikmtui.serve.tab", add_help=True)
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--lang", choices=i18n.LANGUAGES, default=i18n.DEFAULT_LANGUAGE)
     parser.add_argument("--user", default="", help="name prefilled on the sign-in form; acts only while sign-in is off")

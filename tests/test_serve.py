@@ -13,7 +13,10 @@ import aiohttp
 import pytest
 
 from ikmtui.cli import build_parser, main
-from ikmtui.serve import server as web
+from ikmtui.serve.limits import MAX_TABS, MAX_TABS_PER_ADDRESS
+from ikmtui.serve.network import is_loopback, urls
+from ikmtui.serve.server import WebServer
+from ikmtui.serve.session import session_command
 from ikmtui.storage import Database
 from ikmtui.ui.app import make_app
 from ikmtui.ui.kit.delivery import deliver_file, in_browser
@@ -37,7 +40,7 @@ def test_serve_options_and_defaults() -> None:
     ("0.0.0.0", False), ("::", False), ("192.168.1.10", False), ("kantor.example", False),
 ])
 def test_loopback_hosts(host: str, loopback: bool) -> None:
-    assert web.is_loopback(host) is loopback
+    assert is_loopback(host) is loopback
 
 
 def _run_serve(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> dict[str, Any]:
@@ -48,7 +51,7 @@ def _run_serve(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> dict[str, An
         seen.update(kwargs, path=path)
         return 0
 
-    monkeypatch.setattr(web, "serve", fake_serve)
+    monkeypatch.setattr("ikmtui.serve.server.serve", fake_serve)
     assert main(argv) == 0
     return seen
 
@@ -57,7 +60,7 @@ def test_loopback_is_the_default_and_needs_no_warning(monkeypatch: pytest.Monkey
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     seen = _run_serve(monkeypatch, ["serve", "--db", str(db_path), "--user", "tester"])
     assert seen == {"path": db_path.resolve(), "host": "127.0.0.1", "port": 8000, "lang": "id", "user": "tester",
-                    "max_tabs": web.MAX_TABS, "max_tabs_per_address": web.MAX_TABS_PER_ADDRESS}
+                    "max_tabs": MAX_TABS, "max_tabs_per_address": MAX_TABS_PER_ADDRESS}
     out = capsys.readouterr()
     assert "60 IKM" in out.out
     assert out.err == ""
@@ -88,7 +91,7 @@ def test_a_damaged_database_is_reported_before_listening(monkeypatch: pytest.Mon
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("not a database")
-    monkeypatch.setattr(web, "serve", lambda *a, **k: pytest.fail("must not listen"))
+    monkeypatch.setattr("ikmtui.serve.server.serve", lambda *a, **k: pytest.fail("must not listen"))
     assert main(["serve", "--db", str(bad)]) == 2
     assert "ikmtui:" in capsys.readouterr().err
 
@@ -101,21 +104,21 @@ def test_a_session_on_a_missing_file_ends_with_a_message(tmp_path: Path, capsys:
 
 
 def test_session_command_runs_the_tab_module_with_the_server_settings(tmp_path: Path) -> None:
-    argv = web.session_command(tmp_path / "d.json", "en", "siti", 0.5)
+    argv = session_command(tmp_path / "d.json", "en", "siti", 0.5)
     assert argv[:3] == [sys.executable, "-m", "ikmtui.serve.tab"]
     assert argv[3:] == ["--db", str(tmp_path / "d.json"), "--lang", "en", "--user", "siti", "--poll", "0.5"]
 
 
 def test_urls_for_bound_addresses() -> None:
-    assert web.urls([("127.0.0.1", 8123)], "127.0.0.1") == ["http://127.0.0.1:8123/"]
-    assert web.urls([("::1", 80)], "::1") == ["http://[::1]:80/"]
-    assert web.urls([("0.0.0.0", 8000)], "0.0.0.0")[0].endswith(":8000/")
+    assert urls([("127.0.0.1", 8123)], "127.0.0.1") == ["http://127.0.0.1:8123/"]
+    assert urls([("::1", 80)], "::1") == ["http://[::1]:80/"]
+    assert urls([("0.0.0.0", 8000)], "0.0.0.0")[0].endswith(":8000/")
 
 
 # ---------------------------------------------------------------------- shutdown, with stand-in app processes
-async def _serve_fake(tmp_path: Path, mode: str, quit_grace: float) -> tuple[web.WebServer, Path, list[str]]:
+async def _serve_fake(tmp_path: Path, mode: str, quit_grace: float) -> tuple[WebServer, Path, list[str]]:
     log = tmp_path / "app.log"
-    server = web.WebServer([sys.executable, str(FAKE_APP), mode, str(log)], "127.0.0.1", 0, quit_grace=quit_grace)
+    server = WebServer([sys.executable, str(FAKE_APP), mode, str(log)], "127.0.0.1", 0, quit_grace=quit_grace)
     started = asyncio.Event()
     task = asyncio.create_task(server.run(lambda addresses: started.set()))
     await asyncio.wait_for(started.wait(), 10)

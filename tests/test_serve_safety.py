@@ -32,7 +32,11 @@ import pytest
 from ikmtui import paths
 from ikmtui.cli import main
 from ikmtui.i18n import _
-from ikmtui.serve import server as web
+from ikmtui.serve.backups import backup_today, start_daily_backup
+from ikmtui.serve.limits import InputLimiter, InputLimits
+from ikmtui.serve.server import WebServer
+from ikmtui.serve.session import QUIT_GRACE, REMOTE_ADDR_ENV, TERM_GRACE, Session
+from ikmtui.serve.uploads import upload_name
 from ikmtui.storage import Database
 from ikmtui.storage.backup import daily_backups
 from tests.serve_support import SocketTab, gone, running_server, session_pids
@@ -43,7 +47,7 @@ MB = 1024 * 1024
 
 # ---------------------------------------------------------------------- helpers
 class FakeServer:
-    def __init__(self, server: web.WebServer, log: Path) -> None:
+    def __init__(self, server: WebServer, log: Path) -> None:
         self.server, self.log = server, log
         self.url = f"http://127.0.0.1:{server.addresses[0][1]}/"
         self.origin = self.url.rstrip("/")
@@ -58,7 +62,7 @@ class FakeServer:
 async def fake_server(tmp_path: Path, mode: str, **options: Any) -> AsyncIterator[FakeServer]:
     """The real server in this process, each tab's app a stand-in; stopped as ctrl+c does at the end."""
     log = tmp_path / "app.log"
-    server = web.WebServer([sys.executable, str(FAKE_APP), mode, str(log)], "127.0.0.1", 0, **options)
+    server = WebServer([sys.executable, str(FAKE_APP), mode, str(log)], "127.0.0.1", 0, **options)
     started = asyncio.Event()
     task = asyncio.create_task(server.run(lambda addresses: started.set()))
     await asyncio.wait_for(started.wait(), 10)
@@ -99,9 +103,9 @@ async def flood(ws: aiohttp.ClientWebSocketResponse, total: int, size: int = 64)
 # ---------------------------------------------------------------------- the input budget
 def test_input_limiter_passes_typing_drops_a_flood_and_forgets_old_drops() -> None:
     now = [0.0]
-    limits = web.InputLimits(bytes_per_second=100, burst_bytes=1000, messages_per_second=10, burst_messages=50,
-                             flood_bytes=5000, flood_messages=100, flood_seconds=10)
-    limiter = web.InputLimiter(limits, clock=lambda: now[0])
+    limits = InputLimits(bytes_per_second=100, burst_bytes=1000, messages_per_second=10, burst_messages=50,
+                         flood_bytes=5000, flood_messages=100, flood_seconds=10)
+    limiter = InputLimiter(limits, clock=lambda: now[0])
     for _key in range(40):  # a person typing fast: everything passes
         now[0] += 0.1
         assert limiter.allow(1)
@@ -167,14 +171,14 @@ async def test_tabs_are_limited_per_server_and_per_address_and_told_why(tmp_path
 
 async def test_each_tab_is_told_its_browsers_address_not_the_servers(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(web.REMOTE_ADDR_ENV, "10.9.9.9")  # the server's own environment must not leak into tabs
+    monkeypatch.setenv(REMOTE_ADDR_ENV, "10.9.9.9")  # the server's own environment must not leak into tabs
     async with fake_server(tmp_path, "slow-save") as fake, client_from("127.0.0.7") as client, \
             client.ws_connect(fake.url + "ws") as ws:
         await SocketTab(ws).wait_for("fake app screen", 10)
     assert fake.remotes() == ["127.0.0.7"]
-    session = web.Session(["true"], 1, remote="192.168.1.20", write_bytes=None, write_str=None, close=None,
-                          download_manager=None)  # type: ignore[arg-type]
-    assert session._build_environment()[web.REMOTE_ADDR_ENV] == "192.168.1.20"
+    session = Session(["true"], 1, remote="192.168.1.20", write_bytes=None, write_str=None, close=None,
+                      download_manager=None)  # type: ignore[arg-type]
+    assert session._build_environment()[REMOTE_ADDR_ENV] == "192.168.1.20"
 
 
 async def test_messages_outside_the_protocol_do_not_end_a_tab(tmp_path: Path) -> None:
@@ -207,10 +211,10 @@ async def test_an_app_that_ignores_quit_and_sigterm_ends_when_its_socket_closes(
 async def test_ctrl_c_stops_within_seconds_with_a_deaf_app_drowning_in_keys(tmp_path: Path) -> None:
     """An app that reads no input while a tab pours keys in: its input pipe is full, so even the quit request
     cannot be written. The server still stops within the quit and SIGTERM graces (their defaults)."""
-    unlimited = web.InputLimits(bytes_per_second=1e12, burst_bytes=1e12, messages_per_second=1e9,
-                                burst_messages=1e9)
+    unlimited = InputLimits(bytes_per_second=1e12, burst_bytes=1e12, messages_per_second=1e9,
+                            burst_messages=1e9)
     log = tmp_path / "app.log"
-    server = web.WebServer([sys.executable, str(FAKE_APP), "deaf", str(log)], "127.0.0.1", 0, limits=unlimited)
+    server = WebServer([sys.executable, str(FAKE_APP), "deaf", str(log)], "127.0.0.1", 0, limits=unlimited)
     started = asyncio.Event()
     task = asyncio.create_task(server.run(lambda addresses: started.set()))
     await asyncio.wait_for(started.wait(), 10)
@@ -227,7 +231,7 @@ async def test_ctrl_c_stops_within_seconds_with_a_deaf_app_drowning_in_keys(tmp_
         took = time.monotonic() - start
         pouring.cancel()
     print(f"\nctrl+c to stopped with a deaf, flooded app: {took:.2f} s")
-    assert took < web.QUIT_GRACE + web.TERM_GRACE + 2, took
+    assert took < QUIT_GRACE + TERM_GRACE + 2, took
     assert session.ending == "SIGKILL"
     assert session.pid is not None and gone(session.pid)
 
@@ -251,7 +255,7 @@ async def test_a_tab_flooding_keys_is_cut_off_and_its_app_ends_with_its_socket(d
         print(f"\n{sent} bytes of keys in {flooded:.2f} s; the app ended {took:.2f} s after its socket closed")
         await until(lambda: "Sesi 1 berakhir" in server.output, 10, "the server to report the session ended")
         assert time.monotonic() - closed < 10
-        assert took < web.QUIT_GRACE + web.TERM_GRACE + 3, took
+        assert took < QUIT_GRACE + TERM_GRACE + 3, took
         if size == 64:
             assert "terlalu banyak masukan" in server.output  # the server cut the tab off, and said so
         # The server itself is fine: a new tab works.
@@ -272,7 +276,7 @@ async def test_ctrl_c_stops_the_real_server_within_seconds_while_tabs_pour_keys_
             for tab in tabs:
                 await tab.wait_for("IKM terdaftar")
             pids = session_pids(server.output)
-            limits = web.InputLimits()
+            limits = InputLimits()
 
             async def pour(ws: aiohttp.ClientWebSocketResponse) -> None:
                 await flood(ws, int(limits.burst_bytes * 0.9), 256)
@@ -292,7 +296,7 @@ async def test_ctrl_c_stops_the_real_server_within_seconds_while_tabs_pour_keys_
                 await ws.close()
     print(f"\nctrl+c to stopped with two flooding tabs: {took:.2f} s\n" + server.output)
     assert code == 0, server.output
-    assert took < web.QUIT_GRACE + web.TERM_GRACE + 3, took
+    assert took < QUIT_GRACE + TERM_GRACE + 3, took
     assert all(gone(pid) for pid in pids)
     assert server.output.rstrip().endswith("Berhenti: semua sesi telah berakhir")
     assert Database(db_path, "reader", create=False).count("ikm") == 60  # nothing lost, the file opens
@@ -300,9 +304,7 @@ async def test_ctrl_c_stops_the_real_server_within_seconds_while_tabs_pour_keys_
 
 # ---------------------------------------------------------------------- daily backups
 def test_serve_makes_todays_daily_backup_at_start(monkeypatch: pytest.MonkeyPatch, db_path: Path) -> None:
-    from ikmtui.commands.serve import start_daily_backup
-
-    monkeypatch.setattr(web, "serve", lambda *args, **kwargs: 0)
+    monkeypatch.setattr("ikmtui.serve.server.serve", lambda *args, **kwargs: 0)
     assert daily_backups(db_path) == []
     assert main(["serve", "--db", str(db_path), "--user", "tester"]) == 0
     deadline = time.monotonic() + 20
@@ -329,7 +331,7 @@ def test_a_failed_daily_backup_is_one_line_and_the_server_goes_on(tmp_path: Path
                                                                  capsys: pytest.CaptureFixture[str],
                                                                  db_path: Path) -> None:
     paths.beside(db_path, ".backups").write_text("a file where the backups folder belongs")
-    assert web.backup_today(db_path) is None
+    assert backup_today(db_path) is None
     out = capsys.readouterr().out
     assert out.startswith("Pencadangan harian") and out.count("\n") == 1, out
 
@@ -347,7 +349,7 @@ def test_a_failed_daily_backup_is_one_line_and_the_server_goes_on(tmp_path: Path
     ("data.xlsx.exe", None), ("ikmtui.json", None), ("noext", None), ("..", None), ("", None), ("x.xlsx/", None),
 ])
 def test_upload_names_are_sanitised(sent: str, kept: str | None) -> None:
-    assert web.upload_name(sent) == kept
+    assert upload_name(sent) == kept
 
 
 async def post_file(client: aiohttp.ClientSession, fake: FakeServer, name: str, body: bytes | Any, *,

@@ -117,7 +117,7 @@ async def test_before_sign_in_the_palette_keys_and_import_reach_nothing(office: 
 
 def test_serve_user_is_only_the_name_on_the_sign_in_form(office: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     """``ikmtui serve --user kepala``: a tab of a protected database is nobody until someone signs in."""
-    from ikmtui.serve import tab as web
+    from ikmtui.serve import tab
     from ikmtui.ui import app as app_module
 
     seen: dict = {}
@@ -133,7 +133,7 @@ def test_serve_user_is_only_the_name_on_the_sign_in_form(office: Database, monke
 
     monkeypatch.setattr(app_module.IkmApp, "run", lambda self: asyncio.run(drive(self)))
     monkeypatch.setenv("IKMTUI_REMOTE_ADDR", "203.0.113.9")
-    assert web.main(["--db", str(office.path), "--user", "kepala", "--poll", "0"]) == 0
+    assert tab.main(["--db", str(office.path), "--user", "kepala", "--poll", "0"]) == 0
     assert seen == {"screen": SignInScreen, "user": "", "address": "203.0.113.9", "prefilled": "kepala",
                     "mode": "_default"}
 

@@ -12,16 +12,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import threading
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ikmtui.commands import acting_user, db_path
 from ikmtui.i18n import _
-
-#: Defaults of --max-tabs and --max-tabs-per-address (ikmtui.serve.server's, without importing the server here).
-MAX_TABS = 20
-MAX_TABS_PER_ADDRESS = 6
+from ikmtui.serve.limits import MAX_TABS, MAX_TABS_PER_ADDRESS  # light: the web server loads only in run()
 
 if TYPE_CHECKING:
     from ikmtui.storage import Database
@@ -80,20 +75,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     parser.set_defaults(handler=run)
 
 
-def start_daily_backup(db: Database) -> threading.Thread:
-    """Today's backup in the background, as the terminal app makes it when it opens: serving must not wait
-    for it (at 100,000 IKM it takes a while). The server looks again every hour while it runs."""
-    from ikmtui.serve import server as web
-
-    thread = threading.Thread(target=web.backup_today, args=(Path(db.path),), kwargs={"data": db._data},
-                              daemon=True, name="daily-backup")
-    thread.start()
-    return thread
-
-
 def run(args: argparse.Namespace) -> int:
     from ikmtui import i18n
-    from ikmtui.serve import server as web
+    from ikmtui.serve import server
+    from ikmtui.serve.backups import start_daily_backup
+    from ikmtui.serve.console import say
+    from ikmtui.serve.network import is_loopback
     from ikmtui.storage import Database
 
     path = db_path(args).resolve()
@@ -101,10 +88,9 @@ def run(args: argparse.Namespace) -> int:
     lang = getattr(args, "lang", None) or i18n.get_language()
     # Open it once here: a damaged or foreign file is reported now, not in every browser tab.
     db = Database(path, user, create=True)
-    say = web.say
     say(_("Database {path}: {n} IKM", path=path, n=db.count("ikm")))
-    if not web.is_loopback(args.host):
+    if not is_loopback(args.host):
         print(beyond_this_computer(db, args.host, args.port), file=sys.stderr, flush=True)
     start_daily_backup(db)
-    return web.serve(path, host=args.host, port=args.port, lang=lang, user=user, max_tabs=args.max_tabs,
-                     max_tabs_per_address=args.max_tabs_per_address)
+    return server.serve(path, host=args.host, port=args.port, lang=lang, user=user, max_tabs=args.max_tabs,
+                        max_tabs_per_address=args.max_tabs_per_address)

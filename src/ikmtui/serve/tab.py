@@ -11,6 +11,9 @@ address too.
 
 Shutdown: the web driver turns SIGINT/SIGTERM and the server's ``quit`` message into an orderly exit of the app,
 delivered between two event handlers, so a save in progress (a synchronous journal append) always completes first.
+
+The one module of ``ikmtui.serve`` that reaches Textual and the UI (``make_app``, inside ``main``): it runs in the
+tab's process, never in the server's.
 """
 
 from __future__ import annotations

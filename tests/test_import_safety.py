@@ -22,7 +22,7 @@ import pytest
 
 from ikmtui.cli import main
 from ikmtui.io import importer
-from ikmtui.io.importer import reading
+from ikmtui.io.importer import bounds
 from ikmtui.storage import Database
 from tests.test_import import IKM_HEADERS, files_of, ikm_row, write_csv, write_xlsx
 
@@ -107,7 +107,7 @@ def test_a_file_over_the_size_limit_is_refused_naming_the_limit(tmp_path: Path, 
     path = write_csv(tmp_path / "besar.csv", IKM_HEADERS, [ikm_row(i) for i in range(1, 40)])
     with path.open("a") as fh:
         fh.write("\n" * 2_000_000)
-    monkeypatch.setattr(reading, "MAX_IMPORT_BYTES", 1_500_000)
+    monkeypatch.setattr(bounds, "MAX_IMPORT_BYTES", 1_500_000)
     with pytest.raises(ValueError, match=r"besar\.csv: .*paling besar 1\.5 MB"):
         importer.import_file(Database(db_path, "tester"), path, dry_run=True)
 
@@ -221,11 +221,11 @@ def test_a_cell_longer_than_excel_allows_is_refused_by_its_name(tmp_path: Path) 
 def test_rows_and_cells_beyond_the_limits_are_refused_naming_the_limit(tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     path = write_xlsx(tmp_path / "banyak.xlsx", IKM_HEADERS, [ikm_row(i) for i in range(1, 30)])
-    monkeypatch.setattr(reading, "MAX_ROWS", 20)
+    monkeypatch.setattr(bounds, "MAX_ROWS", 20)
     with pytest.raises(importer.ImportTooLarge, match="lebih dari 20 baris"):
         importer.load(path)
-    monkeypatch.setattr(reading, "MAX_ROWS", 100)
-    monkeypatch.setattr(reading, "MAX_CELLS", 100)
+    monkeypatch.setattr(bounds, "MAX_ROWS", 100)
+    monkeypatch.setattr(bounds, "MAX_CELLS", 100)
     with pytest.raises(importer.ImportTooLarge, match="lebih dari 100 sel"):
         importer.load(path)
 
@@ -251,11 +251,11 @@ def test_a_size_that_lies_in_the_zip_does_not_make_it_read_more(tmp_path: Path) 
 def test_shared_strings_and_parts_beyond_their_limits_are_refused(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     path = workbook(tmp_path / "teks.xlsx", one_row('<c r="A2" t="s"><v>2</v></c>'))
-    monkeypatch.setattr(reading, "MAX_STRINGS_XML_BYTES", 100)
+    monkeypatch.setattr(bounds, "MAX_STRINGS_XML_BYTES", 100)
     with pytest.raises(importer.ImportTooLarge, match=r"sharedStrings\.xml"):
         importer.load(path)
-    monkeypatch.setattr(reading, "MAX_STRINGS_XML_BYTES", 1_000_000)
-    monkeypatch.setattr(reading, "MAX_PART_XML_BYTES", 100)
+    monkeypatch.setattr(bounds, "MAX_STRINGS_XML_BYTES", 1_000_000)
+    monkeypatch.setattr(bounds, "MAX_PART_XML_BYTES", 100)
     with pytest.raises(importer.ImportTooLarge, match=r"_rels/\.rels di dalam buku kerja"):
         importer.load(path)
 
@@ -365,11 +365,11 @@ def test_a_nul_byte_anywhere_in_a_csv_is_binary_data(tmp_path: Path, db_path: Pa
 def test_csv_rows_beyond_the_limit_and_a_million_blank_lines_are_refused(tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     path = write_csv(tmp_path / "banyak.csv", IKM_HEADERS, [ikm_row(i) for i in range(1, 30)])
-    monkeypatch.setattr(reading, "MAX_ROWS", 20)
+    monkeypatch.setattr(bounds, "MAX_ROWS", 20)
     with pytest.raises(importer.ImportTooLarge, match="lebih dari 20 baris"):
         importer.load(path)
-    monkeypatch.setattr(reading, "MAX_ROWS", 100)
-    monkeypatch.setattr(reading, "MAX_CELLS", 100)
+    monkeypatch.setattr(bounds, "MAX_ROWS", 100)
+    monkeypatch.setattr(bounds, "MAX_CELLS", 100)
     with pytest.raises(importer.ImportTooLarge, match="lebih dari 100 sel"):
         importer.load(path)
     blank = _csv(tmp_path / "kosong.csv", "Nama Usaha;NIB\n" + "\n" * 1_100_000)

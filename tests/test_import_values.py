@@ -180,7 +180,7 @@ def test_preview_masks_the_nik(tmp_path: Path) -> None:
 
 
 def test_the_workbook_reader_gives_what_openpyxl_gives(tmp_path: Path) -> None:
-    """The importer reads .xlsx XML itself (faster); its values must be openpyxl's, cell for cell."""
+    """The importer reads .xlsx with python-calamine (faster); its values must be openpyxl's, cell for cell."""
     import openpyxl
     from openpyxl.cell.rich_text import CellRichText, TextBlock
     from openpyxl.cell.text import InlineFont
@@ -241,7 +241,8 @@ def test_formatted_empty_cells_far_to_the_right_take_no_room(tmp_path: Path) -> 
 
 def _excel_style_workbook(path: Path) -> Path:
     """A workbook laid out as Excel writes it: shared strings (one rich, one with a phonetic run), a date style,
-    a number stored as text, a formula with its cached value, a boolean and an error."""
+    a number stored as text, a formula with its cached value, a boolean and an error. Excel marks a text that
+    begins or ends with a space ``xml:space="preserve"``; without the mark calamine, as XML allows, trims it."""
     import zipfile
 
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -270,7 +271,7 @@ def _excel_style_workbook(path: Path) -> Path:
                                       f'</Relationships>',
         "xl/sharedStrings.xml": f'<?xml version="1.0"?><sst xmlns="{main}" count="4" uniqueCount="4">'
                                 f'<si><t>Nama Usaha</t></si><si><t>Tanggal SK</t></si>'
-                                f'<si><r><t>Batik </t></r><r><rPr><b/></rPr><t>Sari</t></r></si>'
+                                f'<si><r><t xml:space="preserve">Batik </t></r><r><rPr><b/></rPr><t>Sari</t></r></si>'
                                 f'<si><t>Tahu</t><rPh sb="0" eb="1"><t>ta</t></rPh></si></sst>',
         "xl/styles.xml": f'<?xml version="1.0"?><styleSheet xmlns="{main}"><numFmts count="1">'
                          f'<numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts>'

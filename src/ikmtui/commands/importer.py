@@ -1,4 +1,5 @@
-"""``ikmtui import``: bring an office's spreadsheet (.xlsx or .csv) in, checked row by row, all or nothing.
+"""``ikmtui import``: bring an office's spreadsheet (.xlsx, .xls, .ods or .csv) in, checked row by row, all or
+nothing.
 
 Exit status: 0 imported (or, with ``--dry-run``, nothing wrong found); 1 problems found and nothing written
 (the report lists them); 2 the file cannot be imported at all (not a spreadsheet, empty, no known headers,
@@ -41,13 +42,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     parser = sub.add_parser(
         "import", parents=[common],
         help=_("import IKM, clusters, credit applications or gallery listings from a spreadsheet"),
-        description=_("Import an Excel (.xlsx) or CSV list. Every row is checked like a form; by default the "
-                      "import is all or nothing. Exit status: 0 imported, 1 problems found (nothing written), "
-                      "2 the file cannot be read as a list."),
+        description=_("Import an Excel (.xlsx, .xls), OpenDocument (.ods) or CSV list. Every row is checked like a "
+                      "form; by default the import is all or nothing. Exit status: 0 imported, 1 problems found "
+                      "(nothing written), 2 the file cannot be read as a list."),
         epilog=_("Import clusters before the IKM that name them, and IKM before the credit applications and "
                  "gallery listings that refer to them by NIB or code. The first import creates the database."),
     )
-    parser.add_argument("file", nargs="?", type=Path, metavar=_("FILE"), help=_("the .xlsx or .csv file"))
+    parser.add_argument("file", nargs="?", type=Path, metavar=_("FILE"), help=_("the .xlsx, .xls, .ods or .csv file"))
     parser.add_argument("--kind", choices=KINDS,
                         help=_("what the sheet lists (default: recognised from its headers)"))
     parser.add_argument("--sheet", metavar=_("NAME"),

@@ -1,10 +1,11 @@
-"""Import spreadsheets (.xlsx, .csv) of IKM, clusters, credit applications or gallery listings.
+"""Import spreadsheets (.xlsx, .xls, .ods, .csv) of IKM, clusters, credit applications or gallery listings.
 
-Offices keep their lists in Excel; this module brings them in without retyping and without importing garbage:
+Offices keep their lists in Excel; this package brings them in without retyping and without importing garbage:
 
-1. :func:`load` reads the file (``.xlsx`` straight from its XML, values as openpyxl gives them; ``.csv``
-   separated by commas or semicolons, in UTF-8 or Windows-1252), finds the header row (title rows above it
-   are skipped; a second header row of ``L | P`` under a merged ``Jumlah Tenaga Kerja`` is understood) and
+1. :func:`load` reads the file (a workbook with python-calamine after bounded checks, values as openpyxl gives
+   them, a value merged over rows filled down; ``.csv`` separated by commas or semicolons, in UTF-8 or
+   Windows-1252), finds the header row (title rows above it are skipped; a second header row of ``L | P`` under a
+   merged ``Jumlah Tenaga Kerja`` is understood) and
    maps each column to a field with :mod:`ikmtui.io.columns`. A file that is not a spreadsheet, an empty sheet
    or a sheet without a recognised header raises ``ValueError`` with one translated message.
 2. :func:`plan` checks every row with the same record models the forms use (``Ikm.parse`` etc.) after
@@ -31,20 +32,19 @@ multiplied by 12 when there is no yearly one.
 The package, by concern: :mod:`.reading` (files into rows of cells, within bounds), :mod:`.headers` (the header
 row and the column map: :func:`load`), :mod:`.values` (tidying cells), :mod:`.kinds` (rows into records, one
 class per kind), :mod:`.planning` (:func:`plan`, :func:`import_source`), :mod:`.report` (the report and its
-output) and :mod:`.templates`. Everything used outside is re-exported here. The bounds (``MAX_ROWS`` ...) live
-in :mod:`.reading` and are read there: a test that changes one patches ``importer.reading``.
+output) and :mod:`.templates`; :mod:`.reading` opens a file and reads CSV, :mod:`.workbook` checks a workbook and
+hands it to python-calamine. Everything used outside is re-exported here. The bounds (``MAX_ROWS`` ...) live in
+:mod:`.bounds` and are read there when used: a test that changes one patches ``importer.bounds``.
 """
 
 from __future__ import annotations
 
 from ikmtui.io import columns as cols
 from ikmtui.io.columns import KINDS
-from ikmtui.io.importer.headers import Source, load
-from ikmtui.io.importer.kinds import HANDLERS
-from ikmtui.io.importer.planning import import_file, import_source, plan
-from ikmtui.io.importer.reading import (
+from ikmtui.io.importer.bounds import (
     EXCEL_SUFFIXES,
     HEADER_SEARCH_ROWS,
+    MAX_AREA,
     MAX_CELL_CHARS,
     MAX_CELLS,
     MAX_COLUMNS,
@@ -55,8 +55,11 @@ from ikmtui.io.importer.reading import (
     ImportTooLarge,
     Sheet,
     column_letters,
-    read_sheets,
 )
+from ikmtui.io.importer.headers import Source, load
+from ikmtui.io.importer.kinds import HANDLERS
+from ikmtui.io.importer.planning import import_file, import_source, plan
+from ikmtui.io.importer.reading import read_sheets
 from ikmtui.io.importer.report import (
     ImportReport,
     Planned,
@@ -71,10 +74,42 @@ from ikmtui.io.importer.templates import write_template
 from ikmtui.io.importer.values import PREPARE, Doc, Progress, Tables, is_blank, prepare, show_value
 
 __all__ = [
-    "EXCEL_SUFFIXES", "HANDLERS", "HEADER_SEARCH_ROWS", "KINDS", "MAX_CELLS", "MAX_CELL_CHARS", "MAX_COLUMNS",
-    "MAX_IMPORT_BYTES", "MAX_ROWS", "MAX_SHEETS", "MAX_ZIP_ENTRIES", "PREPARE", "Doc", "ImportReport",
-    "ImportTooLarge", "Planned", "Problem", "Progress", "RowInvalid", "Sheet", "Source", "Tables", "cols",
+    "EXCEL_SUFFIXES",
+    "HANDLERS",
+    "HEADER_SEARCH_ROWS",
+    "KINDS",
+    "MAX_AREA",
+    "MAX_CELLS",
+    "MAX_CELL_CHARS",
+    "MAX_COLUMNS",
+    "MAX_IMPORT_BYTES",
+    "MAX_ROWS",
+    "MAX_SHEETS",
+    "MAX_ZIP_ENTRIES",
+    "PREPARE",
+    "Doc",
+    "ImportReport",
+    "ImportTooLarge",
+    "Planned",
+    "Problem",
+    "Progress",
+    "RowInvalid",
+    "Sheet",
+    "Source",
+    "Tables",
+    "cols",
     "column_letters",
-    "import_file", "import_source", "is_blank", "kind_label", "load", "plan", "prepare", "problem_table",
-    "read_sheets", "show_value", "summary", "write_problems", "write_template",
+    "import_file",
+    "import_source",
+    "is_blank",
+    "kind_label",
+    "load",
+    "plan",
+    "prepare",
+    "problem_table",
+    "read_sheets",
+    "show_value",
+    "summary",
+    "write_problems",
+    "write_template",
 ]

@@ -10,7 +10,8 @@ from ikmtui.domain.identifiers import digits_only, mask_nik
 from ikmtui.i18n import _
 from ikmtui.io import columns as cols
 from ikmtui.io.columns import KINDS
-from ikmtui.io.importer.reading import HEADER_SEARCH_ROWS, Sheet, _open
+from ikmtui.io.importer.bounds import HEADER_SEARCH_ROWS, Sheet
+from ikmtui.io.importer.reading import open_sheets
 from ikmtui.io.importer.values import Progress, _noop, show_value
 
 
@@ -87,8 +88,11 @@ def _map_headers(kind: str, headers: list[str]) -> tuple[dict[int, str], list[st
 
 
 def _combined_headers(top: tuple[Any, ...], sub: tuple[Any, ...]) -> list[str] | None:
-    """Headers of a two-row header (``Jumlah Tenaga Kerja`` merged over ``L | P``), or None if ``sub`` is data."""
+    """Headers of a two-row header (``Jumlah Tenaga Kerja`` merged over ``L | P``), or None if ``sub`` is data.
+
+    A header merged down over both rows (``Nama Usaha``) is filled down by the reader: under itself it is blank."""
     subs = [_text(c) for c in sub]
+    subs = ["" if i < len(top) and s == _text(top[i]) else s for i, s in enumerate(subs)]
     if not any(subs) or any(s and cols.normalize(s) not in cols.SUBHEADERS for s in subs):
         return None
     headers: list[str] = []
@@ -136,7 +140,7 @@ def load(path: str | Path, *, kind: str | None = None, sheet: str | None = None,
     path = Path(path)
     if kind is not None and kind not in KINDS:
         raise ValueError(_("Unknown kind {kind}; choose one of: {kinds}", kind=kind, kinds=", ".join(KINDS)))
-    reader = _open(path, sheet, progress)
+    reader = open_sheets(path, sheet, progress)
     try:
         heads = reader.heads()
         if all(not s.rows for s in heads):

@@ -8,7 +8,9 @@ workers as one total). Each run imports it into a fresh copy of the 60-IKM demo 
 ``ikmtui.io.importer.import_file`` (read, check every row with the record models, write in one transaction).
 Printed: the median of each part (read, check, write) and of the whole import (wall clock, and the CPU time of
 this process, which other load on the machine disturbs less), for the .xlsx and a semicolon CSV (Windows-1252)
-with the same rows.
+with the same rows; then the reading of the .xlsx alone in CPU time: the bounded checks of the zip
+(``importer.workbook``), python-calamine, the whole of ``read_sheets`` (both, and the values made as openpyxl
+gives them), and openpyxl read-only for comparison.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import shutil
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -101,6 +104,41 @@ def run_once(source_file: Path, demo: Path, folder: Path) -> dict[str, float]:
     return times
 
 
+def cpu_of(work: Callable[[], object], runs: int) -> float:
+    """The median CPU seconds of ``work``."""
+    times = []
+    for _ in range(runs):
+        started = time.process_time()
+        work()
+        times.append(time.process_time() - started)
+    return statistics.median(times)
+
+
+def reading(path: Path, runs: int) -> dict[str, float]:
+    import io
+
+    import openpyxl
+    import python_calamine
+
+    from ikmtui.io.importer import read_sheets, workbook
+
+    data = path.read_bytes()
+
+    def calamine() -> None:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        for _row in book.get_sheet_by_index(0).iter_rows():
+            pass
+
+    def with_openpyxl() -> None:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        for _row in book.worksheets[0].iter_rows(values_only=True):
+            pass
+        book.close()
+
+    return {"checks": cpu_of(lambda: workbook._ZipCheck(path, data), runs), "calamine": cpu_of(calamine, runs),
+            "read_sheets": cpu_of(lambda: read_sheets(path), runs), "openpyxl": cpu_of(with_openpyxl, runs)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
@@ -125,6 +163,10 @@ def main() -> None:
             print(f"import {args.rows:,} IKM rows from {label}: {median['total']:.2f} s "
                   f"(read {median['read']:.2f} s, check {median['check']:.2f} s, write {median['write']:.2f} s; "
                   f"CPU {median['cpu']:.2f} s; median of {args.runs})")
+        cpu = reading(xlsx, args.runs)
+        print(f"read {args.rows:,} rows from xlsx, CPU: read_sheets {cpu['read_sheets']:.2f} s (zip checks "
+              f"{cpu['checks']:.2f} s, python-calamine {cpu['calamine']:.2f} s, values the rest); openpyxl "
+              f"read-only {cpu['openpyxl']:.2f} s; median of {args.runs}")
 
 
 if __name__ == "__main__":

@@ -101,13 +101,19 @@ FORK_SERVER = textwrap.dedent(
         if not line or line[0] == "quit":
             break
         _, path, gen, compact_bytes, crash = line
+        go_r, go_w = os.pipe()
         pid = os.fork()
         if pid == 0:
             try:
+                os.close(go_w)
+                os.read(go_r, 1)  # "PID" comes first: a worker that opens fast would say "OPEN" before it
                 worker(path, int(gen), int(compact_bytes), crash)
             finally:
                 os._exit(0)
+        os.close(go_r)
         out(f"PID {pid}")
+        os.write(go_w, b"x")
+        os.close(go_w)
         _, status = os.waitpid(pid, 0)
         out(f"REAPED {pid} {status}")
     """

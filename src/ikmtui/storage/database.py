@@ -353,16 +353,17 @@ class Journal:
         the start of the file; ``None`` if the journal belongs to another snapshot and must not be replayed.
 
         * the first line names this snapshot, or none (an older ikmtui): all of it;
-        * else what comes before the last line naming this snapshot (or all, if none does) must be changes the
+        * else what comes before the first line naming this snapshot (or all, if none does) must be changes the
           snapshot already holds: a compaction that crashed between its rename and emptying the journal, maybe
           with saves appended since (their first line names the new snapshot). Replay from that line (or
-          nothing);
+          nothing). The first, not the last: two processes that opened before either saved each name the
+          snapshot in their first line, and the lines between the two are not in it;
         * else the snapshot was replaced from outside (a backup copied over it): the journal is stale.
         """
         if not self.entries or self.headers[0] in (None, snapshot_print):
             return 0
         ours = [i for i, header in enumerate(self.headers) if header == snapshot_print]
-        start = ours[-1] if ours else len(self.entries)
+        start = ours[0] if ours else len(self.entries)
         changed = apply_ops(tables, self.entries[:start])
         if all(tables.get(name) == table for name, table in changed.items()):
             return start

@@ -82,6 +82,15 @@ def test_a_merge_fills_down_only_rows_with_data_and_never_to_the_right(tmp_path:
                          (3, ("Tahu", "Tembalang"))]
 
 
+def test_a_list_that_starts_at_c3_keeps_its_row_numbers_and_columns(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["C3"], sheet["D3"], sheet["D4"] = "Nama Usaha", "NIB", 7
+    book.save(tmp_path / "geser.xlsx")
+    [read] = importer.read_sheets(tmp_path / "geser.xlsx")
+    assert read.rows == [(3, (None, None, "Nama Usaha", "NIB")), (4, (None, None, None, 7))]
+
+
 def test_a_header_merged_down_over_a_two_row_header_is_understood(tmp_path: Path) -> None:
     """Nama Usaha merged over both header rows, Jumlah Tenaga Kerja over L | P."""
     book = openpyxl.Workbook()

@@ -393,7 +393,7 @@ class _ZipCheck:
             pieces = text.split(b"</row>")
             for piece in pieces[:-1]:
                 at = piece.find(b"<row")
-                if at < 0 or b"<c" in piece[:at]:
+                if at < 0 or (at and _PLAIN_CELL.search(piece, 0, at)):
                     return detailed(text)
             for piece in pieces[:-1]:  # what lies between the rows
                 at = piece.find(b"<row")
@@ -535,17 +535,21 @@ class WorkbookReader:
                 raise
             raise damaged(path, type(exc).__name__) from None
         del data
-        if len(sheets) > bounds.MAX_SHEETS:
-            raise bounds.ImportTooLarge(_("{file} has more than {limit} sheets; ikmtui reads workbooks of at most "
-                                          "{limit} sheets", file=path.name, limit=format_number(
-                                              bounds.MAX_SHEETS)))
         self.names = sheets
-        if wanted is not None:
-            found = [n for n in self.names if n.strip().casefold() == wanted.strip().casefold()]
-            if not found:
-                raise ValueError(_("{file} has no sheet named {sheet}; its sheets are: {names}", file=path.name,
-                                   sheet=wanted, names=", ".join(self.names)))
-            self.names = found[:1]
+        try:
+            if len(sheets) > bounds.MAX_SHEETS:
+                raise bounds.ImportTooLarge(_("{file} has more than {limit} sheets; ikmtui reads workbooks of at "
+                                              "most {limit} sheets", file=path.name,
+                                              limit=format_number(bounds.MAX_SHEETS)))
+            if wanted is not None:
+                found = [n for n in self.names if n.strip().casefold() == wanted.strip().casefold()]
+                if not found:
+                    raise ValueError(_("{file} has no sheet named {sheet}; its sheets are: {names}",
+                                       file=path.name, sheet=wanted, names=", ".join(self.names)))
+                self.names = found[:1]
+        except ValueError:
+            self.book.close()
+            raise
         self._kept: tuple[str, Any] | None = None  # the first sheet loaded: most often the one imported
 
     def _sheet(self, name: str) -> Any:
@@ -579,8 +583,9 @@ class WorkbookReader:
             return []
         left = start[1]  # iter_rows gives every row from the first, each from the sheet's first filled-in column
         pad = (None,) * left
-        errors = self._errors(name)
-        error_rows = {row for row, _column in errors}
+        errors: dict[int, list[tuple[int, str]]] = {}  # row -> (column, text) of the error values calamine blanks
+        for (row, column), text in self._errors(name).items():
+            errors.setdefault(row, []).append((column, text))
         down: dict[int, dict[int, tuple[int, Any]]] = {}  # top row -> column -> (last row, value) of a merge
         for (top, column), (bottom, _right) in sheet.merged_cell_ranges or ():
             if bottom > top:
@@ -595,14 +600,13 @@ class WorkbookReader:
                 number = index + 1
                 if limit is not None and number > limit:
                     break
-                if raw.count("") == len(raw) and index not in error_rows:  # calamine gives "" for no value
+                if raw.count("") == len(raw) and index not in errors:  # calamine gives "" for no value
                     continue
                 cells = list(pad)
                 cells.extend(map(_value, raw))
-                if errors:
-                    for (row, column), text in errors.items():
-                        if row == index and column < len(cells):
-                            cells[column] = text
+                for column, text in errors.get(index, ()):
+                    if column < len(cells):
+                        cells[column] = text
                 while cells and cells[-1] is None:
                     cells.pop()
                 if index in down:

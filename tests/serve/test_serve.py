@@ -20,9 +20,9 @@ from ikmtui.serve.session import session_command
 from ikmtui.storage import Database
 from ikmtui.ui.app import make_app
 from ikmtui.ui.kit.delivery import deliver_file, in_browser
-from tests.serve_support import SocketTab, gone, running_server, session_pids
+from tests.support.serve_support import SocketTab, gone, running_server, session_pids
 
-FAKE_APP = Path(__file__).with_name("serve_fake_app.py")
+FAKE_APP = Path(__file__).resolve().parents[1] / "support" / "serve_fake_app.py"
 
 
 # ---------------------------------------------------------------------- command line
@@ -274,7 +274,7 @@ async def test_in_a_terminal_the_officer_is_told_where_the_file_is(db: Database,
 
 # ---------------------------------------------------------------------- the tests' terminal screen
 def test_terminal_screen_follows_cursor_moves_colours_and_split_sequences() -> None:
-    from tests.serve_support import TerminalScreen
+    from tests.support.serve_support import TerminalScreen
 
     screen = TerminalScreen(width=20, height=4)
     screen.feed(b"\x1b[2;3H\x1b[38;2;1;120;212m\xe2\x96\x8a ab\x1b[0m cd\x1b[1;1H")

@@ -14,7 +14,7 @@ from ikmtui.domain.identifiers import clean_phone
 from ikmtui.domain.money import parse_rupiah
 from ikmtui.io import columns as cols
 from ikmtui.io import importer
-from tests.test_import import IKM_HEADERS, ikm_row, write_csv, write_xlsx
+from tests.unit.io.test_import import IKM_HEADERS, ikm_row, write_csv, write_xlsx
 
 
 @pytest.mark.parametrize(("kind", "header", "field"), [

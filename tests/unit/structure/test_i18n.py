@@ -8,14 +8,14 @@ import pytest
 
 from ikmtui import i18n
 from ikmtui.i18n import _, catalog
-from tests.i18n_extract import messages
+from tests.support.i18n_extract import messages
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 def test_every_message_has_an_indonesian_translation() -> None:
     missing = {msgid: where for msgid, where in messages().items() if msgid not in catalog("id")}
-    assert missing == {}, "run `python tests/i18n_extract.py` to list them as TOML"
+    assert missing == {}, "run `python tests/support/i18n_extract.py` to list them as TOML"
 
 
 def test_translations_keep_their_placeholders() -> None:

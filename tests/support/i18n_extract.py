@@ -7,7 +7,7 @@ import ast
 import sys
 from pathlib import Path
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "ikmtui"
+SRC = Path(__file__).resolve().parents[2] / "src" / "ikmtui"
 #: call name -> (position of the message argument, keyword name)
 MESSAGE_ARGS = {"_": (0, None), "N_": (0, None), "Binding": (2, "description"), "Column": (1, "label"),
                 "FormField": (1, "label")}

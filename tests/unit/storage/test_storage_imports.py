@@ -10,7 +10,7 @@ from pathlib import Path
 from ikmtui.storage import migrations
 from ikmtui.storage.schema import META_ID, SCHEMA_VERSION, TABLES
 
-STORAGE = Path(__file__).resolve().parents[1] / "src" / "ikmtui" / "storage"
+STORAGE = Path(__file__).resolve().parents[3] / "src" / "ikmtui" / "storage"
 
 
 def _storage_imports(path: Path) -> set[str]:

@@ -11,7 +11,7 @@ import pytest
 from ikmtui.domain.credit import ACTIVE_STATE
 from ikmtui.io import importer
 from ikmtui.storage import Database
-from tests.test_import import IKM_HEADERS, files_of, ikm_row, journal_lines, nib, write_csv, write_xlsx
+from tests.unit.io.test_import import IKM_HEADERS, files_of, ikm_row, journal_lines, nib, write_csv, write_xlsx
 
 
 def _ikm(db: Database, record_id: int) -> dict[str, Any]:

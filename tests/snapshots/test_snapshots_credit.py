@@ -1,7 +1,7 @@
 """Snapshot of the credit application detail with its schedule: fixed data, fixed "today", fixed terminal size.
 
-Update after an intended change with ``pytest tests/test_snapshots_credit.py --snapshot-update`` and look at
-the SVG under ``tests/__snapshots__/`` before committing it.
+Update after an intended change with ``pytest tests/snapshots/test_snapshots_credit.py --snapshot-update`` and look at
+the SVG under ``tests/snapshots/__snapshots__/`` before committing it.
 """
 
 from __future__ import annotations

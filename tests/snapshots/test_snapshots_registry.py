@@ -1,5 +1,5 @@
 """What the registry looks like: the IKM table, the IKM form with its errors, a profile (fixed data, fixed
-size, fixed day). Update after a deliberate change with ``pytest tests/test_snapshots_registry.py
+size, fixed day). Update after a deliberate change with ``pytest tests/snapshots/test_snapshots_registry.py
 --snapshot-update`` and look at the SVG files before committing them."""
 
 from __future__ import annotations

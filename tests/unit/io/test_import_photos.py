@@ -16,7 +16,7 @@ from ikmtui import paths
 from ikmtui.io import importer, media
 from ikmtui.io.guard import FileRefused
 from ikmtui.storage import Database
-from tests.test_import import files_of, run, write_csv, write_xlsx
+from tests.unit.io.test_import import files_of, run, write_csv, write_xlsx
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(17)
 HEADERS = ["Kode IKM", "Nama Produk", "SKU", "Kategori", "Harga", "Stok", "Tanggal Titip", "Foto"]

@@ -17,7 +17,7 @@ from ikmtui.services import credit as svc
 from ikmtui.storage import Database
 from ikmtui.storage.database import now_iso
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "ikmtui"
+SRC = Path(__file__).resolve().parents[3] / "src" / "ikmtui"
 LATER = date(2027, 3, 15)
 
 

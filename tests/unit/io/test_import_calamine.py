@@ -18,8 +18,8 @@ import pytest
 from ikmtui.io import importer
 from ikmtui.io.importer import bounds
 from ikmtui.storage import Database
-from tests.test_import import IKM_HEADERS, files_of, ikm_row, run, write_xlsx
-from tests.test_import_safety import _HEAD, _HEADER_ROW, _TAIL, assert_refused, measured_import, workbook
+from tests.unit.io.test_import import IKM_HEADERS, files_of, ikm_row, run, write_xlsx
+from tests.unit.io.test_import_safety import _HEAD, _HEADER_ROW, _TAIL, assert_refused, measured_import, workbook
 
 #: An .xls (BIFF8, written by xlwt) of IKM_HEADERS and the rows ikm_row(1) and ikm_row(17), whose Kecamatan
 #: (Semarang Utara) is one cell merged over both rows. Kept here as bytes: no .xls writer is a dependency.

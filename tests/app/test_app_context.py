@@ -17,7 +17,7 @@ from ikmtui.ui.credit import common
 from ikmtui.ui.credit.applications import CreditScreen
 from ikmtui.ui.kit.context import AppContext, context_of
 
-UI = Path(__file__).resolve().parents[1] / "src" / "ikmtui" / "ui"
+UI = Path(__file__).resolve().parents[2] / "src" / "ikmtui" / "ui"
 CREDIT_KEY = next(key for mode, key, _title in SCREENS if mode == "credit")
 DAY = date(2027, 3, 15)
 #: The modules that build the app and so may import it.

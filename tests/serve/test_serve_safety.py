@@ -8,7 +8,7 @@
 * ``POST /upload`` keeps a spreadsheet owner-only in the uploads folder: sanitised names, size and type limits,
   the same origin guards as the websocket.
 
-Stand-in apps (tests/serve_fake_app.py) where the server's own behaviour is tested; the real app where what an
+Stand-in apps (tests/support/serve_fake_app.py) where the server's own behaviour is tested; the real app where what an
 attacker does to a real tab matters.
 """
 
@@ -39,9 +39,9 @@ from ikmtui.serve.session import QUIT_GRACE, REMOTE_ADDR_ENV, TERM_GRACE, Sessio
 from ikmtui.serve.uploads import upload_name
 from ikmtui.storage import Database
 from ikmtui.storage.backup import daily_backups
-from tests.serve_support import SocketTab, gone, running_server, session_pids
+from tests.support.serve_support import SocketTab, gone, running_server, session_pids
 
-FAKE_APP = Path(__file__).with_name("serve_fake_app.py")
+FAKE_APP = Path(__file__).resolve().parents[1] / "support" / "serve_fake_app.py"
 MB = 1024 * 1024
 
 

@@ -18,7 +18,7 @@ from ikmtui.storage import Database
 from ikmtui.ui.importing.spreadsheet import ImportScreen, PathSuggester, SpreadsheetTree
 from ikmtui.ui.kit.context import AppContext
 from ikmtui.ui.kit.dialogs import ConfirmScreen
-from tests.test_import import IKM_HEADERS, files_of, ikm_row, nib, write_xlsx
+from tests.unit.io.test_import import IKM_HEADERS, files_of, ikm_row, nib, write_xlsx
 
 
 class Host(App[None]):

@@ -1,6 +1,6 @@
 """A stand-in for one browser tab's app process, speaking textual-serve's protocol, for shutdown tests.
 
-    python tests/serve_fake_app.py MODE LOG
+    python tests/support/serve_fake_app.py MODE LOG
 
 Writes the start marker and one screen packet, then reads packets from stdin. On the server's ``quit`` message:
 MODE ``slow-save`` takes a second to "finish a save" (appends ``saved`` to LOG) and exits 0; MODE ``ignore-quit``

@@ -26,7 +26,7 @@ import pytest
 
 from ikmtui.i18n import _
 from ikmtui.storage import Database
-from tests.serve_support import TerminalScreen, gone, running_server, screen_text, session_pids
+from tests.support.serve_support import TerminalScreen, gone, running_server, screen_text, session_pids
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -306,7 +306,7 @@ def test_two_tabs_one_database_keys_forms_download_and_ordered_stop(context: Any
 
 
 def test_two_tabs_saving_at_once_lose_nothing(context: Any, db_path: Path, artifacts: Path) -> None:
-    rounds = 1  # one simultaneous save per tab; many writers on one file: tests/test_storage_processes.py
+    rounds = 1  # one simultaneous save per tab; many writers on one file: tests/unit/storage/test_storage_processes.py
     with running_server(db_path) as server:
         tabs = [Tab(context, server.url, artifacts, "a"), Tab(context, server.url, artifacts, "b")]
         for tab in tabs:

@@ -24,7 +24,7 @@ from ikmtui.cli import main
 from ikmtui.io import importer
 from ikmtui.io.importer import bounds
 from ikmtui.storage import Database
-from tests.test_import import IKM_HEADERS, files_of, ikm_row, write_csv, write_xlsx
+from tests.unit.io.test_import import IKM_HEADERS, files_of, ikm_row, write_csv, write_xlsx
 
 #: Runs ``ikmtui`` and reports, on its last stderr line, the seconds (wall clock and CPU) and the peak memory
 #: (KiB) of the command. Tests compare the CPU time: the machine running them may be busy with other work.
@@ -465,7 +465,7 @@ async def test_in_a_browser_the_import_screen_lists_only_uploaded_files(tmp_path
 
     from ikmtui.ui.importing.spreadsheet import ImportScreen
     from ikmtui.ui.kit import delivery
-    from tests.test_import_screen import Host, report_text, settle
+    from tests.app.test_import_screen import Host, report_text, settle
 
     uploads = _uploads_and_server_files(tmp_path, db)
     monkeypatch.setattr(delivery, "in_browser", lambda app: True)
@@ -498,7 +498,7 @@ async def test_in_a_browser_a_path_outside_the_uploads_is_not_read(tmp_path: Pat
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     from ikmtui.ui.importing.spreadsheet import ImportScreen
     from ikmtui.ui.kit import delivery
-    from tests.test_import_screen import Host
+    from tests.app.test_import_screen import Host
 
     _uploads_and_server_files(tmp_path, db)
     outside = write_xlsx(tmp_path / "server.xlsx", IKM_HEADERS, [ikm_row(1)])
@@ -520,7 +520,7 @@ async def test_in_a_browser_a_path_outside_the_uploads_is_not_read(tmp_path: Pat
 
 async def test_in_a_terminal_a_picked_fifo_is_refused_at_once(tmp_path: Path, db: Database) -> None:
     from ikmtui.ui.importing.spreadsheet import ImportScreen
-    from tests.test_import_screen import Host, report_text, settle
+    from tests.app.test_import_screen import Host, report_text, settle
 
     fifo = tmp_path / "pipa.csv"
     os.mkfifo(fifo)

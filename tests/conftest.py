@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from ikmtui import i18n
+from ikmtui import clock, i18n
 from ikmtui.demodata import write_demo
 from ikmtui.storage import Database
 
@@ -16,6 +17,17 @@ def _default_language() -> Iterator[None]:
     i18n.set_language("id")
     yield
     i18n.set_language("id")
+
+
+#: The day the demo data and the snapshots are written for.
+TODAY = date(2026, 12, 4)
+
+
+@pytest.fixture
+def today() -> Iterator[date]:
+    """Pin the program's one clock to :data:`TODAY` for the test (every service, report and screen asks it)."""
+    with clock.fixed(TODAY) as day:
+        yield day
 
 
 @pytest.fixture(scope="session")

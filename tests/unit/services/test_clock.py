@@ -98,3 +98,9 @@ def test_simulator_starts_on_the_fixed_day(capsys: pytest.CaptureFixture[str],
     assert main(["simulate", "--amount", "12000000", "--months", "12", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["start"] == "2027-03-15" and data["installments"][0]["due"] == "2027-04-15"
+
+
+def test_the_today_fixture_pins_the_clock_for_the_test(today: date, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IKMTUI_TODAY", "2031-01-01")  # the pinned day wins over the environment
+    assert today == date(2026, 12, 4) and clock.today() == today
+    assert now_iso().startswith("2026-12-04T")

@@ -300,7 +300,9 @@ def test_sigkill_never_loses_an_acknowledged_save(tmp_path: Path) -> None:
                 in_compaction += compacting
                 if crash == "after-rename":
                     journal = path.with_name(path.name + ".journal")
-                    assert journal.stat().st_size > 0  # new snapshot, old journal: replayed harmlessly
+                    # New snapshot, old journal: replayed harmlessly. Where another writer runs beside the killed
+                    # one it may compact (and empty the journal) before we look, so the check holds alone.
+                    assert survivor is not None or journal.stat().st_size > 0
                     self_kills_after_rename += 1
                 leftovers = list(path.parent.glob(f".{path.name}.tmp-{pid}-*"))
                 temp_leftovers += bool(leftovers)

@@ -8,7 +8,7 @@ from pathlib import Path
 import platformdirs
 
 #: Region lists, KBLI codes and the demo dataset; ``IKMTUI_DATA_DIR`` lets another city bring its own.
-DATA_DIR = Path(os.environ.get("IKMTUI_DATA_DIR") or Path(__file__).resolve().parents[2] / "data")
+DATA_DIR = Path(os.environ.get("IKMTUI_DATA_DIR") or Path(__file__).resolve().parent / "data")  # in the package
 DEMO_DB = DATA_DIR / "demo.json"
 REGION_FILE = Path(os.environ.get("IKMTUI_REGIONS") or DATA_DIR / "regions" / "kota-semarang.json")
 

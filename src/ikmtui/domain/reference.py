@@ -1,4 +1,4 @@
-"""Reference data loaded from ``data/``: regions (kecamatan, kelurahan) and KBLI codes.
+"""Reference data loaded from the package's ``data/``: regions (kecamatan, kelurahan) and KBLI codes.
 
 The region list is data, not code: another city points ``IKMTUI_REGIONS`` at its own file.
 """

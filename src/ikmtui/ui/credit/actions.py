@@ -18,7 +18,7 @@ from ikmtui.domain.money import format_rupiah, parse_rupiah
 from ikmtui.domain.records import RecordInvalid
 from ikmtui.i18n import _
 from ikmtui.services import credit as svc
-from ikmtui.services import credit_extra as extra
+from ikmtui.services.registry import IkmIndex
 from ikmtui.ui.credit import common as common
 from ikmtui.ui.credit.forms import (
     STEPS,
@@ -59,8 +59,13 @@ LOAN_BINDINGS = [
 class CreditActions:
     """Mixed into a Credit screen (after ``BaseScreen``): the screen says which application is meant."""
 
-    db: Database
-    context: AppContext
+    if TYPE_CHECKING:  # given by BaseScreen as read-only properties
+        @property
+        def db(self) -> Database: ...
+
+        @property
+        def context(self) -> AppContext: ...
+
     today: Callable[[], date]
     app: Any
     notify: Callable[..., None]
@@ -78,7 +83,8 @@ class CreditActions:
         self.notify(str(exc), severity="error", timeout=10)
 
     def applicant_name(self, doc: dict[str, Any]) -> str:
-        ikm = self.db.get("ikm", doc.get("ikm_id")) if doc.get("ikm_id") is not None else None
+        ikm_id = doc.get("ikm_id")
+        ikm = self.db.get("ikm", ikm_id) if ikm_id is not None else None
         return str((ikm or {}).get("name") or "?")
 
     def _changed(self, app_id: int | None, message: str) -> None:
@@ -89,7 +95,7 @@ class CreditActions:
 
     # ------------------------------------------------------------------ new / edit
     def action_new(self) -> None:
-        index = extra.IkmIndex.of(self.db)
+        index = IkmIndex.of(self.db)
         created: dict[str, Any] = {}
 
         def submit(values: dict[str, Any]) -> Errors:
@@ -120,11 +126,11 @@ class CreditActions:
         doc = self.selected_application()
         if doc is None:
             return
-        editable = extra.editable_fields(doc)
+        editable = svc.editable_fields(doc)
         if not editable:
-            self.refuse(extra.not_editable_message(doc))
+            self.refuse(svc.not_editable_message(doc))
             return
-        index = extra.IkmIndex.of(self.db)
+        index = IkmIndex.of(self.db)
         saved: dict[str, Any] = {}
 
         def submit(values: dict[str, Any]) -> Errors:
@@ -167,7 +173,7 @@ class CreditActions:
             return
         step = STEPS[state]
         try:
-            extra.check_step(self.db, doc["id"], state)
+            svc.check_step(self.db, doc["id"], state)
         except common.REFUSALS as exc:
             self.refuse(exc)
             return
@@ -217,7 +223,7 @@ class CreditActions:
         if doc is None:
             return
         try:
-            extra.check_repayable(self.db, doc["id"])
+            svc.check_takes_repayments(self.db, doc["id"])
         except common.REFUSALS as exc:
             self.refuse(exc)
             return

@@ -11,11 +11,12 @@ from typing import Any
 
 from textual import on
 from textual.binding import Binding
+from textual.widgets import Static
 
+from ikmtui.domain.arrears import DaysPastDue
 from ikmtui.domain.credit import state_label
 from ikmtui.domain.money import format_rupiah
 from ikmtui.i18n import _
-from ikmtui.services import credit_extra as extra
 from ikmtui.tabular import Column
 from ikmtui.ui.credit import common as common
 from ikmtui.ui.credit.actions import LOAN_BINDINGS, STEP_BINDINGS, CreditActions
@@ -46,7 +47,7 @@ class CreditScreen(TableScreen, CreditActions):
 
     def __init__(self) -> None:
         super().__init__()
-        self._late = extra.DaysPastDue()
+        self._late = DaysPastDue()
         self._dpd: dict[int, int] = {}
         self._dpd_key: tuple[Any, ...] | None = None
 
@@ -57,7 +58,7 @@ class CreditScreen(TableScreen, CreditActions):
         late = self._dpd
         return [
             Column("code", "Code", 13),
-            Column("ikm", "Applicant", 26, value=lambda d: names.get(d.get("ikm_id"), "?")),
+            Column("ikm", "Applicant", 26, value=lambda d: names.get(d.get("ikm_id", 0), "?")),
             Column("product", "Product", 9),
             Column("amount_requested", "Requested", 14, "right", fmt=_amount),
             Column("amount_approved", "Approved", 14, "right", fmt=_amount),
@@ -96,7 +97,7 @@ class CreditScreen(TableScreen, CreditActions):
 
     def update_status(self) -> None:
         super().update_status()
-        status = self.query_one("#status")
+        status = self.query_one("#status", Static)
         text = str(status.content)
         status.update(text + "  " + _("· as of {date}", date=common.shown_day(self.today())))
 

@@ -14,8 +14,9 @@ from textual.widgets import Header, Input, Label, Select, Static, TextArea
 from ikmtui.domain.credit import BANKS, state_label
 from ikmtui.domain.money import format_rupiah
 from ikmtui.i18n import _
+from ikmtui.io.repayments import parse_repayment_text, read_repayment_file
 from ikmtui.services import credit as svc
-from ikmtui.services import credit_extra as extra
+from ikmtui.services.credit import bulk_totals
 from ikmtui.tabular import Column, RowSet
 from ikmtui.ui.credit import common as common
 from ikmtui.ui.kit.dialogs import ConfirmScreen
@@ -99,8 +100,8 @@ class BulkRepaymentScreen(BaseScreen):
     def _read(self) -> list[Any] | None:
         path = self.query_one("#bulk-path", Input).value.strip()
         try:
-            rows = extra.read_repayment_file(path) if path else \
-                extra.parse_repayment_text(self.query_one("#bulk-text", TextArea).text)
+            rows = read_repayment_file(path) if path else \
+                parse_repayment_text(self.query_one("#bulk-text", TextArea).text)
         except ValueError as exc:
             self._summary(str(exc), error=True)
             return None
@@ -122,7 +123,7 @@ class BulkRepaymentScreen(BaseScreen):
     def _show(self, results: list[svc.BulkRowResult], stored: bool) -> None:
         self.results = results
         self.query_one("#bulk-results", VirtualTable).set_rows(RowSet(result_columns(), result_docs(results)))
-        totals = extra.bulk_totals(results)
+        totals = bulk_totals(results)
         if totals["failed"]:
             text = _("{failed} of {rows} rows refused: nothing was recorded. Correct them and check again.",
                      failed=totals["failed"], rows=totals["rows"])
@@ -165,7 +166,7 @@ class BulkRepaymentScreen(BaseScreen):
             self._show(checked, stored=False)
             self.notify(_("Some rows are refused: nothing was recorded"), severity="error", timeout=8)
             return
-        totals = extra.bulk_totals(checked)
+        totals = bulk_totals(checked)
 
         def answered(yes: bool | None) -> None:
             if not yes:

@@ -21,7 +21,7 @@ from ikmtui.domain.credit import DOCUMENTS, PRODUCTS, method_label, state_label
 from ikmtui.domain.money import format_number, format_rupiah
 from ikmtui.i18n import _
 from ikmtui.services import credit as svc
-from ikmtui.services import credit_extra as extra
+from ikmtui.services.credit import InstallmentRow, installment_rows
 from ikmtui.ui.credit import common as common
 from ikmtui.ui.credit.actions import LOAN_BINDINGS, STEP_BINDINGS, CreditActions
 from ikmtui.ui.kit.footer import AppFooter
@@ -106,7 +106,7 @@ def status_renderable(doc: dict[str, Any], loan: LoanArrears | None, as_of: date
     return grid
 
 
-def schedule_renderable(rows: list[extra.InstallmentRow], preview: bool) -> RenderableType:
+def schedule_renderable(rows: list[InstallmentRow], preview: bool) -> RenderableType:
     title = _("Schedule (preview, Rp)") if preview else _("Schedule (Rp)")
     table = _table(title, show_footer=True)
     money = format_number
@@ -179,7 +179,7 @@ class CreditDetailScreen(BaseScreen, CreditActions):
         super().__init__()
         self.app_id = app_id
         self.loan: LoanArrears | None = None
-        self.installments: list[extra.InstallmentRow] = []
+        self.installments: list[InstallmentRow] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -213,7 +213,7 @@ class CreditDetailScreen(BaseScreen, CreditActions):
         applicant = f"{ikm.get('code', '')} · {ikm.get('name', '?')}"
         try:
             self.loan = svc.loan_status(self.db, self.app_id, as_of)
-            self.installments = extra.installment_rows(self.db, self.app_id, as_of)
+            self.installments = installment_rows(self.db, self.app_id, as_of)
         except common.REFUSALS as exc:  # a record other software wrote badly: say so, show what there is
             self.report_error(exc)
             self.loan, self.installments = None, []

@@ -14,7 +14,7 @@ from textual.widgets import Button, Input, Select, Static
 from ikmtui.domain.credit import BANKS, DOCUMENT_LABELS, DOCUMENTS, PRODUCTS, method_label
 from ikmtui.domain.money import format_rupiah
 from ikmtui.i18n import N_, _
-from ikmtui.services.credit_extra import IkmIndex
+from ikmtui.services.registry import IkmIndex
 from ikmtui.ui.kit.form import FormField, FormScreen, Submit
 
 
@@ -94,7 +94,8 @@ class ApplicationForm(FormScreen):
 
     def _show_product_terms(self) -> None:
         select = self.query_one("#field-product", Select)
-        self.query_one("#product-terms", Static).update(product_terms(None if select.is_blank() else select.value))
+        product = select.value if isinstance(select.value, str) else None  # blank: Select.BLANK, not a product
+        self.query_one("#product-terms", Static).update(product_terms(product))
 
 
 # ---------------------------------------------------------------------------------------------- lifecycle step

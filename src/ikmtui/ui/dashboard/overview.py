@@ -115,7 +115,7 @@ class DashboardScreen(BaseScreen):
             plt.bar(labels, values, orientation="horizontal" if horizontal else "vertical", color=color,
                     width=0.4)
             # Every label placed explicitly: plotext's own choice of ticks can drop the last one.
-            positions = list(range(1, len(labels) + 1))
+            positions: list[float] = list(range(1, len(labels) + 1))
             if horizontal:  # one terminal row per bar (see _draw): the rows fall on the labels as they are
                 plt.yticks(positions, labels)
             else:  # half a bar of room at both ends, so the last label is not cut at the frame

@@ -7,6 +7,7 @@ through ``ikmtui.services.gallery``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -62,14 +63,14 @@ class GalleryScreen(TableScreen):
         names = {int(k): d.get("name", "") for k, d in self.db.docs("ikm").items()}
         day = self.today()
 
-        def ends(doc: dict[str, Any]) -> str:
+        def ends(doc: Mapping[str, Any]) -> str:
             end = consignment_end(doc)
             return end.isoformat() if end else ""
 
         return [
             Column("sku", "SKU", 14),
             Column("product_name", "Product", 24),
-            Column("ikm", "IKM", 19, value=lambda d: names.get(d.get("ikm_id"), "?")),
+            Column("ikm", "IKM", 19, value=lambda d: names.get(d.get("ikm_id", 0), "?")),
             Column("category", "Category", 11, value=lambda d: category_label(str(d.get("category", "")))),
             Column("price", "Price", 12, "right", fmt=format_rupiah),
             Column("stock", "Stock", 5, "right", fmt=format_number),

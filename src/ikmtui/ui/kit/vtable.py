@@ -70,7 +70,7 @@ class VirtualTable(TranslatedBindings, ScrollView, can_focus=True):
             self.record_id = record_id
 
     def __init__(self, rows: RowSet | None = None, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)
         self.rows = rows or RowSet([], [])
         self._resize()  # the header shows before the first rows arrive
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from textual import on
@@ -63,7 +64,7 @@ class ClustersScreen(TableScreen):
             Column("status", "Status", 8, fmt=status_label),
         ]
 
-    def records(self):  # type: ignore[no-untyped-def]
+    def records(self) -> Iterator[tuple[int, dict[str, Any]]]:
         return ((int(k), {**d, "_id": int(k)}) for k, d in self.db.docs("clusters").items())
 
     def action_add(self) -> None:

@@ -97,10 +97,10 @@ def cluster_options(db: Database) -> Options:
 
 
 def ikm_fields(db: Database, record: dict[str, Any] | None) -> list[FormField]:
-    editing = record is not None
-    nik_hint = _("Leave empty to keep {value}", value=mask_nik(record.get("owner_nik"))) if editing else ""
-    npwp_hint = ""
-    if editing and record.get("npwp"):
+    nik_hint = npwp_hint = ""
+    if record is not None:
+        nik_hint = _("Leave empty to keep {value}", value=mask_nik(record.get("owner_nik")))
+    if record is not None and record.get("npwp"):
         npwp_hint = _("Leave empty to keep {value}; type - to remove it", value=mask_nik(record.get("npwp")))
     return [
         FormField("name", "Business name"),

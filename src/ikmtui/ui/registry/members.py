@@ -32,7 +32,7 @@ class MemberPickerScreen(TranslatedBindings, ModalScreen[bool]):
     """Every IKM with a tick for the members; ``ctrl+s`` adds and removes in one transaction."""
 
     BINDINGS = [
-        Binding("space", "toggle", "Tick", id="picker.toggle"),
+        Binding("space", "tick", "Tick", id="picker.toggle"),
         Binding("plus", "tick_shown(True)", "Tick all shown", id="picker.tick-shown"),
         Binding("minus", "tick_shown(False)", "Untick all shown", id="picker.untick-shown"),
         Binding("slash", "focus_search", "Search", id="picker.search"),
@@ -120,7 +120,7 @@ class MemberPickerScreen(TranslatedBindings, ModalScreen[bool]):
     @on(VirtualTable.RowActivated)
     def _activated(self, event: VirtualTable.RowActivated) -> None:
         event.stop()
-        self.action_toggle()
+        self.action_tick()
 
     def action_focus_search(self) -> None:
         self.query_one("#picker-search", Input).focus()
@@ -128,7 +128,7 @@ class MemberPickerScreen(TranslatedBindings, ModalScreen[bool]):
     def action_focus_table(self) -> None:
         self.table.focus()
 
-    def action_toggle(self) -> None:
+    def action_tick(self) -> None:
         record_id = self.table.current_id
         if record_id is None:
             return

@@ -63,7 +63,10 @@ class IkmProfileScreen(BaseScreen):
         open_ikm_form(self, self.ikm_id)
 
     def action_delete(self) -> None:
-        delete_ikm_flow(self, self.ikm_id, on_done=self.app.pop_screen)
+        delete_ikm_flow(self, self.ikm_id, on_done=self._close)
+
+    def _close(self) -> None:
+        self.app.pop_screen()
 
     def action_reveal_nik(self) -> None:
         """The full NIK for an officer whose role allows it; the viewing is written to the audit log."""

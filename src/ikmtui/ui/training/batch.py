@@ -137,8 +137,8 @@ class BatchScreen(TrainingTableScreen):
 
         if self._refuse_if_closed():
             return
-        inside = {d.get("ikm_id") for d in self.db.find(svc.ENROLLMENTS, batch_id=self.batch_id)
-                  if d.get("state") not in ("cancelled",)}
+        inside = {int(d["ikm_id"]) for d in self.db.find(svc.ENROLLMENTS, batch_id=self.batch_id)
+                  if d.get("ikm_id") is not None and d.get("state") not in ("cancelled",)}
 
         def picked(ikm_ids: list[int] | None) -> None:
             if not ikm_ids:

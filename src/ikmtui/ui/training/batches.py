@@ -50,7 +50,7 @@ class TrainingScreen(TrainingTableScreen):
                 counts[1] += 1
         return [
             Column("code", "Code", 13),
-            Column("course", "Course", 30, value=lambda d: courses.get(d.get("course_id"), {}).get("name", "?")),
+            Column("course", "Course", 30, value=lambda d: courses.get(d.get("course_id", 0), {}).get("name", "?")),
             Column("start_date", "Start", 11, fmt=show_day),
             Column("end_date", "End", 11, fmt=show_day),
             Column("venue", "Venue", 20),

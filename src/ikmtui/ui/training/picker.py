@@ -25,7 +25,7 @@ class IkmPickerScreen(TranslatedBindings, ModalScreen[list[int] | None]):
     """
 
     BINDINGS = [
-        Binding("space", "toggle", "Select / unselect", id="picker.toggle"),
+        Binding("space", "pick", "Select / unselect", id="picker.toggle"),
         Binding("ctrl+s", "confirm", "Enrol selected", id="picker.confirm", priority=True),
         Binding("escape", "cancel", "Cancel", id="picker.cancel"),
         Binding("down", "to_list", "To the list", show=False),
@@ -116,7 +116,7 @@ class IkmPickerScreen(TranslatedBindings, ModalScreen[list[int] | None]):
     def _search_ready(self) -> None:
         self._show_selected()
 
-    def action_toggle(self) -> None:
+    def action_pick(self) -> None:
         record_id = self.table.current_id
         if record_id is None:
             return

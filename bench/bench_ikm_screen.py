@@ -61,8 +61,10 @@ def summary(name: str, laps: list[tuple[float, float]], target: float | None = N
     verdict = ""
     if target is not None:
         verdict = "  OK" if statistics.median(walls) < target else f"  ABOVE TARGET {target * 1000:.0f} ms"
-    print(f"{name:<34} median {ms(statistics.median(walls))} (cpu {ms(statistics.median(cpus))})  "
-          f"min {ms(min(walls))}  max {ms(max(walls))}  n={len(laps)}{verdict}")
+    print(
+        f"{name:<34} median {ms(statistics.median(walls))} (cpu {ms(statistics.median(cpus))})  "
+        f"min {ms(min(walls))}  max {ms(max(walls))}  n={len(laps)}{verdict}"
+    )
 
 
 def measure_parts(db: Any) -> None:
@@ -181,9 +183,11 @@ def main() -> None:
     clock = Clock()
     db = Database(args.db, "bench")
     wall, cpu = clock.lap()
-    print(f"database: {args.db} ({args.db.stat().st_size / 1e6:.0f} MB, {db.count('ikm'):,} IKM), "
-          f"opened in {wall:.2f} s (cpu {cpu:.2f} s); "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(
+        f"database: {args.db} ({args.db.stat().st_size / 1e6:.0f} MB, {db.count('ikm'):,} IKM), "
+        f"opened in {wall:.2f} s (cpu {cpu:.2f} s); "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
     measure_parts(db)
     asyncio.run(measure_app(db, args.runs))
 

@@ -26,8 +26,24 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-HEADERS = ["No", "Nama Usaha", "Nama Pemilik", "NIK", "NIB", "Alamat", "Kelurahan", "Kecamatan", "No. HP", "KBLI",
-           "Produk", "Jumlah Tenaga Kerja", "Nilai Investasi (Rp)", "Omzet per Tahun", "Tahun Berdiri", "Status"]
+HEADERS = [
+    "No",
+    "Nama Usaha",
+    "Nama Pemilik",
+    "NIK",
+    "NIB",
+    "Alamat",
+    "Kelurahan",
+    "Kecamatan",
+    "No. HP",
+    "KBLI",
+    "Produk",
+    "Jumlah Tenaga Kerja",
+    "Nilai Investasi (Rp)",
+    "Omzet per Tahun",
+    "Tahun Berdiri",
+    "Status",
+]
 KBLI = ("10213", "10710", "10794", "13134", "14111", "16293", "31001", "32120")
 
 
@@ -44,13 +60,26 @@ def rows(n: int, seed: int = 3) -> list[list[object]]:
         day = born.day + (40 if rng.random() < 0.5 else 0)
         nik = f"3374{k + 1:02d}{day:02d}{born.month:02d}{born.year % 100:02d}{i % 9999 + 1:04d}"
         investment = rng.randrange(5, 900) * 1_000_000
-        out.append([
-            i, f"Usaha Bench {i}", f"Pemilik {i}", f"{nik[:4]} {nik[4:8]} {nik[8:12]} {nik[12:]}",
-            7_000_000_000_000 + i, f"Jl. Contoh No. {i}", rng.choice(kec.kelurahan).lower(), kec.name.upper(),
-            f"+62 812 {rng.randrange(1000, 9999)} {rng.randrange(1000, 9999)}", int(rng.choice(KBLI)),
-            "produk olahan", f"{rng.randrange(1, 30)} orang", f"Rp {investment:,}".replace(",", ".") + ",-",
-            investment * 2, rng.randrange(1990, 2025), "Aktif",
-        ])
+        out.append(
+            [
+                i,
+                f"Usaha Bench {i}",
+                f"Pemilik {i}",
+                f"{nik[:4]} {nik[4:8]} {nik[8:12]} {nik[12:]}",
+                7_000_000_000_000 + i,
+                f"Jl. Contoh No. {i}",
+                rng.choice(kec.kelurahan).lower(),
+                kec.name.upper(),
+                f"+62 812 {rng.randrange(1000, 9999)} {rng.randrange(1000, 9999)}",
+                int(rng.choice(KBLI)),
+                "produk olahan",
+                f"{rng.randrange(1, 30)} orang",
+                f"Rp {investment:,}".replace(",", ".") + ",-",
+                investment * 2,
+                rng.randrange(1990, 2025),
+                "Aktif",
+            ]
+        )
     return out
 
 
@@ -135,8 +164,12 @@ def reading(path: Path, runs: int) -> dict[str, float]:
             pass
         book.close()
 
-    return {"checks": cpu_of(lambda: workbook._ZipCheck(path, data), runs), "calamine": cpu_of(calamine, runs),
-            "read_sheets": cpu_of(lambda: read_sheets(path), runs), "openpyxl": cpu_of(with_openpyxl, runs)}
+    return {
+        "checks": cpu_of(lambda: workbook._ZipCheck(path, data), runs),
+        "calamine": cpu_of(calamine, runs),
+        "read_sheets": cpu_of(lambda: read_sheets(path), runs),
+        "openpyxl": cpu_of(with_openpyxl, runs),
+    }
 
 
 def main() -> None:
@@ -154,19 +187,25 @@ def main() -> None:
         xlsx, text = folder / "ikm.xlsx", folder / "ikm.csv"
         started = time.perf_counter()
         build_xlsx(xlsx, data)
-        print(f"built {xlsx.name}: {args.rows:,} rows, {xlsx.stat().st_size / 1e6:.1f} MB in "
-              f"{time.perf_counter() - started:.1f} s")
+        print(
+            f"built {xlsx.name}: {args.rows:,} rows, {xlsx.stat().st_size / 1e6:.1f} MB in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
         build_csv(text, data)
         for label, path in (("xlsx", xlsx), ("csv ", text)):
             runs = [run_once(path, demo, folder) for _ in range(args.runs)]
             median = {part: statistics.median(r[part] for r in runs) for part in runs[0]}
-            print(f"import {args.rows:,} IKM rows from {label}: {median['total']:.2f} s "
-                  f"(read {median['read']:.2f} s, check {median['check']:.2f} s, write {median['write']:.2f} s; "
-                  f"CPU {median['cpu']:.2f} s; median of {args.runs})")
+            print(
+                f"import {args.rows:,} IKM rows from {label}: {median['total']:.2f} s "
+                f"(read {median['read']:.2f} s, check {median['check']:.2f} s, write {median['write']:.2f} s; "
+                f"CPU {median['cpu']:.2f} s; median of {args.runs})"
+            )
         cpu = reading(xlsx, args.runs)
-        print(f"read {args.rows:,} rows from xlsx, CPU: read_sheets {cpu['read_sheets']:.2f} s (zip checks "
-              f"{cpu['checks']:.2f} s, python-calamine {cpu['calamine']:.2f} s, values the rest); openpyxl "
-              f"read-only {cpu['openpyxl']:.2f} s; median of {args.runs}")
+        print(
+            f"read {args.rows:,} rows from xlsx, CPU: read_sheets {cpu['read_sheets']:.2f} s (zip checks "
+            f"{cpu['checks']:.2f} s, python-calamine {cpu['calamine']:.2f} s, values the rest); openpyxl "
+            f"read-only {cpu['openpyxl']:.2f} s; median of {args.runs}"
+        )
 
 
 if __name__ == "__main__":

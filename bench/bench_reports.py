@@ -46,30 +46,43 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     tables = build(args.businesses, seed=1)
-    print(f"generated {args.businesses:,} IKM in {time.perf_counter() - started:.1f} s: "
-          + ", ".join(f"{name} {len(docs):,}" for name, docs in tables.items() if name not in ("meta", "audit")))
+    print(
+        f"generated {args.businesses:,} IKM in {time.perf_counter() - started:.1f} s: "
+        + ", ".join(f"{name} {len(docs):,}" for name, docs in tables.items() if name not in ("meta", "audit"))
+    )
     ikm = tables["ikm"]
     timed("reference: one bare Python loop over the IKM table", lambda: sum(1 for _ in ikm.values()))
-    timed("dashboard figures, nothing cached (the budget: ~0.3 s)", lambda: figures.dashboard(tables, TODAY),
-          before=figures._CACHE.clear)
+    timed(
+        "dashboard figures, nothing cached (the budget: ~0.3 s)",
+        lambda: figures.dashboard(tables, TODAY),
+        before=figures._CACHE.clear,
+    )
     changed = {**tables, "ikm": dict(ikm)}
-    timed("dashboard figures after one IKM table change", lambda: figures.dashboard(changed, TODAY),
-          runs=1)
+    timed("dashboard figures after one IKM table change", lambda: figures.dashboard(changed, TODAY), runs=1)
     timed("dashboard figures, nothing changed", lambda: figures.dashboard(changed, TODAY))
     for name in ("overview", "ikm", "clusters", "training", "credit", "gallery"):
-        timed(f"report {name} 2026 (figures and document)",
-              lambda name=name: build_report(tables, name, parse_period("2026"), TODAY), runs=1)
+        timed(
+            f"report {name} 2026 (figures and document)",
+            lambda name=name: build_report(tables, name, parse_period("2026"), TODAY),
+            runs=1,
+        )
     report = build_report(tables, "overview", parse_period("2026"), TODAY)
     for fmt in ("text", "html", "svg", "json"):
         timed(f"render overview as {fmt}", lambda fmt=fmt: render(report, fmt), runs=1)
     names = None if args.export_all else ["ikm"]
     rows = sum(len(tables[n]) for n in (names or [t for t in tables if t not in ("meta", "audit")]))
     with tempfile.TemporaryDirectory() as folder:
-        seconds = timed(f"export xlsx ({'all tables' if names is None else 'ikm'}, {rows:,} rows)",
-                        lambda: export(tables, "xlsx", Path(folder) / "rekap.xlsx", names), runs=1)
+        seconds = timed(
+            f"export xlsx ({'all tables' if names is None else 'ikm'}, {rows:,} rows)",
+            lambda: export(tables, "xlsx", Path(folder) / "rekap.xlsx", names),
+            runs=1,
+        )
         print(f"{'':<58} {rows / seconds:8.0f} rows/s")
-        timed(f"export csv ({'all tables' if names is None else 'ikm'}, {rows:,} rows)",
-              lambda: export(tables, "csv", Path(folder) / "csv", names), runs=1)
+        timed(
+            f"export csv ({'all tables' if names is None else 'ikm'}, {rows:,} rows)",
+            lambda: export(tables, "csv", Path(folder) / "csv", names),
+            runs=1,
+        )
 
 
 if __name__ == "__main__":

@@ -111,14 +111,29 @@ def measure(path: Path, runs: int) -> dict[str, float]:
     saves = []
     for n in range(max(10, runs * 5)):
         doc = db.get("ikm", target["id"])
-        saves.append(timed(lambda d=doc, n=n: db.update("ikm", d["id"], {"address": f"Jl. Uji No. {n}"},
-                                                        expected_version=d["version"])))
-    report = median_of(runs, lambda: timed(lambda: build_report(db._data, "overview", Period.all_time(),
-                                                                date(2026, 11, 27))))
-    return {"loads": loads, "quiet": quiet, "open": statistics.median(opens), "paint": statistics.median(paints),
-            "key": statistics.median(keys), "key_max": max(keys), "move": statistics.median(moves),
-            "move_max": max(moves), "save": statistics.median(saves), "report": report,
-            "mb": len(raw) / 1e6}
+        saves.append(
+            timed(
+                lambda d=doc, n=n: db.update(
+                    "ikm", d["id"], {"address": f"Jl. Uji No. {n}"}, expected_version=d["version"]
+                )
+            )
+        )
+    report = median_of(
+        runs, lambda: timed(lambda: build_report(db._data, "overview", Period.all_time(), date(2026, 11, 27)))
+    )
+    return {
+        "loads": loads,
+        "quiet": quiet,
+        "open": statistics.median(opens),
+        "paint": statistics.median(paints),
+        "key": statistics.median(keys),
+        "key_max": max(keys),
+        "move": statistics.median(moves),
+        "move_max": max(moves),
+        "save": statistics.median(saves),
+        "report": report,
+        "mb": len(raw) / 1e6,
+    }
 
 
 def main() -> None:
@@ -129,19 +144,23 @@ def main() -> None:
     args = parser.parse_args()
     from ikmtui.demodata import write_demo
 
-    print(f"{'IKM':>8} {'file':>8} {'loads':>9} {'gc off':>8} {'open (x loads, x gc off)':>26} "
-          f"{'IKM paint':>10} {'keystroke':>10} {'(max)':>7} {'cursor':>8} {'(max)':>7} {'save':>9} "
-          f"{'overview':>16}")
+    print(
+        f"{'IKM':>8} {'file':>8} {'loads':>9} {'gc off':>8} {'open (x loads, x gc off)':>26} "
+        f"{'IKM paint':>10} {'keystroke':>10} {'(max)':>7} {'cursor':>8} {'(max)':>7} {'save':>9} "
+        f"{'overview':>16}"
+    )
     for size in args.sizes:
         path = args.folder / f"ikmtui-scale-{size}.json"
         if not path.exists():
             write_demo(path, size, seed=1)
         f = measure(path, args.runs)
-        print(f"{size:>8,} {f['mb']:>6.1f}MB {f['loads'] * 1000:>7.0f}ms {f['quiet'] * 1000:>6.0f}ms "
-              f"{f['open'] * 1000:>7.0f}ms ({f['open'] / f['loads']:.2f}x, {f['open'] / f['quiet']:.2f}x) "
-              f"{f['paint'] * 1000:>8.0f}ms {f['key'] * 1000:>8.1f}ms {f['key_max'] * 1000:>5.0f}ms "
-              f"{f['move'] * 1000:>6.1f}ms {f['move_max'] * 1000:>5.0f}ms "
-              f"{f['save'] * 1000:>7.1f}ms {f['report'] * 1000:>7.0f}ms ({f['report'] / f['loads']:.2f}x)")
+        print(
+            f"{size:>8,} {f['mb']:>6.1f}MB {f['loads'] * 1000:>7.0f}ms {f['quiet'] * 1000:>6.0f}ms "
+            f"{f['open'] * 1000:>7.0f}ms ({f['open'] / f['loads']:.2f}x, {f['open'] / f['quiet']:.2f}x) "
+            f"{f['paint'] * 1000:>8.0f}ms {f['key'] * 1000:>8.1f}ms {f['key_max'] * 1000:>5.0f}ms "
+            f"{f['move'] * 1000:>6.1f}ms {f['move_max'] * 1000:>5.0f}ms "
+            f"{f['save'] * 1000:>7.1f}ms {f['report'] * 1000:>7.0f}ms ({f['report'] / f['loads']:.2f}x)"
+        )
 
 
 if __name__ == "__main__":

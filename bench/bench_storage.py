@@ -25,11 +25,32 @@ import orjson
 from ikmtui.storage import Database
 from ikmtui.storage.database import APP_MARK, META_ID, SCHEMA_VERSION, TABLES, atomic_write
 
-KECAMATAN = ("Semarang Tengah", "Semarang Utara", "Semarang Timur", "Gayamsari", "Genuk", "Pedurungan",
-             "Semarang Selatan", "Candisari", "Gajahmungkur", "Tembalang", "Banyumanik", "Gunungpati",
-             "Semarang Barat", "Mijen", "Ngaliyan", "Tugu")
-PRODUCTS = ("batik tulis dan cap motif Semarangan", "bandeng presto dan otak-otak bandeng",
-            "lumpia basah dan kering", "mebel kayu jati", "kerajinan eceng gondok", "wingko babat")
+KECAMATAN = (
+    "Semarang Tengah",
+    "Semarang Utara",
+    "Semarang Timur",
+    "Gayamsari",
+    "Genuk",
+    "Pedurungan",
+    "Semarang Selatan",
+    "Candisari",
+    "Gajahmungkur",
+    "Tembalang",
+    "Banyumanik",
+    "Gunungpati",
+    "Semarang Barat",
+    "Mijen",
+    "Ngaliyan",
+    "Tugu",
+)
+PRODUCTS = (
+    "batik tulis dan cap motif Semarangan",
+    "bandeng presto dan otak-otak bandeng",
+    "lumpia basah dan kering",
+    "mebel kayu jati",
+    "kerajinan eceng gondok",
+    "wingko babat",
+)
 STAMP = "2026-03-01T09:00:00+07:00"
 
 
@@ -61,8 +82,14 @@ def build(path: Path, n: int) -> int:
     rnd = random.Random(n)
     tables: dict[str, dict] = {name: {} for name in TABLES}
     tables["ikm"] = {str(i): ikm_doc(i, rnd) for i in range(1, n + 1)}
-    tables["meta"][META_ID] = {"app": APP_MARK, "schema": SCHEMA_VERSION, "created_at": STAMP,
-                               "created_by": "bench", "counters": {"IKM": n}, "last_ids": {"ikm": n}}
+    tables["meta"][META_ID] = {
+        "app": APP_MARK,
+        "schema": SCHEMA_VERSION,
+        "created_at": STAMP,
+        "created_by": "bench",
+        "counters": {"IKM": n},
+        "last_ids": {"ikm": n},
+    }
     raw = orjson.dumps(tables)
     atomic_write(path, raw)
     return len(raw)
@@ -142,12 +169,22 @@ def main() -> None:
     print(header)
     print(f"{'file size':>18}" + "".join(f"{r['bytes'] / 1e6:>11.1f} MB" for r in rows))
     print(f"{'bytes per record':>18}" + "".join(f"{r['bytes'] // r['records']:>12,} B" for r in rows))
-    for key in ("orjson.loads", "open", "first get", "save edit", "insert", "refresh idle", "refresh 1 change",
-                "compact"):
+    for key in (
+        "orjson.loads",
+        "open",
+        "first get",
+        "save edit",
+        "insert",
+        "refresh idle",
+        "refresh 1 change",
+        "compact",
+    ):
         print(f"{key:>18}" + "".join(f"{ms(r[key]):>14}" for r in rows))
     print(f"{'open / loads':>18}" + "".join(f"{r['open'] / r['orjson.loads']:>13.2f}x" for r in rows))
-    print(f"\nmedians; orjson.loads and open over {args.runs} runs, saves and inserts over {args.saves}; "
-          "saves and inserts are durable (journal line fsynced before they return)")
+    print(
+        f"\nmedians; orjson.loads and open over {args.runs} runs, saves and inserts over {args.saves}; "
+        "saves and inserts are durable (journal line fsynced before they return)"
+    )
 
 
 if __name__ == "__main__":

@@ -37,7 +37,8 @@ def common_options(defaults: bool) -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="ikmtui", parents=[common_options(True)],
+        prog="ikmtui",
+        parents=[common_options(True)],
         description=_("IKM development programme: registry, training, credit, gallery and reports."),
     )
     parser.add_argument("--version", action="version", version=f"ikmtui {__version__}")
@@ -95,8 +96,9 @@ def _damage_hint(exc: DatabaseDamaged) -> str:
     good = newest_good_backup(path)
     if good is None:
         return _("No good backup of it was found.")
-    return _("The newest good backup is {backup}; to bring it back: ikmtui restore {backup} --db {db}",
-             backup=good, db=path)
+    return _(
+        "The newest good backup is {backup}; to bring it back: ikmtui restore {backup} --db {db}", backup=good, db=path
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

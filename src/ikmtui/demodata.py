@@ -28,21 +28,44 @@ MAX_BUSINESSES = 200_000
 USERS = ("sri.wahyuni", "budi.santoso", "dewi.lestari", "agus.prasetyo", "rina.kurnia", "admin")
 
 SECTORS: dict[str, dict[str, Any]] = {
-    "batik": {"kbli": ["13134"], "names": ["Batik"], "products": ["batik tulis motif Semarangan",
-              "batik cap warna alam", "kain batik Asem Arang"], "gallery": "batik"},
-    "food processing": {"kbli": ["10213", "10219", "10710", "10794", "10750", "10799"],
-                        "names": ["Bandeng Presto", "Lumpia", "Wingko", "Roti", "Keripik", "Moci", "Tahu Bakso"],
-                        "products": ["bandeng presto duri lunak", "lumpia rebung", "wingko babat",
-                                     "roti ganjel rel", "keripik tempe", "moci kacang", "tahu bakso"],
-                        "gallery": "food"},
-    "furniture": {"kbli": ["31001", "31002", "16293"], "names": ["Mebel", "Ukir", "Furnitur"],
-                  "products": ["kursi jati", "meja rotan", "lemari ukir", "rak bambu"], "gallery": "furniture"},
-    "handicraft": {"kbli": ["16299", "32120", "23939", "32909"], "names": ["Kerajinan", "Craft", "Anyaman"],
-                   "products": ["tas enceng gondok", "gerabah hias", "aksesoris manik", "miniatur Lawang Sewu"],
-                   "gallery": "handicraft"},
-    "fashion": {"kbli": ["14111", "14120", "15121", "15201"], "names": ["Konveksi", "Butik", "Sepatu", "Tas"],
-                "products": ["kemeja batik", "gamis", "sepatu kulit", "tas kulit", "seragam sekolah"],
-                "gallery": "fashion"},
+    "batik": {
+        "kbli": ["13134"],
+        "names": ["Batik"],
+        "products": ["batik tulis motif Semarangan", "batik cap warna alam", "kain batik Asem Arang"],
+        "gallery": "batik",
+    },
+    "food processing": {
+        "kbli": ["10213", "10219", "10710", "10794", "10750", "10799"],
+        "names": ["Bandeng Presto", "Lumpia", "Wingko", "Roti", "Keripik", "Moci", "Tahu Bakso"],
+        "products": [
+            "bandeng presto duri lunak",
+            "lumpia rebung",
+            "wingko babat",
+            "roti ganjel rel",
+            "keripik tempe",
+            "moci kacang",
+            "tahu bakso",
+        ],
+        "gallery": "food",
+    },
+    "furniture": {
+        "kbli": ["31001", "31002", "16293"],
+        "names": ["Mebel", "Ukir", "Furnitur"],
+        "products": ["kursi jati", "meja rotan", "lemari ukir", "rak bambu"],
+        "gallery": "furniture",
+    },
+    "handicraft": {
+        "kbli": ["16299", "32120", "23939", "32909"],
+        "names": ["Kerajinan", "Craft", "Anyaman"],
+        "products": ["tas enceng gondok", "gerabah hias", "aksesoris manik", "miniatur Lawang Sewu"],
+        "gallery": "handicraft",
+    },
+    "fashion": {
+        "kbli": ["14111", "14120", "15121", "15201"],
+        "names": ["Konveksi", "Butik", "Sepatu", "Tas"],
+        "products": ["kemeja batik", "gamis", "sepatu kulit", "tas kulit", "seragam sekolah"],
+        "gallery": "fashion",
+    },
 }
 CLUSTERS = [
     ("Sentra Batik Semarangan", "batik", "Semarang Timur"),
@@ -68,18 +91,99 @@ COURSES = [
     ("Desain Furnitur Kontemporer", "desain", "A", "DSN-FRN", 4),
     ("Label, Barcode dan Kemasan Ramah Lingkungan", "kemasan", "A", "LBL", 2),
 ]
-VENUES = ("Aula Dinas Perindustrian", "Semarang Kreatif Galeri", "Balai Kota Semarang", "Gedung PKK Kota Semarang",
-          "Hotel Pandanaran")
-TRAINERS = ("Dr. Hartono", "Ir. Siti Aminah", "Bambang Wijaya, S.T.", "Lina Marlina, M.M.", "Yusuf Hidayat",
-            "Retno Palupi, S.Sn.")
-FIRST = ("Sri", "Budi", "Siti", "Agus", "Dewi", "Joko", "Endang", "Slamet", "Rina", "Bambang", "Wahyu", "Lestari",
-         "Tri", "Eko", "Yuli", "Hadi", "Nur", "Sutrisno", "Ratna", "Puji", "Ani", "Heru", "Suharti", "Teguh")
-LAST = ("Wahyuni", "Santoso", "Rahayu", "Prasetyo", "Lestari", "Susanto", "Handayani", "Kurniawan", "Setiawan",
-        "Purnomo", "Astuti", "Hidayat", "Saputra", "Wulandari", "Nugroho", "Utami")
-WORDS = ("Sari", "Jaya", "Makmur", "Sentosa", "Lestari", "Mandiri", "Barokah", "Berkah", "Abadi", "Rejeki",
-         "Indah", "Semarangan", "Kenari", "Melati", "Srikandi", "Cahaya", "Sejahtera", "Mulia", "Kencana")
-STREETS = ("Jl. Pandanaran", "Jl. Pemuda", "Jl. Gajahmada", "Jl. Majapahit", "Jl. Setiabudi", "Jl. Kaligawe",
-           "Jl. Siliwangi", "Jl. Ngesrep Timur", "Jl. Fatmawati", "Jl. Soekarno-Hatta", "Jl. Wolter Monginsidi")
+VENUES = (
+    "Aula Dinas Perindustrian",
+    "Semarang Kreatif Galeri",
+    "Balai Kota Semarang",
+    "Gedung PKK Kota Semarang",
+    "Hotel Pandanaran",
+)
+TRAINERS = (
+    "Dr. Hartono",
+    "Ir. Siti Aminah",
+    "Bambang Wijaya, S.T.",
+    "Lina Marlina, M.M.",
+    "Yusuf Hidayat",
+    "Retno Palupi, S.Sn.",
+)
+FIRST = (
+    "Sri",
+    "Budi",
+    "Siti",
+    "Agus",
+    "Dewi",
+    "Joko",
+    "Endang",
+    "Slamet",
+    "Rina",
+    "Bambang",
+    "Wahyu",
+    "Lestari",
+    "Tri",
+    "Eko",
+    "Yuli",
+    "Hadi",
+    "Nur",
+    "Sutrisno",
+    "Ratna",
+    "Puji",
+    "Ani",
+    "Heru",
+    "Suharti",
+    "Teguh",
+)
+LAST = (
+    "Wahyuni",
+    "Santoso",
+    "Rahayu",
+    "Prasetyo",
+    "Lestari",
+    "Susanto",
+    "Handayani",
+    "Kurniawan",
+    "Setiawan",
+    "Purnomo",
+    "Astuti",
+    "Hidayat",
+    "Saputra",
+    "Wulandari",
+    "Nugroho",
+    "Utami",
+)
+WORDS = (
+    "Sari",
+    "Jaya",
+    "Makmur",
+    "Sentosa",
+    "Lestari",
+    "Mandiri",
+    "Barokah",
+    "Berkah",
+    "Abadi",
+    "Rejeki",
+    "Indah",
+    "Semarangan",
+    "Kenari",
+    "Melati",
+    "Srikandi",
+    "Cahaya",
+    "Sejahtera",
+    "Mulia",
+    "Kencana",
+)
+STREETS = (
+    "Jl. Pandanaran",
+    "Jl. Pemuda",
+    "Jl. Gajahmada",
+    "Jl. Majapahit",
+    "Jl. Setiabudi",
+    "Jl. Kaligawe",
+    "Jl. Siliwangi",
+    "Jl. Ngesrep Timur",
+    "Jl. Fatmawati",
+    "Jl. Soekarno-Hatta",
+    "Jl. Wolter Monginsidi",
+)
 ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
@@ -100,14 +204,14 @@ class _Builder:
         self.tables: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in TABLES}
         self.codes: Counter[str] = Counter()
 
-    def add(self, table: str, doc: dict[str, Any], day: date, prefix: str, per_year: bool = False,
-            user: str | None = None) -> int:
+    def add(
+        self, table: str, doc: dict[str, Any], day: date, prefix: str, per_year: bool = False, user: str | None = None
+    ) -> int:
         record_id = len(self.tables[table]) + 1
         key = f"{prefix}-{day.year}" if per_year else prefix
         self.codes[key] += 1
         code = f"{key}-{self.codes[key]:04d}" if per_year else f"{key}-{self.codes[key]:06d}"
-        self.tables[table][str(record_id)] = {**doc, "code": code,
-                                              **_stamp(day, user or self.rng.choice(USERS[:5]))}
+        self.tables[table][str(record_id)] = {**doc, "code": code, **_stamp(day, user or self.rng.choice(USERS[:5]))}
         return record_id
 
     def day_between(self, start: date, end: date) -> date:
@@ -123,23 +227,39 @@ def build(businesses: int = 300, seed: int = 1) -> dict[str, dict[str, dict[str,
     regions = reference.regions()
     kecamatan = regions.kecamatan
 
-    for username, name, role in [("admin", "Administrator Sistem", "administrator"),
-                                 ("sri.wahyuni", "Sri Wahyuni", "supervisor"),
-                                 ("budi.santoso", "Budi Santoso", "operator"),
-                                 ("dewi.lestari", "Dewi Lestari", "operator"),
-                                 ("agus.prasetyo", "Agus Prasetyo", "supervisor"),
-                                 ("rina.kurnia", "Rina Kurnia", "viewer")]:
-        b.add("staff", {"username": username, "name": name, "role": role, "active": True, "password_hash": ""},
-              date(2024, 1, 2), "PGW", user="admin")
+    for username, name, role in [
+        ("admin", "Administrator Sistem", "administrator"),
+        ("sri.wahyuni", "Sri Wahyuni", "supervisor"),
+        ("budi.santoso", "Budi Santoso", "operator"),
+        ("dewi.lestari", "Dewi Lestari", "operator"),
+        ("agus.prasetyo", "Agus Prasetyo", "supervisor"),
+        ("rina.kurnia", "Rina Kurnia", "viewer"),
+    ]:
+        b.add(
+            "staff",
+            {"username": username, "name": name, "role": role, "active": True, "password_hash": ""},
+            date(2024, 1, 2),
+            "PGW",
+            user="admin",
+        )
 
     cluster_ids: dict[str, list[int]] = {}
     for i, (name, sector, district) in enumerate(CLUSTERS, 1):
         decided = date(2018 + i % 5, 1 + (i * 3) % 12, 10 + i)
-        cid = b.add("clusters", {
-            "name": name, "sector": sector, "kecamatan": district,
-            "decree_number": f"SK Walikota Semarang No. 530/{100 + i * 17}/{decided.year}",
-            "decree_date": decided.isoformat(), "coordinator": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-            "status": "active"}, decided, "KLS")
+        cid = b.add(
+            "clusters",
+            {
+                "name": name,
+                "sector": sector,
+                "kecamatan": district,
+                "decree_number": f"SK Walikota Semarang No. 530/{100 + i * 17}/{decided.year}",
+                "decree_date": decided.isoformat(),
+                "coordinator": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                "status": "active",
+            },
+            decided,
+            "KLS",
+        )
         cluster_ids.setdefault(sector, []).append(cid)
 
     ikm_sector: list[str] = []
@@ -157,30 +277,35 @@ def build(businesses: int = 300, seed: int = 1) -> dict[str, dict[str, dict[str,
         clusters = [c for c in cluster_ids.get(sector, []) if rng.random() < 0.35]
         founded = rng.randrange(1985, 2026)
         created = b.day_between(date(2019, 1, 1), AS_OF)
-        b.add("ikm", {
-            "name": f"{rng.choice(spec['names'])} {rng.choice(WORDS)} {owner.split()[0]}",
-            "owner_name": owner,
-            "owner_nik": _nik(rng, kec_index + 1, female, i),
-            "nib": f"91{(i * 7_919_111 + 12_345) % 10**11:011d}",
-            "npwp": None,
-            "address": f"{rng.choice(STREETS)} No. {rng.randrange(1, 250)}, RT {rng.randrange(1, 12):02d}"
-                       f"/RW {rng.randrange(1, 9):02d}",
-            "kecamatan": kec.name,
-            "kelurahan": rng.choice(kec.kelurahan),
-            "phone": f"08{rng.choice((12, 13, 21, 22, 52, 56, 57, 77, 78, 81, 95))}{rng.randrange(10**7, 10**8)}",
-            "email": None,
-            "kbli": rng.choice(spec["kbli"]),
-            "product": rng.choice(spec["products"]),
-            "scale": scale,
-            "workers_male": rng.randrange(0, 8),
-            "workers_female": rng.randrange(1, 10),
-            "investment": investment,
-            "turnover": turnover,
-            "year_founded": founded,
-            "cluster_ids": clusters,
-            "certifications": sorted({c for c in ("Halal", "P-IRT", "SNI", "HKI") if rng.random() < 0.2}),
-            "status": "active" if rng.random() < 0.96 else "inactive",
-        }, created, "IKM")
+        b.add(
+            "ikm",
+            {
+                "name": f"{rng.choice(spec['names'])} {rng.choice(WORDS)} {owner.split()[0]}",
+                "owner_name": owner,
+                "owner_nik": _nik(rng, kec_index + 1, female, i),
+                "nib": f"91{(i * 7_919_111 + 12_345) % 10**11:011d}",
+                "npwp": None,
+                "address": f"{rng.choice(STREETS)} No. {rng.randrange(1, 250)}, RT {rng.randrange(1, 12):02d}"
+                f"/RW {rng.randrange(1, 9):02d}",
+                "kecamatan": kec.name,
+                "kelurahan": rng.choice(kec.kelurahan),
+                "phone": f"08{rng.choice((12, 13, 21, 22, 52, 56, 57, 77, 78, 81, 95))}{rng.randrange(10**7, 10**8)}",
+                "email": None,
+                "kbli": rng.choice(spec["kbli"]),
+                "product": rng.choice(spec["products"]),
+                "scale": scale,
+                "workers_male": rng.randrange(0, 8),
+                "workers_female": rng.randrange(1, 10),
+                "investment": investment,
+                "turnover": turnover,
+                "year_founded": founded,
+                "cluster_ids": clusters,
+                "certifications": sorted({c for c in ("Halal", "P-IRT", "SNI", "HKI") if rng.random() < 0.2}),
+                "status": "active" if rng.random() < 0.96 else "inactive",
+            },
+            created,
+            "IKM",
+        )
         ikm_sector.append(sector)
 
     ikm_ids = list(range(1, businesses + 1))
@@ -188,21 +313,40 @@ def build(businesses: int = 300, seed: int = 1) -> dict[str, dict[str, dict[str,
     _credit(b, ikm_ids, max(12, businesses // 10))
     _gallery(b, ikm_ids, ikm_sector, max(6, businesses // 5))
 
-    b.tables["audit"]["1"] = {"ts": f"{AS_OF.isoformat()}T08:00:00+07:00", "user": "admin", "action": "import",
-                              "table": "ikm", "record_id": None, "code": "", "fields": [],
-                              "detail": f"demo data, seed {seed}"}
-    b.tables["meta"][META_ID] = {"counters": dict(b.codes),
-                                 "last_ids": {t: len(docs) for t, docs in b.tables.items() if t not in ("meta",)}}
+    b.tables["audit"]["1"] = {
+        "ts": f"{AS_OF.isoformat()}T08:00:00+07:00",
+        "user": "admin",
+        "action": "import",
+        "table": "ikm",
+        "record_id": None,
+        "code": "",
+        "fields": [],
+        "detail": f"demo data, seed {seed}",
+    }
+    b.tables["meta"][META_ID] = {
+        "counters": dict(b.codes),
+        "last_ids": {t: len(docs) for t, docs in b.tables.items() if t not in ("meta",)},
+    }
     return b.tables
 
 
 def _training(b: _Builder, ikm_ids: list[int], batches: int) -> None:
     rng = b.rng
     for name, category, pillar, cert_code, session_days in COURSES:
-        b.add("courses", {"name": name, "category": category, "pillar": pillar,
-                          "description": f"Pelatihan {name.lower()} bagi pelaku IKM Kota Semarang.",
-                          "session_days": session_days, "threshold_pct": 75.0, "cert_code": cert_code},
-              date(2024, 1, 15), "PLT")
+        b.add(
+            "courses",
+            {
+                "name": name,
+                "category": category,
+                "pillar": pillar,
+                "description": f"Pelatihan {name.lower()} bagi pelaku IKM Kota Semarang.",
+                "session_days": session_days,
+                "threshold_pct": 75.0,
+                "cert_code": cert_code,
+            },
+            date(2024, 1, 15),
+            "PLT",
+        )
     completed: list[tuple[date, int, int, str]] = []  # (issued, batch, enrollment, cert code)
     for n in range(batches):
         course_id = n % len(COURSES) + 1
@@ -211,27 +355,47 @@ def _training(b: _Builder, ikm_ids: list[int], batches: int) -> None:
         end = start + timedelta(days=course["session_days"] - 1)
         status = "finished" if end < AS_OF else "running" if start <= AS_OF else rng.choice(("planned", "open"))
         capacity = rng.choice((15, 20, 25, 30))
-        batch_id = b.add("batches", {"course_id": course_id, "start_date": start.isoformat(),
-                                     "end_date": end.isoformat(), "venue": rng.choice(VENUES),
-                                     "trainer": rng.choice(TRAINERS), "capacity": capacity, "status": status,
-                                     "days": [], "finished_on": end.isoformat() if status == "finished" else None},
-                         start - timedelta(days=30), "ANG", per_year=True)
+        batch_id = b.add(
+            "batches",
+            {
+                "course_id": course_id,
+                "start_date": start.isoformat(),
+                "end_date": end.isoformat(),
+                "venue": rng.choice(VENUES),
+                "trainer": rng.choice(TRAINERS),
+                "capacity": capacity,
+                "status": status,
+                "days": [],
+                "finished_on": end.isoformat() if status == "finished" else None,
+            },
+            start - timedelta(days=30),
+            "ANG",
+            per_year=True,
+        )
         days = [(start + timedelta(days=d)).isoformat() for d in range(course["session_days"])]
         marker = random.Random(batch_id)  # attendance so far of running batches, without disturbing ``rng``
         takers = rng.sample(ikm_ids, min(len(ikm_ids), capacity + rng.randrange(0, 4)))
         for seat, ikm_id in enumerate(takers):
             requested = start - timedelta(days=30 - seat // 6)  # first come, first served: in seat order
-            doc: dict[str, Any] = {"batch_id": batch_id, "ikm_id": ikm_id,
-                                   "participant": b.tables["ikm"][str(ikm_id)]["owner_name"],
-                                   "requested_at": f"{requested.isoformat()}T{9 + seat % 6:02d}:00:00+07:00",
-                                   "attendance": {}, "attendance_pct": None, "certificate_no": None}
+            doc: dict[str, Any] = {
+                "batch_id": batch_id,
+                "ikm_id": ikm_id,
+                "participant": b.tables["ikm"][str(ikm_id)]["owner_name"],
+                "requested_at": f"{requested.isoformat()}T{9 + seat % 6:02d}:00:00+07:00",
+                "attendance": {},
+                "attendance_pct": None,
+                "certificate_no": None,
+            }
             if seat >= capacity:
                 doc["state"] = "waitlisted" if status != "finished" else "cancelled"
             elif status == "finished":
                 marks = {d: rng.choices("hia", weights=(85, 8, 7))[0] for d in days}
                 done = meets_threshold(marks, days, course["threshold_pct"])
-                doc.update(attendance=marks, attendance_pct=attendance_rate(marks, days),
-                           state="completed" if done else "not_completed")
+                doc.update(
+                    attendance=marks,
+                    attendance_pct=attendance_rate(marks, days),
+                    state="completed" if done else "not_completed",
+                )
             else:
                 doc["state"] = "booked"
                 if status == "running":
@@ -245,13 +409,26 @@ def _training(b: _Builder, ikm_ids: list[int], batches: int) -> None:
         key = certificate_counter_key(issued.year)
         b.codes[key] += 1
         b.tables["enrollments"][str(enrollment_id)]["certificate_no"] = certificate_number(
-            b.codes[key], cert_code, issued)
+            b.codes[key], cert_code, issued
+        )
 
 
 def _credit(b: _Builder, ikm_ids: list[int], count: int) -> None:
     rng = b.rng
-    states = ("draft", "submitted", "verified", "approved", "rejected", "withdrawn", "disbursed", "disbursed",
-              "disbursed", "disbursed", "closed", "written_off")
+    states = (
+        "draft",
+        "submitted",
+        "verified",
+        "approved",
+        "rejected",
+        "withdrawn",
+        "disbursed",
+        "disbursed",
+        "disbursed",
+        "disbursed",
+        "closed",
+        "written_off",
+    )
     borrowers = rng.sample(ikm_ids, min(count, len(ikm_ids)))
     for n, ikm_id in enumerate(borrowers):
         state = states[n % len(states)]
@@ -260,33 +437,64 @@ def _credit(b: _Builder, ikm_ids: list[int], count: int) -> None:
         tenor = rng.choice((12, 18, 24, 36))
         applied = b.day_between(date(2024, 1, 1), AS_OF - timedelta(days=20))
         maker, checker = rng.sample(USERS[:5], 2)
-        path = {"draft": ["draft"], "submitted": ["draft", "submitted"],
-                "verified": ["draft", "submitted", "verified"],
-                "approved": ["draft", "submitted", "verified", "approved"],
-                "rejected": ["draft", "submitted", "verified", "rejected"],
-                "withdrawn": ["draft", "submitted", "withdrawn"],
-                "disbursed": ["draft", "submitted", "verified", "approved", "disbursed"],
-                "closed": ["draft", "submitted", "verified", "approved", "disbursed", "closed"],
-                "written_off": ["draft", "submitted", "verified", "approved", "disbursed", "written_off"]}[state]
-        history = [{"state": s, "date": (applied + timedelta(days=4 * i)).isoformat(),
-                    "by": maker if s in ("draft", "submitted") else checker, "note": ""}
-                   for i, s in enumerate(path)]
+        path = {
+            "draft": ["draft"],
+            "submitted": ["draft", "submitted"],
+            "verified": ["draft", "submitted", "verified"],
+            "approved": ["draft", "submitted", "verified", "approved"],
+            "rejected": ["draft", "submitted", "verified", "rejected"],
+            "withdrawn": ["draft", "submitted", "withdrawn"],
+            "disbursed": ["draft", "submitted", "verified", "approved", "disbursed"],
+            "closed": ["draft", "submitted", "verified", "approved", "disbursed", "closed"],
+            "written_off": ["draft", "submitted", "verified", "approved", "disbursed", "written_off"],
+        }[state]
+        history = [
+            {
+                "state": s,
+                "date": (applied + timedelta(days=4 * i)).isoformat(),
+                "by": maker if s in ("draft", "submitted") else checker,
+                "note": "",
+            }
+            for i, s in enumerate(path)
+        ]
         disbursed_on = applied + timedelta(days=16) if "disbursed" in path else None
         if disbursed_on and state == "disbursed":  # most active loans started within their tenor
             disbursed_on = b.day_between(max(applied, AS_OF - timedelta(days=30 * tenor)), AS_OF - timedelta(days=5))
             history[-1]["date"] = disbursed_on.isoformat()
         rows = schedule(amount, tenor, 3.0, "flat", start=disbursed_on) if disbursed_on else []
-        app_id = b.add("credit_applications", {
-            "ikm_id": ikm_id, "product": "WIBAWA", "amount_requested": amount,
-            "amount_approved": amount if "approved" in path else None, "tenor_months": tenor,
-            "annual_rate": 3.0, "interest_method": "flat",
-            "purpose": rng.choice(("modal kerja", "pembelian mesin jahit", "bahan baku", "renovasi tempat produksi",
-                                   "peralatan dapur produksi")),
-            "collateral": "BPKB sepeda motor" if with_collateral else "",
-            "documents": ["KTP", "KK", "NIB/IUMK"], "bank": "PD BPR Bank Pasar Kota Semarang", "state": state,
-            "history": history, "submitted_by": maker,
-            "disbursed_on": disbursed_on.isoformat() if disbursed_on else None,
-            "schedule": [r.as_dict() for r in rows]}, applied, "KRD", per_year=True, user=maker)
+        app_id = b.add(
+            "credit_applications",
+            {
+                "ikm_id": ikm_id,
+                "product": "WIBAWA",
+                "amount_requested": amount,
+                "amount_approved": amount if "approved" in path else None,
+                "tenor_months": tenor,
+                "annual_rate": 3.0,
+                "interest_method": "flat",
+                "purpose": rng.choice(
+                    (
+                        "modal kerja",
+                        "pembelian mesin jahit",
+                        "bahan baku",
+                        "renovasi tempat produksi",
+                        "peralatan dapur produksi",
+                    )
+                ),
+                "collateral": "BPKB sepeda motor" if with_collateral else "",
+                "documents": ["KTP", "KK", "NIB/IUMK"],
+                "bank": "PD BPR Bank Pasar Kota Semarang",
+                "state": state,
+                "history": history,
+                "submitted_by": maker,
+                "disbursed_on": disbursed_on.isoformat() if disbursed_on else None,
+                "schedule": [r.as_dict() for r in rows],
+            },
+            applied,
+            "KRD",
+            per_year=True,
+            user=maker,
+        )
         if not rows:
             continue
         # Repayments as the bank reports them; some borrowers fall behind.
@@ -295,15 +503,35 @@ def _credit(b: _Builder, ikm_ids: list[int], count: int) -> None:
             if row.due > AS_OF or row.no >= late_from:
                 break
             paid_on = row.due + timedelta(days=rng.randrange(-3, 6))
-            b.add("repayments", {"application_id": app_id, "date": paid_on.isoformat(), "amount": row.total,
-                                 "principal": row.principal, "interest": row.interest, "note": ""},
-                  paid_on, "ANS")
+            b.add(
+                "repayments",
+                {
+                    "application_id": app_id,
+                    "date": paid_on.isoformat(),
+                    "amount": row.total,
+                    "principal": row.principal,
+                    "interest": row.interest,
+                    "note": "",
+                },
+                paid_on,
+                "ANS",
+            )
         if state == "closed":
             for row in rows:
                 if row.due > AS_OF:
-                    b.add("repayments", {"application_id": app_id, "date": AS_OF.isoformat(), "amount": row.total,
-                                         "principal": row.principal, "interest": row.interest,
-                                         "note": "pelunasan"}, AS_OF, "ANS")
+                    b.add(
+                        "repayments",
+                        {
+                            "application_id": app_id,
+                            "date": AS_OF.isoformat(),
+                            "amount": row.total,
+                            "principal": row.principal,
+                            "interest": row.interest,
+                            "note": "pelunasan",
+                        },
+                        AS_OF,
+                        "ANS",
+                    )
 
 
 def _gallery(b: _Builder, ikm_ids: list[int], sectors: list[str], count: int) -> None:
@@ -324,22 +552,49 @@ def _gallery(b: _Builder, ikm_ids: list[int], sectors: list[str], count: int) ->
             if sold + qty > stock:
                 break
             sold_on = b.day_between(consigned, ends)
-            b.add("sales", {"listing_id": listing_id, "ikm_id": ikm_id, "date": sold_on.isoformat(),
-                            "quantity": qty, "unit_price": price, "commission_pct": 10.0, "note": ""},
-                  sold_on, "JUL")
+            b.add(
+                "sales",
+                {
+                    "listing_id": listing_id,
+                    "ikm_id": ikm_id,
+                    "date": sold_on.isoformat(),
+                    "quantity": qty,
+                    "unit_price": price,
+                    "commission_pct": 10.0,
+                    "note": "",
+                },
+                sold_on,
+                "JUL",
+            )
             sold += qty
-        status = "sold_out" if sold >= stock else (
-            "expired" if consigned + timedelta(days=term) < AS_OF else "displayed")
+        status = (
+            "sold_out" if sold >= stock else ("expired" if consigned + timedelta(days=term) < AS_OF else "displayed")
+        )
         slug = ikm["product"].lower().replace(" ", "-")
-        b.add("gallery_listings", {
-            "ikm_id": ikm_id, "product_name": ikm["product"].capitalize(),
-            "sku": f"SKG-{SECTORS[sector]['gallery'][:3].upper()}-{n + 1:05d}",
-            "category": SECTORS[sector]["gallery"], "price": price, "stock": stock - sold, "photos": [],
-            "consigned_on": consigned.isoformat(), "term_days": term, "commission_pct": 10.0, "status": status,
-            "marketplace_links": [{"marketplace": "Shopee", "url": f"https://shopee.co.id/{slug}-{n + 1}"}]
-            if rng.random() < 0.5 else [],
-            "badges": [c for c in ikm["certifications"] if c in ("Halal", "SNI", "P-IRT")],
-            "sold": sold, "returned": 0}, consigned, "GAL")
+        b.add(
+            "gallery_listings",
+            {
+                "ikm_id": ikm_id,
+                "product_name": ikm["product"].capitalize(),
+                "sku": f"SKG-{SECTORS[sector]['gallery'][:3].upper()}-{n + 1:05d}",
+                "category": SECTORS[sector]["gallery"],
+                "price": price,
+                "stock": stock - sold,
+                "photos": [],
+                "consigned_on": consigned.isoformat(),
+                "term_days": term,
+                "commission_pct": 10.0,
+                "status": status,
+                "marketplace_links": [{"marketplace": "Shopee", "url": f"https://shopee.co.id/{slug}-{n + 1}"}]
+                if rng.random() < 0.5
+                else [],
+                "badges": [c for c in ikm["certifications"] if c in ("Halal", "SNI", "P-IRT")],
+                "sold": sold,
+                "returned": 0,
+            },
+            consigned,
+            "GAL",
+        )
 
 
 def write_demo(path: Path, businesses: int = 300, seed: int = 1, *, force: bool = False) -> Path:

@@ -81,8 +81,12 @@ class RowSet:
     on every change, so a RowSet is a snapshot.
     """
 
-    def __init__(self, columns: Sequence[Column], docs: Mapping[str, Doc] | Iterable[tuple[int, Doc]],
-                 search_fields: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        docs: Mapping[str, Doc] | Iterable[tuple[int, Doc]],
+        search_fields: Sequence[str] = (),
+    ) -> None:
         """``docs``: a stored table (``{"id": doc}``, taken whole in C: 100,000 rows in a few ms) or
         ``(id, doc)`` pairs."""
         self.columns = list(columns)
@@ -170,7 +174,7 @@ class RowSet:
         try:
             while len(keys) < len(docs):
                 start = len(keys)
-                keys.extend([key(doc) for doc in docs[start:start + chunk]])
+                keys.extend([key(doc) for doc in docs[start : start + chunk]])
                 yield len(keys)
             if self._search is None:
                 self._search = keys
@@ -195,7 +199,7 @@ class RowSet:
             return self._diffs[1]
         mine, theirs = self._ids_beside(old)
         changed = None
-        if len(mine) >= len(theirs) and mine[:len(theirs)] == theirs:
+        if len(mine) >= len(theirs) and mine[: len(theirs)] == theirs:
             changed = [i for i, same in enumerate(map(is_, old.docs, self.docs)) if not same]
         self._diffs = (weakref.ref(old), changed)  # not the old rows themselves: each reload would keep them
         return changed
@@ -213,7 +217,7 @@ class RowSet:
             docs = self.docs
             for index in changed:
                 keys[index] = self._key(docs[index])
-            keys += [self._key(doc) for doc in docs[len(old_docs):]]
+            keys += [self._key(doc) for doc in docs[len(old_docs) :]]
             reused = len(old_docs) - len(changed)
         else:
             mine, theirs = self._ids_beside(old)
@@ -245,8 +249,9 @@ class RowSet:
         search = self._partial if self.building else self.search
         ready = len(search)
         partial = ready < len(self.docs)
-        narrows = bool(self._words) and not self.partial and \
-            all(any(old in new for new in words) for old in self._words)
+        narrows = (
+            bool(self._words) and not self.partial and all(any(old in new for new in words) for old in self._words)
+        )
         # A fresh search reads the keys in stored order, as they lie in memory (in a sorted order the same
         # scan takes four times as long at 100,000 rows), and puts the few found in the shown order after.
         rows: Iterable[int] = self.view if narrows else range(ready)
@@ -271,8 +276,11 @@ class RowSet:
         self.sort_column, self.sort_reverse = column, reverse
         order = self._resorted(like, column, reverse) if like is not None else None
         if order is None:
-            self._sort_keys = keys = sort_keys([self._getters[column](doc) for doc in self.docs]
-                                               if self._values is None else [row[column] for row in self._values])
+            self._sort_keys = keys = sort_keys(
+                [self._getters[column](doc) for doc in self.docs]
+                if self._values is None
+                else [row[column] for row in self._values]
+            )
             order = sorted(range(len(keys)), key=keys.__getitem__, reverse=reverse)
         self.order = order
         self._words = []

@@ -38,15 +38,17 @@ async def shown_days_late(db: Database, clock: Callable[[], date] | None) -> tup
         await app.workers.wait_for_complete()
         await pilot.pause()
         column = [c.key for c in screen.table.rows.columns].index("dpd")
-        shown = {screen.table.rows.row(i)[0]: screen.table.rows.row(i)[1][column]
-                 for i in range(len(screen.table.rows))}
+        shown = {
+            screen.table.rows.row(i)[0]: screen.table.rows.row(i)[1][column] for i in range(len(screen.table.rows))
+        }
         status = str(screen.query_one("#status").content)
     return {k: v for k, v in shown.items() if v is not None}, status
 
 
 @pytest.mark.parametrize("how", ["IKMTUI_TODAY", "make_app(clock=...)"])
-async def test_credit_list_counts_days_past_due_as_of_the_apps_day(db: Database, how: str,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_credit_list_counts_days_past_due_as_of_the_apps_day(
+    db: Database, how: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     expected = expected_days_late(db, DAY)
     # the day matters: the same loans counted on the real day (or any other) would show other numbers
     assert expected and expected != expected_days_late(db, date(2026, 12, 4))
@@ -84,8 +86,13 @@ def test_no_ui_module_imports_the_app_but_the_entry_points() -> None:
         if path in ENTRY_POINTS:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             if isinstance(node, ast.ImportFrom) and node.module == "ikmtui.ui":
                 names = [f"ikmtui.ui.{alias.name}" for alias in node.names]
             offenders += [f"{path.relative_to(UI)}: {name}" for name in names if name == "ikmtui.ui.app"]

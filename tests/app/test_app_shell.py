@@ -30,8 +30,10 @@ async def test_every_screen_by_its_key(db: Database, lang: str) -> None:
             assert app.screen.title == title
             if isinstance(app.screen, TableScreen):
                 assert len(app.screen.table.rows.ids) == db.count(app.screen.TABLE)
-        footer_text = " ".join(b.description for b in app.screen.active_bindings and
-                               [a.binding for a in app.screen.active_bindings.values()])
+        footer_text = " ".join(
+            b.description
+            for b in app.screen.active_bindings and [a.binding for a in app.screen.active_bindings.values()]
+        )
         assert ("Bantuan" if lang == "id" else "Help") in footer_text
         await pilot.press("f1")
         await pilot.pause()
@@ -92,7 +94,8 @@ async def test_import_screen_from_anywhere(db: Database) -> None:
 
 
 async def test_full_collections_wait_until_nobody_types_and_the_settings_return_on_exit(
-        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import gc
     import time
 
@@ -132,11 +135,15 @@ def test_a_form_submit_shows_every_kind_of_refusal_and_passes_on_success() -> No
     def refuse(exc: Exception):
         def save(values: dict) -> None:
             raise exc
+
         return saving(save)
 
     assert refuse(RecordInvalid({"name": "Wajib diisi"}))({}) == {"name": "Wajib diisi"}
-    for exc in (PermissionError("Hanya supervisor"), ValueError("Tanggal terbalik"),
-                DatabaseLocked(__import__("pathlib").Path("x.json"), 15.0)):
+    for exc in (
+        PermissionError("Hanya supervisor"),
+        ValueError("Tanggal terbalik"),
+        DatabaseLocked(__import__("pathlib").Path("x.json"), 15.0),
+    ):
         assert refuse(exc)({}) == {"__all__": str(exc)}  # beside no field, above them all; nothing raised
     done: list[dict] = []
     assert saving(lambda values: {**values, "id": 7}, done.append)({"name": "Batik"}) is None

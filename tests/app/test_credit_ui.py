@@ -43,10 +43,14 @@ def office(tmp_path: Path) -> Database:
     # accounts without passwords, as in the demo: no sign-in and no first-run setup, but named officers act with
     # their roles; both may decide, so that what refuses the maker is the maker-checker rule
     for username, role in (("ani", "supervisor"), ("budi", "supervisor")):
-        db.insert("staff", {"username": username, "name": username.title(), "role": role, "active": True,
-                            "password_hash": ""})
-    for name, nib in (("Batik Sekar Arum", "1234567890123"), ("Bandeng Presto Juwana", "2234567890123"),
-                      ("Batik Semarangan", "3234567890123")):
+        db.insert(
+            "staff", {"username": username, "name": username.title(), "role": role, "active": True, "password_hash": ""}
+        )
+    for name, nib in (
+        ("Batik Sekar Arum", "1234567890123"),
+        ("Bandeng Presto Juwana", "2234567890123"),
+        ("Batik Semarangan", "3234567890123"),
+    ):
         db.insert("ikm", {"name": name, "nib": nib}, code_prefix="IKM")
     return db
 
@@ -77,9 +81,16 @@ def errors(app: Any) -> str:
 
 
 def new_app(db: Database, ikm_id: int = 1, **overrides: Any) -> dict[str, Any]:
-    data = {"ikm_id": ikm_id, "product": "WIBAWA", "amount_requested": 12_000_000, "tenor_months": 12,
-            "purpose": "modal kerja", "collateral": "BPKB sepeda motor", "documents": ["KTP", "KK", "NIB/IUMK"],
-            "bank": "PD BPR Bank Pasar Kota Semarang"}
+    data = {
+        "ikm_id": ikm_id,
+        "product": "WIBAWA",
+        "amount_requested": 12_000_000,
+        "tenor_months": 12,
+        "purpose": "modal kerja",
+        "collateral": "BPKB sepeda motor",
+        "documents": ["KTP", "KK", "NIB/IUMK"],
+        "bank": "PD BPR Bank Pasar Kota Semarang",
+    }
     data.update(overrides)
     return svc.create_application(db, data, date=DISBURSED - timedelta(days=5))
 
@@ -164,22 +175,36 @@ async def test_application_through_every_state_with_keys(office: Database, day: 
         await pilot.press(*"sekar")  # the applicant field has the focus: typed key by key
         await pilot.pause()
         assert "IKM-000001 · Batik Sekar Arum" in str(form.query_one("#ikm-match", Static).content)
-        await fill(pilot, amount_requested="Rp 12.000.000", tenor_months="12", purpose="modal kerja",
-                   collateral="BPKB sepeda motor", documents=["KTP", "KK", "NIB/IUMK"])
+        await fill(
+            pilot,
+            amount_requested="Rp 12.000.000",
+            tenor_months="12",
+            purpose="modal kerja",
+            collateral="BPKB sepeda motor",
+            documents=["KTP", "KK", "NIB/IUMK"],
+        )
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert not isinstance(app.screen, FormScreen), [field_error(app, n) for n in ("ikm_id", "amount_requested")]
         [doc] = office.all(APPS)
-        assert (doc["state"], doc["ikm_id"], doc["amount_requested"], doc["tenor_months"]) == ("draft", 1,
-                                                                                               12_000_000, 12)
+        assert (doc["state"], doc["ikm_id"], doc["amount_requested"], doc["tenor_months"]) == (
+            "draft",
+            1,
+            12_000_000,
+            12,
+        )
         assert screen.table.current_id == doc["id"]
         app_id = doc["id"]
 
         # u: submit (the maker, ani)
         await step(pilot, "u", "berkas lengkap")
         assert state(office, app_id) == "submitted"
-        assert office.get(APPS, app_id)["history"][-1] == {"state": "submitted", "date": "2026-01-10", "by": "ani",
-                                                           "note": "berkas lengkap"}
+        assert office.get(APPS, app_id)["history"][-1] == {
+            "state": "submitted",
+            "date": "2026-01-10",
+            "by": "ani",
+            "note": "berkas lengkap",
+        }
 
         # v by the maker: refused at once (maker-checker), no dialog, nothing changes
         version = office.get(APPS, app_id)["version"]
@@ -311,8 +336,14 @@ async def test_roles_refuse_with_the_permission_message(office: Database, day: A
     with admin.transaction() as txn:
         for key, doc in admin.docs("staff").items():
             ani = doc["username"] == "ani"
-            txn.update("staff", int(key), {"password_hash": hash_password("ani-rahasia") if ani else "x",
-                                           **({"role": "operator"} if ani else {})})
+            txn.update(
+                "staff",
+                int(key),
+                {
+                    "password_hash": hash_password("ani-rahasia") if ani else "x",
+                    **({"role": "operator"} if ani else {}),
+                },
+            )
     office.refresh()
     app = make_app(office, poll_seconds=0)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -373,7 +404,10 @@ async def test_new_application_errors_beside_fields_and_nothing_saved(office: Da
         assert office.count(APPS) == before + 1
         created = max(office.all(APPS), key=lambda d: d["id"])
         assert (created["ikm_id"], created["amount_requested"], created["bank"]) == (
-            2, 5_000_000, "PD BPR Bank Pasar Kota Semarang")
+            2,
+            5_000_000,
+            "PD BPR Bank Pasar Kota Semarang",
+        )
 
 
 async def test_edit_a_draft_then_only_documents_then_nothing(office: Database, day: Any) -> None:
@@ -419,8 +453,13 @@ async def test_overdue_loan_shows_days_past_due_and_collectability(office: Datab
     app = make_app(office, poll_seconds=0)
     async with app.run_test(size=(120, 50)) as pilot:
         screen = await open_credit(pilot, select=loan["id"])
-        cells = dict(zip([c.key for c in screen.table.rows.columns],
-                         screen.table.rows.cells(screen.table.rows.position_of(loan["id"])), strict=True))
+        cells = dict(
+            zip(
+                [c.key for c in screen.table.rows.columns],
+                screen.table.rows.cells(screen.table.rows.position_of(loan["id"])),
+                strict=True,
+            )
+        )
         assert cells["dpd"] == "95"
         await pilot.press("enter")
         await pilot.pause()
@@ -501,8 +540,10 @@ async def test_bulk_list_checked_then_recorded_all_or_nothing(office: Database, 
         bulk = app.screen
         assert isinstance(bulk, BulkRepaymentScreen)
         text = bulk.query_one("#bulk-text", TextArea)
-        text.text = (f"kode;tanggal;jumlah\n{a['code']};10/02/2026;Rp 1.030.000\n"
-                     f"KRD-2026-9999;10/02/2026;1.030.000\n{b['code']}\t2026-02-10\t1.010.000\n")
+        text.text = (
+            f"kode;tanggal;jumlah\n{a['code']};10/02/2026;Rp 1.030.000\n"
+            f"KRD-2026-9999;10/02/2026;1.030.000\n{b['code']}\t2026-02-10\t1.010.000\n"
+        )
         await pilot.press("ctrl+t")
         await pilot.pause()
         assert [r.ok for r in bulk.results] == [True, False, True]
@@ -517,8 +558,11 @@ async def test_bulk_list_checked_then_recorded_all_or_nothing(office: Database, 
 
         # the same list from a CSV file, corrected: checked, confirmed, stored in one go
         path = tmp_path / "bpr-2026-02.csv"
-        path.write_text(f"{a['code']},10/02/2026,1030000\n" + "".join(
-            f"{b['code']},{row['due']},{row['total']}\n" for row in b["schedule"]), encoding="utf-8")
+        path.write_text(
+            f"{a['code']},10/02/2026,1030000\n"
+            + "".join(f"{b['code']},{row['due']},{row['total']}\n" for row in b["schedule"]),
+            encoding="utf-8",
+        )
         bulk.query_one("#bulk-path", Input).value = str(path)
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -625,7 +669,8 @@ async def test_filter_as_you_type_and_sort(db: Database, day: Any) -> None:
         screen.query_one("#search", Input).value = "bank pasar draf"
         await pilot.pause()
         assert {screen.table.rows.row(i)[0] for i in range(len(screen.table.rows))} == {
-            d["id"] for d in db.all(APPS) if d["state"] == "draft" and "Bank Pasar" in d["bank"]}
+            d["id"] for d in db.all(APPS) if d["state"] == "draft" and "Bank Pasar" in d["bank"]
+        }
         screen.query_one("#search", Input).value = first["code"].lower()
         await pilot.pause()
         assert len(screen.table.rows) == 1
@@ -650,8 +695,21 @@ async def test_palette_reaches_every_credit_action(office: Database, day: Any) -
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_credit(pilot)
         titles = {command.title for command in app.get_system_commands(screen)}
-        for label in ("Permohonan baru", "Ajukan", "Verifikasi", "Setujui", "Tolak", "Batalkan", "Cairkan",
-                      "Hapus buku", "Angsuran", "Angsuran massal", "Simulasi pinjaman", "Portofolio", "Rincian"):
+        for label in (
+            "Permohonan baru",
+            "Ajukan",
+            "Verifikasi",
+            "Setujui",
+            "Tolak",
+            "Batalkan",
+            "Cairkan",
+            "Hapus buku",
+            "Angsuran",
+            "Angsuran massal",
+            "Simulasi pinjaman",
+            "Portofolio",
+            "Rincian",
+        ):
             assert label in titles, label
         await pilot.press("ctrl+p")
         await pilot.pause()
@@ -671,12 +729,14 @@ def test_product_terms_come_from_the_catalog() -> None:
     assert product_terms("NOPE") == ""
 
 
-async def test_days_past_due_of_many_loans_arrive_from_a_worker(db: Database, day: Any,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_days_past_due_of_many_loans_arrive_from_a_worker(
+    db: Database, day: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(CreditScreen, "BACKGROUND_LEDGERS", 0)  # as with thousands of loans
     day(date(2027, 6, 30))
-    expected = {loan.application_id: loan.days_past_due
-                for loan in svc.loans_in_arrears(db, date(2027, 6, 30), min_days=0)}
+    expected = {
+        loan.application_id: loan.days_past_due for loan in svc.loans_in_arrears(db, date(2027, 6, 30), min_days=0)
+    }
     assert any(expected.values())
     app = make_app(db, poll_seconds=0)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -684,13 +744,15 @@ async def test_days_past_due_of_many_loans_arrive_from_a_worker(db: Database, da
         await app.workers.wait_for_complete()
         await pilot.pause()
         column = [c.key for c in screen.table.rows.columns].index("dpd")
-        shown = {screen.table.rows.row(i)[0]: screen.table.rows.row(i)[1][column]
-                 for i in range(len(screen.table.rows))}
+        shown = {
+            screen.table.rows.row(i)[0]: screen.table.rows.row(i)[1][column] for i in range(len(screen.table.rows))
+        }
         assert {k: v for k, v in shown.items() if v is not None} == expected
 
 
-async def test_a_large_portfolio_is_summed_up_in_a_worker(db: Database, day: Any,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_large_portfolio_is_summed_up_in_a_worker(
+    db: Database, day: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(PortfolioScreen, "BACKGROUND_APPLICATIONS", 0)  # as with thousands of applications
     day(date(2026, 11, 1))
     expected = svc.portfolio(db, date(2026, 11, 1))

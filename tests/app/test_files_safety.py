@@ -65,14 +65,22 @@ def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
 def parts(db_path: Path) -> list[Path]:
     name = db_path.name
     backups = db_path.with_name(name + ".backups")
-    return [db_path, db_path.with_name(name + ".journal"), db_path.with_name(name + ".lock"), backups,
-            backups / "laporan.html", backups / "ikmtui-2026-11-01.json", db_path.with_name(name + ".media") / "x.md",
-            db_path.with_name(name + ".journal.stale-20261204-081500")]  # a journal set aside is kept too
+    return [
+        db_path,
+        db_path.with_name(name + ".journal"),
+        db_path.with_name(name + ".lock"),
+        backups,
+        backups / "laporan.html",
+        backups / "ikmtui-2026-11-01.json",
+        db_path.with_name(name + ".media") / "x.md",
+        db_path.with_name(name + ".journal.stale-20261204-081500"),
+    ]  # a journal set aside is kept too
 
 
 @pytest.mark.parametrize("which", range(8))
-def test_report_out_onto_the_database_or_its_parts_is_refused(capsys: pytest.CaptureFixture[str], db_path: Path,
-                                                               which: int) -> None:
+def test_report_out_onto_the_database_or_its_parts_is_refused(
+    capsys: pytest.CaptureFixture[str], db_path: Path, which: int
+) -> None:
     used_db(db_path)
     before = snapshot(db_path.parent)
     target = parts(db_path)[which]
@@ -82,14 +90,14 @@ def test_report_out_onto_the_database_or_its_parts_is_refused(capsys: pytest.Cap
     assert "basis data atau salah satu berkasnya" in err
     assert snapshot(db_path.parent) == before
     # --force does not make the database a report either
-    assert main(["report", "overview", "--db", str(db_path), "--out", str(target), "--format", "json",
-                 "--force"]) == 2
+    assert main(["report", "overview", "--db", str(db_path), "--out", str(target), "--format", "json", "--force"]) == 2
     assert snapshot(db_path.parent) == before
     assert Database(db_path, "tester").all("ikm")  # still opens
 
 
-def test_report_out_through_a_symlink_or_dots_to_the_database_is_refused(capsys: pytest.CaptureFixture[str],
-                                                                         db_path: Path, tmp_path: Path) -> None:
+def test_report_out_through_a_symlink_or_dots_to_the_database_is_refused(
+    capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path: Path
+) -> None:
     before = db_path.read_bytes()
     link = tmp_path / "laporan.html"
     link.symlink_to(db_path)
@@ -100,8 +108,9 @@ def test_report_out_through_a_symlink_or_dots_to_the_database_is_refused(capsys:
     assert db_path.read_bytes() == before and link.is_symlink()
 
 
-def test_report_over_an_existing_file_needs_force(capsys: pytest.CaptureFixture[str], db_path: Path,
-                                                  tmp_path: Path) -> None:
+def test_report_over_an_existing_file_needs_force(
+    capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "catatan.html"
     out.write_text("my notes", encoding="utf-8")
     assert main(["report", "overview", "--db", str(db_path), "--out", str(out), "--as-of", AS_OF]) == 2
@@ -112,14 +121,18 @@ def test_report_over_an_existing_file_needs_force(capsys: pytest.CaptureFixture[
     assert not [p for p in tmp_path.iterdir() if ".part-" in p.name]  # no temp left behind
 
 
-def test_export_onto_the_database_parts_or_an_existing_file_is_refused(capsys: pytest.CaptureFixture[str],
-                                                                       db_path: Path, tmp_path: Path) -> None:
+def test_export_onto_the_database_parts_or_an_existing_file_is_refused(
+    capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path: Path
+) -> None:
     used_db(db_path)
     before = snapshot(tmp_path)
     backups = db_path.with_name(db_path.name + ".backups")
-    for args in (["--out", str(backups / "rekap.xlsx")], ["--format", "csv", "--out", str(backups)],
-                 ["--format", "csv", "--out", str(db_path.with_name(db_path.name + ".media"))],
-                 ["--format", "csv", "--out", str(db_path)]):
+    for args in (
+        ["--out", str(backups / "rekap.xlsx")],
+        ["--format", "csv", "--out", str(backups)],
+        ["--format", "csv", "--out", str(db_path.with_name(db_path.name + ".media"))],
+        ["--format", "csv", "--out", str(db_path)],
+    ):
         assert main(["export", "--db", str(db_path), *args, "--force"]) == 2, args
         one_line_error(capsys)
         assert snapshot(tmp_path) == before
@@ -163,8 +176,7 @@ def errors_shown(app) -> list[str]:  # type: ignore[no-untyped-def]
     return [str(n.message) for n in app._notifications if n.severity == "error"]
 
 
-async def test_reports_screen_refuses_the_database_and_asks_before_overwriting(db: Database,
-                                                                                tmp_path: Path) -> None:
+async def test_reports_screen_refuses_the_database_and_asks_before_overwriting(db: Database, tmp_path: Path) -> None:
     """A typed database path (or a part of it) is refused with a message, the files byte-identical; an existing
     file is overwritten only after a yes (n keeps it)."""
     app = make_app(db, poll_seconds=0)
@@ -191,8 +203,9 @@ async def test_reports_screen_refuses_the_database_and_asks_before_overwriting(d
     assert db.path.read_bytes() == before[db.path.name]
 
 
-async def test_reports_screen_in_a_browser_writes_only_into_its_own_folder(db: Database, tmp_path: Path,
-                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_reports_screen_in_a_browser_writes_only_into_its_own_folder(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """In a browser a typed path is only a file name: the report goes to a folder of the app's own and is sent
     as a download; the server's files, the database among them, are not touched."""
     import ikmtui.ui.reports.catalog as reports_module
@@ -225,8 +238,7 @@ def test_exports_and_reports_are_owner_only_under_umask_022(umask_022: None, db_
     assert main(["export", "--db", str(db_path), "--out", str(xlsx), "--with-personal-data"]) == 0
     assert mode(xlsx) == 0o600
     folder = tmp_path / "out" / "csv-pribadi"
-    assert main(["export", "--db", str(db_path), "--format", "csv", "--out", str(folder),
-                 "--with-personal-data"]) == 0
+    assert main(["export", "--db", str(db_path), "--format", "csv", "--out", str(folder), "--with-personal-data"]) == 0
     assert mode(folder) == 0o700
     files = sorted(folder.iterdir())
     assert len(files) == 10 and {mode(f) for f in files} == {0o600}
@@ -239,8 +251,9 @@ def test_exports_and_reports_are_owner_only_under_umask_022(umask_022: None, db_
     assert not [p for p in (tmp_path / "out").rglob("*") if ".part-" in p.name]
 
 
-def test_csv_export_into_an_existing_folder_keeps_the_folder_as_it_was(umask_022: None, db_path: Path,
-                                                                      tmp_path: Path) -> None:
+def test_csv_export_into_an_existing_folder_keeps_the_folder_as_it_was(
+    umask_022: None, db_path: Path, tmp_path: Path
+) -> None:
     """An officer's own folder is not re-permissioned (it may be their home); the files in it are 0600."""
     folder = tmp_path / "dokumen"
     folder.mkdir(mode=0o755)
@@ -259,9 +272,9 @@ def raise_defect(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(report_command, "run", broken)
 
 
-def test_the_error_log_is_owner_only_in_the_users_own_folder(umask_022: None, tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_error_log_is_owner_only_in_the_users_own_folder(
+    umask_022: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from ikmtui import cli
 
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
@@ -278,8 +291,9 @@ def test_the_error_log_is_owner_only_in_the_users_own_folder(umask_022: None, tm
     assert mode(log) == 0o600 and log.read_text(encoding="utf-8").count("RuntimeError: a defect") == 2
 
 
-def test_the_error_log_never_follows_a_planted_link(umask_022: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_error_log_never_follows_a_planted_link(
+    umask_022: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from ikmtui import cli
 
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
@@ -313,12 +327,27 @@ def poisoned(db_path: Path) -> Database:
     db = Database(db_path, "tester")
     ikm = db.all("ikm")[:6]
     for doc, payload in zip(ikm, PAYLOADS, strict=True):
-        db.update("ikm", doc["id"], {"name": payload, "owner_name": payload, "product": payload, "address": payload,
-                                     "phone": payload, "turnover": -5}, expected_version=doc["version"])
+        db.update(
+            "ikm",
+            doc["id"],
+            {
+                "name": payload,
+                "owner_name": payload,
+                "product": payload,
+                "address": payload,
+                "phone": payload,
+                "turnover": -5,
+            },
+            expected_version=doc["version"],
+        )
     listings = db.all("gallery_listings")[:6]
     for doc, payload in zip(listings, PAYLOADS, strict=True):
-        db.update("gallery_listings", doc["id"], {"product_name": payload, "sku": payload, "ikm_id": ikm[0]["id"]},
-                  expected_version=doc["version"])
+        db.update(
+            "gallery_listings",
+            doc["id"],
+            {"product_name": payload, "sku": payload, "ikm_id": ikm[0]["id"]},
+            expected_version=doc["version"],
+        )
     for doc, payload in zip(db.all("clusters")[:6], PAYLOADS, strict=False):
         db.update("clusters", doc["id"], {"name": payload, "coordinator": payload}, expected_version=doc["version"])
     return db
@@ -374,8 +403,15 @@ def test_spreadsheet_value_neutralises_text_only() -> None:
     from ikmtui.io.guard import spreadsheet_value
 
     assert [spreadsheet_value(p) for p in PAYLOADS] == ["'" + p for p in PAYLOADS]
-    assert [spreadsheet_value(v) for v in (-5, -2.5, 0, "Batik -2", "", None, "e-mail")] == \
-        [-5, -2.5, 0, "Batik -2", "", None, "e-mail"]
+    assert [spreadsheet_value(v) for v in (-5, -2.5, 0, "Batik -2", "", None, "e-mail")] == [
+        -5,
+        -2.5,
+        0,
+        "Batik -2",
+        "",
+        None,
+        "e-mail",
+    ]
 
 
 def test_xlsx_export_has_no_live_formula(db_path: Path, tmp_path: Path) -> None:

@@ -45,14 +45,26 @@ def launched(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
 
 
 def data(**extra: str) -> dict[str, Any]:
-    return {"product_name": "Batik tulis", "ikm_id": "IKM-000005", "category": "batik", "sku": "SKG-BAT-77001",
-            "price": "50.000", "stock": "10", "consigned_on": "01/12/2026", "term_days": "90",
-            "commission_pct": "10", **extra}
+    return {
+        "product_name": "Batik tulis",
+        "ikm_id": "IKM-000005",
+        "category": "batik",
+        "sku": "SKG-BAT-77001",
+        "price": "50.000",
+        "stock": "10",
+        "consigned_on": "01/12/2026",
+        "term_days": "90",
+        "commission_pct": "10",
+        **extra,
+    }
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.is_symlink()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
 
 
 def planted(db: Database, photos: list[str]) -> dict[str, Any]:
@@ -133,8 +145,7 @@ def test_a_picture_is_copied_into_the_media_folder_owner_only(db: Database, tmp_
 
 
 # ---------------------------------------------------------------------------------------------- opening
-def test_photos_are_served_only_from_the_media_folder(db: Database, tmp_path: Path,
-                                                      launched: list[list[str]]) -> None:
+def test_photos_are_served_only_from_the_media_folder(db: Database, tmp_path: Path, launched: list[list[str]]) -> None:
     media = paths.media_dir(db.path)
     source = tmp_path / "a.webp"
     source.write_bytes(b"RIFF\x00\x00\x00\x00WEBPVP8 ")
@@ -142,8 +153,18 @@ def test_photos_are_served_only_from_the_media_folder(db: Database, tmp_path: Pa
     assert service.open_photo(db.path, name)[0] is True and launched == [["/usr/bin/xdg-open", str(media / name)]]
     (media / "kabur.jpg").symlink_to(db.path)  # a link planted in the folder, leading out
     (media / "data.jpg").write_bytes(db.path.read_bytes())  # not a picture, whatever its name
-    for bad in (str(db.path), db.path.name, f"../{db.path.name}", "kabur.jpg", "data.jpg", "/etc/passwd", "",
-                ".", "..", str(media / ".." / db.path.name)):
+    for bad in (
+        str(db.path),
+        db.path.name,
+        f"../{db.path.name}",
+        "kabur.jpg",
+        "data.jpg",
+        "/etc/passwd",
+        "",
+        ".",
+        "..",
+        str(media / ".." / db.path.name),
+    ):
         with pytest.raises(FileRefused):
             service.photo_file(db.path, bad)
         opened, _message = service.open_photo(db.path, bad)
@@ -151,8 +172,9 @@ def test_photos_are_served_only_from_the_media_folder(db: Database, tmp_path: Pa
     assert len(launched) == 1
 
 
-def test_a_listing_from_an_older_version_is_not_served_until_edited(db: Database, tmp_path: Path,
-                                                                    launched: list[list[str]]) -> None:
+def test_a_listing_from_an_older_version_is_not_served_until_edited(
+    db: Database, tmp_path: Path, launched: list[list[str]]
+) -> None:
     old_photo = tmp_path / "lama.jpg"
     old_photo.write_bytes(b"\xff\xd8\xff\xe0")
     doc = planted(db, [str(old_photo), str(db.path)])
@@ -184,8 +206,9 @@ async def open_gallery(pilot: Any, select: int) -> GalleryScreen:
 
 
 @pytest.mark.parametrize("browser", [False, True])
-async def test_o_refuses_a_photo_outside_the_media_folder(db: Database, monkeypatch: pytest.MonkeyPatch,
-                                                          launched: list[list[str]], browser: bool) -> None:
+async def test_o_refuses_a_photo_outside_the_media_folder(
+    db: Database, monkeypatch: pytest.MonkeyPatch, launched: list[list[str]], browser: bool
+) -> None:
     """Issue 17 item 2: the listing's photo is the database file; ``o`` neither opens nor downloads it."""
     doc = planted(db, [str(db.path)])
     sent: list[Any] = []
@@ -216,8 +239,9 @@ async def test_the_form_says_beside_the_field_that_the_database_is_no_photo(db: 
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is form
-        assert "basis data dan berkasnya tidak dapat menjadi foto" in str(form.query_one("#error-photos",
-                                                                                       Static).content)
+        assert "basis data dan berkasnya tidak dapat menjadi foto" in str(
+            form.query_one("#error-photos", Static).content
+        )
         await pilot.press("escape")
         await pilot.pause()
         if app.screen is not screen:  # asked whether to drop the change

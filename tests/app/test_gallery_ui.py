@@ -53,8 +53,18 @@ def listing_doc(db: Database, sku: str) -> dict[str, Any]:
 
 
 def seed(db: Database, sku: str, stock: str = "10", ikm: str = "IKM-000005", **extra: str) -> dict[str, Any]:
-    data = {"product_name": f"Produk {sku}", "ikm_id": ikm, "category": "batik", "sku": sku, "price": "50.000",
-            "stock": stock, "consigned_on": "01/12/2026", "term_days": "90", "commission_pct": "10", **extra}
+    data = {
+        "product_name": f"Produk {sku}",
+        "ikm_id": ikm,
+        "category": "batik",
+        "sku": sku,
+        "price": "50.000",
+        "stock": stock,
+        "consigned_on": "01/12/2026",
+        "term_days": "90",
+        "commission_pct": "10",
+        **extra,
+    }
     return service.create_listing(db, data)
 
 
@@ -89,8 +99,13 @@ async def test_add_sell_refuse_oversell_return(db: Database) -> None:
         assert isinstance(app.screen, GalleryScreen)
         assert db.count("gallery_listings") == before + 1
         doc = listing_doc(db, expected_sku)
-        assert (doc["product_name"], doc["ikm_id"], doc["category"], doc["price"], doc["stock"]) == \
-            ("Batik tulis", 5, "batik", 125_000, 10)
+        assert (doc["product_name"], doc["ikm_id"], doc["category"], doc["price"], doc["stock"]) == (
+            "Batik tulis",
+            5,
+            "batik",
+            125_000,
+            10,
+        )
         assert doc["consigned_on"] == "2026-12-15" and doc["term_days"] == 90 and doc["commission_pct"] == 10.0
         assert screen.table.current_id == doc["id"]
         assert row_of(screen, doc["id"])["status"] == "dipajang"
@@ -165,16 +180,25 @@ async def test_bad_input_is_refused_beside_each_field(db: Database) -> None:
         await pilot.press("a")
         await pilot.pause()
         form = app.screen
-        typed = {"product_name": "Batik", "ikm_id": "IKM-000005", "sku": "p-taken", "price": "-125000",
-                 "stock": "-1", "commission_pct": "150", "marketplace_links": "Shopee shopee.co.id/x"}
+        typed = {
+            "product_name": "Batik",
+            "ikm_id": "IKM-000005",
+            "sku": "p-taken",
+            "price": "-125000",
+            "stock": "-1",
+            "commission_pct": "150",
+            "marketplace_links": "Shopee shopee.co.id/x",
+        }
         for name, text in typed.items():
             form.query_one(f"#field-{name}", Input).value = text
         await pilot.pause()
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is form
-        errors = {name: str(form.query_one(f"#error-{name}", Static).content) for name in
-                  ("price", "stock", "commission_pct", "sku", "marketplace_links", "category")}
+        errors = {
+            name: str(form.query_one(f"#error-{name}", Static).content)
+            for name in ("price", "stock", "commission_pct", "sku", "marketplace_links", "category")
+        }
         assert errors == {
             "price": "Jumlah tidak boleh negatif",
             "stock": "Angka tidak boleh negatif",

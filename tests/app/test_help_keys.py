@@ -33,10 +33,17 @@ async def test_help_lists_every_key_of_the_screen_it_is_opened_on(db: Database, 
             await pilot.press(key)
             await pilot.pause()
             screen = app.screen
-            declared = {(b.key, b.action) for cls in type(screen).__mro__ if cls.__module__.startswith("ikmtui.")
-                        for b in cls.__dict__.get("BINDINGS", [])}
-            own = [(k, a.binding) for k, a in screen.active_bindings.items()
-                   if a.node is screen and a.binding.description and (k, a.binding.action) in declared]
+            declared = {
+                (b.key, b.action)
+                for cls in type(screen).__mro__
+                if cls.__module__.startswith("ikmtui.")
+                for b in cls.__dict__.get("BINDINGS", [])
+            }
+            own = [
+                (k, a.binding)
+                for k, a in screen.active_bindings.items()
+                if a.node is screen and a.binding.description and (k, a.binding.action) in declared
+            ]
             assert own or mode == "dashboard"
             text = await help_of(app, pilot)
             assert text.startswith("# ikmtui — " + ("bantuan" if lang == "id" else "help"))  # the prose stays
@@ -45,8 +52,10 @@ async def test_help_lists_every_key_of_the_screen_it_is_opened_on(db: Database, 
             rows = [line for line in text.splitlines() if line.startswith("| `")]
             for key_name, binding in own:  # every key the screen declares, with its translated description
                 shown = shown_key(app, binding)
-                assert any(shown in row.split("`")[1].split(" / ") and row.endswith(f"| {binding.description} |")
-                           for row in rows), (mode, key_name)
+                assert any(
+                    shown in row.split("`")[1].split(" / ") and row.endswith(f"| {binding.description} |")
+                    for row in rows
+                ), (mode, key_name)
             assert "`1` … `7`" not in text
 
 
@@ -57,8 +66,15 @@ async def test_credit_help_shows_its_actions_in_indonesian(db: Database) -> None
         await pilot.press(next(key for mode, key, _title in SCREENS if mode == "credit"))
         await pilot.pause()
         text = await help_of(app, pilot)
-    for row in ("| `g` | Portofolio |", "| `b` | Angsuran massal |", "| `u` | Ajukan |", "| `8` | Log audit |",
-                "| `F1` | Bantuan |", "| `ctrl+q` | Keluar |", "## Tombol di layar ini: Kredit"):
+    for row in (
+        "| `g` | Portofolio |",
+        "| `b` | Angsuran massal |",
+        "| `u` | Ajukan |",
+        "| `8` | Log audit |",
+        "| `F1` | Bantuan |",
+        "| `ctrl+q` | Keluar |",
+        "## Tombol di layar ini: Kredit",
+    ):
         assert row in text
 
 

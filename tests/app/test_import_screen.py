@@ -45,8 +45,11 @@ async def settle(pilot: Pilot[None], screen: ImportScreen) -> None:
 
 def report_text(screen: ImportScreen) -> str:
     static = screen.query_one("#import-report", Static)
-    return "\n".join(line.text for line in static.render_lines(static.region.reset_offset)) if static.region \
+    return (
+        "\n".join(line.text for line in static.render_lines(static.region.reset_offset))
+        if static.region
         else str(static.render())
+    )
 
 
 def _mixed(tmp_path: Path) -> Path:
@@ -178,7 +181,8 @@ async def test_the_path_input_completes_folders_and_spreadsheets(tmp_path: Path)
     (tmp_path / "data-ikm" / "catatan.txt").write_bytes(b"x")
     suggest = PathSuggester()
     assert await suggest.get_suggestion(str(tmp_path / "data-")) == str(tmp_path / "data-ikm") + "/"
-    assert await suggest.get_suggestion(str(tmp_path / "data-ikm" / "d")) == str(tmp_path / "data-ikm" /
-                                                                               "daftar 2025.xlsx")
+    assert await suggest.get_suggestion(str(tmp_path / "data-ikm" / "d")) == str(
+        tmp_path / "data-ikm" / "daftar 2025.xlsx"
+    )
     assert await suggest.get_suggestion(str(tmp_path / "data-ikm" / "c")) is None
     assert await suggest.get_suggestion(str(tmp_path / "nothing" / "x")) is None

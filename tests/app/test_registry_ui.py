@@ -22,11 +22,24 @@ from ikmtui.ui.registry.profile import IkmProfileScreen
 from ikmtui.ui.registry.table import IkmScreen
 
 SIZE = (120, 40)
-GOOD = {"name": "Bandeng Juwana Elrina", "owner_name": "Siti Aminah", "owner_nik": "3374014101900001",
-        "nib": "9120000000001", "address": "Jl. Pandanaran No. 1", "kecamatan": "Tembalang",
-        "kelurahan": "Jangli", "phone": "081234567890", "kbli": "10213", "product": "bandeng presto",
-        "workers_male": "3", "workers_female": "5", "investment": "150.000.000", "turnover": "300.000.000",
-        "scale": "mikro", "year_founded": "2015"}
+GOOD = {
+    "name": "Bandeng Juwana Elrina",
+    "owner_name": "Siti Aminah",
+    "owner_nik": "3374014101900001",
+    "nib": "9120000000001",
+    "address": "Jl. Pandanaran No. 1",
+    "kecamatan": "Tembalang",
+    "kelurahan": "Jangli",
+    "phone": "081234567890",
+    "kbli": "10213",
+    "product": "bandeng presto",
+    "workers_male": "3",
+    "workers_female": "5",
+    "investment": "150.000.000",
+    "turnover": "300.000.000",
+    "scale": "mikro",
+    "year_founded": "2015",
+}
 
 
 def journal_size(db: Database) -> int:
@@ -115,10 +128,19 @@ async def test_add_an_ikm_with_keys_only_and_find_it_on_disk(db: Database, db_pa
     stored = Database(db_path, "someone.else").find("ikm", nib="9120000000001")
     assert len(stored) == 1
     doc = stored[0]
-    assert (doc["code"], doc["name"], doc["kecamatan"], doc["kelurahan"]) == \
-        ("IKM-000061", "Bandeng Juwana Elrina", "Tembalang", "Jangli")
-    assert (doc["phone"], doc["kbli"], doc["scale"], doc["investment"], doc["turnover"]) == \
-        ("081234567890", "10213", "kecil", 1_500_000_000, 900_000_000)
+    assert (doc["code"], doc["name"], doc["kecamatan"], doc["kelurahan"]) == (
+        "IKM-000061",
+        "Bandeng Juwana Elrina",
+        "Tembalang",
+        "Jangli",
+    )
+    assert (doc["phone"], doc["kbli"], doc["scale"], doc["investment"], doc["turnover"]) == (
+        "081234567890",
+        "10213",
+        "kecil",
+        1_500_000_000,
+        900_000_000,
+    )
     assert (doc["workers_male"], doc["workers_female"], doc["year_founded"]) == (3, 5, 2015)
     assert doc["cluster_ids"] == [2] and doc["certifications"] == ["Halal"] and doc["created_by"] == "tester"
 
@@ -286,8 +308,11 @@ async def test_filter_as_you_type_narrows_by_name_owner_code_nib_and_product(db:
             counts.append(len(table.rows))
         assert counts == sorted(counts, reverse=True) and counts[-1] < 60
         clusters = {c["id"]: c["name"] for c in db.all("clusters")}
-        assert counts[-1] == sum(1 for d in docs if "bandeng" in " ".join(
-            [d["name"], d["product"], *(clusters[c] for c in d["cluster_ids"])]).lower())
+        assert counts[-1] == sum(
+            1
+            for d in docs
+            if "bandeng" in " ".join([d["name"], d["product"], *(clusters[c] for c in d["cluster_ids"])]).lower()
+        )
         search = app.screen.query_one("#search", Input)
         for text in (target["code"], target["nib"], target["owner_name"], target["product"], target["name"]):
             search.value = text  # as if pasted: the table follows every change of the box
@@ -422,8 +447,12 @@ async def test_cluster_add_edit_and_delete(db: Database) -> None:
         await pilot.pause()
         assert isinstance(app.screen, ClustersScreen)
         created = db.find("clusters", name="Sentra Jamu Gendong")[0]
-        assert (created["sector"], created["kecamatan"], created["decree_date"], created["coordinator"]) == \
-            ("food processing", "Genuk", "2026-10-27", "Bu Lastri")
+        assert (created["sector"], created["kecamatan"], created["decree_date"], created["coordinator"]) == (
+            "food processing",
+            "Genuk",
+            "2026-10-27",
+            "Bu Lastri",
+        )
         assert app.screen.table.current_id == created["id"]
 
         await pilot.press("e")
@@ -462,7 +491,8 @@ def test_multi_select_lists_search_as_you_type() -> None:
 
 
 async def test_typing_before_the_search_keys_are_built_shows_the_keyed_rows_then_every_match(
-        db: Database, monkeypatch: Any) -> None:
+    db: Database, monkeypatch: Any
+) -> None:
     import asyncio
 
     from ikmtui.ui.kit import vtable
@@ -494,4 +524,3 @@ async def test_typing_before_the_search_keys_are_built_shows_the_keyed_rows_then
         shown = [table.rows.row(p)[0] for p in range(len(table.rows))]
         assert not table.rows.partial and shown == expected
         assert "masih mencari" not in str(status.content)
-

@@ -135,8 +135,9 @@ async def test_a_bad_period_is_refused_with_a_message(db: Database) -> None:
         assert any("bukan periode" in str(n.message) for n in app._notifications)
 
 
-async def test_profile_and_export_from_the_screen(db: Database, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_profile_and_export_from_the_screen(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     ikm = db.all("ikm")[5]
     app = make_app(db, poll_seconds=0)

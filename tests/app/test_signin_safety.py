@@ -125,8 +125,12 @@ def test_serve_user_is_only_the_name_on_the_sign_in_form(office: Database, monke
     async def drive(app) -> None:  # type: ignore[no-untyped-def]
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
-            seen.update(screen=type(app.screen), user=app.db.user, address=app.address,
-                        prefilled=app.screen.query_one("#signin-user").value)
+            seen.update(
+                screen=type(app.screen),
+                user=app.db.user,
+                address=app.address,
+                prefilled=app.screen.query_one("#signin-user").value,
+            )
             await pilot.press("2", "ctrl+o")
             await pilot.pause()
             seen["mode"] = app.current_mode
@@ -134,8 +138,13 @@ def test_serve_user_is_only_the_name_on_the_sign_in_form(office: Database, monke
     monkeypatch.setattr(app_module.IkmApp, "run", lambda self: asyncio.run(drive(self)))
     monkeypatch.setenv("IKMTUI_REMOTE_ADDR", "203.0.113.9")
     assert tab.main(["--db", str(office.path), "--user", "kepala", "--poll", "0"]) == 0
-    assert seen == {"screen": SignInScreen, "user": "", "address": "203.0.113.9", "prefilled": "kepala",
-                    "mode": "_default"}
+    assert seen == {
+        "screen": SignInScreen,
+        "user": "",
+        "address": "203.0.113.9",
+        "prefilled": "kepala",
+        "mode": "_default",
+    }
 
 
 async def test_the_header_says_sign_in_is_off(db: Database) -> None:
@@ -189,8 +198,13 @@ except staff.SignInFailed as exc:
 
 def test_twenty_wrong_passwords_from_twenty_processes_lock_the_username_out(office: Database) -> None:
     def attempt(password: str) -> str:
-        done = subprocess.run([sys.executable, "-c", TRY, str(office.path), "budi", password],
-                              capture_output=True, text=True, timeout=60, env={**os.environ, "IKMTUI_LANG": "id"})
+        done = subprocess.run(
+            [sys.executable, "-c", TRY, str(office.path), "budi", password],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "IKMTUI_LANG": "id"},
+        )
         assert done.returncode == 0, done.stderr
         return done.stdout.strip()
 
@@ -204,9 +218,23 @@ def test_twenty_wrong_passwords_from_twenty_processes_lock_the_username_out(offi
     assert len([a for a in audit if a["action"] == "signin.failed"]) <= MAX_FAILURES  # passwords checked
     assert len([a for a in audit if a["action"] == "signin.locked"]) == 1
     # The command line counts in the same place.
-    cli = subprocess.run([sys.executable, "-c", "from ikmtui.cli import main; raise SystemExit(main())", "staff",
-                          "list", "--db", str(office.path), "--user", "budi"], capture_output=True, text=True,
-                         timeout=60, env={**os.environ, "IKMTUI_PASSWORD": PASSWORDS["budi"], "IKMTUI_LANG": "id"})
+    cli = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from ikmtui.cli import main; raise SystemExit(main())",
+            "staff",
+            "list",
+            "--db",
+            str(office.path),
+            "--user",
+            "budi",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "IKMTUI_PASSWORD": PASSWORDS["budi"], "IKMTUI_LANG": "id"},
+    )
     assert cli.returncode == 2 and LOCKED.search(cli.stderr), cli.stderr
 
 
@@ -260,11 +288,29 @@ def test_failed_sign_ins_log_a_capped_printable_username(office: Database) -> No
 
 # ---------------------------------------------------------------------- item 5: administration never locked out
 def test_the_first_password_must_be_an_administrators(
-        db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = db_path.read_bytes()
     monkeypatch.setenv("IKMTUI_NEW_PASSWORD", "operator-1")
-    assert main(["staff", "add", "--db", str(db_path), "--user", "admin", "--username", "eko", "--name", "Eko",
-                 "--role", "operator"]) == 2
+    assert (
+        main(
+            [
+                "staff",
+                "add",
+                "--db",
+                str(db_path),
+                "--user",
+                "admin",
+                "--username",
+                "eko",
+                "--name",
+                "Eko",
+                "--role",
+                "operator",
+            ]
+        )
+        == 2
+    )
     assert "administrator" in capsys.readouterr().err
     assert main(["staff", "passwd", "budi.santoso", "--db", str(db_path), "--user", "admin"]) == 2
     assert "administrator" in capsys.readouterr().err
@@ -294,7 +340,8 @@ def test_the_first_password_must_be_an_administrators(
 
 
 def test_owner_at_the_terminal_recovers_an_administrator(
-        office: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    office: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from ikmtui.commands import staff as staff_command
 
     path = str(office.path)
@@ -399,4 +446,3 @@ async def test_the_poll_does_not_wait_for_another_process_lock(db: Database) -> 
         app.poll_database()  # the next look picks the change up
         await pilot.pause()
         assert app.data_version >= 1
-

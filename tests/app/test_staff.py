@@ -24,8 +24,11 @@ def office(db: Database) -> Database:
     db.user = "kepala"
     staff.add(db, "kepala", "Kepala Bidang", "administrator", PASSWORDS["kepala"])
     staff.install_guard(db)
-    for username, name, role in (("sri", "Sri Wahyuni", "supervisor"), ("budi", "Budi Santoso", "operator"),
-                                 ("rina", "Rina Kurnia", "viewer")):
+    for username, name, role in (
+        ("sri", "Sri Wahyuni", "supervisor"),
+        ("budi", "Budi Santoso", "operator"),
+        ("rina", "Rina Kurnia", "viewer"),
+    ):
         staff.add(db, username, name, role, PASSWORDS[username])
     return db
 
@@ -101,8 +104,12 @@ def test_supervisor_reveals_nik_and_it_is_audited(office: Database) -> None:
     ikm = supervisor.all("ikm")[0]
     assert personal.reveal(supervisor, "ikm", ikm["id"], "owner_nik") == ikm["owner_nik"]
     entry = supervisor.all("audit")[-1]
-    assert (entry["user"], entry["action"], entry["record_id"], entry["detail"]) == \
-        ("sri", "reveal", ikm["id"], "owner_nik")
+    assert (entry["user"], entry["action"], entry["record_id"], entry["detail"]) == (
+        "sri",
+        "reveal",
+        ikm["id"],
+        "owner_nik",
+    )
 
 
 def test_administrator_disables_an_account(office: Database) -> None:
@@ -118,12 +125,46 @@ def test_cli_staff_commands(
 ) -> None:
     db = str(tmp_path / "kantor.json")
     monkeypatch.setenv("IKMTUI_NEW_PASSWORD", "admin-rahasia")
-    assert main(["staff", "add", "--db", db, "--user", "admin", "--username", "admin", "--name", "Admin",
-                 "--role", "administrator"]) == 0
+    assert (
+        main(
+            [
+                "staff",
+                "add",
+                "--db",
+                db,
+                "--user",
+                "admin",
+                "--username",
+                "admin",
+                "--name",
+                "Admin",
+                "--role",
+                "administrator",
+            ]
+        )
+        == 0
+    )
     monkeypatch.setenv("IKMTUI_PASSWORD", "admin-rahasia")
     monkeypatch.setenv("IKMTUI_NEW_PASSWORD", "operator-1")
-    assert main(["staff", "add", "--db", db, "--user", "admin", "--username", "budi", "--name", "Budi",
-                 "--role", "operator"]) == 0
+    assert (
+        main(
+            [
+                "staff",
+                "add",
+                "--db",
+                db,
+                "--user",
+                "admin",
+                "--username",
+                "budi",
+                "--name",
+                "Budi",
+                "--role",
+                "operator",
+            ]
+        )
+        == 0
+    )
     assert main(["staff", "list", "--db", db, "--user", "admin"]) == 0
     out = capsys.readouterr().out
     assert "budi" in out and "operator-1" not in out and "argon2" not in out

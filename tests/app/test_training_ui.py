@@ -131,8 +131,12 @@ async def test_course_batch_enrol_cancel_attendance_finish(db: Database) -> None
         assert app.screen is screen
         enrolled = sorted(db.find("enrollments", batch_id=batch["id"]), key=lambda d: d["id"])
         assert [(d["ikm_id"], d["state"]) for d in enrolled] == [
-            (chosen[0]["id"], "booked"), (chosen[1]["id"], "booked"), (chosen[2]["id"], "booked"),
-            (chosen[3]["id"], "waitlisted"), (chosen[4]["id"], "waitlisted")]
+            (chosen[0]["id"], "booked"),
+            (chosen[1]["id"], "booked"),
+            (chosen[2]["id"], "booked"),
+            (chosen[3]["id"], "waitlisted"),
+            (chosen[4]["id"], "waitlisted"),
+        ]
         assert "3 terdaftar, 2 masuk daftar tunggu" in notes(app)
         states = [screen.table.rows.cells(i)[4] for i in range(len(screen.table.rows))]
         assert states == ["terdaftar"] * 3 + ["daftar tunggu #1", "daftar tunggu #2"]
@@ -167,8 +171,11 @@ async def test_course_batch_enrol_cancel_attendance_finish(db: Database) -> None
         seated = grid_screen.row_ids
         days = [(start + timedelta(days=n)).isoformat() for n in range(3)]
         marks = [db.get("enrollments", i)["attendance"] for i in seated]
-        assert marks == [dict(zip(days, "hhh", strict=True)), dict(zip(days, "hha", strict=True)),
-                         dict(zip(days, "hhh", strict=True))]
+        assert marks == [
+            dict(zip(days, "hhh", strict=True)),
+            dict(zip(days, "hha", strict=True)),
+            dict(zip(days, "hhh", strict=True)),
+        ]
         assert str(grid.get_cell_at((1, FIRST_DAY + 2))) == "A"
         assert str(grid.get_cell_at((1, FIRST_DAY + 3))) == "66,7%"
         await pilot.press("escape")

@@ -49,8 +49,9 @@ def test_demo_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture
     assert main(["demo", "--out", str(out), "--businesses", "5", "--force"]) == 0
 
 
-def test_check_fails_a_truncated_copy_clearly(tmp_path: Path, demo_file: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_fails_a_truncated_copy_clearly(
+    tmp_path: Path, demo_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     broken = tmp_path / "broken.json"
     raw = demo_file.read_bytes()
     broken.write_bytes(raw[: len(raw) // 2])
@@ -61,10 +62,12 @@ def test_check_fails_a_truncated_copy_clearly(tmp_path: Path, demo_file: Path,
     assert broken.read_bytes() == before
 
 
-@pytest.mark.parametrize("content", [b"", b"[1, 2, 3]", b'{"hello": "world"}', b"\x89PNG\r\n\x1a\n\x00\x00",
-                                     b"name;nib\nBatik;123\n"])
-def test_check_refuses_foreign_files_untouched(tmp_path: Path, content: bytes,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "content", [b"", b"[1, 2, 3]", b'{"hello": "world"}', b"\x89PNG\r\n\x1a\n\x00\x00", b"name;nib\nBatik;123\n"]
+)
+def test_check_refuses_foreign_files_untouched(
+    tmp_path: Path, content: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
     foreign = tmp_path / "foreign.json"
     foreign.write_bytes(content)
     assert main(["check", "--db", str(foreign)]) == 2
@@ -89,8 +92,9 @@ def test_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert info.value.code == 2
 
 
-def test_damaged_database_names_the_newest_good_backup(tmp_path: Path, demo_file: Path,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_damaged_database_names_the_newest_good_backup(
+    tmp_path: Path, demo_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = tmp_path / "kantor.json"
     db.write_bytes(demo_file.read_bytes())
     assert main(["backup", "--db", str(db)]) == 0

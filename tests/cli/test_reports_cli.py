@@ -88,8 +88,11 @@ def test_svg_file_holds_the_figures(capsys: pytest.CaptureFixture[str], db_path:
 def test_every_report_in_every_format(db: Database, name: str, fmt: str) -> None:
     report = build_report(tables_of(db), name, parse_period("2026"), DAY)
     out = render(report, fmt)
-    assert report.document.title in (json.dumps(report.data, ensure_ascii=False) if fmt == "json" else
-                                     html.unescape(out).replace("\xa0", " ")) or fmt == "json"
+    assert (
+        report.document.title
+        in (json.dumps(report.data, ensure_ascii=False) if fmt == "json" else html.unescape(out).replace("\xa0", " "))
+        or fmt == "json"
+    )
     assert "\x1b[" not in out  # files never get colour codes
     if fmt == "json":
         assert json.loads(out)["report"] == name
@@ -126,17 +129,21 @@ def test_profile_of_one_ikm_masks_the_nik(capsys: pytest.CaptureFixture[str], db
     assert len(data["trainings"]) == len(enrolled)
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["overview", "--period", "2026-13"], "bukan periode"),
-    (["laporan-x"], "Laporan 'laporan-x' tidak dikenal"),
-    (["profile", "--ikm", "IKM-999999"], "Tidak ada IKM dengan kode IKM-999999"),
-    (["profile"], "memerlukan kode IKM"),
-    (["credit", "--ikm", "IKM-000001"], "--ikm hanya"),
-    (["overview", "--format", "pdf"], "Format 'pdf' tidak dikenal"),
-    (["overview", "--out", "laporan.docx"], "akhiri nama berkas"),
-])
-def test_mistakes_give_one_clear_line_and_exit_2(capsys: pytest.CaptureFixture[str], db_path: Path,
-                                                 args: list[str], message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["overview", "--period", "2026-13"], "bukan periode"),
+        (["laporan-x"], "Laporan 'laporan-x' tidak dikenal"),
+        (["profile", "--ikm", "IKM-999999"], "Tidak ada IKM dengan kode IKM-999999"),
+        (["profile"], "memerlukan kode IKM"),
+        (["credit", "--ikm", "IKM-000001"], "--ikm hanya"),
+        (["overview", "--format", "pdf"], "Format 'pdf' tidak dikenal"),
+        (["overview", "--out", "laporan.docx"], "akhiri nama berkas"),
+    ],
+)
+def test_mistakes_give_one_clear_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], db_path: Path, args: list[str], message: str
+) -> None:
     assert run(*args, "--db", str(db_path)) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("ikmtui: ") and message in err

@@ -35,10 +35,20 @@ def test_serve_options_and_defaults() -> None:
         build_parser().parse_args(["serve", "--port", "70000"])
 
 
-@pytest.mark.parametrize(("host", "loopback"), [
-    ("127.0.0.1", True), ("127.0.0.53", True), ("localhost", True), ("::1", True), ("[::1]", True),
-    ("0.0.0.0", False), ("::", False), ("192.168.1.10", False), ("kantor.example", False),
-])
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.0.0.53", True),
+        ("localhost", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.10", False),
+        ("kantor.example", False),
+    ],
+)
 def test_loopback_hosts(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
 
@@ -56,20 +66,30 @@ def _run_serve(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> dict[str, An
     return seen
 
 
-def test_loopback_is_the_default_and_needs_no_warning(monkeypatch: pytest.MonkeyPatch, db_path: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_loopback_is_the_default_and_needs_no_warning(
+    monkeypatch: pytest.MonkeyPatch, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     seen = _run_serve(monkeypatch, ["serve", "--db", str(db_path), "--user", "tester"])
-    assert seen == {"path": db_path.resolve(), "host": "127.0.0.1", "port": 8000, "lang": "id", "user": "tester",
-                    "max_tabs": MAX_TABS, "max_tabs_per_address": MAX_TABS_PER_ADDRESS}
+    assert seen == {
+        "path": db_path.resolve(),
+        "host": "127.0.0.1",
+        "port": 8000,
+        "lang": "id",
+        "user": "tester",
+        "max_tabs": MAX_TABS,
+        "max_tabs_per_address": MAX_TABS_PER_ADDRESS,
+    }
     out = capsys.readouterr()
     assert "60 IKM" in out.out
     assert out.err == ""
 
 
-def test_listening_on_the_network_warns_about_sign_in(monkeypatch: pytest.MonkeyPatch, db_path: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    seen = _run_serve(monkeypatch, ["serve", "--db", str(db_path), "--host", "0.0.0.0", "--port", "8080",
-                                    "--lang", "en"])
+def test_listening_on_the_network_warns_about_sign_in(
+    monkeypatch: pytest.MonkeyPatch, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seen = _run_serve(
+        monkeypatch, ["serve", "--db", str(db_path), "--host", "0.0.0.0", "--port", "8080", "--lang", "en"]
+    )
     assert (seen["host"], seen["port"], seen["lang"]) == ("0.0.0.0", 8080, "en")
     err = capsys.readouterr().err
     assert "Warning: listening on 0.0.0.0" in err
@@ -87,8 +107,9 @@ def test_network_warning_says_when_sign_in_is_on(db: Database) -> None:
     assert "BELUM" not in text
 
 
-def test_a_damaged_database_is_reported_before_listening(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_damaged_database_is_reported_before_listening(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("not a database")
     monkeypatch.setattr("ikmtui.serve.server.serve", lambda *a, **k: pytest.fail("must not listen"))
@@ -164,8 +185,10 @@ async def test_real_server_page_guards_sessions_and_ordered_shutdown(db_path: Pa
             with pytest.raises(aiohttp.WSServerHandshakeError):
                 await client.ws_connect(server.url + "ws", origin="http://attacker.example")
             ws_url = server.url + "ws?width=120&height=40"
-            async with client.ws_connect(ws_url, origin=server.url.rstrip("/")) as ws1, \
-                    client.ws_connect(ws_url) as ws2:
+            async with (
+                client.ws_connect(ws_url, origin=server.url.rstrip("/")) as ws1,
+                client.ws_connect(ws_url) as ws2,
+            ):
                 one, two = SocketTab(ws1, server), SocketTab(ws2, server)
                 await one.wait_for("IKM terdaftar")  # the dashboard, in Indonesian
                 await two.wait_for("IKM terdaftar")
@@ -186,8 +209,7 @@ async def test_real_server_page_guards_sessions_and_ordered_shutdown(db_path: Pa
 
 async def test_closing_a_tab_ends_its_app(db_path: Path) -> None:
     with running_server(db_path) as server:
-        async with aiohttp.ClientSession() as client, \
-                client.ws_connect(server.url + "ws?width=120&height=40") as ws:
+        async with aiohttp.ClientSession() as client, client.ws_connect(server.url + "ws?width=120&height=40") as ws:
             tab = SocketTab(ws, server)
             await tab.wait_for("IKM terdaftar")
         deadline = asyncio.get_running_loop().time() + 15
@@ -201,8 +223,7 @@ async def test_closing_a_tab_ends_its_app(db_path: Path) -> None:
 async def test_a_file_the_app_hands_over_is_downloaded_from_the_server(db_path: Path) -> None:
     """The palette's screenshot goes the way exports do in a browser: App.deliver_* -> /download/<key>."""
     with running_server(db_path) as server:
-        async with aiohttp.ClientSession() as client, \
-                client.ws_connect(server.url + "ws?width=120&height=40") as ws:
+        async with aiohttp.ClientSession() as client, client.ws_connect(server.url + "ws?width=120&height=40") as ws:
             tab = SocketTab(ws, server)
             await tab.wait_for("IKM terdaftar")
             await tab.keys("\x10")  # ctrl+p: the command palette

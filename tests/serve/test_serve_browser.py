@@ -30,12 +30,19 @@ from tests.support.serve_support import TerminalScreen, gone, running_server, sc
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 ]
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="Chromium is not installed at /usr/bin/chromium (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium (apt-get install chromium)"
+    ),
     # A browser, a server and an app process per tab race on a busy machine (keys typed right after a focus change
     # can reach the previous field); a second try tells a real failure from that.
     pytest.mark.flaky(reruns=2, reruns_delay=2),
@@ -138,9 +145,9 @@ class Tab:
             for label in labels:
                 at = line.find(f" {label} ")
                 border = line.find("▊", at + 1) if at >= 0 else -1
-                if at >= 0 and 0 <= border - at < 40 and not line[at + len(label) + 1:border].strip():
+                if at >= 0 and 0 <= border - at < 40 and not line[at + len(label) + 1 : border].strip():
                     end = line.find("▎", border)
-                    found[label] = (row, line[border + 1:end if end > 0 else None].strip(), colors[row][border])
+                    found[label] = (row, line[border + 1 : end if end > 0 else None].strip(), colors[row][border])
                     break
         return found
 
@@ -195,10 +202,21 @@ def search(tab: Tab, text: str) -> None:
 
 def ikm_values(number: int, name: str) -> dict[str, str]:
     """What the officer types, by field name; fields not named keep what the form shows."""
-    return {"name": name, "owner_name": f"Pemilik Uji {number}", "owner_nik": f"337406010190{number:04d}",
-            "nib": f"98{number:011d}", "address": f"Jl. Majapahit No. {number}", "kecamatan": "Pedurungan",
-            "kelurahan": "Tlogosari Kulon", "phone": "081234567890", "kbli": "10710", "product": "wingko babat",
-            "investment": "50.000.000", "turnover": "300.000.000", "year_founded": "2015"}
+    return {
+        "name": name,
+        "owner_name": f"Pemilik Uji {number}",
+        "owner_nik": f"337406010190{number:04d}",
+        "nib": f"98{number:011d}",
+        "address": f"Jl. Majapahit No. {number}",
+        "kecamatan": "Pedurungan",
+        "kelurahan": "Tlogosari Kulon",
+        "phone": "081234567890",
+        "kbli": "10710",
+        "product": "wingko babat",
+        "investment": "50.000.000",
+        "turnover": "300.000.000",
+        "year_founded": "2015",
+    }
 
 
 def fill_ikm_form(tab: Tab, db_path: Path, values: dict[str, str]) -> None:
@@ -215,7 +233,7 @@ def fill_ikm_form(tab: Tab, db_path: Path, values: dict[str, str]) -> None:
     tab.keys("a")
     tab.wait_for(_("New IKM"))
     chosen: dict[str, str] = {}
-    for index, spec in enumerate(fields[:last + 1]):
+    for index, spec in enumerate(fields[: last + 1]):
         label = labels[index]
         tab.until(lambda label=label: tab.focused(labels) == label, f"{label} did not take the focus")
         value = values.get(spec.name)
@@ -244,8 +262,9 @@ def saved(db_path: Path, **equals: Any) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------------- the tests
-def test_two_tabs_one_database_keys_forms_download_and_ordered_stop(context: Any, db_path: Path,
-                                                                    artifacts: Path) -> None:
+def test_two_tabs_one_database_keys_forms_download_and_ordered_stop(
+    context: Any, db_path: Path, artifacts: Path
+) -> None:
     name = "Wingko Peramban Satu"
     with running_server(db_path) as server:
         first = Tab(context, server.url, artifacts, "first")
@@ -273,8 +292,10 @@ def test_two_tabs_one_database_keys_forms_download_and_ordered_stop(context: Any
 
         # The second tab shows it by itself (it looks for other officers' saves every 2 s).
         code = rows[0]["code"]
-        second.until(lambda: any(code in line and name in line for line in second.lines()),
-                     f"the second tab does not list {code} {name}")
+        second.until(
+            lambda: any(code in line and name in line for line in second.lines()),
+            f"the second tab does not list {code} {name}",
+        )
         second.wait_for(_("{shown} of {total} shown", shown=1, total=61))
         second.shot("3-second-tab.png")
 
@@ -320,8 +341,9 @@ def test_two_tabs_saving_at_once_lose_nothing(context: Any, db_path: Path, artif
             for tab in tabs:
                 tab.keys("Control+s")
             for tab in tabs:
-                tab.until(lambda tab=tab: not any(_("New IKM") in line for line in tab.lines()),
-                          "the form did not close")
+                tab.until(
+                    lambda tab=tab: not any(_("New IKM") in line for line in tab.lines()), "the form did not close"
+                )
         for tab in tabs:  # each tab ends up listing every record, its own and the other's
             tab.wait_for(_("{total} records", total=60 + 2 * rounds))
         tabs[0].shot("both-saved.png")
@@ -335,10 +357,10 @@ def test_two_tabs_saving_at_once_lose_nothing(context: Any, db_path: Path, artif
     assert {r["created_by"] for r in rows} == {"tester"}
 
 
-
 # ---------------------------------------------------------------------- safe to hand to an office (issue 17)
-def test_a_spreadsheet_uploaded_from_the_page_lands_in_the_uploads_folder(context: Any, db_path: Path,
-                                                                         artifacts: Path, tmp_path: Path) -> None:
+def test_a_spreadsheet_uploaded_from_the_page_lands_in_the_uploads_folder(
+    context: Any, db_path: Path, artifacts: Path, tmp_path: Path
+) -> None:
     from ikmtui import paths
 
     sheet = tmp_path / "daftar ikm baru.csv"
@@ -350,8 +372,9 @@ def test_a_spreadsheet_uploaded_from_the_page_lands_in_the_uploads_folder(contex
         tab.wait_for(_("Type to filter ( / )"))
         tab.page.locator("#upload-file").set_input_files(str(sheet))
         status = tab.page.locator("#upload-status")
-        status.filter(has_text=_("Uploaded as {name}: choose it on the Import screen (ctrl+o)",
-                                 name=sheet.name)).wait_for(timeout=SLOW * 1000)
+        status.filter(
+            has_text=_("Uploaded as {name}: choose it on the Import screen (ctrl+o)", name=sheet.name)
+        ).wait_for(timeout=SLOW * 1000)
         tab.shot("uploaded.png")
         tab.keys("1")  # the keyboard is the terminal's again after the upload
         tab.until(lambda: tab.row(_("Type to filter ( / )")) is None, "keys no longer reach the app")
@@ -362,8 +385,9 @@ def test_a_spreadsheet_uploaded_from_the_page_lands_in_the_uploads_folder(contex
 
 
 def test_a_tab_beyond_the_limit_is_told_why(context: Any, db_path: Path, artifacts: Path) -> None:
-    reason = _("Too many tabs are open from this computer (at most {limit}); close one and open this page again",
-               limit=1)
+    reason = _(
+        "Too many tabs are open from this computer (at most {limit}); close one and open this page again", limit=1
+    )
     with running_server(db_path, "--max-tabs-per-address", "1") as server:
         first = Tab(context, server.url, artifacts, "first")
         first.wait_for(_("IKM registered"))
@@ -385,8 +409,9 @@ def settle(tab: Tab, seconds: float = 0.8) -> None:
     tab.page.wait_for_timeout(int(seconds * 1000))
 
 
-def test_before_sign_in_the_palette_import_and_screen_keys_read_nothing(context: Any, db_path: Path,
-                                                                        artifacts: Path) -> None:
+def test_before_sign_in_the_palette_import_and_screen_keys_read_nothing(
+    context: Any, db_path: Path, artifacts: Path
+) -> None:
     """On the sign-in screen: ctrl+p, "IKM", enter (the registry opened without a password); ctrl+o (the import
     screen, with the server's folders); the screen keys 1-8. Nothing of the data reaches the page and the
     sign-in stays."""
@@ -424,8 +449,9 @@ def test_before_sign_in_the_palette_import_and_screen_keys_read_nothing(context:
         assert server.interrupt() == 0
 
 
-def test_a_photo_path_outside_the_media_folder_is_not_sent_to_the_browser(context: Any, db_path: Path,
-                                                                          artifacts: Path) -> None:
+def test_a_photo_path_outside_the_media_folder_is_not_sent_to_the_browser(
+    context: Any, db_path: Path, artifacts: Path
+) -> None:
     """A listing whose photo is the database file itself (stored by an older version, or typed in before the
     form checked it): Galeri, o. The browser gets no download of the database; a photo in the media folder,
     the same way, does open (so the test can tell)."""
@@ -473,8 +499,12 @@ def test_a_photo_path_outside_the_media_folder_is_not_sent_to_the_browser(contex
         pages = len(context.pages)
         mark = len(tab.chunks)
         open_photo(codes[0])
-        tab.wait_for(_("this photo is not in the media folder of the database; edit the listing and save it to "
-                       "bring the photo in")[:40])
+        tab.wait_for(
+            _(
+                "this photo is not in the media folder of the database; edit the listing and save it to "
+                "bring the photo in"
+            )[:40]
+        )
         settle(tab, 1.5)
         tab.shot("refused-photo.png")
         received = b"".join(tab.chunks[mark:])
@@ -485,5 +515,7 @@ def test_a_photo_path_outside_the_media_folder_is_not_sent_to_the_browser(contex
 
 
 #: A 1x1 PNG: a photo the media folder may hold.
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)

@@ -103,8 +103,15 @@ async def flood(ws: aiohttp.ClientWebSocketResponse, total: int, size: int = 64)
 # ---------------------------------------------------------------------- the input budget
 def test_input_limiter_passes_typing_drops_a_flood_and_forgets_old_drops() -> None:
     now = [0.0]
-    limits = InputLimits(bytes_per_second=100, burst_bytes=1000, messages_per_second=10, burst_messages=50,
-                         flood_bytes=5000, flood_messages=100, flood_seconds=10)
+    limits = InputLimits(
+        bytes_per_second=100,
+        burst_bytes=1000,
+        messages_per_second=10,
+        burst_messages=50,
+        flood_bytes=5000,
+        flood_messages=100,
+        flood_seconds=10,
+    )
     limiter = InputLimiter(limits, clock=lambda: now[0])
     for _key in range(40):  # a person typing fast: everything passes
         now[0] += 0.1
@@ -123,13 +130,19 @@ def test_input_limiter_passes_typing_drops_a_flood_and_forgets_old_drops() -> No
 
 # ---------------------------------------------------------------------- tab limits, the browser's address
 async def test_tabs_are_limited_per_server_and_per_address_and_told_why(tmp_path: Path) -> None:
-    per_address = _("Too many tabs are open from this computer (at most {limit}); close one and open this page "
-                    "again", limit=2)
-    per_server = _("Too many tabs are open on this server (at most {limit}); close one and open this page again",
-                   limit=3)
-    async with fake_server(tmp_path, "slow-save", max_tabs=3, max_tabs_per_address=2) as fake, \
-            client_from("127.0.0.1") as one, client_from("127.0.0.2") as two, client_from("127.0.0.3") as three, \
-            contextlib.AsyncExitStack() as tabs:
+    per_address = _(
+        "Too many tabs are open from this computer (at most {limit}); close one and open this page again", limit=2
+    )
+    per_server = _(
+        "Too many tabs are open on this server (at most {limit}); close one and open this page again", limit=3
+    )
+    async with (
+        fake_server(tmp_path, "slow-save", max_tabs=3, max_tabs_per_address=2) as fake,
+        client_from("127.0.0.1") as one,
+        client_from("127.0.0.2") as two,
+        client_from("127.0.0.3") as three,
+        contextlib.AsyncExitStack() as tabs,
+    ):
 
         async def open_tab(client: aiohttp.ClientSession) -> aiohttp.ClientWebSocketResponse:
             ws = await tabs.enter_async_context(client.ws_connect(fake.url + "ws"))
@@ -147,8 +160,11 @@ async def test_tabs_are_limited_per_server_and_per_address_and_told_why(tmp_path
         # Ten tabs from one address at once: exactly two open.
         attempts = await asyncio.gather(*(open_tab(one) for _tab in range(10)))
         first = [SocketTab(ws) for ws in attempts]
-        await until(lambda: sum(not tab.closed.is_set() and bool(tab.chunks) for tab in first) == 2, 10,
-                    "two tabs to show their app")
+        await until(
+            lambda: sum(not tab.closed.is_set() and bool(tab.chunks) for tab in first) == 2,
+            10,
+            "two tabs to show their app",
+        )
         await until(lambda: sum(tab.closed.is_set() for tab in first) == 8, 10, "eight refusals")
         assert len(fake.server.sessions) == 2
         await refused(one, per_address)
@@ -169,25 +185,41 @@ async def test_tabs_are_limited_per_server_and_per_address_and_told_why(tmp_path
         assert fake.remotes() == ["127.0.0.1", "127.0.0.1", "127.0.0.2", "127.0.0.3"]  # IKMTUI_REMOTE_ADDR
 
 
-async def test_each_tab_is_told_its_browsers_address_not_the_servers(tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_each_tab_is_told_its_browsers_address_not_the_servers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv(REMOTE_ADDR_ENV, "10.9.9.9")  # the server's own environment must not leak into tabs
-    async with fake_server(tmp_path, "slow-save") as fake, client_from("127.0.0.7") as client, \
-            client.ws_connect(fake.url + "ws") as ws:
+    async with (
+        fake_server(tmp_path, "slow-save") as fake,
+        client_from("127.0.0.7") as client,
+        client.ws_connect(fake.url + "ws") as ws,
+    ):
         await SocketTab(ws).wait_for("fake app screen", 10)
     assert fake.remotes() == ["127.0.0.7"]
-    session = Session(["true"], 1, remote="192.168.1.20", write_bytes=None, write_str=None, close=None,
-                      download_manager=None)  # type: ignore[arg-type]
+    session = Session(
+        ["true"], 1, remote="192.168.1.20", write_bytes=None, write_str=None, close=None, download_manager=None
+    )  # type: ignore[arg-type]
     assert session._build_environment()[REMOTE_ADDR_ENV] == "192.168.1.20"
 
 
 async def test_messages_outside_the_protocol_do_not_end_a_tab(tmp_path: Path) -> None:
-    async with fake_server(tmp_path, "slow-save") as fake, aiohttp.ClientSession() as client, \
-            client.ws_connect(fake.url + "ws") as ws:
+    async with (
+        fake_server(tmp_path, "slow-save") as fake,
+        aiohttp.ClientSession() as client,
+        client.ws_connect(fake.url + "ws") as ws,
+    ):
         tab = SocketTab(ws)
         await tab.wait_for("fake app screen", 10)
-        for junk in ("not json", "[]", '{"stdin": 1}', '["stdin"]', '["resize", {"width": 1e9, "height": "x"}]',
-                     '["resize", [1, 2]]', '["stdin", 5]', '"ping"'):
+        for junk in (
+            "not json",
+            "[]",
+            '{"stdin": 1}',
+            '["stdin"]',
+            '["resize", {"width": 1e9, "height": "x"}]',
+            '["resize", [1, 2]]',
+            '["stdin", 5]',
+            '"ping"',
+        ):
             await ws.send_str(junk)
         await ws.send_json(["ping", "still there?"])
         await until(lambda: any("still there?" in message for message in tab.messages), 10, "the pong")
@@ -196,8 +228,10 @@ async def test_messages_outside_the_protocol_do_not_end_a_tab(tmp_path: Path) ->
 
 # ---------------------------------------------------------------------- floods, stuck apps and shutdown
 async def test_an_app_that_ignores_quit_and_sigterm_ends_when_its_socket_closes(tmp_path: Path) -> None:
-    async with fake_server(tmp_path, "stuck", quit_grace=0.5, term_grace=0.5) as fake, \
-            aiohttp.ClientSession() as client:
+    async with (
+        fake_server(tmp_path, "stuck", quit_grace=0.5, term_grace=0.5) as fake,
+        aiohttp.ClientSession() as client,
+    ):
         async with client.ws_connect(fake.url + "ws") as ws:
             await SocketTab(ws).wait_for("fake app screen", 10)
             (session,) = fake.server.sessions
@@ -211,8 +245,7 @@ async def test_an_app_that_ignores_quit_and_sigterm_ends_when_its_socket_closes(
 async def test_ctrl_c_stops_within_seconds_with_a_deaf_app_drowning_in_keys(tmp_path: Path) -> None:
     """An app that reads no input while a tab pours keys in: its input pipe is full, so even the quit request
     cannot be written. The server still stops within the quit and SIGTERM graces (their defaults)."""
-    unlimited = InputLimits(bytes_per_second=1e12, burst_bytes=1e12, messages_per_second=1e9,
-                            burst_messages=1e9)
+    unlimited = InputLimits(bytes_per_second=1e12, burst_bytes=1e12, messages_per_second=1e9, burst_messages=1e9)
     log = tmp_path / "app.log"
     server = WebServer([sys.executable, str(FAKE_APP), "deaf", str(log)], "127.0.0.1", 0, limits=unlimited)
     started = asyncio.Event()
@@ -259,8 +292,7 @@ async def test_a_tab_flooding_keys_is_cut_off_and_its_app_ends_with_its_socket(d
         if size == 64:
             assert "terlalu banyak masukan" in server.output  # the server cut the tab off, and said so
         # The server itself is fine: a new tab works.
-        async with aiohttp.ClientSession() as client, \
-                client.ws_connect(server.url + "ws?width=120&height=40") as ws:
+        async with aiohttp.ClientSession() as client, client.ws_connect(server.url + "ws?width=120&height=40") as ws:
             await SocketTab(ws, server).wait_for("IKM terdaftar")
         assert server.interrupt(30) == 0
     assert Database(db_path, "reader", create=False).count("ikm") == 60
@@ -327,9 +359,9 @@ async def test_the_server_looks_for_todays_backup_while_it_runs(tmp_path: Path, 
         await until(lambda: bool(daily_backups(db_path)), 20, "the next daily backup")
 
 
-def test_a_failed_daily_backup_is_one_line_and_the_server_goes_on(tmp_path: Path,
-                                                                 capsys: pytest.CaptureFixture[str],
-                                                                 db_path: Path) -> None:
+def test_a_failed_daily_backup_is_one_line_and_the_server_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], db_path: Path
+) -> None:
     paths.beside(db_path, ".backups").write_text("a file where the backups folder belongs")
     assert backup_today(db_path) is None
     out = capsys.readouterr().out
@@ -337,23 +369,32 @@ def test_a_failed_daily_backup_is_one_line_and_the_server_goes_on(tmp_path: Path
 
 
 # ---------------------------------------------------------------------- uploads
-@pytest.mark.parametrize(("sent", "kept"), [
-    ("rekap ikm 2026.xlsx", "rekap ikm 2026.xlsx"),
-    ("../../x.xlsx", "x.xlsx"),
-    ("..\\..\\Windows\\data.CSV", "data.csv"),
-    ("/etc/cron.d/evil.ods", "evil.ods"),
-    (".hidden.xls", "hidden.xls"),
-    ("a\x00b;rm -rf $HOME.csv", "a_b_rm -rf _HOME.csv"),
-    ("x" * 300 + ".xlsx", "x" * 95 + ".xlsx"),
-    (".xlsx", "upload.xlsx"),
-    ("data.xlsx.exe", None), ("ikmtui.json", None), ("noext", None), ("..", None), ("", None), ("x.xlsx/", None),
-])
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        ("rekap ikm 2026.xlsx", "rekap ikm 2026.xlsx"),
+        ("../../x.xlsx", "x.xlsx"),
+        ("..\\..\\Windows\\data.CSV", "data.csv"),
+        ("/etc/cron.d/evil.ods", "evil.ods"),
+        (".hidden.xls", "hidden.xls"),
+        ("a\x00b;rm -rf $HOME.csv", "a_b_rm -rf _HOME.csv"),
+        ("x" * 300 + ".xlsx", "x" * 95 + ".xlsx"),
+        (".xlsx", "upload.xlsx"),
+        ("data.xlsx.exe", None),
+        ("ikmtui.json", None),
+        ("noext", None),
+        ("..", None),
+        ("", None),
+        ("x.xlsx/", None),
+    ],
+)
 def test_upload_names_are_sanitised(sent: str, kept: str | None) -> None:
     assert upload_name(sent) == kept
 
 
-async def post_file(client: aiohttp.ClientSession, fake: FakeServer, name: str, body: bytes | Any, *,
-                    origin: str | None = "same") -> tuple[int, dict[str, Any]]:
+async def post_file(
+    client: aiohttp.ClientSession, fake: FakeServer, name: str, body: bytes | Any, *, origin: str | None = "same"
+) -> tuple[int, dict[str, Any]]:
     form = aiohttp.FormData(quote_fields=False)  # the name exactly as sent (a browser does not quote it)
     form.add_field("note", "a field before the file")
     form.add_field("file", body, filename=name, content_type="application/octet-stream")
@@ -385,8 +426,9 @@ async def test_an_uploaded_spreadsheet_lands_owner_only_in_the_uploads_folder(tm
     assert not (tmp_path / "x.xlsx").exists() and not (tmp_path.parent / "x.xlsx").exists()
 
 
-async def test_uploads_refused_too_large_wrong_type_foreign_origin_or_full_folder(tmp_path: Path,
-                                                                                 db_path: Path) -> None:
+async def test_uploads_refused_too_large_wrong_type_foreign_origin_or_full_folder(
+    tmp_path: Path, db_path: Path
+) -> None:
     folder = paths.uploads_dir(db_path)
     database = db_path.read_bytes()
     async with fake_server(tmp_path, "slow-save", db_path=db_path) as fake, aiohttp.ClientSession() as client:

@@ -25,13 +25,24 @@ def loan_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
     monkeypatch.setenv("IKMTUI_TODAY", date(2026, 4, 20).isoformat())  # the app's clock
     db = Database(tmp_path / "ikmtui.json", "ani")
     for username, role in (("ani", "operator"), ("budi", "supervisor")):
-        db.insert("staff", {"username": username, "name": username.title(), "role": role, "active": True,
-                            "password_hash": ""})
+        db.insert(
+            "staff", {"username": username, "name": username.title(), "role": role, "active": True, "password_hash": ""}
+        )
     db.insert("ikm", {"name": "Batik Sekar Arum", "nib": "1234567890123"}, code_prefix="IKM")
-    app = svc.create_application(db, {
-        "ikm_id": 1, "product": "WIBAWA", "amount_requested": "Rp 12.000.000", "tenor_months": 12,
-        "purpose": "modal kerja: kain mori dan malam", "collateral": "BPKB sepeda motor",
-        "documents": ["KTP", "KK", "NIB/IUMK"], "bank": "PD BPR Bank Pasar Kota Semarang"}, date="2026-01-05")
+    app = svc.create_application(
+        db,
+        {
+            "ikm_id": 1,
+            "product": "WIBAWA",
+            "amount_requested": "Rp 12.000.000",
+            "tenor_months": 12,
+            "purpose": "modal kerja: kain mori dan malam",
+            "collateral": "BPKB sepeda motor",
+            "documents": ["KTP", "KK", "NIB/IUMK"],
+            "bank": "PD BPR Bank Pasar Kota Semarang",
+        },
+        date="2026-01-05",
+    )
     # codes carry the year the record is saved in: pin it so the picture does not change every January
     db.update(APPS, app["id"], {"code": "KRD-2026-0001"})
     svc.submit(db, app["id"], date="2026-01-06", note="berkas lengkap")

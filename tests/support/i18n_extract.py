@@ -9,8 +9,13 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "ikmtui"
 #: call name -> (position of the message argument, keyword name)
-MESSAGE_ARGS = {"_": (0, None), "N_": (0, None), "Binding": (2, "description"), "Column": (1, "label"),
-                "FormField": (1, "label")}
+MESSAGE_ARGS = {
+    "_": (0, None),
+    "N_": (0, None),
+    "Binding": (2, "description"),
+    "Column": (1, "label"),
+    "FormField": (1, "label"),
+}
 
 
 def _name(func: ast.expr) -> str:
@@ -30,7 +35,8 @@ def messages() -> dict[str, str]:
                     texts.append(node.args[position])
                 texts += [kw.value for kw in node.keywords if keyword and kw.arg == keyword]
             elif isinstance(node, ast.Assign) and any(
-                    isinstance(t, ast.Name) and t.id == "TITLE_MSG" for t in node.targets):
+                isinstance(t, ast.Name) and t.id == "TITLE_MSG" for t in node.targets
+            ):
                 texts.append(node.value)
             for text in texts:
                 if isinstance(text, ast.Constant) and isinstance(text.value, str) and text.value.strip():

@@ -76,8 +76,8 @@ class TerminalScreen:
         if text.isascii():  # the common case: one cell per character
             end = min(self.col + len(text), self.width)
             if self.col < end:
-                chars[self.col:end] = text[:end - self.col]
-                colors[self.col:end] = [self.fg] * (end - self.col)
+                chars[self.col : end] = text[: end - self.col]
+                colors[self.col : end] = [self.fg] * (end - self.col)
             self.col += len(text)
             return
         for char in text:
@@ -95,7 +95,7 @@ class TerminalScreen:
                 self.fg = ""
             elif values[i] == "38" and i + 1 < len(values):
                 size = 4 if values[i + 1] == "2" else 2
-                self.fg = ";".join(values[i + 1:i + size + 1])
+                self.fg = ";".join(values[i + 1 : i + size + 1])
                 i += size
             elif values[i] == "48" and i + 1 < len(values):
                 i += 4 if values[i + 1] == "2" else 2
@@ -126,10 +126,29 @@ class ServerProcess:
     """``ikmtui serve`` on a free loopback port; its output is collected line by line."""
 
     def __init__(self, db: Path, *extra: str, lang: str = "id", env: dict[str, str] | None = None) -> None:
-        argv = [sys.executable, "-m", "ikmtui", "serve", "--db", str(db), "--port", "0", "--lang", lang,
-                "--user", "tester", *extra]
-        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                     env={**os.environ, **(env or {})}, start_new_session=True)
+        argv = [
+            sys.executable,
+            "-m",
+            "ikmtui",
+            "serve",
+            "--db",
+            str(db),
+            "--port",
+            "0",
+            "--lang",
+            lang,
+            "--user",
+            "tester",
+            *extra,
+        ]
+        self.proc = subprocess.Popen(
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,
+        )
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()

@@ -26,8 +26,7 @@ def db_path(args: argparse.Namespace) -> Path:
     return given or paths.default_db_path()
 
 
-def open_database(args: argparse.Namespace, *, create: bool = False,
-                  sign_in: bool = True) -> Database:
+def open_database(args: argparse.Namespace, *, create: bool = False, sign_in: bool = True) -> Database:
     """Open the database as the acting officer; once accounts exist, the officer proves who they are.
 
     The password comes from ``IKMTUI_PASSWORD`` (scripts) or a hidden prompt. Until the first account with a

@@ -25,17 +25,27 @@ _YES = {"y", "yes", "ya", "iya"}
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = sub.add_parser(
-        "backup", parents=[common], help=_("write a backup copy of the database and print its path"),
+        "backup",
+        parents=[common],
+        help=_("write a backup copy of the database and print its path"),
         description=_("Write a consistent copy of the database (saved changes included) and print its path."),
     )
-    parser.add_argument("--out", type=Path, metavar=_("DIR"),
-                        help=_("folder for the backup (default: NAME.json.backups next to the database)"))
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar=_("DIR"),
+        help=_("folder for the backup (default: NAME.json.backups next to the database)"),
+    )
     parser.set_defaults(handler=run_backup)
 
     parser = sub.add_parser(
-        "restore", parents=[common], help=_("replace the database with a backup"),
-        description=_("Replace the database with a backup. The current state is backed up first, so a "
-                      "restore can itself be undone."),
+        "restore",
+        parents=[common],
+        help=_("replace the database with a backup"),
+        description=_(
+            "Replace the database with a backup. The current state is backed up first, so a "
+            "restore can itself be undone."
+        ),
     )
     parser.add_argument("file", type=Path, metavar=_("FILE"), help=_("the backup file to restore"))
     parser.add_argument("--yes", "-y", action="store_true", help=_("do not ask for confirmation"))
@@ -163,12 +173,21 @@ def run_restore(args: argparse.Namespace) -> int:
     records = _records(data)
     if not args.yes and (current or damage):
         if current:
-            question = _("Replace {db} ({now} records) with the backup {file} ({then} records)? "
-                         "Changes saved after that backup will be undone. [y/N]",
-                         db=target, now=_records(current._data), file=source, then=records)
+            question = _(
+                "Replace {db} ({now} records) with the backup {file} ({then} records)? "
+                "Changes saved after that backup will be undone. [y/N]",
+                db=target,
+                now=_records(current._data),
+                file=source,
+                then=records,
+            )
         else:
-            question = _("Replace the damaged database {db} with the backup {file} ({then} records)? [y/N]",
-                         db=target, file=source, then=records)
+            question = _(
+                "Replace the damaged database {db} with the backup {file} ({then} records)? [y/N]",
+                db=target,
+                file=source,
+                then=records,
+            )
         if not _confirm(question):
             _say(_("Restore cancelled; nothing was changed."))
             return 1

@@ -36,8 +36,16 @@ def run(args: argparse.Namespace) -> int:
         out.print(_("{table}: record id {id} is not a decimal number", table=name, id=key), markup=False)
     problems = list(dangling(db._data))
     for ref, key, missing in problems[:50]:
-        out.print(_("{table} {id}: {field} points to {target} {missing}, which does not exist",
-                    table=ref.table, id=key, field=ref.field, target=ref.target, missing=missing))
+        out.print(
+            _(
+                "{table} {id}: {field} points to {target} {missing}, which does not exist",
+                table=ref.table,
+                id=key,
+                field=ref.field,
+                target=ref.target,
+                missing=missing,
+            )
+        )
     if problems:
         out.print(_("{n} broken references", n=len(problems)), style="bold red")
     if problems or bad_ids:

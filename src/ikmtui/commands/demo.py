@@ -20,8 +20,9 @@ def _businesses(text: str) -> int:
     except ValueError:
         count = 0
     if not 1 <= count <= MAX_BUSINESSES:
-        raise argparse.ArgumentTypeError(_("the number of IKM is a whole number from 1 to {limit}",
-                                           limit=format_number(MAX_BUSINESSES)))
+        raise argparse.ArgumentTypeError(
+            _("the number of IKM is a whole number from 1 to {limit}", limit=format_number(MAX_BUSINESSES))
+        )
     return count
 
 
@@ -39,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     path = write_demo(args.out, args.businesses, args.seed, force=args.force)
-    console().print(_("Wrote {path}: {n} IKM in {s} s", path=path, n=args.businesses,
-                      s=f"{time.perf_counter() - started:.1f}"))
+    console().print(
+        _("Wrote {path}: {n} IKM in {s} s", path=path, n=args.businesses, s=f"{time.perf_counter() - started:.1f}")
+    )
     return 0

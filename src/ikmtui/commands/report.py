@@ -1,9 +1,9 @@
 """``ikmtui report NAME``: a report for a period, on the terminal or into a file.
 
-    ikmtui report overview --period 2026-Q4
-    ikmtui report credit --period 2026-11 --format html --out kredit-nov.html
-    ikmtui report profile --ikm IKM-000123 --format md
-    ikmtui report overview --period 2026 --format json
+ikmtui report overview --period 2026-Q4
+ikmtui report credit --period 2026-11 --format html --out kredit-nov.html
+ikmtui report profile --ikm IKM-000123 --format md
+ikmtui report overview --period 2026 --format json
 """
 
 from __future__ import annotations
@@ -20,20 +20,32 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     from ikmtui.reports.catalog import FORMATS, REPORTS
 
     parser = sub.add_parser(
-        "report", parents=[common], help=_("a report for a period: overview, ikm, clusters, training, credit, "
-                                           "gallery, profile"),
-        description=_("Figures of the programme for a month, a quarter, a year or all time, on the terminal or "
-                      "written to a file (text, Markdown, HTML, SVG or JSON)."))
+        "report",
+        parents=[common],
+        help=_("a report for a period: overview, ikm, clusters, training, credit, gallery, profile"),
+        description=_(
+            "Figures of the programme for a month, a quarter, a year or all time, on the terminal or "
+            "written to a file (text, Markdown, HTML, SVG or JSON)."
+        ),
+    )
     parser.add_argument("name", metavar=_("NAME"), help=_("the report: {names}", names=", ".join(REPORTS)))
-    parser.add_argument("--period", default="all",
-                        help=_("2026-11 (month), 2026-Q4 (quarter), 2026 (year) or all (default)"))
+    parser.add_argument(
+        "--period", default="all", help=_("2026-11 (month), 2026-Q4 (quarter), 2026 (year) or all (default)")
+    )
     parser.add_argument("--ikm", default=None, help=_("IKM code for the profile report, e.g. IKM-000123"))
-    parser.add_argument("--format", default=None,
-                        help=_("{formats} (default: from the --out file name, else text)", formats="|".join(FORMATS)))
+    parser.add_argument(
+        "--format",
+        default=None,
+        help=_("{formats} (default: from the --out file name, else text)", formats="|".join(FORMATS)),
+    )
     parser.add_argument("--out", default=None, help=_("write to this file instead of the terminal"))
     parser.add_argument("--force", action="store_true", help=_("overwrite the --out file if it exists"))
-    parser.add_argument("--as-of", dest="as_of", default=None,
-                        help=_("count as if today were this day (YYYY-MM-DD), e.g. for a recap made late"))
+    parser.add_argument(
+        "--as-of",
+        dest="as_of",
+        default=None,
+        help=_("count as if today were this day (YYYY-MM-DD), e.g. for a recap made late"),
+    )
     parser.set_defaults(handler=run)
 
 

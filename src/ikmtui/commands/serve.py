@@ -46,11 +46,15 @@ def beyond_this_computer(db: Database, host: str, port: int) -> str:
     """The warning for listening on a network: who can reach it, and whether sign-in protects it."""
     from ikmtui.services.staff import needs_setup
 
-    reach = _("Warning: listening on {host}: anyone who can reach port {port} of this computer can open ikmtui.",
-              host=host, port=port)
+    reach = _(
+        "Warning: listening on {host}: anyone who can reach port {port} of this computer can open ikmtui.",
+        host=host,
+        port=port,
+    )
     if needs_setup(db):
-        advice = _("Sign-in is NOT enabled: enable it (staff accounts with passwords) before serving on the "
-                   "office network.")
+        advice = _(
+            "Sign-in is NOT enabled: enable it (staff accounts with passwords) before serving on the office network."
+        )
     else:
         advice = _("Sign-in is enabled: every browser tab asks for an account.")
     return " ".join((reach, advice, _("Put the server behind HTTPS where the network is not trusted.")))
@@ -58,20 +62,38 @@ def beyond_this_computer(db: Database, host: str, port: int) -> str:
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     parser = sub.add_parser(
-        "serve", parents=[common], help=_("open the app in web browsers: one session per browser tab"),
-        description=_("Serve the application to web browsers. Every browser tab is its own session on the same "
-                      "database. Listens on this computer only unless --host says otherwise."),
+        "serve",
+        parents=[common],
+        help=_("open the app in web browsers: one session per browser tab"),
+        description=_(
+            "Serve the application to web browsers. Every browser tab is its own session on the same "
+            "database. Listens on this computer only unless --host says otherwise."
+        ),
     )
-    parser.add_argument("--host", default="127.0.0.1",
-                        help=_("address to listen on (default 127.0.0.1: this computer only; 0.0.0.0: every "
-                               "network of this computer)"))
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help=_("address to listen on (default 127.0.0.1: this computer only; 0.0.0.0: every network of this computer)"),
+    )
     parser.add_argument("--port", type=_port, default=8000, help=_("port to listen on (default 8000)"))
-    parser.add_argument("--max-tabs", type=_count, default=MAX_TABS, metavar="N",
-                        help=_("browser tabs open at once, at most (default {n}); each is an app process",
-                               n=MAX_TABS))
-    parser.add_argument("--max-tabs-per-address", type=_count, default=MAX_TABS_PER_ADDRESS, metavar="N",
-                        help=_("browser tabs from one address, at most (default {n}); behind a proxy every tab "
-                               "comes from the proxy's address", n=MAX_TABS_PER_ADDRESS))
+    parser.add_argument(
+        "--max-tabs",
+        type=_count,
+        default=MAX_TABS,
+        metavar="N",
+        help=_("browser tabs open at once, at most (default {n}); each is an app process", n=MAX_TABS),
+    )
+    parser.add_argument(
+        "--max-tabs-per-address",
+        type=_count,
+        default=MAX_TABS_PER_ADDRESS,
+        metavar="N",
+        help=_(
+            "browser tabs from one address, at most (default {n}); behind a proxy every tab "
+            "comes from the proxy's address",
+            n=MAX_TABS_PER_ADDRESS,
+        ),
+    )
     parser.set_defaults(handler=run)
 
 
@@ -92,5 +114,12 @@ def run(args: argparse.Namespace) -> int:
     if not is_loopback(args.host):
         print(beyond_this_computer(db, args.host, args.port), file=sys.stderr, flush=True)
     start_daily_backup(db)
-    return server.serve(path, host=args.host, port=args.port, lang=lang, user=user, max_tabs=args.max_tabs,
-                        max_tabs_per_address=args.max_tabs_per_address)
+    return server.serve(
+        path,
+        host=args.host,
+        port=args.port,
+        lang=lang,
+        user=user,
+        max_tabs=args.max_tabs,
+        max_tabs_per_address=args.max_tabs_per_address,
+    )

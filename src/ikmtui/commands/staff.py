@@ -34,12 +34,17 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         p.add_argument("username")
         p.set_defaults(handler=run_active, active=active)
     passwd = actions.add_parser(
-        "passwd", parents=[common], help=_("set a new password for an account"),
-        description=_("Set a new password for an account: officers change their own, administrators anyone's "
-                      "(signing in first). Recovery, for an administrator who lost the password: run "
-                      "'ikmtui staff passwd ADMINISTRATOR --db FILE' at a terminal as the operating-system user "
-                      "who owns the database file; it asks for the new password without signing in, works only "
-                      "for administrator accounts, and is recorded in the audit log (staff.recover)."))
+        "passwd",
+        parents=[common],
+        help=_("set a new password for an account"),
+        description=_(
+            "Set a new password for an account: officers change their own, administrators anyone's "
+            "(signing in first). Recovery, for an administrator who lost the password: run "
+            "'ikmtui staff passwd ADMINISTRATOR --db FILE' at a terminal as the operating-system user "
+            "who owns the database file; it asks for the new password without signing in, works only "
+            "for administrator accounts, and is recorded in the audit log (staff.recover)."
+        ),
+    )
     passwd.add_argument("username")
     passwd.set_defaults(handler=run_passwd)
 
@@ -70,8 +75,12 @@ def run_list(args: argparse.Namespace) -> int:
     for title in (_("Username"), _("Name"), _("Role"), _("Active")):
         table.add_column(title)
     for account in staff.accounts(db):
-        table.add_row(account["username"], account["name"], _(account["role"]),
-                      _("yes") if account.get("active", True) else _("no"))
+        table.add_row(
+            account["username"],
+            account["name"],
+            _(account["role"]),
+            _("yes") if account.get("active", True) else _("no"),
+        )
     console().print(table)
     return 0
 
@@ -111,8 +120,9 @@ def run_passwd(args: argparse.Namespace) -> int:
     owner = owner_at_terminal(db.path)
     if not staff.needs_setup(db) and owner and account and account.get("role") == "administrator":
         staff.recover_password(db, args.username, new_password(args.username), by=owner)
-        console().print(_("Password of {u} changed (recovery by {owner}, recorded in the audit log)",
-                          u=args.username, owner=owner))
+        console().print(
+            _("Password of {u} changed (recovery by {owner}, recorded in the audit log)", u=args.username, owner=owner)
+        )
         return 0
     authenticate(db, args)
     staff.set_password(db, args.username, new_password(args.username))

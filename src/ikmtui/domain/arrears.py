@@ -47,8 +47,7 @@ BUCKET_LABELS: dict[str, str] = {
     ">360": N_("more than 360 days"),
 }
 #: Upper bound (days past due, inclusive) of each bucket but the last.
-_BUCKET_LIMITS = ((0, "on_schedule"), (30, "1-30"), (60, "31-60"), (90, "61-90"), (180, "91-180"),
-                  (360, "181-360"))
+_BUCKET_LIMITS = ((0, "on_schedule"), (30, "1-30"), (60, "31-60"), (90, "61-90"), (180, "91-180"), (360, "181-360"))
 
 COLLECTABILITY_GRADES = (1, 2, 3, 4, 5)
 COLLECTABILITY_LABELS: dict[int, str] = {
@@ -145,8 +144,9 @@ def _day(value: object) -> date | None:
         return None
 
 
-def loan_ledger(app: Mapping[str, Any], repayments: Iterable[Mapping[str, Any]],
-                as_of: date | None = None) -> Ledger | None:
+def loan_ledger(
+    app: Mapping[str, Any], repayments: Iterable[Mapping[str, Any]], as_of: date | None = None
+) -> Ledger | None:
     """The repayment ledger of a stored application (its stored schedule, or one computed from its frozen
     terms if it has none) after its repayments up to ``as_of``; ``None`` if it was never disbursed."""
     disbursed_on = _day(app.get("disbursed_on"))
@@ -158,8 +158,7 @@ def loan_ledger(app: Mapping[str, Any], repayments: Iterable[Mapping[str, Any]],
     return replay(rows, repayments, as_of)
 
 
-def loan_arrears(app: Mapping[str, Any], repayments: Iterable[Mapping[str, Any]],
-                 as_of: date) -> LoanArrears | None:
+def loan_arrears(app: Mapping[str, Any], repayments: Iterable[Mapping[str, Any]], as_of: date) -> LoanArrears | None:
     """Arrears of one loan (a stored application document) on ``as_of`` from its repayments (stored
     documents; those dated later are ignored). ``None`` when it was not disbursed on or before ``as_of``."""
     disbursed_on = _day(app.get("disbursed_on"))
@@ -221,8 +220,9 @@ def group_repayments(repayments: Iterable[Mapping[str, Any]]) -> dict[int, list[
     return grouped
 
 
-def portfolio_loans(applications: Iterable[Mapping[str, Any]], repayments: Iterable[Mapping[str, Any]],
-                    as_of: date) -> list[LoanArrears]:
+def portfolio_loans(
+    applications: Iterable[Mapping[str, Any]], repayments: Iterable[Mapping[str, Any]], as_of: date
+) -> list[LoanArrears]:
     """Arrears of every loan disbursed on or before ``as_of`` (closed and written off ones included)."""
     grouped = group_repayments(repayments)
     loans: list[LoanArrears] = []
@@ -237,8 +237,9 @@ def _in_period(day: date | None, since: date | None, as_of: date) -> bool:
     return day is not None and day <= as_of and (since is None or day >= since)
 
 
-def _figures(apps: list[Mapping[str, Any]], loans: list[LoanArrears], as_of: date,
-             since: date | None) -> dict[str, Any]:
+def _figures(
+    apps: list[Mapping[str, Any]], loans: list[LoanArrears], as_of: date, since: date | None
+) -> dict[str, Any]:
     by_state = dict.fromkeys(STATES, 0)
     new = 0
     approved_count = approved_amount = disbursed_count = disbursed_amount = 0
@@ -265,8 +266,9 @@ def _figures(apps: list[Mapping[str, Any]], loans: list[LoanArrears], as_of: dat
     active = [loan for loan in loans if loan.active]
     outstanding = sum(loan.outstanding_principal for loan in active)
     at_risk = sum(loan.outstanding_principal for loan in active if loan.days_past_due > PAR_DAYS)
-    written_off = [loan for loan in loans if loan.state == "written_off"
-                   and _in_period(loan.ended_on or as_of, since, as_of)]
+    written_off = [
+        loan for loan in loans if loan.state == "written_off" and _in_period(loan.ended_on or as_of, since, as_of)
+    ]
     return {
         "applications": sum(by_state.values()),
         "applications_new": new,
@@ -313,14 +315,23 @@ def portfolio_summary(
     summary: dict[str, Any] = {"as_of": as_of.isoformat(), "since": since.isoformat() if since else None}
     summary.update(_figures(apps, loans, as_of, since))
     summary["buckets"] = [
-        {"bucket": b, "label": bucket_label(b), "count": sum(1 for loan in active if loan.bucket == b),
-         "outstanding": sum(loan.outstanding_principal for loan in active if loan.bucket == b)}
-        for b in BUCKETS]
+        {
+            "bucket": b,
+            "label": bucket_label(b),
+            "count": sum(1 for loan in active if loan.bucket == b),
+            "outstanding": sum(loan.outstanding_principal for loan in active if loan.bucket == b),
+        }
+        for b in BUCKETS
+    ]
     summary["collectability"] = [
-        {"grade": g, "label": collectability_label(g),
-         "count": sum(1 for loan in active if loan.collectability == g),
-         "outstanding": sum(loan.outstanding_principal for loan in active if loan.collectability == g)}
-        for g in COLLECTABILITY_GRADES]
+        {
+            "grade": g,
+            "label": collectability_label(g),
+            "count": sum(1 for loan in active if loan.collectability == g),
+            "outstanding": sum(loan.outstanding_principal for loan in active if loan.collectability == g),
+        }
+        for g in COLLECTABILITY_GRADES
+    ]
     by_bank: dict[str, Any] = {}
     for bank in sorted({str(app.get("bank", "")) for app in apps}):
         group = [app for app in apps if str(app.get("bank", "")) == bank]
@@ -330,8 +341,10 @@ def portfolio_summary(
     for code in sorted({str(app.get("product", "")) for app in apps}):
         group = [app for app in apps if str(app.get("product", "")) == code]
         product = catalog.get(code)
-        by_product[code] = {"name": product.name if product else code,
-                            **_figures(group, [loan for loan in loans if loan.product == code], as_of, since)}
+        by_product[code] = {
+            "name": product.name if product else code,
+            **_figures(group, [loan for loan in loans if loan.product == code], as_of, since),
+        }
     summary["by_product"] = by_product
     return summary
 

@@ -43,8 +43,7 @@ from ikmtui.domain.records import Record, RecordInvalid
 from ikmtui.domain.schedule import METHODS, Installment, schedule
 from ikmtui.i18n import N_, _
 
-STATES = ("draft", "submitted", "verified", "approved", "rejected", "withdrawn", "disbursed", "closed",
-          "written_off")
+STATES = ("draft", "submitted", "verified", "approved", "rejected", "withdrawn", "disbursed", "closed", "written_off")
 STATE_LABELS: dict[str, str] = {
     "draft": N_("draft"),
     "submitted": N_("submitted"),
@@ -137,13 +136,25 @@ class CreditProduct(BaseModel):
 
 PRODUCTS: dict[str, CreditProduct] = {
     "WIBAWA": CreditProduct(
-        code="WIBAWA", name="Kredit Wibawa", max_without_collateral=5_000_000, max_with_collateral=50_000_000,
-        annual_rate=3.0, method="flat", rounding=1, max_tenor_months=36,
+        code="WIBAWA",
+        name="Kredit Wibawa",
+        max_without_collateral=5_000_000,
+        max_with_collateral=50_000_000,
+        annual_rate=3.0,
+        method="flat",
+        rounding=1,
+        max_tenor_months=36,
         description=N_("City programme for IKM, 3% a year flat, through PD BPR Bank Pasar Kota Semarang"),
     ),
     "KUR-MIKRO": CreditProduct(
-        code="KUR-MIKRO", name="KUR Mikro", max_without_collateral=100_000_000,
-        max_with_collateral=100_000_000, annual_rate=6.0, method="annuity", rounding=100, max_tenor_months=60,
+        code="KUR-MIKRO",
+        name="KUR Mikro",
+        max_without_collateral=100_000_000,
+        max_with_collateral=100_000_000,
+        annual_rate=6.0,
+        method="annuity",
+        rounding=100,
+        max_tenor_months=60,
         description=N_("People's business credit (KUR) facilitated by the office, 6% a year effective"),
     ),
 }
@@ -156,8 +167,9 @@ def get_product(code: str, products: Mapping[str, CreditProduct] | None = None) 
     for key, product in catalog.items():
         if key.casefold() == str(code).strip().casefold():
             return product
-    raise ValueError(_("Unknown credit product {code}; choose one of: {options}", code=code,
-                       options=", ".join(catalog)))
+    raise ValueError(
+        _("Unknown credit product {code}; choose one of: {options}", code=code, options=", ".join(catalog))
+    )
 
 
 # ---------------------------------------------------------------------------------------------- records
@@ -249,8 +261,9 @@ class Repayment(Record):
 
 
 # ---------------------------------------------------------------------------------------------- product rules
-def product_errors(app: CreditApplication, product: CreditProduct, *,
-                   active_loans: Iterable[Mapping[str, Any]] = ()) -> dict[str, str]:
+def product_errors(
+    app: CreditApplication, product: CreditProduct, *, active_loans: Iterable[Mapping[str, Any]] = ()
+) -> dict[str, str]:
     """What the product's rules say against ``app`` (field -> message); empty when it complies.
 
     The amount checked is the approved amount if there is one, else the requested one; ``active_loans`` are
@@ -264,28 +277,40 @@ def product_errors(app: CreditApplication, product: CreditProduct, *,
         errors[field_name] = _("The amount must be more than zero")
     elif amount > limit:
         if app.has_collateral or product.max_with_collateral <= product.max_without_collateral:
-            errors[field_name] = _("{product} lends at most {limit}; {amount} is more than that",
-                                   product=product.name, limit=format_rupiah(limit),
-                                   amount=format_rupiah(amount))
+            errors[field_name] = _(
+                "{product} lends at most {limit}; {amount} is more than that",
+                product=product.name,
+                limit=format_rupiah(limit),
+                amount=format_rupiah(amount),
+            )
         else:
             errors[field_name] = _(
                 "{product} lends at most {limit} without collateral ({limit_collateral} with collateral); "
                 "{amount} is more than that",
-                product=product.name, limit=format_rupiah(limit),
-                limit_collateral=format_rupiah(product.max_with_collateral), amount=format_rupiah(amount))
+                product=product.name,
+                limit=format_rupiah(limit),
+                limit_collateral=format_rupiah(product.max_with_collateral),
+                amount=format_rupiah(amount),
+            )
     if not 1 <= app.tenor_months <= product.max_tenor_months:
-        errors["tenor_months"] = _("The tenor of {product} must be between 1 and {max} months",
-                                   product=product.name, max=product.max_tenor_months)
+        errors["tenor_months"] = _(
+            "The tenor of {product} must be between 1 and {max} months",
+            product=product.name,
+            max=product.max_tenor_months,
+        )
     others = [loan for loan in active_loans if loan.get("id") is None or loan.get("id") != app.id]
     if others:
         errors["ikm_id"] = _(
             "This IKM still has an active {product} loan ({code}) that is not paid off",
-            product=product.name, code=", ".join(str(loan.get("code") or "?") for loan in others))
+            product=product.name,
+            code=", ".join(str(loan.get("code") or "?") for loan in others),
+        )
     return errors
 
 
-def check_product_rules(app: CreditApplication, product: CreditProduct, *,
-                        active_loans: Iterable[Mapping[str, Any]] = ()) -> None:
+def check_product_rules(
+    app: CreditApplication, product: CreditProduct, *, active_loans: Iterable[Mapping[str, Any]] = ()
+) -> None:
     """Raise :class:`RecordInvalid` (field -> message) when ``app`` breaks the product's rules."""
     errors = product_errors(app, product, active_loans=active_loans)
     if errors:
@@ -294,8 +319,13 @@ def check_product_rules(app: CreditApplication, product: CreditProduct, *,
 
 def apply_product_terms(data: dict[str, Any], product: CreditProduct) -> dict[str, Any]:
     """``data`` with the product's code, rate, method and rounding copied in (frozen from now on)."""
-    return {**data, "product": product.code, "annual_rate": product.annual_rate,
-            "interest_method": product.method, "rounding": product.rounding}
+    return {
+        **data,
+        "product": product.code,
+        "annual_rate": product.annual_rate,
+        "interest_method": product.method,
+        "rounding": product.rounding,
+    }
 
 
 # ---------------------------------------------------------------------------------------------- lifecycle
@@ -311,22 +341,39 @@ def can_transition(current: str, wanted: str) -> bool:
 def check_transition(app: CreditApplication, wanted: str, by: str, on: date) -> None:
     """Refuse (``ValueError`` with a translated message) a transition the lifecycle does not allow."""
     if wanted not in STATES:
-        raise ValueError(_("Unknown credit state {state}; choose one of: {options}", state=wanted,
-                           options=", ".join(STATES)))
+        raise ValueError(
+            _("Unknown credit state {state}; choose one of: {options}", state=wanted, options=", ".join(STATES))
+        )
     current = app.state
     if not can_transition(current, wanted):
         allowed = allowed_transitions(current)
         if allowed:
-            raise ValueError(_(
-                "{code} cannot go from {current} to {wanted}; from {current} it can only go to: {allowed}",
-                code=app.label, current=state_label(current), wanted=state_label(wanted),
-                allowed=", ".join(state_label(s) for s in allowed)))
-        raise ValueError(_("{code} cannot go from {current} to {wanted}: {current} is a final state",
-                           code=app.label, current=state_label(current), wanted=state_label(wanted)))
+            raise ValueError(
+                _(
+                    "{code} cannot go from {current} to {wanted}; from {current} it can only go to: {allowed}",
+                    code=app.label,
+                    current=state_label(current),
+                    wanted=state_label(wanted),
+                    allowed=", ".join(state_label(s) for s in allowed),
+                )
+            )
+        raise ValueError(
+            _(
+                "{code} cannot go from {current} to {wanted}: {current} is a final state",
+                code=app.label,
+                current=state_label(current),
+                wanted=state_label(wanted),
+            )
+        )
     if wanted in CHECKER_STEPS and app.submitted_by and by == app.submitted_by:
-        raise ValueError(_(
-            "{user} submitted {code} and so cannot also {action} it: another staff member must do that",
-            user=by, code=app.label, action=_(CHECKER_STEPS[wanted])))
+        raise ValueError(
+            _(
+                "{user} submitted {code} and so cannot also {action} it: another staff member must do that",
+                user=by,
+                code=app.label,
+                action=_(CHECKER_STEPS[wanted]),
+            )
+        )
     if app.history:
         last = app.history[-1]
         try:
@@ -334,22 +381,25 @@ def check_transition(app: CreditApplication, wanted: str, by: str, on: date) -> 
         except ValueError:
             previous = None
         if previous is not None and on < previous:
-            raise ValueError(_("The date {date} is before the previous step ({state} on {previous})",
-                               date=show_date(on), state=state_label(str(last.get("state", ""))),
-                               previous=show_date(previous)))
+            raise ValueError(
+                _(
+                    "The date {date} is before the previous step ({state} on {previous})",
+                    date=show_date(on),
+                    state=state_label(str(last.get("state", ""))),
+                    previous=show_date(previous),
+                )
+            )
 
 
 def history_entry(state: str, on: date, by: str, note: str = "") -> dict[str, Any]:
     return {"state": state, "date": on.isoformat(), "by": by, "note": note.strip()}
 
 
-def apply_transition(app: CreditApplication, wanted: str, *, by: str, on: date,
-                     note: str = "") -> CreditApplication:
+def apply_transition(app: CreditApplication, wanted: str, *, by: str, on: date, note: str = "") -> CreditApplication:
     """A copy of ``app`` moved to ``wanted`` with the step recorded in its history; refused with
     ``ValueError`` when the lifecycle or maker-checker does not allow it. The original is left unchanged."""
     check_transition(app, wanted, by, on)
-    changes: dict[str, Any] = {"state": wanted,
-                               "history": [*app.history, history_entry(wanted, on, by, note)]}
+    changes: dict[str, Any] = {"state": wanted, "history": [*app.history, history_entry(wanted, on, by, note)]}
     if wanted == "submitted":
         changes["submitted_by"] = by
     if wanted == "disbursed":
@@ -394,8 +444,9 @@ def step_date(app: Mapping[str, Any], state: str) -> date | None:
 # ---------------------------------------------------------------------------------------------- schedules
 def loan_schedule(app: CreditApplication, start: date) -> list[Installment]:
     """The schedule of ``app`` from its own frozen terms (principal, tenor, rate, method, rounding)."""
-    return schedule(app.principal, app.tenor_months, app.annual_rate, app.interest_method, start=start,
-                    rounding=app.rounding)
+    return schedule(
+        app.principal, app.tenor_months, app.annual_rate, app.interest_method, start=start, rounding=app.rounding
+    )
 
 
 def schedule_rows(rows: Iterable[Installment]) -> list[dict[str, Any]]:
@@ -481,9 +532,14 @@ class Ledger:
         for row in rows:
             get: Callable[[str], Any] = row.get if isinstance(row, Mapping) else row.__getattribute__
             due = get("due")
-            self.installments.append(InstallmentState(
-                no=int(get("no")), due=due if isinstance(due, date) else parse_date(due),
-                principal=int(get("principal")), interest=int(get("interest"))))
+            self.installments.append(
+                InstallmentState(
+                    no=int(get("no")),
+                    due=due if isinstance(due, date) else parse_date(due),
+                    principal=int(get("principal")),
+                    interest=int(get("interest")),
+                )
+            )
         self.unapplied = 0  # replay only: amounts of stored payments that found nothing left to pay
         self.last_payment: date | None = None
         self._open = 0  # installments before this one are settled, for good: payments are never undone
@@ -555,15 +611,25 @@ class Ledger:
         if prepay:
             payoff = self.payoff_amount(day)
             if amount > payoff:
-                raise ValueError(_("{amount} is more than the {payoff} that pays the loan off on {date}",
-                                   amount=format_rupiah(amount), payoff=format_rupiah(payoff),
-                                   date=show_date(day)))
+                raise ValueError(
+                    _(
+                        "{amount} is more than the {payoff} that pays the loan off on {date}",
+                        amount=format_rupiah(amount),
+                        payoff=format_rupiah(payoff),
+                        date=show_date(day),
+                    )
+                )
         elif amount > self.remaining_total:
-            raise ValueError(_(
-                "{amount} is more than the {remaining} still owed; to pay off early, record it as a "
-                "prepayment (the payoff on {date} is {payoff})",
-                amount=format_rupiah(amount), remaining=format_rupiah(self.remaining_total),
-                date=show_date(day), payoff=format_rupiah(self.payoff_amount(day))))
+            raise ValueError(
+                _(
+                    "{amount} is more than the {remaining} still owed; to pay off early, record it as a "
+                    "prepayment (the payoff on {date} is {payoff})",
+                    amount=format_rupiah(amount),
+                    remaining=format_rupiah(self.remaining_total),
+                    date=show_date(day),
+                    payoff=format_rupiah(self.payoff_amount(day)),
+                )
+            )
 
     def apply(self, amount: int, day: date, *, prepay: bool = False, strict: bool = True) -> Allocation:
         """Apply a payment of ``amount`` made on ``day``; returns how it was split.
@@ -600,8 +666,7 @@ class Ledger:
         return allocation
 
     @staticmethod
-    def _pay(inst: InstallmentState, left: int, day: date, allocation: Allocation, *,
-             interest_too: bool) -> int:
+    def _pay(inst: InstallmentState, left: int, day: date, allocation: Allocation, *, interest_too: bool) -> int:
         interest = min(left, inst.interest_unpaid) if interest_too else 0
         principal = min(left - interest, inst.principal_unpaid)
         inst.interest_paid += interest
@@ -617,8 +682,9 @@ def repayment_order(repayment: Mapping[str, Any]) -> tuple[date, int]:
     return (day if isinstance(day, date) else parse_date(day), int(repayment.get("id") or 0))
 
 
-def replay(rows: Iterable[Mapping[str, Any] | Installment], repayments: Iterable[Mapping[str, Any]],
-           as_of: date | None = None) -> Ledger:
+def replay(
+    rows: Iterable[Mapping[str, Any] | Installment], repayments: Iterable[Mapping[str, Any]], as_of: date | None = None
+) -> Ledger:
     """The ledger of a loan after its stored repayments (dated on or before ``as_of``, if given), applied in
     date order with the rule of :class:`Ledger`."""
     ledger = Ledger(rows)
@@ -626,6 +692,5 @@ def replay(rows: Iterable[Mapping[str, Any] | Installment], repayments: Iterable
         day = repayment_order(repayment)[0]
         if as_of is not None and day > as_of:
             continue
-        ledger.apply(int(repayment.get("amount") or 0), day, prepay=bool(repayment.get("prepayment")),
-                     strict=False)
+        ledger.apply(int(repayment.get("amount") or 0), day, prepay=bool(repayment.get("prepayment")), strict=False)
     return ledger

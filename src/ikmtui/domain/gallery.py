@@ -68,8 +68,14 @@ BADGES = ("Halal", "SNI", "P-IRT", "HKI")
 MARKETPLACES = ("Tokopedia", "Shopee", "Bukalapak", "Lazada", "Blibli", "TikTok Shop")
 #: Web hosts of the known marketplaces: a bare link to one of them needs no name.
 MARKETPLACE_HOSTS = {
-    "tokopedia.com": "Tokopedia", "tokopedia.link": "Tokopedia", "shopee.co.id": "Shopee", "shope.ee": "Shopee",
-    "bukalapak.com": "Bukalapak", "lazada.co.id": "Lazada", "blibli.com": "Blibli", "tiktok.com": "TikTok Shop",
+    "tokopedia.com": "Tokopedia",
+    "tokopedia.link": "Tokopedia",
+    "shopee.co.id": "Shopee",
+    "shope.ee": "Shopee",
+    "bukalapak.com": "Bukalapak",
+    "lazada.co.id": "Lazada",
+    "blibli.com": "Blibli",
+    "tiktok.com": "TikTok Shop",
 }
 SKU_PREFIX = "SKG"
 DEFAULT_TERM_DAYS = 90
@@ -121,10 +127,15 @@ def parse_url(value: object) -> str:
     text = str(value).strip()
     parts = urlsplit(text) if _URL.match(text) else None
     host = (parts.hostname or "") if parts else ""
-    if not parts or parts.scheme.lower() not in ("http", "https") or "." not in host or host.startswith(".") \
-            or host.endswith(".") or not re.fullmatch(r"[a-z0-9.-]+", host):
-        raise ValueError(_("'{value}' is not a web address: write e.g. https://shopee.co.id/toko/produk",
-                           value=text))
+    if (
+        not parts
+        or parts.scheme.lower() not in ("http", "https")
+        or "." not in host
+        or host.startswith(".")
+        or host.endswith(".")
+        or not re.fullmatch(r"[a-z0-9.-]+", host)
+    ):
+        raise ValueError(_("'{value}' is not a web address: write e.g. https://shopee.co.id/toko/produk", value=text))
     return text
 
 

@@ -33,9 +33,29 @@ STATUS_LABELS = {"active": N_("active"), "inactive": N_("inactive")}
 CERTIFICATIONS = ("Halal", "SNI", "P-IRT", "HKI", "BPOM", "ISO 9001")
 SECTORS = ("batik", "furniture", "food processing", "handicraft", "fashion", "leather", "metal", "printing")
 #: The fields staff fill in for an IKM, in the order of the form and the profile.
-IKM_FIELDS = ("name", "owner_name", "owner_nik", "nib", "npwp", "address", "kecamatan", "kelurahan", "phone",
-              "email", "kbli", "product", "scale", "workers_male", "workers_female", "investment", "turnover",
-              "year_founded", "cluster_ids", "certifications", "status")
+IKM_FIELDS = (
+    "name",
+    "owner_name",
+    "owner_nik",
+    "nib",
+    "npwp",
+    "address",
+    "kecamatan",
+    "kelurahan",
+    "phone",
+    "email",
+    "kbli",
+    "product",
+    "scale",
+    "workers_male",
+    "workers_female",
+    "investment",
+    "turnover",
+    "year_founded",
+    "cluster_ids",
+    "certifications",
+    "status",
+)
 CLUSTER_FIELDS = ("name", "sector", "kecamatan", "decree_number", "decree_date", "coordinator", "status")
 
 _MILLION = 1_000_000

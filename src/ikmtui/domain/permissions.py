@@ -39,10 +39,15 @@ class PermissionDenied(PermissionError):
 
     def __init__(self, who: str, role: str | None, action: str) -> None:
         allowed = [r for r, actions in ROLE_ACTIONS.items() if action in actions]
-        super().__init__(_("{who} ({role}) may not {what}; this needs the role {roles}",
-                           who=who or _("nobody signed in"), role=_(role) if role else _("no account"),
-                           what=_(ACTIONS.get(action, action)),
-                           roles=" / ".join(_(r) for r in allowed)))
+        super().__init__(
+            _(
+                "{who} ({role}) may not {what}; this needs the role {roles}",
+                who=who or _("nobody signed in"),
+                role=_(role) if role else _("no account"),
+                what=_(ACTIONS.get(action, action)),
+                roles=" / ".join(_(r) for r in allowed),
+            )
+        )
         self.who = who
         self.role = role
         self.action = action
@@ -57,7 +62,8 @@ def administrable(staff: Mapping[str, Mapping[str, Any]]) -> bool:
     """Protection never locks administration out: once any password exists, an active administrator has one."""
     return not protected(staff) or any(
         doc.get("active", True) and doc.get("role") == "administrator" and doc.get("password_hash")
-        for doc in staff.values())
+        for doc in staff.values()
+    )
 
 
 def account(staff: Mapping[str, Mapping[str, Any]], username: str) -> Mapping[str, Any] | None:

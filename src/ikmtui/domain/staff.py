@@ -17,8 +17,12 @@ from ikmtui.domain.records import Record
 from ikmtui.i18n import N_, _
 
 ROLES = ("operator", "supervisor", "administrator", "viewer")
-ROLE_LABELS = {"operator": N_("operator"), "supervisor": N_("supervisor"), "administrator": N_("administrator"),
-               "viewer": N_("viewer")}
+ROLE_LABELS = {
+    "operator": N_("operator"),
+    "supervisor": N_("supervisor"),
+    "administrator": N_("administrator"),
+    "viewer": N_("viewer"),
+}
 
 
 class Staff(Record):
@@ -121,5 +125,8 @@ def lock_if_full(record: dict[str, Any], now: float, limit: int) -> bool:
 
 def expired(record: Mapping[str, Any], now: float) -> bool:
     """Nothing in the record matters any more: its window, lockout and delay have all passed."""
-    return now >= max(float(record.get("since", 0.0)) + WINDOW_SECONDS, float(record.get("locked_until", 0.0)),
-                      float(record.get("not_before", 0.0)))
+    return now >= max(
+        float(record.get("since", 0.0)) + WINDOW_SECONDS,
+        float(record.get("locked_until", 0.0)),
+        float(record.get("not_before", 0.0)),
+    )

@@ -25,25 +25,55 @@ from ikmtui.domain.records import Record
 from ikmtui.i18n import N_, _, format_date
 
 CATEGORIES = ("desain", "kemasan", "sertifikasi", "standardisasi", "manajemen usaha", "pemasaran digital")
-CATEGORY_LABELS = {"desain": N_("design"), "kemasan": N_("packaging"), "sertifikasi": N_("certification"),
-                   "standardisasi": N_("standardisation"), "manajemen usaha": N_("business management"),
-                   "pemasaran digital": N_("digital marketing")}
+CATEGORY_LABELS = {
+    "desain": N_("design"),
+    "kemasan": N_("packaging"),
+    "sertifikasi": N_("certification"),
+    "standardisasi": N_("standardisation"),
+    "manajemen usaha": N_("business management"),
+    "pemasaran digital": N_("digital marketing"),
+}
 #: SMART pillars: Stimulating, Marketing, Adjusting, Raising, Training.
 PILLARS = ("S", "M", "A", "R", "T")
-PILLAR_NAMES = {"S": N_("Stimulating"), "M": N_("Marketing"), "A": N_("Adjusting"), "R": N_("Raising"),
-                "T": N_("Training")}
+PILLAR_NAMES = {
+    "S": N_("Stimulating"),
+    "M": N_("Marketing"),
+    "A": N_("Adjusting"),
+    "R": N_("Raising"),
+    "T": N_("Training"),
+}
 BATCH_STATUSES = ("planned", "open", "running", "finished", "cancelled")
-BATCH_STATUS_LABELS = {"planned": N_("planned"), "open": N_("open for enrolment"), "running": N_("running"),
-                       "finished": N_("finished"), "cancelled": N_("cancelled")}
+BATCH_STATUS_LABELS = {
+    "planned": N_("planned"),
+    "open": N_("open for enrolment"),
+    "running": N_("running"),
+    "finished": N_("finished"),
+    "cancelled": N_("cancelled"),
+}
 #: Statuses staff set in the batch form; ``finished`` and ``cancelled`` have their own actions.
 EDITABLE_STATUSES = ("planned", "open", "running")
 #: A batch in these statuses is closed: no enrolment, attendance or change any more.
 CLOSED_STATUSES = ("finished", "cancelled")
-ENROLLMENT_STATES = ("requested", "booked", "waitlisted", "cancelled", "attended", "no_show", "completed",
-                     "not_completed")
-ENROLLMENT_STATE_LABELS = {"requested": N_("requested"), "booked": N_("booked"), "waitlisted": N_("waiting list"),
-                           "cancelled": N_("cancelled"), "attended": N_("attended"), "no_show": N_("no-show"),
-                           "completed": N_("completed"), "not_completed": N_("not completed")}
+ENROLLMENT_STATES = (
+    "requested",
+    "booked",
+    "waitlisted",
+    "cancelled",
+    "attended",
+    "no_show",
+    "completed",
+    "not_completed",
+)
+ENROLLMENT_STATE_LABELS = {
+    "requested": N_("requested"),
+    "booked": N_("booked"),
+    "waitlisted": N_("waiting list"),
+    "cancelled": N_("cancelled"),
+    "attended": N_("attended"),
+    "no_show": N_("no-show"),
+    "completed": N_("completed"),
+    "not_completed": N_("not completed"),
+}
 #: Enrollments that hold a seat of the batch.
 SEATED_STATES = ("booked", "attended", "no_show", "completed", "not_completed")
 #: Enrollments that count as "this IKM is in the batch" (everything but a cancellation).
@@ -106,7 +136,7 @@ def parse_cert_code(value: object) -> str:
     if not text:
         raise ValueError(_("This field is required"))
     if text.startswith(f"{CERT_PREFIX}-") and len(text) > len(CERT_PREFIX) + 1:
-        text = text[len(CERT_PREFIX) + 1:]
+        text = text[len(CERT_PREFIX) + 1 :]
     if len(text) > 12 or not _CERT_CODE.fullmatch(text):
         raise ValueError(_("Use 1 to 12 letters, digits or hyphens, e.g. KMS or DSN-BTK"))
     return text
@@ -170,11 +200,16 @@ class Batch(Record):
         if start and end:
             outside = [d for d in value if not start.isoformat() <= d <= end.isoformat()]
             if outside:
-                raise ValueError(_("{day} is not between the start and the end date",
-                                   day=", ".join(format_date(parse_date(d)) for d in outside)))
+                raise ValueError(
+                    _(
+                        "{day} is not between the start and the end date",
+                        day=", ".join(format_date(parse_date(d)) for d in outside),
+                    )
+                )
             if not value and (end - start).days + 1 > MAX_SESSION_DAYS:
-                raise ValueError(_("More than {max} days from start to end: list the session days",
-                                   max=MAX_SESSION_DAYS))
+                raise ValueError(
+                    _("More than {max} days from start to end: list the session days", max=MAX_SESSION_DAYS)
+                )
         if len(value) > MAX_SESSION_DAYS:
             raise ValueError(_("A batch has at most {max} session days", max=MAX_SESSION_DAYS))
         return value
@@ -260,9 +295,11 @@ class Roster:
     @classmethod
     def of(cls, capacity: int, enrollments: Iterable[Mapping[str, Any]]) -> Roster:
         docs = sorted(enrollments, key=queue_key)
-        return cls(capacity,
-                   [int(d["id"]) for d in docs if d.get("state") in SEATED_STATES],
-                   [int(d["id"]) for d in docs if d.get("state") == "waitlisted"])
+        return cls(
+            capacity,
+            [int(d["id"]) for d in docs if d.get("state") in SEATED_STATES],
+            [int(d["id"]) for d in docs if d.get("state") == "waitlisted"],
+        )
 
     @property
     def free(self) -> int:

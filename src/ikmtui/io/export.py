@@ -30,21 +30,44 @@ Doc = Mapping[str, Any]
 Tables = Mapping[str, Mapping[str, Doc]]
 
 #: Tables exported by default, in this order; ``audit`` only when asked for; ``meta`` never.
-TABLES = ("ikm", "clusters", "courses", "batches", "enrollments", "credit_applications", "repayments",
-          "gallery_listings", "sales", "staff")
+TABLES = (
+    "ikm",
+    "clusters",
+    "courses",
+    "batches",
+    "enrollments",
+    "credit_applications",
+    "repayments",
+    "gallery_listings",
+    "sales",
+    "staff",
+)
 OPTIONAL_TABLES = ("audit",)
 FORMATS = ("xlsx", "csv")
 SHEET_TITLES = {
-    "ikm": N_("IKM"), "clusters": N_("Clusters"), "courses": N_("Courses"), "batches": N_("Training batches"),
-    "enrollments": N_("Participants"), "credit_applications": N_("Credit applications"),
-    "repayments": N_("Repayments"), "gallery_listings": N_("Gallery products"), "sales": N_("Gallery sales"),
-    "staff": N_("Staff"), "audit": N_("Audit log"),
+    "ikm": N_("IKM"),
+    "clusters": N_("Clusters"),
+    "courses": N_("Courses"),
+    "batches": N_("Training batches"),
+    "enrollments": N_("Participants"),
+    "credit_applications": N_("Credit applications"),
+    "repayments": N_("Repayments"),
+    "gallery_listings": N_("Gallery products"),
+    "sales": N_("Gallery sales"),
+    "staff": N_("Staff"),
+    "audit": N_("Audit log"),
 }
 RUPIAH_FORMAT = '"Rp" #,##0'
 DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
-NUMBER_FORMATS = {"rp": RUPIAH_FORMAT, "date": DATE_FORMAT, "datetime": DATETIME_FORMAT, "int": "#,##0",
-                  "float": "0.0", "pct": "0.0"}
+NUMBER_FORMATS = {
+    "rp": RUPIAH_FORMAT,
+    "date": DATE_FORMAT,
+    "datetime": DATETIME_FORMAT,
+    "int": "#,##0",
+    "float": "0.0",
+    "pct": "0.0",
+}
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -89,8 +112,10 @@ def _refs(table: str, key: str) -> Callable[[Doc, Lookups], Any]:
 
 
 def _history(doc: Doc, _lookups: Lookups) -> str:
-    return "; ".join(f"{h.get('date', '')} {h.get('state', '')} ({h.get('by', '')})"
-                     + (f": {h['note']}" if h.get("note") else "") for h in doc.get("history") or [])
+    return "; ".join(
+        f"{h.get('date', '')} {h.get('state', '')} ({h.get('by', '')})" + (f": {h['note']}" if h.get("note") else "")
+        for h in doc.get("history") or []
+    )
 
 
 def _attendance(doc: Doc, _lookups: Lookups) -> str:
@@ -98,8 +123,9 @@ def _attendance(doc: Doc, _lookups: Lookups) -> str:
 
 
 def _links(doc: Doc, _lookups: Lookups) -> str:
-    return ", ".join(f"{link.get('marketplace', '')} {link.get('url', '')}".strip()
-                     for link in doc.get("marketplace_links") or [])
+    return ", ".join(
+        f"{link.get('marketplace', '')} {link.get('url', '')}".strip() for link in doc.get("marketplace_links") or []
+    )
 
 
 def _gross(doc: Doc, _lookups: Lookups) -> int:
@@ -107,102 +133,169 @@ def _gross(doc: Doc, _lookups: Lookups) -> int:
 
 
 HEAD = (Field("id", N_("ID"), "id", width=7), Field("code", N_("Code"), "text", width=14))
-STAMPS = (Field("created_at", N_("Created at"), "datetime", width=17), Field("created_by", N_("Created by")),
-          Field("updated_at", N_("Updated at"), "datetime", width=17), Field("updated_by", N_("Updated by")),
-          Field("version", N_("Version"), "id", width=7))
+STAMPS = (
+    Field("created_at", N_("Created at"), "datetime", width=17),
+    Field("created_by", N_("Created by")),
+    Field("updated_at", N_("Updated at"), "datetime", width=17),
+    Field("updated_by", N_("Updated by")),
+    Field("version", N_("Version"), "id", width=7),
+)
 
 COLUMNS: dict[str, tuple[Field, ...]] = {
-    "ikm": (*HEAD,
-            Field("name", N_("Business name"), width=30), Field("owner_name", N_("Owner"), width=22),
-            Field("owner_nik", N_("Owner NIK"), personal=True, width=18),
-            Field("nib", N_("NIB"), width=15), Field("npwp", N_("NPWP"), personal=True, width=20),
-            Field("address", N_("Address"), width=36), Field("kelurahan", N_("Kelurahan"), width=16),
-            Field("kecamatan", N_("Kecamatan"), width=16), Field("phone", N_("Phone"), width=15),
-            Field("email", N_("E-mail"), width=20), Field("kbli", N_("KBLI"), width=7),
-            Field("product", N_("Product"), width=24), Field("scale", N_("Scale"), width=9),
-            Field("workers_male", N_("Male workers"), "int"), Field("workers_female", N_("Female workers"), "int"),
-            Field("investment", N_("Investment (Rp)"), "rp", width=18),
-            Field("turnover", N_("Annual turnover (Rp)"), "rp", width=18),
-            Field("year_founded", N_("Year founded"), "year"),
-            Field("cluster_ids", N_("Clusters"), value=_refs("clusters", "cluster_ids"), width=14),
-            Field("certifications", N_("Certifications"), "list", width=16),
-            Field("status", N_("Status"), width=9), *STAMPS),
-    "clusters": (*HEAD,
-                 Field("name", N_("Name"), width=30), Field("sector", N_("Sector"), width=16),
-                 Field("kecamatan", N_("Kecamatan"), width=16), Field("decree_number", N_("Decree"), width=36),
-                 Field("decree_date", N_("Decree date"), "date"), Field("coordinator", N_("Coordinator"), width=20),
-                 Field("status", N_("Status"), width=9), *STAMPS),
-    "courses": (*HEAD,
-                Field("name", N_("Name"), width=36), Field("category", N_("Category"), width=16),
-                Field("pillar", N_("SMART pillar"), width=6), Field("description", N_("Description"), width=40),
-                Field("session_days", N_("Session days"), "int"),
-                Field("threshold_pct", N_("Completion threshold (%)"), "pct"),
-                Field("cert_code", N_("Certificate code"), width=10), *STAMPS),
-    "batches": (*HEAD,
-                Field("course_id", N_("Course code"), value=_ref("courses", "course_id"), width=12),
-                Field("start_date", N_("Start"), "date"), Field("end_date", N_("End"), "date"),
-                Field("venue", N_("Venue"), width=26), Field("trainer", N_("Trainer"), width=22),
-                Field("capacity", N_("Capacity"), "int"), Field("status", N_("Status"), width=10),
-                Field("days", N_("Session dates"), "list", width=24),
-                Field("finished_on", N_("Finished on"), "date"), *STAMPS),
-    "enrollments": (*HEAD,
-                    Field("batch_id", N_("Batch code"), value=_ref("batches", "batch_id"), width=14),
-                    Field("ikm_id", N_("IKM code"), value=_ref("ikm", "ikm_id"), width=12),
-                    Field("participant", N_("Participant"), width=22), Field("state", N_("State"), width=13),
-                    Field("requested_at", N_("Requested at"), "datetime", width=17),
-                    Field("attendance", N_("Attendance"), value=_attendance, width=30),
-                    Field("attendance_pct", N_("Attendance (%)"), "pct"),
-                    Field("certificate_no", N_("Certificate"), width=30), *STAMPS),
-    "credit_applications": (*HEAD,
-                            Field("ikm_id", N_("IKM code"), value=_ref("ikm", "ikm_id"), width=12),
-                            Field("product", N_("Product"), width=10),
-                            Field("amount_requested", N_("Amount requested (Rp)"), "rp", width=16),
-                            Field("amount_approved", N_("Amount approved (Rp)"), "rp", width=16),
-                            Field("tenor_months", N_("Tenor (months)"), "int"),
-                            Field("annual_rate", N_("Annual rate (%)"), "float"),
-                            Field("interest_method", N_("Interest method"), width=14),
-                            Field("purpose", N_("Purpose"), width=26), Field("collateral", N_("Collateral"), width=20),
-                            Field("documents", N_("Documents"), "list", width=18),
-                            Field("bank", N_("Bank"), width=30), Field("state", N_("State"), width=11),
-                            Field("submitted_by", N_("Submitted by"), width=14),
-                            Field("disbursed_on", N_("Disbursed on"), "date"),
-                            Field("history", N_("History"), value=_history, width=50), *STAMPS),
-    "repayments": (*HEAD,
-                   Field("application_id", N_("Application code"), value=_ref("credit_applications",
-                                                                                "application_id"), width=15),
-                   Field("date", N_("Date"), "date"), Field("amount", N_("Amount (Rp)"), "rp", width=15),
-                   Field("principal", N_("Principal (Rp)"), "rp", width=15),
-                   Field("interest", N_("Interest (Rp)"), "rp", width=13),
-                   Field("waived_interest", N_("Interest waived (Rp)"), "rp", width=13),
-                   Field("prepayment", N_("Prepayment"), "bool"), Field("source", N_("Source"), width=8),
-                   Field("note", N_("Note"), width=20), *STAMPS),
-    "gallery_listings": (*HEAD,
-                         Field("ikm_id", N_("IKM code"), value=_ref("ikm", "ikm_id"), width=12),
-                         Field("product_name", N_("Product"), width=28), Field("sku", N_("SKU"), width=15),
-                         Field("category", N_("Category"), width=12), Field("price", N_("Price (Rp)"), "rp"),
-                         Field("stock", N_("Stock"), "int"), Field("sold", N_("Sold"), "int"),
-                         Field("returned", N_("Returned"), "int"),
-                         Field("consigned_on", N_("Consigned on"), "date"),
-                         Field("term_days", N_("Term (days)"), "int"),
-                         Field("commission_pct", N_("Commission (%)"), "pct"),
-                         Field("status", N_("Status"), width=10), Field("badges", N_("Badges"), "list", width=14),
-                         Field("marketplace_links", N_("Marketplace links"), value=_links, width=40),
-                         Field("photos", N_("Photos"), "list", width=20), *STAMPS),
-    "sales": (*HEAD,
-              Field("listing_id", N_("SKU"), value=_ref("gallery_listings", "listing_id"), width=15),
-              Field("ikm_id", N_("IKM code"), value=_ref("ikm", "ikm_id"), width=12),
-              Field("date", N_("Date"), "date"), Field("quantity", N_("Quantity"), "int"),
-              Field("unit_price", N_("Unit price (Rp)"), "rp"),
-              Field("gross", N_("Amount (Rp)"), "rp", value=_gross),
-              Field("commission_pct", N_("Commission (%)"), "pct"), Field("note", N_("Note"), width=20), *STAMPS),
-    "staff": (*HEAD,
-              Field("username", N_("User name"), width=16), Field("name", N_("Name"), width=24),
-              Field("role", N_("Role"), width=13), Field("active", N_("Active"), "bool"), *STAMPS),
-    "audit": (Field("id", N_("ID"), "id"), Field("ts", N_("Time"), "datetime", width=17),
-              Field("user", N_("User"), width=16), Field("action", N_("Action"), width=10),
-              Field("table", N_("Table"), width=18), Field("record_id", N_("Record ID"), "id"),
-              Field("code", N_("Code"), width=15), Field("fields", N_("Fields"), "list", width=40),
-              Field("detail", N_("Detail"), width=30)),
+    "ikm": (
+        *HEAD,
+        Field("name", N_("Business name"), width=30),
+        Field("owner_name", N_("Owner"), width=22),
+        Field("owner_nik", N_("Owner NIK"), personal=True, width=18),
+        Field("nib", N_("NIB"), width=15),
+        Field("npwp", N_("NPWP"), personal=True, width=20),
+        Field("address", N_("Address"), width=36),
+        Field("kelurahan", N_("Kelurahan"), width=16),
+        Field("kecamatan", N_("Kecamatan"), width=16),
+        Field("phone", N_("Phone"), width=15),
+        Field("email", N_("E-mail"), width=20),
+        Field("kbli", N_("KBLI"), width=7),
+        Field("product", N_("Product"), width=24),
+        Field("scale", N_("Scale"), width=9),
+        Field("workers_male", N_("Male workers"), "int"),
+        Field("workers_female", N_("Female workers"), "int"),
+        Field("investment", N_("Investment (Rp)"), "rp", width=18),
+        Field("turnover", N_("Annual turnover (Rp)"), "rp", width=18),
+        Field("year_founded", N_("Year founded"), "year"),
+        Field("cluster_ids", N_("Clusters"), value=_refs("clusters", "cluster_ids"), width=14),
+        Field("certifications", N_("Certifications"), "list", width=16),
+        Field("status", N_("Status"), width=9),
+        *STAMPS,
+    ),
+    "clusters": (
+        *HEAD,
+        Field("name", N_("Name"), width=30),
+        Field("sector", N_("Sector"), width=16),
+        Field("kecamatan", N_("Kecamatan"), width=16),
+        Field("decree_number", N_("Decree"), width=36),
+        Field("decree_date", N_("Decree date"), "date"),
+        Field("coordinator", N_("Coordinator"), width=20),
+        Field("status", N_("Status"), width=9),
+        *STAMPS,
+    ),
+    "courses": (
+        *HEAD,
+        Field("name", N_("Name"), width=36),
+        Field("category", N_("Category"), width=16),
+        Field("pillar", N_("SMART pillar"), width=6),
+        Field("description", N_("Description"), width=40),
+        Field("session_days", N_("Session days"), "int"),
+        Field("threshold_pct", N_("Completion threshold (%)"), "pct"),
+        Field("cert_code", N_("Certificate code"), width=10),
+        *STAMPS,
+    ),
+    "batches": (
+        *HEAD,
+        Field("course_id", N_("Course code"), value=_ref("courses", "course_id"), width=12),
+        Field("start_date", N_("Start"), "date"),
+        Field("end_date", N_("End"), "date"),
+        Field("venue", N_("Venue"), width=26),
+        Field("trainer", N_("Trainer"), width=22),
+        Field("capacity", N_("Capacity"), "int"),
+        Field("status", N_("Status"), width=10),
+        Field("days", N_("Session dates"), "list", width=24),
+        Field("finished_on", N_("Finished on"), "date"),
+        *STAMPS,
+    ),
+    "enrollments": (
+        *HEAD,
+        Field("batch_id", N_("Batch code"), value=_ref("batches", "batch_id"), width=14),
+        Field("ikm_id", N_("IKM code"), value=_ref("ikm", "ikm_id"), width=12),
+        Field("participant", N_("Participant"), width=22),
+        Field("state", N_("State"), width=13),
+        Field("requested_at", N_("Requested at"), "datetime", width=17),
+        Field("attendance", N_("Attendance"), value=_attendance, width=30),
+        Field("attendance_pct", N_("Attendance (%)"), "pct"),
+        Field("certificate_no", N_("Certificate"), width=30),
+        *STAMPS,
+    ),
+    "credit_applications": (
+        *HEAD,
+        Field("ikm_id", N_("IKM code"), value=_ref("ikm", "ikm_id"), width=12),
+        Field("product", N_("Product"), width=10),
+        Field("amount_requested", N_("Amount requested (Rp)"), "rp", width=16),
+        Field("amount_approved", N_("Amount approved (Rp)"), "rp", width=16),
+        Field("tenor_months", N_("Tenor (months)"), "int"),
+        Field("annual_rate", N_("Annual rate (%)"), "float"),
+        Field("interest_method", N_("Interest method"), width=14),
+        Field("purpose", N_("Purpose"), width=26),
+        Field("collateral", N_("Collateral"), width=20),
+        Field("documents", N_("Documents"), "list", width=18),
+        Field("bank", N_("Bank"), width=30),
+        Field("state", N_("State"), width=11),
+        Field("submitted_by", N_("Submitted by"), width=14),
+        Field("disbursed_on", N_("Disbursed on"), "date"),
+        Field("history", N_("History"), value=_history, width=50),
+        *STAMPS,
+    ),
+    "repayments": (
+        *HEAD,
+        Field("application_id", N_("Application code"), value=_ref("credit_applications", "application_id"), width=15),
+        Field("date", N_("Date"), "date"),
+        Field("amount", N_("Amount (Rp)"), "rp", width=15),
+        Field("principal", N_("Principal (Rp)"), "rp", width=15),
+        Field("interest", N_("Interest (Rp)"), "rp", width=13),
+        Field("waived_interest", N_("Interest waived (Rp)"), "rp", width=13),
+        Field("prepayment", N_("Prepayment"), "bool"),
+        Field("source", N_("Source"), width=8),
+        Field("note", N_("Note"), width=20),
+        *STAMPS,
+    ),
+    "gallery_listings": (
+        *HEAD,
+        Field("ikm_id", N_("IKM code"), value=_ref("ikm", "ikm_id"), width=12),
+        Field("product_name", N_("Product"), width=28),
+        Field("sku", N_("SKU"), width=15),
+        Field("category", N_("Category"), width=12),
+        Field("price", N_("Price (Rp)"), "rp"),
+        Field("stock", N_("Stock"), "int"),
+        Field("sold", N_("Sold"), "int"),
+        Field("returned", N_("Returned"), "int"),
+        Field("consigned_on", N_("Consigned on"), "date"),
+        Field("term_days", N_("Term (days)"), "int"),
+        Field("commission_pct", N_("Commission (%)"), "pct"),
+        Field("status", N_("Status"), width=10),
+        Field("badges", N_("Badges"), "list", width=14),
+        Field("marketplace_links", N_("Marketplace links"), value=_links, width=40),
+        Field("photos", N_("Photos"), "list", width=20),
+        *STAMPS,
+    ),
+    "sales": (
+        *HEAD,
+        Field("listing_id", N_("SKU"), value=_ref("gallery_listings", "listing_id"), width=15),
+        Field("ikm_id", N_("IKM code"), value=_ref("ikm", "ikm_id"), width=12),
+        Field("date", N_("Date"), "date"),
+        Field("quantity", N_("Quantity"), "int"),
+        Field("unit_price", N_("Unit price (Rp)"), "rp"),
+        Field("gross", N_("Amount (Rp)"), "rp", value=_gross),
+        Field("commission_pct", N_("Commission (%)"), "pct"),
+        Field("note", N_("Note"), width=20),
+        *STAMPS,
+    ),
+    "staff": (
+        *HEAD,
+        Field("username", N_("User name"), width=16),
+        Field("name", N_("Name"), width=24),
+        Field("role", N_("Role"), width=13),
+        Field("active", N_("Active"), "bool"),
+        *STAMPS,
+    ),
+    "audit": (
+        Field("id", N_("ID"), "id"),
+        Field("ts", N_("Time"), "datetime", width=17),
+        Field("user", N_("User"), width=16),
+        Field("action", N_("Action"), width=10),
+        Field("table", N_("Table"), width=18),
+        Field("record_id", N_("Record ID"), "id"),
+        Field("code", N_("Code"), width=15),
+        Field("fields", N_("Fields"), "list", width=40),
+        Field("detail", N_("Detail"), width=30),
+    ),
 }
 
 
@@ -224,8 +317,13 @@ def parse_tables(values: Iterable[str] | None) -> list[str]:
                 continue
             key = name.casefold()
             if key not in TABLES and key not in OPTIONAL_TABLES:
-                raise ValueError(_("Unknown table '{name}'; choose from: {options}", name=name,
-                                   options=", ".join(TABLES + OPTIONAL_TABLES)))
+                raise ValueError(
+                    _(
+                        "Unknown table '{name}'; choose from: {options}",
+                        name=name,
+                        options=", ".join(TABLES + OPTIONAL_TABLES),
+                    )
+                )
             if key not in wanted:
                 wanted.append(key)
     return wanted or list(TABLES)
@@ -339,14 +437,14 @@ def _ordered(docs: Mapping[str, Doc]) -> Iterable[tuple[int, Doc]]:
 Progress = Callable[[str, int], None]
 
 
-def _rows(table: str, docs: Mapping[str, Doc], fields: Sequence[Field], lookups: Lookups,
-          for_csv: bool) -> Iterable[list[Any]]:
+def _rows(
+    table: str, docs: Mapping[str, Doc], fields: Sequence[Field], lookups: Lookups, for_csv: bool
+) -> Iterable[list[Any]]:
     plan = [(f.value, f.key, converter(f.kind, for_csv=for_csv)) for f in fields]
     for record_id, doc in _ordered(docs):
         row: list[Any] = []
         for compute, key, convert in plan:
-            raw = (compute(doc, lookups) if compute is not None
-                   else record_id if key == "id" else doc.get(key))
+            raw = compute(doc, lookups) if compute is not None else record_id if key == "id" else doc.get(key)
             row.append(None if raw is None or raw == "" else convert(raw))
         yield row
 
@@ -361,8 +459,9 @@ class ExportResult:
 PathLike = str | os.PathLike[str]
 
 
-def check_target(fmt: str, path: PathLike, db_path: PathLike | None, *, force: bool = False,
-                 names: Sequence[str] | None = None) -> None:
+def check_target(
+    fmt: str, path: PathLike, db_path: PathLike | None, *, force: bool = False, names: Sequence[str] | None = None
+) -> None:
     """Refuse an export target before anything is counted or logged: the database or one of its parts, an
     existing file without ``force`` (for CSV: a file of the folder it would replace, of the tables ``names``)."""
     if fmt != "csv":
@@ -377,9 +476,16 @@ def check_target(fmt: str, path: PathLike, db_path: PathLike | None, *, force: b
         guard.writable_target(folder / f"{table}.csv", db_path, force=force)
 
 
-def export_xlsx(tables: Tables, path: PathLike, names: Sequence[str] | None = None, *,
-                personal: bool = False, progress: Progress | None = None, db_path: PathLike | None = None,
-                force: bool = False) -> ExportResult:
+def export_xlsx(
+    tables: Tables,
+    path: PathLike,
+    names: Sequence[str] | None = None,
+    *,
+    personal: bool = False,
+    progress: Progress | None = None,
+    db_path: PathLike | None = None,
+    force: bool = False,
+) -> ExportResult:
     """One sheet per table with a bold, frozen header row and an auto-filter; written all or nothing, owner-only,
     never onto ``db_path`` or its parts, over an existing file only with ``force``."""
     from openpyxl import Workbook
@@ -441,9 +547,16 @@ def export_xlsx(tables: Tables, path: PathLike, names: Sequence[str] | None = No
     return ExportResult(target, counts, personal)
 
 
-def export_csv(tables: Tables, folder: PathLike, names: Sequence[str] | None = None, *,
-               personal: bool = False, progress: Progress | None = None, db_path: PathLike | None = None,
-               force: bool = False) -> ExportResult:
+def export_csv(
+    tables: Tables,
+    folder: PathLike,
+    names: Sequence[str] | None = None,
+    *,
+    personal: bool = False,
+    progress: Progress | None = None,
+    db_path: PathLike | None = None,
+    force: bool = False,
+) -> ExportResult:
     """One ``<table>.csv`` per table in ``folder`` (UTF-8 with a byte-order mark, so Excel reads it right);
     the header row is the translated column names; dates are ISO, rupiah plain integers. A new folder is made
     owner-only; a folder that exists keeps its permissions (it may be the officer's own), its files are 0600."""
@@ -476,13 +589,22 @@ def export_csv(tables: Tables, folder: PathLike, names: Sequence[str] | None = N
     return ExportResult(target, counts, personal)
 
 
-def export(tables: Tables, fmt: str, path: PathLike, names: Sequence[str] | None = None, *,
-           personal: bool = False, progress: Progress | None = None, db_path: PathLike | None = None,
-           force: bool = False) -> ExportResult:
+def export(
+    tables: Tables,
+    fmt: str,
+    path: PathLike,
+    names: Sequence[str] | None = None,
+    *,
+    personal: bool = False,
+    progress: Progress | None = None,
+    db_path: PathLike | None = None,
+    force: bool = False,
+) -> ExportResult:
     fmt = str(fmt).casefold().lstrip(".")
     if fmt == "xlsx":
         return export_xlsx(tables, path, names, personal=personal, progress=progress, db_path=db_path, force=force)
     if fmt == "csv":
         return export_csv(tables, path, names, personal=personal, progress=progress, db_path=db_path, force=force)
-    raise ValueError(_("Unknown export format '{format}'; choose one of: {options}", format=fmt,
-                       options=", ".join(FORMATS)))
+    raise ValueError(
+        _("Unknown export format '{format}'; choose one of: {options}", format=fmt, options=", ".join(FORMATS))
+    )

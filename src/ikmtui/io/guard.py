@@ -59,8 +59,14 @@ def _check_regular(target: Path, info: os.stat_result, max_bytes: int | None) ->
     if not stat.S_ISREG(info.st_mode):
         raise FileRefused(target, _("not a regular file (a device, pipe or socket cannot be read)"))
     if max_bytes is not None and info.st_size > max_bytes:
-        raise FileRefused(target, _("the file is {size} MB; at most {limit} MB can be read",
-                                    size=_megabytes(info.st_size), limit=_megabytes(max_bytes)))
+        raise FileRefused(
+            target,
+            _(
+                "the file is {size} MB; at most {limit} MB can be read",
+                size=_megabytes(info.st_size),
+                limit=_megabytes(max_bytes),
+            ),
+        )
 
 
 def read_regular(path: str | os.PathLike[str], max_bytes: int) -> bytes:
@@ -82,8 +88,14 @@ def read_regular(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     with os.fdopen(fd, "rb") as fh:
         data = fh.read(max_bytes + 1)
     if len(data) > max_bytes:  # grew after the check
-        raise FileRefused(target, _("the file is {size} MB; at most {limit} MB can be read",
-                                    size=_megabytes(len(data)), limit=_megabytes(max_bytes)))
+        raise FileRefused(
+            target,
+            _(
+                "the file is {size} MB; at most {limit} MB can be read",
+                size=_megabytes(len(data)),
+                limit=_megabytes(max_bytes),
+            ),
+        )
     return data
 
 
@@ -109,8 +121,9 @@ def belongs_to_database(path: str | os.PathLike[str], db_path: str | os.PathLike
     return target.parent == db.parent and target.name.lstrip(".").startswith(f"{db.name}.")
 
 
-def writable_target(path: str | os.PathLike[str], db_path: str | os.PathLike[str] | None, *,
-                    force: bool = False) -> Path:
+def writable_target(
+    path: str | os.PathLike[str], db_path: str | os.PathLike[str] | None, *, force: bool = False
+) -> Path:
     """Check an output path before anything is written: never a part of the database; an existing file only
     with ``force``; never onto a folder, device or pipe. Returns the path to write."""
     target = Path(path)
@@ -130,8 +143,9 @@ def writable_target(path: str | os.PathLike[str], db_path: str | os.PathLike[str
 
 
 @contextlib.contextmanager
-def private_output(path: str | os.PathLike[str], db_path: str | os.PathLike[str] | None = None, *,
-                   force: bool = False) -> Iterator[IO[bytes]]:
+def private_output(
+    path: str | os.PathLike[str], db_path: str | os.PathLike[str] | None = None, *, force: bool = False
+) -> Iterator[IO[bytes]]:
     """Write a new file readable by its owner only (0600 whatever the umask), all or nothing.
 
     The bytes go to a temp file beside the target, created exclusively (a link planted at its name is not
@@ -155,8 +169,9 @@ def private_output(path: str | os.PathLike[str], db_path: str | os.PathLike[str]
         raise
 
 
-def write_private(path: str | os.PathLike[str], data: bytes, db_path: str | os.PathLike[str] | None = None, *,
-                  force: bool = False) -> Path:
+def write_private(
+    path: str | os.PathLike[str], data: bytes, db_path: str | os.PathLike[str] | None = None, *, force: bool = False
+) -> Path:
     """:func:`private_output` for bytes already in memory."""
     with private_output(path, db_path, force=force) as fh:
         fh.write(data)

@@ -112,8 +112,10 @@ def photo_file(db_path: str | os.PathLike[str], name: str) -> Path:
     elsewhere (a listing saved by an older version), a link leading out or anything but a picture file is refused
     with :class:`FileRefused`."""
     folder = paths.media_dir(Path(db_path))
-    outside = FileRefused(Path(name), _("this photo is not in the media folder of the database; edit the "
-                                        "listing and save it to bring the photo in"))
+    outside = FileRefused(
+        Path(name),
+        _("this photo is not in the media folder of the database; edit the listing and save it to bring the photo in"),
+    )
     if not name or os.sep in name or "/" in name or name.startswith(".") or folder.is_symlink():
         raise outside
     target = folder / name
@@ -127,9 +129,14 @@ def photo_file(db_path: str | os.PathLike[str], name: str) -> Path:
     return target
 
 
-def take_photos(db_path: str | os.PathLike[str], entries: Iterable[str], *, known: Collection[str] = (),
-                folder: str | os.PathLike[str] | None = None,
-                checked: dict[str, Photo | str] | None = None) -> tuple[list[str], list[Photo], str | None]:
+def take_photos(
+    db_path: str | os.PathLike[str],
+    entries: Iterable[str],
+    *,
+    known: Collection[str] = (),
+    folder: str | os.PathLike[str] | None = None,
+    checked: dict[str, Photo | str] | None = None,
+) -> tuple[list[str], list[Photo], str | None]:
     """The names a listing stores for the photos named on its form or in a sheet, the pictures to copy in once it
     is written (:func:`keep_photo`), and the message for the first photo refused (``None``: all taken).
 

@@ -34,8 +34,11 @@ def parse_repayment_text(text: str) -> list[list[str]]:
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        fields = _SPLIT.split(stripped) if _SPLIT.search(stripped) else \
-            [part.strip() for part in next(csv.reader([stripped]))]
+        fields = (
+            _SPLIT.split(stripped)
+            if _SPLIT.search(stripped)
+            else [part.strip() for part in next(csv.reader([stripped]))]
+        )
         if not rows and _looks_like_header(fields):
             continue
         rows.append(fields)

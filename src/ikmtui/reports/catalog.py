@@ -32,8 +32,17 @@ REPORTS: dict[str, str] = {
 }
 FORMATS = ("text", "md", "html", "svg", "json", "xlsx")
 #: File name extension -> format, to pick the format from ``--out`` or a path typed in the app.
-EXTENSIONS = {".txt": "text", ".text": "text", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
-              ".svg": "svg", ".json": "json", ".xlsx": "xlsx"}
+EXTENSIONS = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".svg": "svg",
+    ".json": "json",
+    ".xlsx": "xlsx",
+}
 #: Columns of the text and SVG renderings.
 WIDTH = 110
 
@@ -45,8 +54,7 @@ def report_names() -> list[str]:
 def check_name(name: str) -> str:
     wanted = str(name or "").strip().casefold()
     if wanted not in REPORTS:
-        raise ValueError(_("Unknown report '{name}'; choose one of: {options}", name=name,
-                           options=", ".join(REPORTS)))
+        raise ValueError(_("Unknown report '{name}'; choose one of: {options}", name=name, options=", ".join(REPORTS)))
     return wanted
 
 
@@ -54,8 +62,9 @@ def check_format(fmt: str) -> str:
     wanted = str(fmt or "").strip().casefold().lstrip(".")
     wanted = {"txt": "text", "markdown": "md", "htm": "html"}.get(wanted, wanted)
     if wanted not in FORMATS:
-        raise ValueError(_("Unknown format '{format}'; choose one of: {options}", format=fmt,
-                           options=", ".join(FORMATS)))
+        raise ValueError(
+            _("Unknown format '{format}'; choose one of: {options}", format=fmt, options=", ".join(FORMATS))
+        )
     return wanted
 
 
@@ -63,9 +72,13 @@ def format_for(path: str | Path) -> str:
     """The format a file name asks for by its extension, or a translated ``ValueError``."""
     suffix = Path(path).suffix.casefold()
     if suffix not in EXTENSIONS:
-        raise ValueError(_("Cannot tell the format from '{name}': end the file name with {options}",
-                           name=Path(path).name, options=", ".join(sorted(set(EXTENSIONS) - {".text", ".htm",
-                                                                                              ".markdown"}))))
+        raise ValueError(
+            _(
+                "Cannot tell the format from '{name}': end the file name with {options}",
+                name=Path(path).name,
+                options=", ".join(sorted(set(EXTENSIONS) - {".text", ".htm", ".markdown"})),
+            )
+        )
     return EXTENSIONS[suffix]
 
 
@@ -83,8 +96,12 @@ def build_report(tables: Tables, name: str, period: Period, today: date, *, ikm:
     if ikm:
         raise ValueError(_("--ikm only goes with the profile report (or ikm)"))
     builders: dict[str, Callable[[Tables, Period, date], Report]] = {
-        "overview": overview.overview, "ikm": areas.ikm_report, "clusters": areas.clusters_report,
-        "training": areas.training_report, "credit": areas.credit_report, "gallery": areas.gallery_report,
+        "overview": overview.overview,
+        "ikm": areas.ikm_report,
+        "clusters": areas.clusters_report,
+        "training": areas.training_report,
+        "credit": areas.credit_report,
+        "gallery": areas.gallery_report,
     }
     return builders[name](tables, period, today)
 
@@ -103,9 +120,17 @@ def to_json(report: Report) -> str:
 def _console(out: io.StringIO, record: bool, color: bool, width: int) -> Console:
     from rich.console import Console
 
-    return Console(file=out, record=record, width=width, force_terminal=color,
-                   color_system="truecolor" if color else None, highlight=False, emoji=False,
-                   legacy_windows=False, soft_wrap=False)
+    return Console(
+        file=out,
+        record=record,
+        width=width,
+        force_terminal=color,
+        color_system="truecolor" if color else None,
+        highlight=False,
+        emoji=False,
+        legacy_windows=False,
+        soft_wrap=False,
+    )
 
 
 def render(report: Report, fmt: str, *, width: int = WIDTH) -> str:
@@ -129,8 +154,9 @@ def render(report: Report, fmt: str, *, width: int = WIDTH) -> str:
     return out.getvalue()
 
 
-def write_report(report: Report, path: str | Path, fmt: str | None = None, *, db_path: str | Path | None = None,
-                 force: bool = False) -> Path:
+def write_report(
+    report: Report, path: str | Path, fmt: str | None = None, *, db_path: str | Path | None = None, force: bool = False
+) -> Path:
     """Write the report to ``path`` (format from ``fmt`` or the extension); returns the path written.
 
     Through the file guard: never onto the database ``db_path`` or its parts, an existing file only with

@@ -35,40 +35,93 @@ MAIN_CERTIFICATIONS = ("Halal", "SNI", "P-IRT", "HKI")
 
 #: KBLI 2020 sections by the first two digits of a code (the division), as ranges of divisions.
 _KBLI_SECTIONS = (
-    (1, 3, "A"), (5, 9, "B"), (10, 33, "C"), (35, 35, "D"), (36, 39, "E"), (41, 43, "F"), (45, 47, "G"),
-    (49, 53, "H"), (55, 56, "I"), (58, 63, "J"), (64, 66, "K"), (68, 68, "L"), (69, 75, "M"), (77, 82, "N"),
-    (84, 84, "O"), (85, 85, "P"), (86, 88, "Q"), (90, 93, "R"), (94, 96, "S"), (97, 98, "T"), (99, 99, "U"),
+    (1, 3, "A"),
+    (5, 9, "B"),
+    (10, 33, "C"),
+    (35, 35, "D"),
+    (36, 39, "E"),
+    (41, 43, "F"),
+    (45, 47, "G"),
+    (49, 53, "H"),
+    (55, 56, "I"),
+    (58, 63, "J"),
+    (64, 66, "K"),
+    (68, 68, "L"),
+    (69, 75, "M"),
+    (77, 82, "N"),
+    (84, 84, "O"),
+    (85, 85, "P"),
+    (86, 88, "Q"),
+    (90, 93, "R"),
+    (94, 96, "S"),
+    (97, 98, "T"),
+    (99, 99, "U"),
 )
 KBLI_SECTION_NAMES = {
-    "A": N_("Agriculture, forestry and fishing"), "B": N_("Mining and quarrying"), "C": N_("Manufacturing"),
-    "D": N_("Electricity and gas"), "E": N_("Water supply and waste management"), "F": N_("Construction"),
-    "G": N_("Wholesale and retail trade"), "H": N_("Transportation and storage"),
-    "I": N_("Accommodation and food service"), "J": N_("Information and communication"),
-    "K": N_("Financial and insurance activities"), "L": N_("Real estate"),
-    "M": N_("Professional, scientific and technical activities"), "N": N_("Administrative and support services"),
-    "O": N_("Public administration"), "P": N_("Education"), "Q": N_("Health and social work"),
-    "R": N_("Arts, entertainment and recreation"), "S": N_("Other service activities"),
-    "T": N_("Households as employers"), "U": N_("Extraterritorial organisations"),
+    "A": N_("Agriculture, forestry and fishing"),
+    "B": N_("Mining and quarrying"),
+    "C": N_("Manufacturing"),
+    "D": N_("Electricity and gas"),
+    "E": N_("Water supply and waste management"),
+    "F": N_("Construction"),
+    "G": N_("Wholesale and retail trade"),
+    "H": N_("Transportation and storage"),
+    "I": N_("Accommodation and food service"),
+    "J": N_("Information and communication"),
+    "K": N_("Financial and insurance activities"),
+    "L": N_("Real estate"),
+    "M": N_("Professional, scientific and technical activities"),
+    "N": N_("Administrative and support services"),
+    "O": N_("Public administration"),
+    "P": N_("Education"),
+    "Q": N_("Health and social work"),
+    "R": N_("Arts, entertainment and recreation"),
+    "S": N_("Other service activities"),
+    "T": N_("Households as employers"),
+    "U": N_("Extraterritorial organisations"),
 }
 #: KBLI 2020 divisions of section C (manufacturing), by their official Indonesian names.
 KBLI_DIVISIONS = {
-    "10": "Industri makanan", "11": "Industri minuman", "12": "Industri pengolahan tembakau",
-    "13": "Industri tekstil", "14": "Industri pakaian jadi", "15": "Industri kulit, barang dari kulit dan alas kaki",
+    "10": "Industri makanan",
+    "11": "Industri minuman",
+    "12": "Industri pengolahan tembakau",
+    "13": "Industri tekstil",
+    "14": "Industri pakaian jadi",
+    "15": "Industri kulit, barang dari kulit dan alas kaki",
     "16": "Industri kayu, barang dari kayu dan gabus (tidak termasuk furnitur) dan anyaman",
-    "17": "Industri kertas dan barang dari kertas", "18": "Industri pencetakan dan reproduksi media rekaman",
+    "17": "Industri kertas dan barang dari kertas",
+    "18": "Industri pencetakan dan reproduksi media rekaman",
     "19": "Industri produk dari batu bara dan pengilangan minyak bumi",
-    "20": "Industri bahan kimia dan barang dari bahan kimia", "21": "Industri farmasi, produk obat kimia dan obat "
-    "tradisional", "22": "Industri karet, barang dari karet dan plastik",
-    "23": "Industri barang galian bukan logam", "24": "Industri logam dasar",
+    "20": "Industri bahan kimia dan barang dari bahan kimia",
+    "21": "Industri farmasi, produk obat kimia dan obat tradisional",
+    "22": "Industri karet, barang dari karet dan plastik",
+    "23": "Industri barang galian bukan logam",
+    "24": "Industri logam dasar",
     "25": "Industri barang logam, bukan mesin dan peralatannya",
-    "26": "Industri komputer, barang elektronik dan optik", "27": "Industri peralatan listrik",
-    "28": "Industri mesin dan perlengkapan YTDL", "29": "Industri kendaraan bermotor, trailer dan semi trailer",
-    "30": "Industri alat angkutan lainnya", "31": "Industri furnitur", "32": "Industri pengolahan lainnya",
+    "26": "Industri komputer, barang elektronik dan optik",
+    "27": "Industri peralatan listrik",
+    "28": "Industri mesin dan perlengkapan YTDL",
+    "29": "Industri kendaraan bermotor, trailer dan semi trailer",
+    "30": "Industri alat angkutan lainnya",
+    "31": "Industri furnitur",
+    "32": "Industri pengolahan lainnya",
     "33": "Jasa reparasi dan pemasangan mesin dan peralatan",
 }
 _CERTIFICATE = re.compile(r"/([IVX]+)/(\d{4})\s*$")
-_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10, "XI": 11,
-          "XII": 12}
+_ROMAN = {
+    "I": 1,
+    "II": 2,
+    "III": 3,
+    "IV": 4,
+    "V": 5,
+    "VI": 6,
+    "VII": 7,
+    "VIII": 8,
+    "IX": 9,
+    "X": 10,
+    "XI": 11,
+    "XII": 12,
+}
 
 
 def kbli_division(code: object) -> str:
@@ -188,8 +241,10 @@ def tables_of(db: Database) -> dict[str, Mapping[str, Doc]]:
 
 def is_empty(tables: Tables) -> bool:
     """Nothing recorded yet in any table the reports read."""
-    return not any(tables.get(name) for name in ("ikm", "clusters", "batches", "enrollments",
-                                                  "credit_applications", "gallery_listings", "sales"))
+    return not any(
+        tables.get(name)
+        for name in ("ikm", "clusters", "batches", "enrollments", "credit_applications", "gallery_listings", "sales")
+    )
 
 
 def index_by_code(docs: Mapping[str, Doc]) -> dict[str, str]:

@@ -145,7 +145,7 @@ def _rich_figures(block: Figures, pairs: int = 2) -> Table:
     items = list(block.items)
     for start in range(0, len(items), pairs):
         cells: list[RenderableType] = []
-        for label, value, kind in items[start:start + pairs]:
+        for label, value, kind in items[start : start + pairs]:
             cells += [Text(label, style="dim"), format_value(value, kind)]
         grid.add_row(*cells)
     return grid
@@ -171,8 +171,11 @@ class _RichTable:
             if block.bar is not None:
                 cells.append(bar_text(float(row[block.bar] or 0), top, bar_width))
             rows.append(cells)
-        footers = [format_value(v, c.kind) for v, c in zip(block.total, block.columns, strict=True)] \
-            if block.total is not None else [""] * len(block.columns)
+        footers = (
+            [format_value(v, c.kind) for v, c in zip(block.total, block.columns, strict=True)]
+            if block.total is not None
+            else [""] * len(block.columns)
+        )
         full: list[int] = []  # what a column needs with its header words whole
         least: list[int] = []  # what it cannot do without
         fixed: list[bool] = []
@@ -205,12 +208,24 @@ class _RichTable:
                 if extra > 0:
                     widths[i] += extra
                     spare -= extra
-        table = Table(box=box.SIMPLE_HEAD, show_footer=block.total is not None, header_style="bold",
-                      title=block.title or None, title_justify="left", title_style="bold", pad_edge=False,
-                      footer_style="bold")
+        table = Table(
+            box=box.SIMPLE_HEAD,
+            show_footer=block.total is not None,
+            header_style="bold",
+            title=block.title or None,
+            title_justify="left",
+            title_style="bold",
+            pad_edge=False,
+            footer_style="bold",
+        )
         for i, col in enumerate(block.columns):
-            table.add_column(col.label, justify="right" if col.numeric else "left", footer=footers[i],
-                             width=widths[i], overflow="fold")
+            table.add_column(
+                col.label,
+                justify="right" if col.numeric else "left",
+                footer=footers[i],
+                width=widths[i],
+                overflow="fold",
+            )
         if block.bar is not None:
             table.add_column("", no_wrap=True, style="cyan", width=bar_width)
         for cells in rows:
@@ -259,8 +274,15 @@ def to_rich(doc: Document) -> RenderableType:
             if body:
                 body.append(Text(""))
             body.append(_rich_block(block))
-        parts.append(Panel(Group(*body), title=Text(section.title, style="bold"), title_align="left",
-                           border_style="blue", padding=(0, 1)))
+        parts.append(
+            Panel(
+                Group(*body),
+                title=Text(section.title, style="bold"),
+                title_align="left",
+                border_style="blue",
+                padding=(0, 1),
+            )
+        )
     for note in doc.footnotes:
         parts.append(Padding(Text(note, style="dim italic"), (0, 1)))
     return Group(*parts)
@@ -272,8 +294,10 @@ def _md_cell(text: str) -> str:
 
 
 def _md_table(columns: Sequence[Col], rows: Sequence[Sequence[str]]) -> list[str]:
-    lines = ["| " + " | ".join(_md_cell(c.label) for c in columns) + " |",
-             "|" + "|".join("---:" if c.numeric else "---" for c in columns) + "|"]
+    lines = [
+        "| " + " | ".join(_md_cell(c.label) for c in columns) + " |",
+        "|" + "|".join("---:" if c.numeric else "---" for c in columns) + "|",
+    ]
     lines += ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in rows]
     return lines
 
@@ -288,8 +312,10 @@ def to_markdown(doc: Document) -> str:
         lines += [f"## {section.title}", ""]
         for block in section.blocks:
             if isinstance(block, Figures):
-                lines += _md_table([Col(_("Figure")), Col(_("Value"), "int")],
-                                   [[label, format_value(v, k)] for label, v, k in block.items])
+                lines += _md_table(
+                    [Col(_("Figure")), Col(_("Value"), "int")],
+                    [[label, format_value(v, k)] for label, v, k in block.items],
+                )
             elif isinstance(block, TableBlock):
                 if block.title:
                     lines += [f"**{block.title}**", ""]
@@ -297,21 +323,28 @@ def to_markdown(doc: Document) -> str:
                     lines.append(f"*{block.empty}*")
                 else:
                     top = block.bar_top()
-                    rows = [[format_value(v, c.kind) for v, c in zip(row, block.columns, strict=True)]
-                            + ([bar_text(float(row[block.bar] or 0), top, 16)] if block.bar is not None else [])
-                            for row in block.rows]
+                    rows = [
+                        [format_value(v, c.kind) for v, c in zip(row, block.columns, strict=True)]
+                        + ([bar_text(float(row[block.bar] or 0), top, 16)] if block.bar is not None else [])
+                        for row in block.rows
+                    ]
                     if block.total is not None:
-                        rows.append([f"**{format_value(v, c.kind)}**" if format_value(v, c.kind) else ""
-                                     for v, c in zip(block.total, block.columns, strict=True)]
-                                    + ([""] if block.bar is not None else []))
+                        rows.append(
+                            [
+                                f"**{format_value(v, c.kind)}**" if format_value(v, c.kind) else ""
+                                for v, c in zip(block.total, block.columns, strict=True)
+                            ]
+                            + ([""] if block.bar is not None else [])
+                        )
                     lines += _md_table(block.columns + ([Col("")] if block.bar is not None else []), rows)
             elif isinstance(block, Bars):
                 if block.title:
                     lines += [f"**{block.title}**", ""]
                 top = max((v for _l, v in block.items), default=0)
-                lines += _md_table([Col(""), Col(_("Value"), block.kind), Col("")],
-                                   [[label, format_value(v, block.kind), bar_text(v, top, 20)]
-                                    for label, v in block.items])
+                lines += _md_table(
+                    [Col(""), Col(_("Value"), block.kind), Col("")],
+                    [[label, format_value(v, block.kind), bar_text(v, top, 20)] for label, v in block.items],
+                )
             else:
                 lines.append(f"**{block.text}**" if block.warning else f"*{block.text}*")
             lines.append("")
@@ -356,8 +389,10 @@ def _html_block(block: Block) -> list[str]:
     if isinstance(block, Figures):
         out.append('<div class="figures">')
         for label, value, kind in block.items:
-            out.append(f'<div class="figure"><div class="label">{_h(label)}</div>'
-                       f'<div class="value">{_h(format_value(value, kind))}</div></div>')
+            out.append(
+                f'<div class="figure"><div class="label">{_h(label)}</div>'
+                f'<div class="value">{_h(format_value(value, kind))}</div></div>'
+            )
         out.append("</div>")
     elif isinstance(block, TableBlock):
         if block.title:
@@ -365,26 +400,44 @@ def _html_block(block: Block) -> list[str]:
         if not block.rows and block.empty:
             out.append(f'<p class="empty">{_h(block.empty)}</p>')
             return out
-        out.append("<table><thead><tr>" + "".join(
-            f'<th class="num">{_h(c.label)}</th>' if c.numeric else f"<th>{_h(c.label)}</th>"
-            for c in block.columns) + ("<th></th>" if block.bar is not None else "") + "</tr></thead><tbody>")
+        out.append(
+            "<table><thead><tr>"
+            + "".join(
+                f'<th class="num">{_h(c.label)}</th>' if c.numeric else f"<th>{_h(c.label)}</th>" for c in block.columns
+            )
+            + ("<th></th>" if block.bar is not None else "")
+            + "</tr></thead><tbody>"
+        )
         top = block.bar_top()
         for row in block.rows:
             bar = ""
             if block.bar is not None:
                 width = 0 if top <= 0 else round(100 * float(row[block.bar] or 0) / top, 1)
                 bar = f'<td style="width:12rem"><span class="bar" style="width:{width}%"></span></td>'
-            out.append("<tr>" + "".join(
-                f'<td class="num">{_h(format_value(v, c.kind))}</td>' if c.numeric else
-                f"<td>{_h(format_value(v, c.kind))}</td>" for v, c in zip(row, block.columns, strict=True))
-                + bar + "</tr>")
+            out.append(
+                "<tr>"
+                + "".join(
+                    f'<td class="num">{_h(format_value(v, c.kind))}</td>'
+                    if c.numeric
+                    else f"<td>{_h(format_value(v, c.kind))}</td>"
+                    for v, c in zip(row, block.columns, strict=True)
+                )
+                + bar
+                + "</tr>"
+            )
         out.append("</tbody>")
         if block.total is not None:
-            out.append("<tfoot><tr>" + "".join(
-                f'<td class="num">{_h(format_value(v, c.kind))}</td>' if c.numeric else
-                f"<td>{_h(format_value(v, c.kind))}</td>"
-                for v, c in zip(block.total, block.columns, strict=True))
-                + ("<td></td>" if block.bar is not None else "") + "</tr></tfoot>")
+            out.append(
+                "<tfoot><tr>"
+                + "".join(
+                    f'<td class="num">{_h(format_value(v, c.kind))}</td>'
+                    if c.numeric
+                    else f"<td>{_h(format_value(v, c.kind))}</td>"
+                    for v, c in zip(block.total, block.columns, strict=True)
+                )
+                + ("<td></td>" if block.bar is not None else "")
+                + "</tr></tfoot>"
+            )
         out.append("</table>")
     elif isinstance(block, Bars):
         if block.title:
@@ -393,8 +446,10 @@ def _html_block(block: Block) -> list[str]:
         out.append("<table>")
         for label, value in block.items:
             width = 0 if top <= 0 else round(100 * value / top, 1)
-            out.append(f'<tr><td>{_h(label)}</td><td class="num">{_h(format_value(value, block.kind))}</td>'
-                       f'<td style="width:16rem"><span class="bar" style="width:{width}%"></span></td></tr>')
+            out.append(
+                f'<tr><td>{_h(label)}</td><td class="num">{_h(format_value(value, block.kind))}</td>'
+                f'<td style="width:16rem"><span class="bar" style="width:{width}%"></span></td></tr>'
+            )
         out.append("</table>")
     else:
         out.append(f'<p class="{"warning" if block.warning else "note"}">{_h(block.text)}</p>')
@@ -403,9 +458,18 @@ def _html_block(block: Block) -> list[str]:
 
 def to_html(doc: Document) -> str:
     """A standalone page that prints well and whose tables paste into a spreadsheet."""
-    lines = ["<!DOCTYPE html>", f'<html lang="{_h(get_language())}">', "<head>", '<meta charset="utf-8">',
-             f"<title>{_h(doc.title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>", "<header>",
-             f"<h1>{_h(doc.title)}</h1>"]
+    lines = [
+        "<!DOCTYPE html>",
+        f'<html lang="{_h(get_language())}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>{_h(doc.title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        "<header>",
+        f"<h1>{_h(doc.title)}</h1>",
+    ]
     if doc.subtitle:
         lines.append(f'<p class="subtitle">{_h(doc.subtitle)}</p>')
     lines.append("</header>")

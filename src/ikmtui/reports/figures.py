@@ -55,8 +55,11 @@ def _cached(part: str, inputs: tuple[Any, ...], compute: Any) -> dict[str, Any]:
     the tables it changed and keeps the others, so after one saved IKM only the IKM part is counted again.
     The entry holds the tables themselves, so their identities cannot be reused while cached."""
     entry = _CACHE.get(part)
-    if entry is not None and len(entry[0]) == len(inputs) and all(
-            a is b if isinstance(b, Mapping) else a == b for a, b in zip(entry[0], inputs, strict=True)):
+    if (
+        entry is not None
+        and len(entry[0]) == len(inputs)
+        and all(a is b if isinstance(b, Mapping) else a == b for a, b in zip(entry[0], inputs, strict=True))
+    ):
         return entry[1]
     result = compute()
     _CACHE[part] = (inputs, result)
@@ -73,16 +76,21 @@ def _ikm_part(docs: Mapping[str, Mapping[str, Any]], month: str, year: str, mont
     kecamatan = Counter(column(actives, "kecamatan"))
     by_kecamatan = {name: kecamatan.pop(name, 0) for name in reference.regions().names()}
     by_kecamatan.update({str(k): n for k, n in kecamatan.items()})
-    return {"ikm": len(ikm), "ikm_active": len(actives), "ikm_new_month": created.get(month, 0),
-            "ikm_new_year": sum(n for key, n in created.items() if key[:4] == year),
-            "workers": sum(_numbers(column(actives, "workers_male")))
-            + sum(_numbers(column(actives, "workers_female"))),
-            "investment": sum(_numbers(column(actives, "investment"))), "by_kecamatan": by_kecamatan,
-            "new_by_month": {key: created.get(key, 0) for key in months}}
+    return {
+        "ikm": len(ikm),
+        "ikm_active": len(actives),
+        "ikm_new_month": created.get(month, 0),
+        "ikm_new_year": sum(n for key, n in created.items() if key[:4] == year),
+        "workers": sum(_numbers(column(actives, "workers_male"))) + sum(_numbers(column(actives, "workers_female"))),
+        "investment": sum(_numbers(column(actives, "investment"))),
+        "by_kecamatan": by_kecamatan,
+        "new_by_month": {key: created.get(key, 0) for key in months},
+    }
 
 
-def _training_part(courses: Mapping[str, Any], batches: Mapping[str, Any], enrollment_docs: Mapping[str, Any],
-                   year: str) -> dict[str, Any]:
+def _training_part(
+    courses: Mapping[str, Any], batches: Mapping[str, Any], enrollment_docs: Mapping[str, Any], year: str
+) -> dict[str, Any]:
     category_of = {key: str(doc.get("category") or "?") for key, doc in courses.items()}
     held_year: dict[int, str] = {}
     for key, batch in batches.items():
@@ -95,12 +103,17 @@ def _training_part(courses: Mapping[str, Any], batches: Mapping[str, Any], enrol
         category = held_year.get(batch_id) if isinstance(batch_id, int) else None
         if category is not None and state in PARTICIPANT_STATES:
             by_category[category] = by_category.get(category, 0) + n
-    return {"batches_year": len(held_year), "participants_year": sum(by_category.values()),
-            "certificates": sum(map(bool, column(enrollments, "certificate_no"))), "by_category": by_category}
+    return {
+        "batches_year": len(held_year),
+        "participants_year": sum(by_category.values()),
+        "certificates": sum(map(bool, column(enrollments, "certificate_no"))),
+        "by_category": by_category,
+    }
 
 
-def _credit_part(applications: Mapping[str, Any], repayment_docs: Mapping[str, Any], today: date,
-                 months: list[str]) -> dict[str, Any]:
+def _credit_part(
+    applications: Mapping[str, Any], repayment_docs: Mapping[str, Any], today: date, months: list[str]
+) -> dict[str, Any]:
     cut, year = today.isoformat(), today.isoformat()[:4]
     active_loans: set[int] = set()
     outstanding = disbursed_year = 0
@@ -118,21 +131,31 @@ def _credit_part(applications: Mapping[str, Any], repayment_docs: Mapping[str, A
             if day[:7] in disbursed_month:
                 disbursed_month[day[:7]] += principal
     repayments = list(repayment_docs.values())
-    outstanding -= sum(compress(_numbers(column(repayments, "principal")),
-                                map(active_loans.__contains__, column(repayments, "application_id"))))
-    return {"loans_active": len(active_loans), "outstanding": outstanding, "disbursed_year": disbursed_year,
-            "disbursed_month": disbursed_month}
+    outstanding -= sum(
+        compress(
+            _numbers(column(repayments, "principal")),
+            map(active_loans.__contains__, column(repayments, "application_id")),
+        )
+    )
+    return {
+        "loans_active": len(active_loans),
+        "outstanding": outstanding,
+        "disbursed_year": disbursed_year,
+        "disbursed_month": disbursed_month,
+    }
 
 
-def _gallery_part(listings: Mapping[str, Any], sale_docs: Mapping[str, Any], today: date,
-                  months: list[str]) -> dict[str, Any]:
+def _gallery_part(
+    listings: Mapping[str, Any], sale_docs: Mapping[str, Any], today: date, months: list[str]
+) -> dict[str, Any]:
     cut, year = today.isoformat(), today.isoformat()[:4]
     displayed = 0
     for listing in listings.values():
         if listing.get("status", "displayed") == "displayed" and int(listing.get("stock") or 0) > 0:
             try:
-                end = date.fromisoformat(str(listing.get("consigned_on"))[:10]) \
-                    + timedelta(days=int(listing.get("term_days") or 0))
+                end = date.fromisoformat(str(listing.get("consigned_on"))[:10]) + timedelta(
+                    days=int(listing.get("term_days") or 0)
+                )
             except ValueError:
                 end = None
             if end is None or end >= today:
@@ -152,8 +175,12 @@ def _gallery_part(listings: Mapping[str, Any], sale_docs: Mapping[str, Any], tod
         key = day[:7]
         if key in sales_month:
             sales_month[key] += amount
-    return {"listings": displayed, "items_sold_year": items_year, "revenue_year": revenue_year,
-            "sales_month": sales_month}
+    return {
+        "listings": displayed,
+        "items_sold_year": items_year,
+        "revenue_year": revenue_year,
+        "sales_month": sales_month,
+    }
 
 
 def dashboard(tables: Tables, today: date) -> dict[str, Any]:
@@ -161,26 +188,47 @@ def dashboard(tables: Tables, today: date) -> dict[str, Any]:
     month, year = today.isoformat()[:7], today.isoformat()[:4]
     months = last_months(today)
     ikm = _cached("ikm", (tables["ikm"], month), lambda: _ikm_part(tables["ikm"], month, year, months))
-    training = _cached("training", (tables["courses"], tables["batches"], tables["enrollments"], year),
-                       lambda: _training_part(tables["courses"], tables["batches"], tables["enrollments"], year))
-    credit = _cached("credit", (tables["credit_applications"], tables["repayments"], today),
-                     lambda: _credit_part(tables["credit_applications"], tables["repayments"], today, months))
-    gallery = _cached("gallery", (tables["gallery_listings"], tables["sales"], today),
-                      lambda: _gallery_part(tables["gallery_listings"], tables["sales"], today, months))
+    training = _cached(
+        "training",
+        (tables["courses"], tables["batches"], tables["enrollments"], year),
+        lambda: _training_part(tables["courses"], tables["batches"], tables["enrollments"], year),
+    )
+    credit = _cached(
+        "credit",
+        (tables["credit_applications"], tables["repayments"], today),
+        lambda: _credit_part(tables["credit_applications"], tables["repayments"], today, months),
+    )
+    gallery = _cached(
+        "gallery",
+        (tables["gallery_listings"], tables["sales"], today),
+        lambda: _gallery_part(tables["gallery_listings"], tables["sales"], today, months),
+    )
     clusters = sum(1 for doc in tables["clusters"].values() if doc.get("status", "active") == "active")
     headline = {
-        "ikm": ikm["ikm"], "ikm_active": ikm["ikm_active"], "ikm_new_month": ikm["ikm_new_month"],
-        "ikm_new_year": ikm["ikm_new_year"], "workers": ikm["workers"], "investment": ikm["investment"],
-        "clusters": clusters, "batches_year": training["batches_year"],
-        "participants_year": training["participants_year"], "certificates": training["certificates"],
-        "loans_active": credit["loans_active"], "outstanding": credit["outstanding"],
-        "disbursed_year": credit["disbursed_year"], "listings": gallery["listings"],
-        "items_sold_year": gallery["items_sold_year"], "revenue_year": gallery["revenue_year"],
+        "ikm": ikm["ikm"],
+        "ikm_active": ikm["ikm_active"],
+        "ikm_new_month": ikm["ikm_new_month"],
+        "ikm_new_year": ikm["ikm_new_year"],
+        "workers": ikm["workers"],
+        "investment": ikm["investment"],
+        "clusters": clusters,
+        "batches_year": training["batches_year"],
+        "participants_year": training["participants_year"],
+        "certificates": training["certificates"],
+        "loans_active": credit["loans_active"],
+        "outstanding": credit["outstanding"],
+        "disbursed_year": credit["disbursed_year"],
+        "listings": gallery["listings"],
+        "items_sold_year": gallery["items_sold_year"],
+        "revenue_year": gallery["revenue_year"],
     }
-    charts = {"ikm_by_kecamatan": dict(ikm["by_kecamatan"]), "ikm_new_by_month": dict(ikm["new_by_month"]),
-              "credit_disbursed_by_month": dict(credit["disbursed_month"]),
-              "participants_by_category": dict(training["by_category"]),
-              "gallery_sales_by_month": dict(gallery["sales_month"])}
+    charts = {
+        "ikm_by_kecamatan": dict(ikm["by_kecamatan"]),
+        "ikm_new_by_month": dict(ikm["new_by_month"]),
+        "credit_disbursed_by_month": dict(credit["disbursed_month"]),
+        "participants_by_category": dict(training["by_category"]),
+        "gallery_sales_by_month": dict(gallery["sales_month"]),
+    }
     return {"as_of": today.isoformat(), "headline": headline, "charts": charts}
 
 

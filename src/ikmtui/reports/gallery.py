@@ -88,10 +88,17 @@ class PayoutStatement:
         return sum(line.due for line in self.lines)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"ikm_id": self.ikm_id, "ikm_code": self.ikm_code, "ikm_name": self.ikm_name,
-                "month": f"{self.year:04d}-{self.month:02d}", "quantity": self.quantity, "sales": self.gross,
-                "commission": self.commission, "due": self.due,
-                "lines": [line.__dict__.copy() for line in self.lines]}
+        return {
+            "ikm_id": self.ikm_id,
+            "ikm_code": self.ikm_code,
+            "ikm_name": self.ikm_name,
+            "month": f"{self.year:04d}-{self.month:02d}",
+            "quantity": self.quantity,
+            "sales": self.gross,
+            "commission": self.commission,
+            "due": self.due,
+            "lines": [line.__dict__.copy() for line in self.lines],
+        }
 
 
 def payout_statement(tables: Tables, ikm_id: int, year: int, month: int) -> PayoutStatement:
@@ -99,19 +106,29 @@ def payout_statement(tables: Tables, ikm_id: int, year: int, month: int) -> Payo
     ikm = tables["ikm"].get(str(ikm_id)) or {}
     listings = tables["gallery_listings"]
     prefix = f"{year:04d}-{month:02d}"
-    statement = PayoutStatement(ikm_id, str(ikm.get("code", "")), str(ikm.get("name", "")),
-                                str(ikm.get("owner_name", "")), year, month)
+    statement = PayoutStatement(
+        ikm_id, str(ikm.get("code", "")), str(ikm.get("name", "")), str(ikm.get("owner_name", "")), year, month
+    )
     for key, sale in tables["sales"].items():
         if sale.get("ikm_id") != ikm_id or not str(sale.get("date", "")).startswith(prefix):
             continue
         listing = listings.get(str(sale.get("listing_id"))) or {}
         gross, commission, due = sale_amounts(sale)
-        statement.lines.append(PayoutLine(
-            date=str(sale["date"]), sale_code=str(sale.get("code") or key),
-            listing_code=str(listing.get("code", "")), sku=str(listing.get("sku", "")),
-            product=str(listing.get("product_name", "?")), quantity=int(sale.get("quantity") or 0),
-            unit_price=int(sale.get("unit_price") or 0), gross=gross,
-            commission_pct=float(sale.get("commission_pct") or 0), commission=commission, due=due))
+        statement.lines.append(
+            PayoutLine(
+                date=str(sale["date"]),
+                sale_code=str(sale.get("code") or key),
+                listing_code=str(listing.get("code", "")),
+                sku=str(listing.get("sku", "")),
+                product=str(listing.get("product_name", "?")),
+                quantity=int(sale.get("quantity") or 0),
+                unit_price=int(sale.get("unit_price") or 0),
+                gross=gross,
+                commission_pct=float(sale.get("commission_pct") or 0),
+                commission=commission,
+                due=due,
+            )
+        )
     statement.lines.sort(key=lambda line: (line.date, line.sale_code))
     return statement
 
@@ -127,8 +144,9 @@ def payout_renderable(statement: PayoutStatement, *, printed_on: date | None = N
         (_("Payout statement") + f" · {month_name(statement.year, statement.month)}\n", "bold"),
         f"{statement.ikm_name} ({statement.ikm_code})" + (f" · {statement.owner}" if statement.owner else ""),
     )
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold", show_footer=bool(statement.lines), padding=(0, 1),
-                  expand=True)
+    table = Table(
+        box=box.SIMPLE_HEAD, header_style="bold", show_footer=bool(statement.lines), padding=(0, 1), expand=True
+    )
     table.add_column(_("Date"), footer=_("Total"), no_wrap=True, min_width=6)
     table.add_column(_("Product") + " / " + _("SKU"), min_width=16, ratio=1, overflow="fold")
     table.add_column(_("Qty"), justify="right", footer=format_number(statement.quantity), no_wrap=True)
@@ -138,9 +156,16 @@ def payout_renderable(statement: PayoutStatement, *, printed_on: date | None = N
     table.add_column(_("Commission"), justify="right", footer=format_rupiah(statement.commission), no_wrap=True)
     table.add_column(_("Due"), justify="right", footer=format_rupiah(statement.due), no_wrap=True)
     for line in statement.lines:
-        table.add_row(f"{line.date[8:10]}/{line.date[5:7]}", Text.assemble(line.product, "\n", (line.sku, "dim")),
-                      format_number(line.quantity), format_rupiah(line.unit_price), format_rupiah(line.gross),
-                      _pct(line.commission_pct), format_rupiah(line.commission), format_rupiah(line.due))
+        table.add_row(
+            f"{line.date[8:10]}/{line.date[5:7]}",
+            Text.assemble(line.product, "\n", (line.sku, "dim")),
+            format_number(line.quantity),
+            format_rupiah(line.unit_price),
+            format_rupiah(line.gross),
+            _pct(line.commission_pct),
+            format_rupiah(line.commission),
+            format_rupiah(line.due),
+        )
     parts: list[RenderableType] = [heading, Text("")]
     if statement.lines:
         parts.append(table)
@@ -152,9 +177,18 @@ def payout_renderable(statement: PayoutStatement, *, printed_on: date | None = N
     summary.add_row(_("Sales"), format_rupiah(statement.gross))
     summary.add_row(_("Gallery commission"), "- " + format_rupiah(statement.commission))
     summary.add_row(Text(_("Amount due to the IKM"), style="bold"), Text(format_rupiah(statement.due), style="bold"))
-    parts += [Text(""), summary, Text(""),
-              Text(_("Commission is computed per sale line on quantity x unit price and rounded half up to whole "
-                     "rupiah; the amount due is sales minus commission."), style="dim")]
+    parts += [
+        Text(""),
+        summary,
+        Text(""),
+        Text(
+            _(
+                "Commission is computed per sale line on quantity x unit price and rounded half up to whole "
+                "rupiah; the amount due is sales minus commission."
+            ),
+            style="dim",
+        ),
+    ]
     if printed_on is not None:
         parts.append(Text(_("Printed on {date}", date=format_date(printed_on, "long")), style="dim"))
     signatures = Table.grid(padding=(0, 8))
@@ -251,8 +285,9 @@ def gallery_summary(tables: Tables, as_of: date, *, months: int = 12) -> Gallery
         value = stock * int(doc.get("price") or 0)
         displayed = 1 if status == "displayed" else 0
         owner = ikm.get(str(doc.get("ikm_id"))) or {}
-        names = [str((clusters.get(str(c)) or {}).get("name", c)) for c in owner.get("cluster_ids") or []] \
-            or [no_cluster]
+        names = [str((clusters.get(str(c)) or {}).get("name", c)) for c in owner.get("cluster_ids") or []] or [
+            no_cluster
+        ]
         groups = [cat_rows.setdefault(str(doc.get("category", "")), [0, 0, 0, 0])]
         groups += [cluster_rows[name] for name in dict.fromkeys(names)]
         for row in groups:
@@ -261,10 +296,17 @@ def gallery_summary(tables: Tables, as_of: date, *, months: int = 12) -> Gallery
             row[2] += stock
             row[3] += value
         end = consignment_end(doc)
-        if end is not None and stock > 0 and status in ("displayed", "expired") \
-                and (end - as_of).days <= EXPIRING_DAYS:
-            expiring.append(ExpiringRow(str(doc.get("code") or key), str(doc.get("product_name", "")),
-                                        str(owner.get("name", "?")), end, (end - as_of).days, stock))
+        if end is not None and stock > 0 and status in ("displayed", "expired") and (end - as_of).days <= EXPIRING_DAYS:
+            expiring.append(
+                ExpiringRow(
+                    str(doc.get("code") or key),
+                    str(doc.get("product_name", "")),
+                    str(owner.get("name", "?")),
+                    end,
+                    (end - as_of).days,
+                    stock,
+                )
+            )
     expiring.sort(key=lambda row: (row.ends, row.listing_code))
 
     window = _months_back(as_of, months)
@@ -292,32 +334,47 @@ def gallery_summary(tables: Tables, as_of: date, *, months: int = 12) -> Gallery
     for listing_id, (units, revenue) in best:
         doc = tables["gallery_listings"].get(listing_id) or {}
         owner = ikm.get(str(doc.get("ikm_id"))) or {}
-        sellers.append(SellerRow(str(doc.get("code", listing_id)), str(doc.get("product_name", "?")),
-                                 str(owner.get("name", "?")), units, revenue))
+        sellers.append(
+            SellerRow(
+                str(doc.get("code", listing_id)),
+                str(doc.get("product_name", "?")),
+                str(owner.get("name", "?")),
+                units,
+                revenue,
+            )
+        )
 
     def rows(source: Mapping[str, list[int]], label: Any) -> list[GroupRow]:
         return [GroupRow(label(name), *values) for name, values in source.items() if values[0]]
 
     return GallerySummary(
-        as_of=as_of, first_month=first,
+        as_of=as_of,
+        first_month=first,
         by_category=rows(cat_rows, category_label),
         by_cluster=sorted(rows(cluster_rows, str), key=lambda r: (r.name == no_cluster, r.name.casefold())),
         months=[MonthRow(m, *per_month[m]) for m in window],
-        best_sellers=sellers, expiring=expiring[:LIST_LIMIT], expiring_total=len(expiring),
-        statuses={s: statuses.get(s, 0) for s in ("displayed", "sold_out", "returned", "expired")})
+        best_sellers=sellers,
+        expiring=expiring[:LIST_LIMIT],
+        expiring_total=len(expiring),
+        statuses={s: statuses.get(s, 0) for s in ("displayed", "sold_out", "returned", "expired")},
+    )
 
 
 def _group_table(title: str, first: str, rows: list[GroupRow]) -> Table:
-    table = Table(title=title, title_justify="left", title_style="bold", header_style="bold",
-                  show_footer=bool(rows))
+    table = Table(title=title, title_justify="left", title_style="bold", header_style="bold", show_footer=bool(rows))
     table.add_column(first, footer=_("Total"))
     table.add_column(_("Listings"), justify="right", footer=format_number(sum(r.listings for r in rows)))
     table.add_column(_("Displayed"), justify="right", footer=format_number(sum(r.displayed for r in rows)))
     table.add_column(_("Units in stock"), justify="right", footer=format_number(sum(r.units for r in rows)))
     table.add_column(_("Stock value"), justify="right", footer=format_rupiah(sum(r.stock_value for r in rows)))
     for row in rows:
-        table.add_row(row.name, format_number(row.listings), format_number(row.displayed), format_number(row.units),
-                      format_rupiah(row.stock_value))
+        table.add_row(
+            row.name,
+            format_number(row.listings),
+            format_number(row.displayed),
+            format_number(row.units),
+            format_rupiah(row.stock_value),
+        )
     return table
 
 
@@ -325,42 +382,71 @@ def summary_renderable(summary: GallerySummary) -> RenderableType:
     """The summary as a printable sheet."""
     statuses = " · ".join(f"{status_label(s)}: {format_number(n)}" for s, n in summary.statuses.items())
     parts: list[RenderableType] = [
-        Text.assemble((f"{SHOWROOM} · " + _("Gallery summary") + "\n", "bold"),
-                      _("As of {date}", date=format_date(summary.as_of, "long")) + "\n", statuses),
+        Text.assemble(
+            (f"{SHOWROOM} · " + _("Gallery summary") + "\n", "bold"),
+            _("As of {date}", date=format_date(summary.as_of, "long")) + "\n",
+            statuses,
+        ),
         Text(""),
         _group_table(_("Products listed by category"), _("Category"), summary.by_category),
         Text(""),
-        Text(_("By cluster (a product counts in every cluster of its IKM; totals may exceed the listings)"),
-             style="dim"),
+        Text(
+            _("By cluster (a product counts in every cluster of its IKM; totals may exceed the listings)"), style="dim"
+        ),
         _group_table(_("Products listed by cluster"), _("Cluster"), summary.by_cluster),
         Text(""),
     ]
-    months = Table(title=_("Sales and revenue per month"), title_justify="left", title_style="bold",
-                   header_style="bold", show_footer=True)
+    months = Table(
+        title=_("Sales and revenue per month"),
+        title_justify="left",
+        title_style="bold",
+        header_style="bold",
+        show_footer=True,
+    )
     months.add_column(_("Month"), footer=_("Total"))
     months.add_column(_("Sales"), justify="right", footer=format_number(sum(m.sales for m in summary.months)))
     months.add_column(_("Units"), justify="right", footer=format_number(sum(m.units for m in summary.months)))
     months.add_column(_("Revenue"), justify="right", footer=format_rupiah(sum(m.revenue for m in summary.months)))
-    months.add_column(_("Commission"), justify="right",
-                      footer=format_rupiah(sum(m.commission for m in summary.months)))
+    months.add_column(_("Commission"), justify="right", footer=format_rupiah(sum(m.commission for m in summary.months)))
     months.add_column(_("Due to IKM"), justify="right", footer=format_rupiah(sum(m.due for m in summary.months)))
     for m in summary.months:
-        months.add_row(month_name(int(m.month[:4]), int(m.month[5:])), format_number(m.sales),
-                       format_number(m.units), format_rupiah(m.revenue), format_rupiah(m.commission),
-                       format_rupiah(m.due))
+        months.add_row(
+            month_name(int(m.month[:4]), int(m.month[5:])),
+            format_number(m.sales),
+            format_number(m.units),
+            format_rupiah(m.revenue),
+            format_rupiah(m.commission),
+            format_rupiah(m.due),
+        )
     parts += [months, Text("")]
-    best = Table(title=_("Best sellers (units, same months)"), title_justify="left", title_style="bold",
-                 header_style="bold")
-    for label, justify in ((_("Code"), "left"), (_("Product"), "left"), (_("IKM"), "left"), (_("Units"), "right"),
-                           (_("Revenue"), "right")):
+    best = Table(
+        title=_("Best sellers (units, same months)"), title_justify="left", title_style="bold", header_style="bold"
+    )
+    for label, justify in (
+        (_("Code"), "left"),
+        (_("Product"), "left"),
+        (_("IKM"), "left"),
+        (_("Units"), "right"),
+        (_("Revenue"), "right"),
+    ):
         best.add_column(label, justify=justify)  # type: ignore[arg-type]
     for s in summary.best_sellers:
         best.add_row(s.listing_code, s.product, s.ikm, format_number(s.units), format_rupiah(s.revenue))
     parts += [best if summary.best_sellers else Text(_("No sales in these months."), style="italic"), Text("")]
-    expiring = Table(title=_("Consignments ended or ending within {n} days", n=EXPIRING_DAYS), title_justify="left",
-                     title_style="bold", header_style="bold")
-    for label, justify in ((_("Code"), "left"), (_("Product"), "left"), (_("IKM"), "left"),
-                           (_("Term ends"), "left"), (_("Days left"), "right"), (_("Stock"), "right")):
+    expiring = Table(
+        title=_("Consignments ended or ending within {n} days", n=EXPIRING_DAYS),
+        title_justify="left",
+        title_style="bold",
+        header_style="bold",
+    )
+    for label, justify in (
+        (_("Code"), "left"),
+        (_("Product"), "left"),
+        (_("IKM"), "left"),
+        (_("Term ends"), "left"),
+        (_("Days left"), "right"),
+        (_("Stock"), "right"),
+    ):
         expiring.add_column(label, justify=justify)  # type: ignore[arg-type]
     for e in summary.expiring:
         left = _("{n} days ago", n=-e.days_left) if e.days_left < 0 else format_number(e.days_left)
@@ -379,8 +465,13 @@ def listing_sheet(tables: Tables, listing_id: int, as_of: date) -> RenderableTyp
     """Everything about one listing: its fields, photos, links, sales and returns."""
     doc = tables["gallery_listings"].get(str(listing_id))
     if doc is None:
-        return Text(_("Record {id} no longer exists in {table}: someone may have deleted it", id=listing_id,
-                      table=_("gallery_listings")))
+        return Text(
+            _(
+                "Record {id} no longer exists in {table}: someone may have deleted it",
+                id=listing_id,
+                table=_("gallery_listings"),
+            )
+        )
     owner = tables["ikm"].get(str(doc.get("ikm_id"))) or {}
     end = consignment_end(doc)
     status = listing_status(doc, as_of)
@@ -404,35 +495,54 @@ def listing_sheet(tables: Tables, listing_id: int, as_of: date) -> RenderableTyp
         (_("Commission %"), _pct(float(doc.get("commission_pct") or 0))),
         (_("Badges"), ", ".join(doc.get("badges") or []) or "-"),
         (_("Photos"), "\n".join(doc.get("photos") or []) or "-"),
-        (_("Marketplace links"), "\n".join(f"{lk.get('marketplace', '')}: {lk.get('url', '')}"
-                                           for lk in doc.get("marketplace_links") or []) or "-"),
+        (
+            _("Marketplace links"),
+            "\n".join(f"{lk.get('marketplace', '')}: {lk.get('url', '')}" for lk in doc.get("marketplace_links") or [])
+            or "-",
+        ),
     ]
     for label, value in rows:
         grid.add_row(label, value)
-    sales = sorted((s for s in tables["sales"].values() if s.get("listing_id") == listing_id),
-                   key=lambda s: (str(s.get("date")), str(s.get("code"))))
+    sales = sorted(
+        (s for s in tables["sales"].values() if s.get("listing_id") == listing_id),
+        key=lambda s: (str(s.get("date")), str(s.get("code"))),
+    )
     parts: list[RenderableType] = [grid, Text("")]
     if sales:
         table = Table(title=_("Sales"), title_justify="left", title_style="bold", header_style="bold")
-        for label, justify in ((_("Date"), "left"), (_("Sale code"), "left"), (_("Qty"), "right"),
-                               (_("Unit price"), "right"), (_("Sales"), "right"), (_("Commission"), "right"),
-                               (_("Due"), "right")):
+        for label, justify in (
+            (_("Date"), "left"),
+            (_("Sale code"), "left"),
+            (_("Qty"), "right"),
+            (_("Unit price"), "right"),
+            (_("Sales"), "right"),
+            (_("Commission"), "right"),
+            (_("Due"), "right"),
+        ):
             table.add_column(label, justify=justify)  # type: ignore[arg-type]
         for sale in sales:
             gross, commission, due = sale_amounts(sale)
-            table.add_row(format_date(parse_date(sale["date"])), str(sale.get("code", "")),
-                          format_number(int(sale.get("quantity") or 0)),
-                          format_rupiah(int(sale.get("unit_price") or 0)), format_rupiah(gross),
-                          format_rupiah(commission), format_rupiah(due))
+            table.add_row(
+                format_date(parse_date(sale["date"])),
+                str(sale.get("code", "")),
+                format_number(int(sale.get("quantity") or 0)),
+                format_rupiah(int(sale.get("unit_price") or 0)),
+                format_rupiah(gross),
+                format_rupiah(commission),
+                format_rupiah(due),
+            )
         parts += [table, Text("")]
     returns = doc.get("returns") or []
     if returns:
         table = Table(title=_("Returned to the IKM"), title_justify="left", title_style="bold", header_style="bold")
-        for label, justify in ((_("Date"), "left"), (_("Qty"), "right"), (_("Officer"), "left"),
-                               (_("Note"), "left")):
+        for label, justify in ((_("Date"), "left"), (_("Qty"), "right"), (_("Officer"), "left"), (_("Note"), "left")):
             table.add_column(label, justify=justify)  # type: ignore[arg-type]
         for entry in returns:
-            table.add_row(format_date(parse_date(entry["date"])), format_number(int(entry.get("quantity") or 0)),
-                          str(entry.get("by", "")), str(entry.get("note", "")))
+            table.add_row(
+                format_date(parse_date(entry["date"])),
+                format_number(int(entry.get("quantity") or 0)),
+                str(entry.get("by", "")),
+                str(entry.get("note", "")),
+            )
         parts.append(table)
     return Group(*parts)

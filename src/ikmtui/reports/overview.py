@@ -56,12 +56,27 @@ from ikmtui.reports.common import (
 from ikmtui.reports.document import Col, Document, Figures, Note, Section, TableBlock
 from ikmtui.reports.period import Period
 
-CREDIT_KEYS = ("applications", "applications_new", "approved_count", "approved_amount", "disbursed_count",
-               "disbursed_amount", "outstanding_count", "outstanding", "par30_amount", "par30")
+CREDIT_KEYS = (
+    "applications",
+    "applications_new",
+    "approved_count",
+    "approved_amount",
+    "disbursed_count",
+    "disbursed_amount",
+    "outstanding_count",
+    "outstanding",
+    "par30_amount",
+    "par30",
+)
 SCALE_LABELS = {"mikro": N_("micro"), "kecil": N_("small"), "menengah": N_("medium")}
-CATEGORY_LABELS = {"desain": N_("design"), "kemasan": N_("packaging"), "sertifikasi": N_("certification"),
-                   "standardisasi": N_("standardisation"), "manajemen usaha": N_("business management"),
-                   "pemasaran digital": N_("digital marketing")}
+CATEGORY_LABELS = {
+    "desain": N_("design"),
+    "kemasan": N_("packaging"),
+    "sertifikasi": N_("certification"),
+    "standardisasi": N_("standardisation"),
+    "manajemen usaha": N_("business management"),
+    "pemasaran digital": N_("digital marketing"),
+}
 
 
 def scale_label(scale: str) -> str:
@@ -90,7 +105,8 @@ def ikm_figures(tables: Tables, first: str, cut: str) -> dict[str, Any]:
     clusters = tables["clusters"]
     by_cluster: dict[str, dict[str, Any]] = {
         key: {"code": str(doc.get("code") or key), "name": str(doc.get("name") or ""), "total": 0, "new": 0}
-        for key, doc in sorted(clusters.items(), key=lambda item: str(item[1].get("code") or item[0]))}
+        for key, doc in sorted(clusters.items(), key=lambda item: str(item[1].get("code") or item[0]))
+    }
     total = active = new = members = 0
     male = female = investment = investment_new = 0
     certifications: Counter[str] = Counter()
@@ -101,9 +117,12 @@ def ikm_figures(tables: Tables, first: str, cut: str) -> dict[str, Any]:
         is_new = created >= first
         total += 1
         new += is_new
-        for group, key in ((by_kecamatan, doc.get("kecamatan") or "?"), (by_scale, doc.get("scale") or "?"),
-                           (by_section, kbli_section(doc.get("kbli"))),
-                           (by_division, kbli_division(doc.get("kbli")))):
+        for group, key in (
+            (by_kecamatan, doc.get("kecamatan") or "?"),
+            (by_scale, doc.get("scale") or "?"),
+            (by_section, kbli_section(doc.get("kbli"))),
+            (by_division, kbli_division(doc.get("kbli"))),
+        ):
             counts = group.get(key)
             if counts is None:
                 counts = group[key] = _counts()
@@ -127,15 +146,25 @@ def ikm_figures(tables: Tables, first: str, cut: str) -> dict[str, Any]:
         if is_new:
             investment_new += amount
         certifications.update(doc.get("certifications") or [])
-    clusters_active = sum(1 for doc in clusters.values() if doc.get("status", "active") == "active"
-                          and (day_of(doc.get("decree_date")) or day_of(doc.get("created_at"))) <= cut)
+    clusters_active = sum(
+        1
+        for doc in clusters.values()
+        if doc.get("status", "active") == "active"
+        and (day_of(doc.get("decree_date")) or day_of(doc.get("created_at"))) <= cut
+    )
     names = list(MAIN_CERTIFICATIONS) + [c for c in CERTIFICATIONS if c not in MAIN_CERTIFICATIONS]
     return {
-        "ikm": {"total": total, "active": active, "inactive": total - active, "new": new,
-                "by_kecamatan": by_kecamatan, "by_scale": by_scale,
-                "by_kbli_section": dict(sorted(by_section.items())),
-                "by_kbli_division": dict(sorted(by_division.items())),
-                "by_cluster": {entry.pop("code"): entry for entry in by_cluster.values()}},
+        "ikm": {
+            "total": total,
+            "active": active,
+            "inactive": total - active,
+            "new": new,
+            "by_kecamatan": by_kecamatan,
+            "by_scale": by_scale,
+            "by_kbli_section": dict(sorted(by_section.items())),
+            "by_kbli_division": dict(sorted(by_division.items())),
+            "by_cluster": {entry.pop("code"): entry for entry in by_cluster.values()},
+        },
         "workers": {"male": male, "female": female, "total": male + female},
         "investment": {"total": investment, "new": investment_new},
         "clusters": {"active": clusters_active, "members": members},
@@ -185,14 +214,24 @@ def training_figures(tables: Tables, first: str, cut: str) -> dict[str, Any]:
         if finished:
             finished_participants += 1
             finished_completed += state == "completed"
-    return {"batches_held": len(held), "participants": participants, "completed": completed,
-            "completion_rate": ratio(finished_completed, finished_participants), "certificates": certificates,
-            "by_pillar": by_pillar, "by_category": by_category}
+    return {
+        "batches_held": len(held),
+        "participants": participants,
+        "completed": completed,
+        "completion_rate": ratio(finished_completed, finished_participants),
+        "certificates": certificates,
+        "by_pillar": by_pillar,
+        "by_category": by_category,
+    }
 
 
 def credit_figures(tables: Tables, period: Period, as_of: date) -> dict[str, Any]:
-    summary = portfolio_summary(dated_applications(tables["credit_applications"]),
-                                dated_repayments(tables["repayments"]), as_of, since=period.start)
+    summary = portfolio_summary(
+        dated_applications(tables["credit_applications"]),
+        dated_repayments(tables["repayments"]),
+        as_of,
+        since=period.start,
+    )
     return summary
 
 
@@ -212,37 +251,59 @@ def gallery_figures(tables: Tables, first: str, cut: str, as_of: date) -> dict[s
             items += int(sale.get("quantity") or 0)
             revenue += gross
             commission += fee
-    return {"listings": listings, "listings_new": listings_new, "displayed": displayed, "items_sold": items,
-            "revenue": revenue, "commission": commission, "payout": revenue - commission}
+    return {
+        "listings": listings,
+        "listings_new": listings_new,
+        "displayed": displayed,
+        "items_sold": items,
+        "revenue": revenue,
+        "commission": commission,
+        "payout": revenue - commission,
+    }
 
 
 def overview_data(tables: Tables, period: Period, today: date) -> dict[str, Any]:
     """The overview figures as plain data (see the module notes for what each one counts)."""
     as_of = period.as_of(today)
     first, cut = period.bounds(today)
-    data: dict[str, Any] = {"report": "overview", "period": period.as_dict(today), "as_of": as_of.isoformat(),
-                            "empty": is_empty(tables)}
+    data: dict[str, Any] = {
+        "report": "overview",
+        "period": period.as_dict(today),
+        "as_of": as_of.isoformat(),
+        "empty": is_empty(tables),
+    }
     data.update(ikm_figures(tables, first, cut))
     data["training"] = training_figures(tables, first, cut)
     summary = credit_figures(tables, period, as_of)
     data["credit"] = {key: summary[key] for key in CREDIT_KEYS}
     data["gallery"] = gallery_figures(tables, first, cut, as_of)
-    data["quiet"] = not data["empty"] and not any((
-        data["ikm"]["new"], data["training"]["batches_held"], data["training"]["certificates"],
-        data["credit"]["applications_new"], data["credit"]["approved_count"], data["credit"]["disbursed_count"],
-        data["gallery"]["listings_new"], data["gallery"]["items_sold"]))
+    data["quiet"] = not data["empty"] and not any(
+        (
+            data["ikm"]["new"],
+            data["training"]["batches_held"],
+            data["training"]["certificates"],
+            data["credit"]["applications_new"],
+            data["credit"]["approved_count"],
+            data["credit"]["disbursed_count"],
+            data["gallery"]["listings_new"],
+            data["gallery"]["items_sold"],
+        )
+    )
     return data
 
 
 # ---------------------------------------------------------------------------------------------- document
-def _total_new_table(title: str, first_label: str, rows: list[tuple[str, dict[str, int]]],
-                     bar: bool = False) -> TableBlock:
+def _total_new_table(
+    title: str, first_label: str, rows: list[tuple[str, dict[str, int]]], bar: bool = False
+) -> TableBlock:
     return TableBlock(
         columns=[Col(first_label), Col(_("Registered"), "int"), Col(_("New"), "int")],
         rows=[[label, counts["total"], counts["new"]] for label, counts in rows],
         title=title,
         total=[_("Total"), sum(c["total"] for _l, c in rows), sum(c["new"] for _l, c in rows)],
-        empty=_("No IKM registered"), bar=1 if bar else None)
+        empty=_("No IKM registered"),
+        bar=1 if bar else None,
+    )
 
 
 def _training_row(label: str, counts: dict[str, int]) -> list[Any]:
@@ -250,17 +311,24 @@ def _training_row(label: str, counts: dict[str, int]) -> list[Any]:
 
 
 def _training_columns(first: str) -> list[Col]:
-    return [Col(first), Col(_("Batches held"), "int"), Col(_("Participants"), "int"), Col(_("Completed"), "int"),
-            Col(_("Certificates"), "int")]
+    return [
+        Col(first),
+        Col(_("Batches held"), "int"),
+        Col(_("Participants"), "int"),
+        Col(_("Completed"), "int"),
+        Col(_("Certificates"), "int"),
+    ]
 
 
 def quiet_notice(period: Period) -> str:
-    return _("Nothing was recorded in {period}: no new IKM, trainings, loans or sales. The positions below are "
-             "those on the as-of date.", period=period.label)
+    return _(
+        "Nothing was recorded in {period}: no new IKM, trainings, loans or sales. The positions below are "
+        "those on the as-of date.",
+        period=period.label,
+    )
 
 
-EMPTY_NOTICE = N_("The database holds no data yet: there is nothing to report. Add IKM (key 2) or import them "
-                  "first.")
+EMPTY_NOTICE = N_("The database holds no data yet: there is nothing to report. Add IKM (key 2) or import them first.")
 
 
 def overview_document(data: dict[str, Any], period: Period, as_of: date) -> Document:
@@ -273,82 +341,157 @@ def overview_document(data: dict[str, Any], period: Period, as_of: date) -> Docu
     ikm, workers, invest = data["ikm"], data["workers"], data["investment"]
     training, credit, gallery = data["training"], data["credit"], data["gallery"]
 
-    base = Section(_("IKM"), [Figures([
-        (_("IKM registered"), ikm["total"], "int"), (_("New in the period"), ikm["new"], "int"),
-        (_("Active IKM"), ikm["active"], "int"), (_("Inactive IKM"), ikm["inactive"], "int"),
-        (_("Workers"), workers["total"], "int"), (_("Investment"), invest["total"], "rp"),
-        (_("Male workers"), workers["male"], "int"), (_("Female workers"), workers["female"], "int"),
-        (_("Investment of new IKM"), invest["new"], "rp"),
-    ])])
-    base.blocks.append(_total_new_table(_("By kecamatan"), _("Kecamatan"), list(ikm["by_kecamatan"].items()),
-                                        bar=True))
-    base.blocks.append(_total_new_table(_("By scale"), _("Scale"),
-                                        [(scale_label(s), c) for s, c in ikm["by_scale"].items()]))
-    base.blocks.append(_total_new_table(_("By KBLI section"), _("KBLI section"),
-                                        [(kbli_section_label(s), c) for s, c in ikm["by_kbli_section"].items()]))
-    base.blocks.append(_total_new_table(_("By KBLI division"), _("KBLI division"),
-                                        [(kbli_division_label(d), c) for d, c in ikm["by_kbli_division"].items()]))
-    base.blocks.append(TableBlock(
-        [Col(_("Code"), "code"), Col(_("Cluster")), Col(_("Members"), "int"), Col(_("New"), "int")],
-        [[code, c["name"], c["total"], c["new"]] for code, c in ikm["by_cluster"].items()],
-        title=_("By cluster"), empty=_("No clusters recorded")))
+    base = Section(
+        _("IKM"),
+        [
+            Figures(
+                [
+                    (_("IKM registered"), ikm["total"], "int"),
+                    (_("New in the period"), ikm["new"], "int"),
+                    (_("Active IKM"), ikm["active"], "int"),
+                    (_("Inactive IKM"), ikm["inactive"], "int"),
+                    (_("Workers"), workers["total"], "int"),
+                    (_("Investment"), invest["total"], "rp"),
+                    (_("Male workers"), workers["male"], "int"),
+                    (_("Female workers"), workers["female"], "int"),
+                    (_("Investment of new IKM"), invest["new"], "rp"),
+                ]
+            )
+        ],
+    )
+    base.blocks.append(_total_new_table(_("By kecamatan"), _("Kecamatan"), list(ikm["by_kecamatan"].items()), bar=True))
+    base.blocks.append(
+        _total_new_table(_("By scale"), _("Scale"), [(scale_label(s), c) for s, c in ikm["by_scale"].items()])
+    )
+    base.blocks.append(
+        _total_new_table(
+            _("By KBLI section"),
+            _("KBLI section"),
+            [(kbli_section_label(s), c) for s, c in ikm["by_kbli_section"].items()],
+        )
+    )
+    base.blocks.append(
+        _total_new_table(
+            _("By KBLI division"),
+            _("KBLI division"),
+            [(kbli_division_label(d), c) for d, c in ikm["by_kbli_division"].items()],
+        )
+    )
+    base.blocks.append(
+        TableBlock(
+            [Col(_("Code"), "code"), Col(_("Cluster")), Col(_("Members"), "int"), Col(_("New"), "int")],
+            [[code, c["name"], c["total"], c["new"]] for code, c in ikm["by_cluster"].items()],
+            title=_("By cluster"),
+            empty=_("No clusters recorded"),
+        )
+    )
 
     pillars = training["by_pillar"]
 
     def pillar_training(pillar: str) -> Figures:
         counts = pillars.get(pillar) or _training_counts()
-        return Figures([(_("Trainings of this pillar held"), counts["batches"], "int"),
-                        (_("Participants"), counts["participants"], "int"),
-                        (_("Certificates issued"), counts["certificates"], "int")])
+        return Figures(
+            [
+                (_("Trainings of this pillar held"), counts["batches"], "int"),
+                (_("Participants"), counts["participants"], "int"),
+                (_("Certificates issued"), counts["certificates"], "int"),
+            ]
+        )
 
-    stimulating = Section(_("S · Stimulating: credit"), [Figures([
-        (_("Applications on record"), credit["applications"], "int"),
-        (_("New applications"), credit["applications_new"], "int"),
-        (_("Approved (number)"), credit["approved_count"], "int"),
-        (_("Approved (Rp)"), credit["approved_amount"], "rp"),
-        (_("Disbursed (number)"), credit["disbursed_count"], "int"),
-        (_("Disbursed (Rp)"), credit["disbursed_amount"], "rp"),
-        (_("Active loans"), credit["outstanding_count"], "int"),
-        (_("Credit outstanding"), credit["outstanding"], "rp"),
-        (_("PAR30"), credit["par30"], "pct"),
-        (_("At risk (more than 30 days late)"), credit["par30_amount"], "rp"),
-    ]), pillar_training("S")])
-    marketing = Section(_("M · Marketing: gallery"), [Figures([
-        (_("Products listed"), gallery["listings"], "int"),
-        (_("Newly listed"), gallery["listings_new"], "int"),
-        (_("Products on display"), gallery["displayed"], "int"),
-        (_("Items sold"), gallery["items_sold"], "int"),
-        (_("Sales revenue"), gallery["revenue"], "rp"),
-        (_("Gallery commission"), gallery["commission"], "rp"),
-        (_("Paid out to IKM"), gallery["payout"], "rp"),
-    ]), pillar_training("M")])
-    adjusting = Section(_("A · Adjusting: clusters and product development"), [Figures([
-        (_("Active clusters"), data["clusters"]["active"], "int"),
-        (_("IKM in a cluster"), data["clusters"]["members"], "int"),
-    ]), pillar_training("A")])
+    stimulating = Section(
+        _("S · Stimulating: credit"),
+        [
+            Figures(
+                [
+                    (_("Applications on record"), credit["applications"], "int"),
+                    (_("New applications"), credit["applications_new"], "int"),
+                    (_("Approved (number)"), credit["approved_count"], "int"),
+                    (_("Approved (Rp)"), credit["approved_amount"], "rp"),
+                    (_("Disbursed (number)"), credit["disbursed_count"], "int"),
+                    (_("Disbursed (Rp)"), credit["disbursed_amount"], "rp"),
+                    (_("Active loans"), credit["outstanding_count"], "int"),
+                    (_("Credit outstanding"), credit["outstanding"], "rp"),
+                    (_("PAR30"), credit["par30"], "pct"),
+                    (_("At risk (more than 30 days late)"), credit["par30_amount"], "rp"),
+                ]
+            ),
+            pillar_training("S"),
+        ],
+    )
+    marketing = Section(
+        _("M · Marketing: gallery"),
+        [
+            Figures(
+                [
+                    (_("Products listed"), gallery["listings"], "int"),
+                    (_("Newly listed"), gallery["listings_new"], "int"),
+                    (_("Products on display"), gallery["displayed"], "int"),
+                    (_("Items sold"), gallery["items_sold"], "int"),
+                    (_("Sales revenue"), gallery["revenue"], "rp"),
+                    (_("Gallery commission"), gallery["commission"], "rp"),
+                    (_("Paid out to IKM"), gallery["payout"], "rp"),
+                ]
+            ),
+            pillar_training("M"),
+        ],
+    )
+    adjusting = Section(
+        _("A · Adjusting: clusters and product development"),
+        [
+            Figures(
+                [
+                    (_("Active clusters"), data["clusters"]["active"], "int"),
+                    (_("IKM in a cluster"), data["clusters"]["members"], "int"),
+                ]
+            ),
+            pillar_training("A"),
+        ],
+    )
     certs = data["certifications"]
-    raising = Section(_("R · Raising: certification and standards"), [
-        TableBlock([Col(_("Certification")), Col(_("Active IKM holding it"), "int"), Col(_("Share"), "pct")],
-                   [[name, n, ratio(n, ikm["active"])] for name, n in certs.items()],
-                   title=_("Certifications held")),
-        pillar_training("R")])
-    training_section = Section(_("T · Training"), [
-        Figures([(_("Batches held"), training["batches_held"], "int"),
-                 (_("Participants"), training["participants"], "int"),
-                 (_("Completed"), training["completed"], "int"),
-                 (_("Completion rate"), training["completion_rate"], "pct"),
-                 (_("Certificates issued"), training["certificates"], "int")]),
-        TableBlock(_training_columns(_("SMART pillar")),
-                   [_training_row(pillar_label(p), c) for p, c in pillars.items()], title=_("By SMART pillar")),
-        TableBlock(_training_columns(_("Category")),
-                   [_training_row(category_label(k), c) for k, c in training["by_category"].items()],
-                   title=_("By category")),
-    ])
+    raising = Section(
+        _("R · Raising: certification and standards"),
+        [
+            TableBlock(
+                [Col(_("Certification")), Col(_("Active IKM holding it"), "int"), Col(_("Share"), "pct")],
+                [[name, n, ratio(n, ikm["active"])] for name, n in certs.items()],
+                title=_("Certifications held"),
+            ),
+            pillar_training("R"),
+        ],
+    )
+    training_section = Section(
+        _("T · Training"),
+        [
+            Figures(
+                [
+                    (_("Batches held"), training["batches_held"], "int"),
+                    (_("Participants"), training["participants"], "int"),
+                    (_("Completed"), training["completed"], "int"),
+                    (_("Completion rate"), training["completion_rate"], "pct"),
+                    (_("Certificates issued"), training["certificates"], "int"),
+                ]
+            ),
+            TableBlock(
+                _training_columns(_("SMART pillar")),
+                [_training_row(pillar_label(p), c) for p, c in pillars.items()],
+                title=_("By SMART pillar"),
+            ),
+            TableBlock(
+                _training_columns(_("Category")),
+                [_training_row(category_label(k), c) for k, c in training["by_category"].items()],
+                title=_("By category"),
+            ),
+        ],
+    )
     doc.sections = [base, stimulating, marketing, adjusting, raising, training_section]
     if training["completion_rate"] is None:
         training_section.blocks.append(Note(_("No batch finished in this period: no completion rate yet.")))
-    doc.footnotes = [_("New: registered, held, approved, disbursed, listed or sold in the period. Workers, "
-                       "investment and certifications: active IKM. Completion rate: finished batches.")]
+    doc.footnotes = [
+        _(
+            "New: registered, held, approved, disbursed, listed or sold in the period. Workers, "
+            "investment and certifications: active IKM. Completion rate: finished batches."
+        )
+    ]
     return doc
 
 

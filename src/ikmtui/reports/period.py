@@ -124,10 +124,13 @@ class Period:
         return self.start is None or self.start <= day
 
     def as_dict(self, day: date) -> dict[str, str | None]:
-        return {"key": self.key, "kind": self.kind,
-                "start": self.start.isoformat() if self.start else None,
-                "end": self.end.isoformat() if self.end else None,
-                "as_of": self.as_of(day).isoformat()}
+        return {
+            "key": self.key,
+            "kind": self.kind,
+            "start": self.start.isoformat() if self.start else None,
+            "end": self.end.isoformat() if self.end else None,
+            "as_of": self.as_of(day).isoformat(),
+        }
 
 
 def parse_period(text: object, day: date | None = None) -> Period:
@@ -154,8 +157,9 @@ def parse_period(text: object, day: date | None = None) -> Period:
         year = int(match.group(1))
         if 1900 <= year <= 2999:
             return Period.year(year)
-    raise ValueError(_("'{value}' is not a period: write a month 2026-11, a quarter 2026-Q4, a year 2026 or all",
-                       value=raw))
+    raise ValueError(
+        _("'{value}' is not a period: write a month 2026-11, a quarter 2026-Q4, a year 2026 or all", value=raw)
+    )
 
 
 def months_between(first: date, last: date) -> list[tuple[int, int]]:

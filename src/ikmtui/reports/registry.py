@@ -75,8 +75,7 @@ def loan_position(app: Mapping[str, Any], repayments: Iterable[Mapping[str, Any]
     if loan is not None:
         # As in the portfolio: only a loan still running is outstanding (closed is paid, written off is lost).
         outstanding = loan.outstanding_principal if loan.active else 0
-        return {"state": loan.state, "outstanding": outstanding, "days_past_due": loan.days_past_due,
-                "lent": True}
+        return {"state": loan.state, "outstanding": outstanding, "days_past_due": loan.days_past_due, "lent": True}
     repaid = sum(int(r.get("principal") or 0) for r in repayments if (_day(r.get("date")) or as_of) <= as_of)
     outstanding = max(0, _principal(app) - repaid) if state == credit_domain.ACTIVE_STATE else 0
     return {"state": state, "outstanding": outstanding, "days_past_due": 0, "lent": True}
@@ -141,10 +140,17 @@ def cluster_summary(tables: Tables, cluster_id: int, as_of: date) -> dict[str, A
 
     return {
         "as_of": as_of.isoformat(),
-        "cluster": {"id": cluster_id, "code": cluster.get("code", ""), "name": cluster.get("name", ""),
-                    "sector": cluster.get("sector", ""), "kecamatan": cluster.get("kecamatan", ""),
-                    "decree_number": cluster.get("decree_number", ""), "decree_date": cluster.get("decree_date"),
-                    "coordinator": cluster.get("coordinator", ""), "status": cluster.get("status", "active")},
+        "cluster": {
+            "id": cluster_id,
+            "code": cluster.get("code", ""),
+            "name": cluster.get("name", ""),
+            "sector": cluster.get("sector", ""),
+            "kecamatan": cluster.get("kecamatan", ""),
+            "decree_number": cluster.get("decree_number", ""),
+            "decree_date": cluster.get("decree_date"),
+            "coordinator": cluster.get("coordinator", ""),
+            "status": cluster.get("status", "active"),
+        },
         "members": len(members),
         "members_active": active,
         "workers_male": workers_male,
@@ -153,8 +159,11 @@ def cluster_summary(tables: Tables, cluster_id: int, as_of: date) -> dict[str, A
         "investment": investment,
         "turnover": turnover,
         "scales": dict(sorted(scales.items())),
-        "products": [{"product": name, "count": n}
-                     for name, n in sorted(products.items(), key=lambda item: (-item[1], item[0])) if name],
+        "products": [
+            {"product": name, "count": n}
+            for name, n in sorted(products.items(), key=lambda item: (-item[1], item[0]))
+            if name
+        ],
         "trainings_attended": attended,
         "trainings_completed": completed,
         "members_trained": len(trained),
@@ -180,30 +189,65 @@ def cluster_summary_renderable(summary: Mapping[str, Any]) -> RenderableType:
     head.add_row(_("Coordinator"), cluster["coordinator"] or "-")
     head.add_row(_("Status"), status_label(cluster["status"]))
 
-    figures = Table(title=_("Summary as of {date}", date=_show_day(summary["as_of"])), show_header=False,
-                    box=None, padding=(0, 2), title_justify="left", title_style="bold")
+    figures = Table(
+        title=_("Summary as of {date}", date=_show_day(summary["as_of"])),
+        show_header=False,
+        box=None,
+        padding=(0, 2),
+        title_justify="left",
+        title_style="bold",
+    )
     figures.add_column(style="bold")
     figures.add_column(justify="right")
     figures.add_column(style="bold")
     figures.add_column(justify="right")
     scales = ", ".join(f"{scale_label(s)} {n}" for s, n in summary["scales"].items()) or "-"
     rows = [
-        (_("Members"), _("{n} ({active} active)", n=format_number(summary["members"]),
-                         active=format_number(summary["members_active"])),
-         _("Scale"), scales),
-        (_("Workers"), _("{total} ({male} m / {female} f)", total=format_number(summary["workers"]),
-                         male=format_number(summary["workers_male"]),
-                         female=format_number(summary["workers_female"])),
-         _("Investment"), format_rupiah(summary["investment"])),
-        (_("Trainings attended"), format_number(summary["trainings_attended"]),
-         _("Annual turnover"), format_rupiah(summary["turnover"])),
-        (_("Members trained"), format_number(summary["members_trained"]),
-         _("Certificates issued"), format_number(summary["certificates"])),
-        (_("Loans taken"), _("{n} by {m} IKM", n=format_number(summary["loans"]),
-                             m=format_number(summary["borrowers"])),
-         _("Credit lent"), format_rupiah(summary["credit_lent"])),
-        (_("Credit applications"), format_number(summary["credit_applications"]),
-         _("Credit outstanding"), format_rupiah(summary["credit_outstanding"])),
+        (
+            _("Members"),
+            _(
+                "{n} ({active} active)",
+                n=format_number(summary["members"]),
+                active=format_number(summary["members_active"]),
+            ),
+            _("Scale"),
+            scales,
+        ),
+        (
+            _("Workers"),
+            _(
+                "{total} ({male} m / {female} f)",
+                total=format_number(summary["workers"]),
+                male=format_number(summary["workers_male"]),
+                female=format_number(summary["workers_female"]),
+            ),
+            _("Investment"),
+            format_rupiah(summary["investment"]),
+        ),
+        (
+            _("Trainings attended"),
+            format_number(summary["trainings_attended"]),
+            _("Annual turnover"),
+            format_rupiah(summary["turnover"]),
+        ),
+        (
+            _("Members trained"),
+            format_number(summary["members_trained"]),
+            _("Certificates issued"),
+            format_number(summary["certificates"]),
+        ),
+        (
+            _("Loans taken"),
+            _("{n} by {m} IKM", n=format_number(summary["loans"]), m=format_number(summary["borrowers"])),
+            _("Credit lent"),
+            format_rupiah(summary["credit_lent"]),
+        ),
+        (
+            _("Credit applications"),
+            format_number(summary["credit_applications"]),
+            _("Credit outstanding"),
+            format_rupiah(summary["credit_outstanding"]),
+        ),
     ]
     for row in rows:
         figures.add_row(*row)
@@ -224,9 +268,16 @@ def ikm_profile(tables: Tables, ikm_id: int, as_of: date) -> dict[str, Any]:
     for cid in doc.get("cluster_ids") or ():
         cluster = clusters_table.get(str(cid))
         if cluster is not None:
-            clusters.append({"id": cid, "code": cluster.get("code", ""), "name": cluster.get("name", ""),
-                             "sector": cluster.get("sector", ""), "decree_number": cluster.get("decree_number", ""),
-                             "decree_date": cluster.get("decree_date")})
+            clusters.append(
+                {
+                    "id": cid,
+                    "code": cluster.get("code", ""),
+                    "name": cluster.get("name", ""),
+                    "sector": cluster.get("sector", ""),
+                    "decree_number": cluster.get("decree_number", ""),
+                    "decree_date": cluster.get("decree_date"),
+                }
+            )
 
     batches, courses = tables["batches"], tables["courses"]
     training = []
@@ -235,11 +286,18 @@ def ikm_profile(tables: Tables, ikm_id: int, as_of: date) -> dict[str, Any]:
             continue
         batch = batches.get(str(enrollment.get("batch_id")), {})
         course = courses.get(str(batch.get("course_id")), {})
-        training.append({"code": enrollment.get("code", ""), "course": course.get("name", "?"),
-                         "batch": batch.get("code", ""), "start_date": batch.get("start_date"),
-                         "end_date": batch.get("end_date"), "state": enrollment.get("state", ""),
-                         "attendance_pct": enrollment.get("attendance_pct"),
-                         "certificate_no": enrollment.get("certificate_no")})
+        training.append(
+            {
+                "code": enrollment.get("code", ""),
+                "course": course.get("name", "?"),
+                "batch": batch.get("code", ""),
+                "start_date": batch.get("start_date"),
+                "end_date": batch.get("end_date"),
+                "state": enrollment.get("state", ""),
+                "attendance_pct": enrollment.get("attendance_pct"),
+                "certificate_no": enrollment.get("certificate_no"),
+            }
+        )
     training.sort(key=lambda row: (row["start_date"] or "", row["code"]))
 
     apps = [app for app in _with_ids(tables["credit_applications"]) if app.get("ikm_id") == ikm_id]
@@ -247,20 +305,40 @@ def ikm_profile(tables: Tables, ikm_id: int, as_of: date) -> dict[str, Any]:
     loans = []
     for app in sorted(apps, key=lambda a: a.get("code", "")):
         position = loan_position(app, repayments[app["id"]], as_of)
-        loans.append({"code": app.get("code", ""), "product": app.get("product", ""),
-                      "amount_requested": int(app.get("amount_requested") or 0),
-                      "amount_approved": app.get("amount_approved"), "tenor_months": app.get("tenor_months"),
-                      "state": position["state"], "disbursed_on": app.get("disbursed_on"),
-                      "repaid": sum(int(r.get("principal") or 0) for r in repayments[app["id"]]
-                                    if (_day(r.get("date")) or as_of) <= as_of),
-                      "outstanding": position["outstanding"], "days_past_due": position["days_past_due"],
-                      "bank": app.get("bank", "")})
+        loans.append(
+            {
+                "code": app.get("code", ""),
+                "product": app.get("product", ""),
+                "amount_requested": int(app.get("amount_requested") or 0),
+                "amount_approved": app.get("amount_approved"),
+                "tenor_months": app.get("tenor_months"),
+                "state": position["state"],
+                "disbursed_on": app.get("disbursed_on"),
+                "repaid": sum(
+                    int(r.get("principal") or 0)
+                    for r in repayments[app["id"]]
+                    if (_day(r.get("date")) or as_of) <= as_of
+                ),
+                "outstanding": position["outstanding"],
+                "days_past_due": position["days_past_due"],
+                "bank": app.get("bank", ""),
+            }
+        )
 
     listings_table = tables["gallery_listings"]
-    listings = [{"id": int(key), "code": listing.get("code", ""), "product_name": listing.get("product_name", ""),
-                 "price": int(listing.get("price") or 0), "stock": int(listing.get("stock") or 0),
-                 "sold": int(listing.get("sold") or 0), "status": listing.get("status", "")}
-                for key, listing in listings_table.items() if listing.get("ikm_id") == ikm_id]
+    listings = [
+        {
+            "id": int(key),
+            "code": listing.get("code", ""),
+            "product_name": listing.get("product_name", ""),
+            "price": int(listing.get("price") or 0),
+            "stock": int(listing.get("stock") or 0),
+            "sold": int(listing.get("sold") or 0),
+            "status": listing.get("status", ""),
+        }
+        for key, listing in listings_table.items()
+        if listing.get("ikm_id") == ikm_id
+    ]
     listings.sort(key=lambda row: row["code"])
     sales = []
     for sale in tables["sales"].values():
@@ -269,28 +347,51 @@ def ikm_profile(tables: Tables, ikm_id: int, as_of: date) -> dict[str, Any]:
         quantity, price = int(sale.get("quantity") or 0), int(sale.get("unit_price") or 0)
         total = quantity * price
         listing = listings_table.get(str(sale.get("listing_id")), {})
-        sales.append({"code": sale.get("code", ""), "date": sale.get("date"),
-                      "product_name": listing.get("product_name", "?"), "quantity": quantity, "unit_price": price,
-                      "total": total, "commission": round(total * float(sale.get("commission_pct") or 0) / 100)})
+        sales.append(
+            {
+                "code": sale.get("code", ""),
+                "date": sale.get("date"),
+                "product_name": listing.get("product_name", "?"),
+                "quantity": quantity,
+                "unit_price": price,
+                "total": total,
+                "commission": round(total * float(sale.get("commission_pct") or 0) / 100),
+            }
+        )
     sales.sort(key=lambda row: (row["date"] or "", row["code"]))
 
     kbli = str(doc.get("kbli") or "")
     return {
         "as_of": as_of.isoformat(),
         "ikm": {
-            "id": ikm_id, "code": doc.get("code", ""), "name": doc.get("name", ""),
-            "owner_name": doc.get("owner_name", ""), "owner_nik": mask_nik(doc.get("owner_nik")),
-            "nib": doc.get("nib", ""), "npwp": mask_nik(doc.get("npwp")) if doc.get("npwp") else "",
-            "address": doc.get("address", ""), "kelurahan": doc.get("kelurahan", ""),
-            "kecamatan": doc.get("kecamatan", ""), "phone": doc.get("phone", ""), "email": doc.get("email") or "",
-            "kbli": kbli, "kbli_name": kbli_codes().get(kbli, ""), "product": doc.get("product", ""),
-            "scale": doc.get("scale", ""), "workers_male": int(doc.get("workers_male") or 0),
+            "id": ikm_id,
+            "code": doc.get("code", ""),
+            "name": doc.get("name", ""),
+            "owner_name": doc.get("owner_name", ""),
+            "owner_nik": mask_nik(doc.get("owner_nik")),
+            "nib": doc.get("nib", ""),
+            "npwp": mask_nik(doc.get("npwp")) if doc.get("npwp") else "",
+            "address": doc.get("address", ""),
+            "kelurahan": doc.get("kelurahan", ""),
+            "kecamatan": doc.get("kecamatan", ""),
+            "phone": doc.get("phone", ""),
+            "email": doc.get("email") or "",
+            "kbli": kbli,
+            "kbli_name": kbli_codes().get(kbli, ""),
+            "product": doc.get("product", ""),
+            "scale": doc.get("scale", ""),
+            "workers_male": int(doc.get("workers_male") or 0),
             "workers_female": int(doc.get("workers_female") or 0),
-            "investment": int(doc.get("investment") or 0), "turnover": int(doc.get("turnover") or 0),
-            "year_founded": doc.get("year_founded"), "certifications": list(doc.get("certifications") or ()),
-            "status": doc.get("status", "active"), "version": doc.get("version"),
-            "created_at": doc.get("created_at", ""), "created_by": doc.get("created_by", ""),
-            "updated_at": doc.get("updated_at", ""), "updated_by": doc.get("updated_by", ""),
+            "investment": int(doc.get("investment") or 0),
+            "turnover": int(doc.get("turnover") or 0),
+            "year_founded": doc.get("year_founded"),
+            "certifications": list(doc.get("certifications") or ()),
+            "status": doc.get("status", "active"),
+            "version": doc.get("version"),
+            "created_at": doc.get("created_at", ""),
+            "created_by": doc.get("created_by", ""),
+            "updated_at": doc.get("updated_at", ""),
+            "updated_by": doc.get("updated_by", ""),
         },
         "clusters": clusters,
         "training": training,
@@ -308,8 +409,15 @@ def ikm_profile(tables: Tables, ikm_id: int, as_of: date) -> dict[str, Any]:
 def _section(title: str, columns: list[tuple[str, str]], rows: list[list[str]], empty: str) -> RenderableType:
     if not rows:
         return Group(Text(title, style="bold underline"), Text(empty, style="dim"), Text(""))
-    table = Table(title=title, title_justify="left", title_style="bold underline", box=None, padding=(0, 1),
-                  header_style="bold", expand=False)
+    table = Table(
+        title=title,
+        title_justify="left",
+        title_style="bold underline",
+        box=None,
+        padding=(0, 1),
+        header_style="bold",
+        expand=False,
+    )
     for label, justify in columns:
         table.add_column(label, justify=justify, no_wrap=justify == "right")  # type: ignore[arg-type]
     for row in rows:
@@ -323,8 +431,12 @@ def ikm_profile_renderable(profile: Mapping[str, Any]) -> RenderableType:
     for style in ("bold", "", "bold", ""):
         head.add_column(style=style)
     kbli = f"{ikm['kbli']} {ikm['kbli_name']}".strip()
-    workers = _("{total} ({male} m / {female} f)", total=format_number(ikm["workers_male"] + ikm["workers_female"]),
-                male=format_number(ikm["workers_male"]), female=format_number(ikm["workers_female"]))
+    workers = _(
+        "{total} ({male} m / {female} f)",
+        total=format_number(ikm["workers_male"] + ikm["workers_female"]),
+        male=format_number(ikm["workers_male"]),
+        female=format_number(ikm["workers_female"]),
+    )
     pairs = [
         (_("Owner"), ikm["owner_name"], _("Owner NIK"), ikm["owner_nik"]),
         (_("NIB"), ikm["nib"], _("NPWP"), ikm["npwp"] or "-"),
@@ -333,53 +445,134 @@ def ikm_profile_renderable(profile: Mapping[str, Any]) -> RenderableType:
         (_("KBLI"), kbli, _("Product"), ikm["product"]),
         (_("Scale"), scale_label(ikm["scale"]), _("Workers"), workers),
         (_("Investment"), format_rupiah(ikm["investment"]), _("Annual turnover"), format_rupiah(ikm["turnover"])),
-        (_("Year founded"), str(ikm["year_founded"] or ""), _("Certifications"),
-         ", ".join(ikm["certifications"]) or "-"),
-        (_("Status"), status_label(ikm["status"]), _("Last change"),
-         _("{who}, {when}", who=ikm["updated_by"], when=_show_day(str(ikm["updated_at"])[:10]))),
+        (
+            _("Year founded"),
+            str(ikm["year_founded"] or ""),
+            _("Certifications"),
+            ", ".join(ikm["certifications"]) or "-",
+        ),
+        (
+            _("Status"),
+            status_label(ikm["status"]),
+            _("Last change"),
+            _("{who}, {when}", who=ikm["updated_by"], when=_show_day(str(ikm["updated_at"])[:10])),
+        ),
     ]
     for row in pairs:
         head.add_row(*row)
     title = Text(f"{ikm['code']}  {ikm['name']}", style="bold reverse")
 
-    clusters = _section(_("Clusters"), [(_("Code"), "left"), (_("Name"), "left"), (_("Sector"), "left"),
-                                        (_("Decree"), "left")],
-                        [[c["code"], c["name"], _(c["sector"]) if c["sector"] else "",
-                          f"{c['decree_number']}, {_show_day(c['decree_date'])}"] for c in profile["clusters"]],
-                        _("Not a member of any cluster"))
+    clusters = _section(
+        _("Clusters"),
+        [(_("Code"), "left"), (_("Name"), "left"), (_("Sector"), "left"), (_("Decree"), "left")],
+        [
+            [
+                c["code"],
+                c["name"],
+                _(c["sector"]) if c["sector"] else "",
+                f"{c['decree_number']}, {_show_day(c['decree_date'])}",
+            ]
+            for c in profile["clusters"]
+        ],
+        _("Not a member of any cluster"),
+    )
     training = _section(
         _("Training and certificates"),
-        [(_("Course"), "left"), (_("Batch"), "left"), (_("Start"), "left"), (_("State"), "left"),
-         (_("Attendance"), "right"), (_("Certificate"), "left")],
-        [[row["course"], row["batch"], _show_day(row["start_date"]),
-          training_domain.state_label(row["state"]),
-          "" if row["attendance_pct"] is None else f"{row['attendance_pct']:g}%", row["certificate_no"] or ""]
-         for row in profile["training"]],
-        _("No training yet"))
+        [
+            (_("Course"), "left"),
+            (_("Batch"), "left"),
+            (_("Start"), "left"),
+            (_("State"), "left"),
+            (_("Attendance"), "right"),
+            (_("Certificate"), "left"),
+        ],
+        [
+            [
+                row["course"],
+                row["batch"],
+                _show_day(row["start_date"]),
+                training_domain.state_label(row["state"]),
+                "" if row["attendance_pct"] is None else f"{row['attendance_pct']:g}%",
+                row["certificate_no"] or "",
+            ]
+            for row in profile["training"]
+        ],
+        _("No training yet"),
+    )
     credit = _section(
         _("Credit (outstanding {amount})", amount=format_rupiah(profile["credit_outstanding"])),
-        [(_("Code"), "left"), (_("State"), "left"), (_("Requested"), "right"), (_("Approved"), "right"),
-         (_("Disbursed"), "left"), (_("Principal repaid"), "right"), (_("Outstanding"), "right"),
-         (_("Days late"), "right")],
-        [[loan["code"], credit_domain.state_label(loan["state"]), format_rupiah(loan["amount_requested"]),
-          format_rupiah(loan["amount_approved"]) if loan["amount_approved"] is not None else "-",
-          _show_day(loan["disbursed_on"]) or "-", format_rupiah(loan["repaid"]),
-          format_rupiah(loan["outstanding"]), str(loan["days_past_due"]) if loan["days_past_due"] else ""]
-         for loan in profile["credit"]],
-        _("No credit applications"))
+        [
+            (_("Code"), "left"),
+            (_("State"), "left"),
+            (_("Requested"), "right"),
+            (_("Approved"), "right"),
+            (_("Disbursed"), "left"),
+            (_("Principal repaid"), "right"),
+            (_("Outstanding"), "right"),
+            (_("Days late"), "right"),
+        ],
+        [
+            [
+                loan["code"],
+                credit_domain.state_label(loan["state"]),
+                format_rupiah(loan["amount_requested"]),
+                format_rupiah(loan["amount_approved"]) if loan["amount_approved"] is not None else "-",
+                _show_day(loan["disbursed_on"]) or "-",
+                format_rupiah(loan["repaid"]),
+                format_rupiah(loan["outstanding"]),
+                str(loan["days_past_due"]) if loan["days_past_due"] else "",
+            ]
+            for loan in profile["credit"]
+        ],
+        _("No credit applications"),
+    )
     listings = _section(
         _("Gallery listings"),
-        [(_("Code"), "left"), (_("Product"), "left"), (_("Price"), "right"), (_("Stock"), "right"),
-         (_("Sold"), "right"), (_("Status"), "left")],
-        [[row["code"], row["product_name"], format_rupiah(row["price"]), format_number(row["stock"]),
-          format_number(row["sold"]), _(str(row["status"]).replace("_", " "))] for row in profile["listings"]],
-        _("No products in the gallery"))
+        [
+            (_("Code"), "left"),
+            (_("Product"), "left"),
+            (_("Price"), "right"),
+            (_("Stock"), "right"),
+            (_("Sold"), "right"),
+            (_("Status"), "left"),
+        ],
+        [
+            [
+                row["code"],
+                row["product_name"],
+                format_rupiah(row["price"]),
+                format_number(row["stock"]),
+                format_number(row["sold"]),
+                _(str(row["status"]).replace("_", " ")),
+            ]
+            for row in profile["listings"]
+        ],
+        _("No products in the gallery"),
+    )
     sales = _section(
-        _("Sales: {n} items, {total} (commission {commission})", n=format_number(profile["sales_quantity"]),
-          total=format_rupiah(profile["sales_total"]), commission=format_rupiah(profile["sales_commission"])),
-        [(_("Date"), "left"), (_("Product"), "left"), (_("Quantity"), "right"), (_("Unit price"), "right"),
-         (_("Total"), "right")],
-        [[_show_day(row["date"]), row["product_name"], format_number(row["quantity"]),
-          format_rupiah(row["unit_price"]), format_rupiah(row["total"])] for row in profile["sales"]],
-        _("No sales"))
+        _(
+            "Sales: {n} items, {total} (commission {commission})",
+            n=format_number(profile["sales_quantity"]),
+            total=format_rupiah(profile["sales_total"]),
+            commission=format_rupiah(profile["sales_commission"]),
+        ),
+        [
+            (_("Date"), "left"),
+            (_("Product"), "left"),
+            (_("Quantity"), "right"),
+            (_("Unit price"), "right"),
+            (_("Total"), "right"),
+        ],
+        [
+            [
+                _show_day(row["date"]),
+                row["product_name"],
+                format_number(row["quantity"]),
+                format_rupiah(row["unit_price"]),
+                format_rupiah(row["total"]),
+            ]
+            for row in profile["sales"]
+        ],
+        _("No sales"),
+    )
     return Group(title, Text(""), head, Text(""), clusters, training, credit, listings, sales)

@@ -91,21 +91,42 @@ def attendance_sheet(course: Doc, batch: Doc, enrollments: Sequence[Doc], ikm: M
     threshold = float(course.get("threshold_pct", 75.0))
     finished = batch.get("status") == "finished"
     sheet = AttendanceSheet(
-        course=str(course.get("name", "")), category=str(course.get("category", "")),
-        batch_code=str(batch.get("code", "")), start=str(batch.get("start_date", "")),
-        end=str(batch.get("end_date", "")), venue=str(batch.get("venue", "")), trainer=str(batch.get("trainer", "")),
-        capacity=int(batch.get("capacity", 0)), status=str(batch.get("status", "")), threshold=threshold, days=days)
+        course=str(course.get("name", "")),
+        category=str(course.get("category", "")),
+        batch_code=str(batch.get("code", "")),
+        start=str(batch.get("start_date", "")),
+        end=str(batch.get("end_date", "")),
+        venue=str(batch.get("venue", "")),
+        trainer=str(batch.get("trainer", "")),
+        capacity=int(batch.get("capacity", 0)),
+        status=str(batch.get("status", "")),
+        threshold=threshold,
+        days=days,
+    )
     seated = sorted((e for e in enrollments if e.get("state") in SEATED_STATES), key=queue_key)
     for no, doc in enumerate(seated, 1):
         marks = doc.get("attendance") or {}
         business = ikm.get(str(doc.get("ikm_id")), {})
-        state = str(doc.get("state")) if finished else \
-            "completed" if meets_threshold(marks, days, threshold) else "not_completed"
-        sheet.rows.append(SheetRow(
-            no=no, participant=str(doc.get("participant", "")), ikm=str(business.get("name", "?")),
-            ikm_code=str(business.get("code", "")), marks=[marks.get(d, "") for d in days],
-            present=sum(1 for d in days if marks.get(d) == "h"), rate=attendance_rate(marks, days), state=state,
-            certificate=str(doc.get("certificate_no") or "")))
+        state = (
+            str(doc.get("state"))
+            if finished
+            else "completed"
+            if meets_threshold(marks, days, threshold)
+            else "not_completed"
+        )
+        sheet.rows.append(
+            SheetRow(
+                no=no,
+                participant=str(doc.get("participant", "")),
+                ikm=str(business.get("name", "?")),
+                ikm_code=str(business.get("code", "")),
+                marks=[marks.get(d, "") for d in days],
+                present=sum(1 for d in days if marks.get(d) == "h"),
+                rate=attendance_rate(marks, days),
+                state=state,
+                certificate=str(doc.get("certificate_no") or ""),
+            )
+        )
     return sheet
 
 
@@ -117,12 +138,25 @@ def sheet_renderable(sheet: AttendanceSheet) -> Group:
     """The attendance sheet and results as a printable Rich table with its heading and legend."""
     finished = sheet.status == "finished"
     heading = Text.assemble(
-        (_("Attendance sheet and results"), "bold"), "\n",
-        (sheet.course, "bold"), f"  ({category_label(sheet.category)})\n",
-        _("Batch {code} · {start} to {end} · {venue} · trainer {trainer}", code=sheet.batch_code,
-          start=_when(sheet.start), end=_when(sheet.end), venue=sheet.venue, trainer=sheet.trainer), "\n",
-        _("Status: {status} · capacity {capacity} · completion at {threshold} attendance",
-          status=status_label(sheet.status), capacity=sheet.capacity, threshold=format_pct(sheet.threshold)),
+        (_("Attendance sheet and results"), "bold"),
+        "\n",
+        (sheet.course, "bold"),
+        f"  ({category_label(sheet.category)})\n",
+        _(
+            "Batch {code} · {start} to {end} · {venue} · trainer {trainer}",
+            code=sheet.batch_code,
+            start=_when(sheet.start),
+            end=_when(sheet.end),
+            venue=sheet.venue,
+            trainer=sheet.trainer,
+        ),
+        "\n",
+        _(
+            "Status: {status} · capacity {capacity} · completion at {threshold} attendance",
+            status=status_label(sheet.status),
+            capacity=sheet.capacity,
+            threshold=format_pct(sheet.threshold),
+        ),
     )
     grid = Table(box=box.SIMPLE_HEAD, header_style="bold", title=_("Attendance"), title_justify="left")
     grid.add_column(_("No."), justify="right", no_wrap=True)
@@ -131,8 +165,12 @@ def sheet_renderable(sheet: AttendanceSheet) -> Group:
     for day in sheet.days:
         grid.add_column(day_heading(day), justify="center", no_wrap=True)
     grid.add_column(_("Attendance"), justify="right", no_wrap=True)
-    results = Table(box=box.SIMPLE_HEAD, header_style="bold", title=_("Result") if finished else _("Result so far"),
-                    title_justify="left")
+    results = Table(
+        box=box.SIMPLE_HEAD,
+        header_style="bold",
+        title=_("Result") if finished else _("Result so far"),
+        title_justify="left",
+    )
     results.add_column(_("No."), justify="right", no_wrap=True)
     results.add_column(_("Participant"), no_wrap=True, overflow="ellipsis", max_width=24)
     results.add_column(_("Present"), justify="right", no_wrap=True)
@@ -141,13 +179,26 @@ def sheet_renderable(sheet: AttendanceSheet) -> Group:
     results.add_column(_("Certificate"), no_wrap=True)
     for row in sheet.rows:
         style = "green" if row.state == "completed" else "red" if finished else ""
-        grid.add_row(str(row.no), row.participant, row.ikm, *[MARK_TEXT.get(m, "·") for m in row.marks],
-                     format_pct(row.rate))
-        results.add_row(str(row.no), row.participant, f"{row.present}/{len(sheet.days)}", format_pct(row.rate),
-                        Text(state_label(row.state), style=style), row.certificate)
+        grid.add_row(
+            str(row.no), row.participant, row.ikm, *[MARK_TEXT.get(m, "·") for m in row.marks], format_pct(row.rate)
+        )
+        results.add_row(
+            str(row.no),
+            row.participant,
+            f"{row.present}/{len(sheet.days)}",
+            format_pct(row.rate),
+            Text(state_label(row.state), style=style),
+            row.certificate,
+        )
     legend = Text(_("H present · I excused · A absent · · not filled in (counts as absent)"), style="dim")
-    totals = Text(_("{n} participants · {completed} completed · {certificates} certificates",
-                    n=len(sheet.rows), completed=sheet.completed, certificates=sheet.certificates))
+    totals = Text(
+        _(
+            "{n} participants · {completed} completed · {certificates} certificates",
+            n=len(sheet.rows),
+            completed=sheet.completed,
+            certificates=sheet.certificates,
+        )
+    )
     return Group(heading, Text(""), grid, legend, Text(""), results, totals)
 
 
@@ -180,8 +231,13 @@ def course_summary(tables: Tables) -> list[CourseFigures]:
     """Per course (by name), plus a last row of totals (``course_id`` ``None``)."""
     rows: dict[int, CourseFigures] = {}
     for key, course in tables["courses"].items():
-        rows[int(key)] = CourseFigures(int(key), str(course.get("code", "")), str(course.get("name", "")),
-                                       str(course.get("category", "")), str(course.get("pillar", "")))
+        rows[int(key)] = CourseFigures(
+            int(key),
+            str(course.get("code", "")),
+            str(course.get("name", "")),
+            str(course.get("category", "")),
+            str(course.get("pillar", "")),
+        )
     batch_course: dict[int, int] = {}
     for key, batch in tables["batches"].items():
         figures = rows.get(int(batch.get("course_id", 0)))
@@ -214,14 +270,22 @@ def course_summary_table(rows: Sequence[CourseFigures]) -> Table:
     table.add_column(_("Course"), no_wrap=True)
     table.add_column(_("Category"))
     table.add_column(_("Pillar"), justify="center")
-    for label in (_("Batches"), _("Held"), _("Participants"), _("Completed"), _("Completion rate"),
-                  _("Certificates")):
+    for label in (_("Batches"), _("Held"), _("Participants"), _("Completed"), _("Completion rate"), _("Certificates")):
         table.add_column(label, justify="right")
     for f in rows:
         style = "bold" if f.course_id is None else ""
         if f.course_id is None:
             table.add_section()
-        table.add_row(f.name, category_label(f.category) if f.category else "", f.pillar, str(f.batches),
-                      str(f.held), str(f.participants), str(f.completed), format_pct(f.completion_rate),
-                      str(f.certificates), style=style)
+        table.add_row(
+            f.name,
+            category_label(f.category) if f.category else "",
+            f.pillar,
+            str(f.batches),
+            str(f.held),
+            str(f.participants),
+            str(f.completed),
+            format_pct(f.completion_rate),
+            str(f.certificates),
+            style=style,
+        )
     return table

@@ -32,8 +32,9 @@ def backup_today(db_path: Path, data: Any = None) -> Path | None:
 
 def start_daily_backup(db: Database) -> threading.Thread:
     """Today's backup of the database the server just opened, from the data it already read, in the background."""
-    thread = threading.Thread(target=backup_today, args=(Path(db.path),), kwargs={"data": db._data},
-                              daemon=True, name="daily-backup")
+    thread = threading.Thread(
+        target=backup_today, args=(Path(db.path),), kwargs={"data": db._data}, daemon=True, name="daily-backup"
+    )
     thread.start()
     return thread
 
@@ -48,8 +49,7 @@ class DailyBackups:
 
     def start(self) -> None:
         if self._thread is None or not self._thread.is_alive():
-            self._thread = threading.Thread(target=backup_today, args=(self.db_path,), daemon=True,
-                                            name="daily-backup")
+            self._thread = threading.Thread(target=backup_today, args=(self.db_path,), daemon=True, name="daily-backup")
             self._thread.start()
 
     async def run(self) -> None:

@@ -33,11 +33,15 @@ class OpenTabs:
     def refusal(self, address: str) -> str | None:
         """Why a new tab from ``address`` cannot open now, or ``None``."""
         if sum(self._tabs.values()) >= self.max_tabs:
-            return _("Too many tabs are open on this server (at most {limit}); close one and open this page again",
-                     limit=self.max_tabs)
+            return _(
+                "Too many tabs are open on this server (at most {limit}); close one and open this page again",
+                limit=self.max_tabs,
+            )
         if self._tabs[address] >= self.max_tabs_per_address:
-            return _("Too many tabs are open from this computer (at most {limit}); close one and open this page "
-                     "again", limit=self.max_tabs_per_address)
+            return _(
+                "Too many tabs are open from this computer (at most {limit}); close one and open this page again",
+                limit=self.max_tabs_per_address,
+            )
         return None
 
     def opened(self, address: str) -> None:
@@ -108,5 +112,4 @@ class InputLimiter:
 
     @property
     def flooding(self) -> bool:
-        return (self.dropped_bytes > self.limits.flood_bytes
-                or self.dropped_messages > self.limits.flood_messages)
+        return self.dropped_bytes > self.limits.flood_bytes or self.dropped_messages > self.limits.flood_messages

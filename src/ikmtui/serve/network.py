@@ -31,4 +31,3 @@ def urls(addresses: list[tuple[str, int]], host: str) -> list[str]:
         if url not in found:
             found.append(url)
     return found or [f"http://{host}/"]
-

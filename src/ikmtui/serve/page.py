@@ -116,20 +116,34 @@ REFUSED_PAGE = """<!DOCTYPE html>
 
 def index_page(title: str) -> str:
     """The page of one tab, in the server's language."""
-    text = {key: html.escape(value) for key, value in {
-        "title": title, "starting": _("Starting…"), "start": _("Start"),
-        "ended": _("Session ended."), "restart": _("Open again"), "upload": _("Upload spreadsheet"),
-        "upload_help": _("Send a spreadsheet to the server for the Import screen ({suffixes})",
-                         suffixes=", ".join(UPLOAD_SUFFIXES)),
-        "accept": ",".join(UPLOAD_SUFFIXES),
-    }.items()}
-    script = {key: json.dumps(value).replace("<", "\\u003c") for key, value in {
-        "uploading": _("Uploading…"), "failed": _("The upload failed: the server could not be reached"),
-    }.items()}
+    text = {
+        key: html.escape(value)
+        for key, value in {
+            "title": title,
+            "starting": _("Starting…"),
+            "start": _("Start"),
+            "ended": _("Session ended."),
+            "restart": _("Open again"),
+            "upload": _("Upload spreadsheet"),
+            "upload_help": _(
+                "Send a spreadsheet to the server for the Import screen ({suffixes})",
+                suffixes=", ".join(UPLOAD_SUFFIXES),
+            ),
+            "accept": ",".join(UPLOAD_SUFFIXES),
+        }.items()
+    }
+    script = {
+        key: json.dumps(value).replace("<", "\\u003c")
+        for key, value in {
+            "uploading": _("Uploading…"),
+            "failed": _("The upload failed: the server could not be reached"),
+        }.items()
+    }
     return INDEX.format(lang=get_language(), **text, **script)
 
 
 def refused_page(title: str, reason: str) -> str:
     """The page in place of a tab that cannot open now, saying why."""
-    return REFUSED_PAGE.format(lang=get_language(), title=html.escape(title), reason=html.escape(reason),
-                               again=html.escape(_("Open again")))
+    return REFUSED_PAGE.format(
+        lang=get_language(), title=html.escape(title), reason=html.escape(reason), again=html.escape(_("Open again"))
+    )

@@ -62,8 +62,9 @@ def close_reason(text: str) -> bytes:
     return text.encode("utf-8")[:123].decode("utf-8", "ignore").encode("utf-8")
 
 
-async def close_socket(websocket: web.WebSocketResponse, request: web.Request,
-                       code: int = WSCloseCode.OK, reason: str = "") -> None:
+async def close_socket(
+    websocket: web.WebSocketResponse, request: web.Request, code: int = WSCloseCode.OK, reason: str = ""
+) -> None:
     """Close a tab's websocket; a browser that does not answer within seconds has its connection cut."""
     try:
         await asyncio.wait_for(websocket.close(code=code, message=close_reason(reason)), CLOSE_SECONDS)
@@ -75,11 +76,21 @@ async def close_socket(websocket: web.WebSocketResponse, request: web.Request,
 class WebServer(Server):
     """textual-serve's server with bounded tabs and input, ordered shutdown, an offline page, uploads and guards."""
 
-    def __init__(self, argv: Sequence[str], host: str = "127.0.0.1", port: int = 8000, *,
-                 title: str = "ikmtui", quit_grace: float = QUIT_GRACE, term_grace: float = TERM_GRACE,
-                 max_tabs: int = MAX_TABS, max_tabs_per_address: int = MAX_TABS_PER_ADDRESS,
-                 limits: InputLimits | None = None, db_path: Path | None = None,
-                 backup_every: float = BACKUP_CHECK_SECONDS) -> None:
+    def __init__(
+        self,
+        argv: Sequence[str],
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        *,
+        title: str = "ikmtui",
+        quit_grace: float = QUIT_GRACE,
+        term_grace: float = TERM_GRACE,
+        max_tabs: int = MAX_TABS,
+        max_tabs_per_address: int = MAX_TABS_PER_ADDRESS,
+        limits: InputLimits | None = None,
+        db_path: Path | None = None,
+        backup_every: float = BACKUP_CHECK_SECONDS,
+    ) -> None:
         super().__init__(shlex.join(argv), host=host, port=port, title=title)
         self.argv = list(argv)
         self.loopback_only = is_loopback(host)
@@ -100,19 +111,22 @@ class WebServer(Server):
     # ------------------------------------------------------------------ web application
     async def _make_app(self) -> web.Application:
         app = web.Application(middlewares=[self._guard])
-        app.add_routes([
-            web.get("/", self.handle_index, name="index"),
-            web.get("/ws", self.handle_websocket, name="websocket"),
-            web.post("/upload", self.handle_upload, name="upload"),
-            web.get("/download/{key}", self.handle_download, name="download"),
-            web.static("/static", self.statics_path, show_index=False, name="static"),
-            web.get("/favicon.ico", self.handle_favicon),
-        ])
+        app.add_routes(
+            [
+                web.get("/", self.handle_index, name="index"),
+                web.get("/ws", self.handle_websocket, name="websocket"),
+                web.post("/upload", self.handle_upload, name="upload"),
+                web.get("/download/{key}", self.handle_download, name="download"),
+                web.static("/static", self.statics_path, show_index=False, name="static"),
+                web.get("/favicon.ico", self.handle_favicon),
+            ]
+        )
         return app
 
     @web.middleware
-    async def _guard(self, request: web.Request,
-                     handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+    async def _guard(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
         host = request.host.lower()
         if self.loopback_only and not is_loopback(urlsplit(f"//{host}").hostname or ""):
             raise web.HTTPForbidden(text=_("This server answers only on 127.0.0.1 or localhost."))
@@ -129,8 +143,9 @@ class WebServer(Server):
     async def handle_index(self, request: web.Request) -> web.Response:
         reason = self.tabs.refusal(request.remote or "unknown")
         if reason is not None:
-            return web.Response(status=503, text=page.refused_page(self.title, reason), content_type="text/html",
-                                headers=page.HEADERS)
+            return web.Response(
+                status=503, text=page.refused_page(self.title, reason), content_type="text/html", headers=page.HEADERS
+            )
         return web.Response(text=page.index_page(self.title), content_type="text/html", headers=page.HEADERS)
 
     async def handle_favicon(self, request: web.Request) -> web.Response:
@@ -154,7 +169,8 @@ class WebServer(Server):
         disposition = "inline" if meta.open_method == "browser" else "attachment"
         ascii_name = meta.file_name.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
         response.headers["Content-Disposition"] = (
-            f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(meta.file_name)}")
+            f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(meta.file_name)}"
+        )
         await response.prepare(request)
         async for chunk in self.download_manager.download(key):
             await response.write(chunk)
@@ -183,14 +199,28 @@ class WebServer(Server):
         try:
             await websocket.prepare(request)
             self._opened += 1
-            session = Session(self.argv, self._opened, remote=address, quit_grace=self.quit_grace,
-                              term_grace=self.term_grace, write_bytes=websocket.send_bytes,
-                              write_str=websocket.send_str, close=close, download_manager=self.download_manager,
-                              debug=self.debug)
+            session = Session(
+                self.argv,
+                self._opened,
+                remote=address,
+                quit_grace=self.quit_grace,
+                term_grace=self.term_grace,
+                write_bytes=websocket.send_bytes,
+                write_str=websocket.send_str,
+                close=close,
+                download_manager=self.download_manager,
+                debug=self.debug,
+            )
             self.sessions.add(session)
             await session.start(max(width, 1), max(height, 1))
-            say(_("Session {n} opened (process {pid}); {count} open",
-                  n=session.number, pid=session.pid, count=len(self.sessions)))
+            say(
+                _(
+                    "Session {n} opened (process {pid}); {count} open",
+                    n=session.number,
+                    pid=session.pid,
+                    count=len(self.sessions),
+                )
+            )
             await self._process_messages(websocket, session, request)
         except Exception:
             log.exception("session %s", session.number if session else "?")
@@ -198,15 +228,23 @@ class WebServer(Server):
             if session is not None:
                 await session.stop()  # the socket ended: so does the tab's app
                 self.sessions.discard(session)
-                say(_("Session {n} ended (process {pid}, exit code {code}, {how}); {count} open",
-                      n=session.number, pid=session.pid, code=session.returncode, how=session.ending,
-                      count=len(self.sessions)))
+                say(
+                    _(
+                        "Session {n} ended (process {pid}, exit code {code}, {how}); {count} open",
+                        n=session.number,
+                        pid=session.pid,
+                        code=session.returncode,
+                        how=session.ending,
+                        count=len(self.sessions),
+                    )
+                )
             self.tabs.closed(address)
             await close_socket(websocket, request)
         return websocket
 
-    async def _process_messages(self, websocket: web.WebSocketResponse, app_service: AppService,
-                                request: web.Request | None = None) -> None:
+    async def _process_messages(
+        self, websocket: web.WebSocketResponse, app_service: AppService, request: web.Request | None = None
+    ) -> None:
         """The tab's messages to its app, within the tab's input budget; a flooding tab is closed."""
         limiter = InputLimiter(self.limits)
         number = getattr(app_service, "number", "?")
@@ -221,11 +259,17 @@ class WebServer(Server):
                 continue  # not the page's protocol: ignored
             if not limiter.allow(len(data) if kind == "stdin" and isinstance(data, str) else 0):
                 if limiter.flooding:
-                    say(_("Session {n}: too much input from {address}; the tab was closed",
-                          n=number, address=request.remote if request else "?"))
+                    say(
+                        _(
+                            "Session {n}: too much input from {address}; the tab was closed",
+                            n=number,
+                            address=request.remote if request else "?",
+                        )
+                    )
                     if request is not None:
-                        await close_socket(websocket, request, WSCloseCode.POLICY_VIOLATION,
-                                           _("Too much input: this tab was closed"))
+                        await close_socket(
+                            websocket, request, WSCloseCode.POLICY_VIOLATION, _("Too much input: this tab was closed")
+                        )
                     return
                 if not warned:
                     log.warning("session %s: input beyond the limit dropped", number)
@@ -235,8 +279,9 @@ class WebServer(Server):
                 await app_service.send_bytes(data.encode("utf-8", "replace"))
             elif kind == "resize" and isinstance(data, dict):
                 width, height = to_int(str(data.get("width")), 80), to_int(str(data.get("height")), 24)
-                await app_service.set_terminal_size(min(max(width, 1), MAX_TERMINAL_CELLS),
-                                                    min(max(height, 1), MAX_TERMINAL_CELLS))
+                await app_service.set_terminal_size(
+                    min(max(width, 1), MAX_TERMINAL_CELLS), min(max(height, 1), MAX_TERMINAL_CELLS)
+                )
             elif kind == "ping":
                 await websocket.send_json(["pong", data])
             elif kind == "blur":
@@ -251,13 +296,21 @@ class WebServer(Server):
             self._stop.set()
             return
         if self._signals >= FORCE_AFTER_SIGNALS:
-            say(_("Forcing {n} app processes to end: saved records are safe, unsaved form input is lost",
-                  n=len(self.sessions)))
+            say(
+                _(
+                    "Forcing {n} app processes to end: saved records are safe, unsaved form input is lost",
+                    n=len(self.sessions),
+                )
+            )
             for session in list(self.sessions):
                 session.signal(signal.SIGKILL)
         else:
-            say(_("Still waiting for {n} sessions to finish; press ctrl+c again to force them to end",
-                  n=len(self.sessions)))
+            say(
+                _(
+                    "Still waiting for {n} sessions to finish; press ctrl+c again to force them to end",
+                    n=len(self.sessions),
+                )
+            )
             for session in list(self.sessions):
                 session.signal(signal.SIGTERM)
 
@@ -267,16 +320,23 @@ class WebServer(Server):
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, self._on_signal, signum)
         # Handlers still running once every app has ended (a browser that does not answer) are cut short.
-        runner = web.AppRunner(await self._make_app(), handle_signals=False, access_log=None,
-                               shutdown_timeout=CLOSE_SECONDS)
+        runner = web.AppRunner(
+            await self._make_app(), handle_signals=False, access_log=None, shutdown_timeout=CLOSE_SECONDS
+        )
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port)
         try:
             await site.start()
         except OSError as exc:
             await runner.cleanup()
-            raise OSError(_("cannot listen on {host} port {port}: {reason}", host=self.host, port=self.port,
-                            reason=exc.strerror or exc)) from None
+            raise OSError(
+                _(
+                    "cannot listen on {host} port {port}: {reason}",
+                    host=self.host,
+                    port=self.port,
+                    reason=exc.strerror or exc,
+                )
+            ) from None
         self.addresses = [(str(address[0]), int(address[1])) for address in runner.addresses]
         backups = asyncio.create_task(self.backups.run()) if self.backups is not None else None
         if started:
@@ -295,12 +355,30 @@ class WebServer(Server):
                 loop.remove_signal_handler(signum)
 
 
-def serve(db: Path, *, host: str, port: int, lang: str, user: str, title: str = "ikmtui",
-          poll_seconds: float | None = None, quit_grace: float = QUIT_GRACE, max_tabs: int = MAX_TABS,
-          max_tabs_per_address: int = MAX_TABS_PER_ADDRESS) -> int:
+def serve(
+    db: Path,
+    *,
+    host: str,
+    port: int,
+    lang: str,
+    user: str,
+    title: str = "ikmtui",
+    poll_seconds: float | None = None,
+    quit_grace: float = QUIT_GRACE,
+    max_tabs: int = MAX_TABS,
+    max_tabs_per_address: int = MAX_TABS_PER_ADDRESS,
+) -> int:
     """Run the server in this process until ctrl+c; returns the exit status."""
-    server = WebServer(session_command(db, lang, user, poll_seconds), host, port, title=title, quit_grace=quit_grace,
-                       max_tabs=max_tabs, max_tabs_per_address=max_tabs_per_address, db_path=db)
+    server = WebServer(
+        session_command(db, lang, user, poll_seconds),
+        host,
+        port,
+        title=title,
+        quit_grace=quit_grace,
+        max_tabs=max_tabs,
+        max_tabs_per_address=max_tabs_per_address,
+        db_path=db,
+    )
 
     def started(addresses: list[tuple[str, int]]) -> None:
         for url in urls(addresses, host):

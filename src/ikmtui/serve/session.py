@@ -50,8 +50,16 @@ def session_command(db: Path, lang: str, user: str, poll_seconds: float | None =
 class Session(AppService):
     """One browser tab: one app process, started directly (no shell) in a session of its own."""
 
-    def __init__(self, argv: Sequence[str], number: int, *, remote: str = "", quit_grace: float = QUIT_GRACE,
-                 term_grace: float = TERM_GRACE, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        argv: Sequence[str],
+        number: int,
+        *,
+        remote: str = "",
+        quit_grace: float = QUIT_GRACE,
+        term_grace: float = TERM_GRACE,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(shlex.join(argv), **kwargs)
         self.argv = list(argv)
         self.number = number
@@ -91,8 +99,7 @@ class Session(AppService):
         try:
             await asyncio.wait_for(self.remote_write_bytes(payload), BROWSER_WRITE_SECONDS)
         except TimeoutError:
-            log.warning("session %s: the browser took no screen update for %s s", self.number,
-                        BROWSER_WRITE_SECONDS)
+            log.warning("session %s: the browser took no screen update for %s s", self.number, BROWSER_WRITE_SECONDS)
             with contextlib.suppress(ConnectionError, RuntimeError):
                 await self.remote_close()
         except (ConnectionError, RuntimeError):

@@ -36,7 +36,7 @@ def upload_name(filename: str) -> str | None:
     suffix = f".{suffix.lower()}"
     if not dot or suffix not in UPLOAD_SUFFIXES:
         return None
-    stem = stem.strip(" .")[:100 - len(suffix)].rstrip(" .") or "upload"
+    stem = stem.strip(" .")[: 100 - len(suffix)].rstrip(" .") or "upload"
     return stem + suffix
 
 
@@ -84,8 +84,12 @@ def _keep_as(tmp: Path, folder: Path, name: str) -> str:
     raise UploadRefused(507, _("The uploads folder has too many files named {name}", name=name))
 
 
-async def receive_upload(request: web.Request, db_path: Path, max_bytes: int = UPLOAD_MAX_BYTES,
-                         folder_max_bytes: int = UPLOADS_FOLDER_MAX_BYTES) -> str:
+async def receive_upload(
+    request: web.Request,
+    db_path: Path,
+    max_bytes: int = UPLOAD_MAX_BYTES,
+    folder_max_bytes: int = UPLOADS_FOLDER_MAX_BYTES,
+) -> str:
     """Store the spreadsheet of a multipart upload (field ``file``) owner-only; returns its name in the folder."""
     limit = _("at most {limit} MB can be uploaded", limit=max_bytes // (1024 * 1024))
     if request.content_length is not None and request.content_length > max_bytes + 64 * 1024:
@@ -104,12 +108,19 @@ async def receive_upload(request: web.Request, db_path: Path, max_bytes: int = U
         raise UploadRefused(400, _("No file was sent"))
     name = upload_name(part.filename)
     if name is None:
-        raise UploadRefused(415, _("Only spreadsheets can be uploaded ({suffixes})",
-                                   suffixes=", ".join(UPLOAD_SUFFIXES)))
+        raise UploadRefused(
+            415, _("Only spreadsheets can be uploaded ({suffixes})", suffixes=", ".join(UPLOAD_SUFFIXES))
+        )
     folder = uploads_folder(db_path)
     if _folder_bytes(folder) + max(request.content_length or 0, 0) > folder_max_bytes:
-        raise UploadRefused(507, _("The uploads folder is full ({limit} MB); delete old uploads from {path}",
-                                   limit=folder_max_bytes // (1024 * 1024), path=folder))
+        raise UploadRefused(
+            507,
+            _(
+                "The uploads folder is full ({limit} MB); delete old uploads from {path}",
+                limit=folder_max_bytes // (1024 * 1024),
+                path=folder,
+            ),
+        )
     tmp = folder / f".upload-{secrets.token_hex(8)}.part"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
     try:
@@ -128,9 +139,12 @@ async def receive_upload(request: web.Request, db_path: Path, max_bytes: int = U
             tmp.unlink()
 
 
-
-async def answer_upload(request: web.Request, db_path: Path, max_bytes: int = UPLOAD_MAX_BYTES,
-                        folder_max_bytes: int = UPLOADS_FOLDER_MAX_BYTES) -> web.Response:
+async def answer_upload(
+    request: web.Request,
+    db_path: Path,
+    max_bytes: int = UPLOAD_MAX_BYTES,
+    folder_max_bytes: int = UPLOADS_FOLDER_MAX_BYTES,
+) -> web.Response:
     """The page's answer to an upload: ``{"ok", "name", "message"}``; what was kept or refused is said on the
     server's output too."""
     try:
@@ -143,5 +157,10 @@ async def answer_upload(request: web.Request, db_path: Path, max_bytes: int = UP
         say(message)
         return web.json_response({"ok": False, "message": message}, status=500)
     say(_("Received {name} from {address} into the uploads folder", name=name, address=request.remote))
-    return web.json_response({"ok": True, "name": name, "message": _(
-        "Uploaded as {name}: choose it on the Import screen (ctrl+o)", name=name)})
+    return web.json_response(
+        {
+            "ok": True,
+            "name": name,
+            "message": _("Uploaded as {name}: choose it on the Import screen (ctrl+o)", name=name),
+        }
+    )

@@ -68,8 +68,16 @@ APPS = CreditApplication.table
 REPAYMENTS = Repayment.table
 
 #: Fields staff may change on a draft; while submitted only the document checklist may still be ticked.
-EDITABLE_FIELDS = ("ikm_id", "product", "amount_requested", "tenor_months", "purpose", "collateral",
-                   "documents", "bank")
+EDITABLE_FIELDS = (
+    "ikm_id",
+    "product",
+    "amount_requested",
+    "tenor_months",
+    "purpose",
+    "collateral",
+    "documents",
+    "bank",
+)
 EDITABLE_WHEN_SUBMITTED = ("documents",)
 #: Steps that need a note giving the reason.
 NOTE_REQUIRED = ("rejected", "written_off")
@@ -95,17 +103,21 @@ def _day(value: dt.date | str | None) -> dt.date:
     return parse_date(value)
 
 
-def _load(txn: Transaction, app_id: int,
-          expected_version: int | None = None) -> tuple[Doc, CreditApplication]:
+def _load(txn: Transaction, app_id: int, expected_version: int | None = None) -> tuple[Doc, CreditApplication]:
     doc = txn.current(APPS, app_id, expected_version)
     return doc, CreditApplication.parse(doc)
 
 
 def _active_loans(txn: Transaction, ikm_id: int, product: str, exclude: int | None) -> list[Doc]:
     """The applicant's loans of ``product`` that are disbursed and not closed (``exclude`` left out)."""
-    return [{**doc, "id": int(key)} for key, doc in txn.table(APPS).items()
-            if doc.get("ikm_id") == ikm_id and doc.get("product") == product
-            and doc.get("state") == ACTIVE_STATE and int(key) != exclude]
+    return [
+        {**doc, "id": int(key)}
+        for key, doc in txn.table(APPS).items()
+        if doc.get("ikm_id") == ikm_id
+        and doc.get("product") == product
+        and doc.get("state") == ACTIVE_STATE
+        and int(key) != exclude
+    ]
 
 
 def _repayment_docs(table: Mapping[str, Doc], app_id: int) -> list[Doc]:
@@ -169,25 +181,34 @@ def create_application(db: Database, data: Mapping[str, Any], *, date: dt.date |
         if errors:
             raise RecordInvalid(errors)
         app = app.model_copy(update={"history": [history_entry("draft", on, db.user)]})
-        return txn.insert(APPS, _stored(app), code_prefix=CreditApplication.code_prefix,
-                          per_year=CreditApplication.code_per_year)
+        return txn.insert(
+            APPS, _stored(app), code_prefix=CreditApplication.code_prefix, per_year=CreditApplication.code_per_year
+        )
 
 
-def update_application(db: Database, app_id: int, changes: Mapping[str, Any], *,
-                       expected_version: int | None = None) -> Doc:
+def update_application(
+    db: Database, app_id: int, changes: Mapping[str, Any], *, expected_version: int | None = None
+) -> Doc:
     """Change fields of an application while it is a draft (:data:`EDITABLE_FIELDS`); once submitted only
     the document checklist may still be ticked. Product rules are checked again (changing the product copies
     its terms). Returns the stored document; raises :class:`RecordInvalid`, ``ValueError`` or ``StaleRecord``.
     """
     with db.transaction() as txn:
         doc, app = _load(txn, app_id, expected_version)
-        allowed = EDITABLE_FIELDS if app.state == "draft" else \
-            EDITABLE_WHEN_SUBMITTED if app.state == "submitted" else ()
+        allowed = (
+            EDITABLE_FIELDS if app.state == "draft" else EDITABLE_WHEN_SUBMITTED if app.state == "submitted" else ()
+        )
         wanted = {k: v for k, v in changes.items() if k not in META_FIELDS}
         refused = sorted(k for k in wanted if k not in allowed)
         if refused:
-            raise ValueError(_("{code} is {state}: {fields} can no longer be changed", code=app.label,
-                               state=state_label(app.state), fields=", ".join(refused)))
+            raise ValueError(
+                _(
+                    "{code} is {state}: {fields} can no longer be changed",
+                    code=app.label,
+                    state=state_label(app.state),
+                    fields=", ".join(refused),
+                )
+            )
         merged = {**doc, **wanted}
         try:
             product = get_product(str(merged.get("product") or DEFAULT_PRODUCT))
@@ -251,74 +272,100 @@ def transition(
         if to_state in ("submitted", "approved", "disbursed"):
             product = get_product(app.product)
             if to_state == "approved":
-                approved = parse_rupiah(amount_approved) if amount_approved not in (None, "") \
-                    else app.amount_requested
+                approved = parse_rupiah(amount_approved) if amount_approved not in (None, "") else app.amount_requested
                 if approved > app.amount_requested:
-                    raise ValueError(_("The approved amount {approved} cannot be more than the {requested} "
-                                       "requested", approved=format_rupiah(approved),
-                                       requested=format_rupiah(app.amount_requested)))
+                    raise ValueError(
+                        _(
+                            "The approved amount {approved} cannot be more than the {requested} requested",
+                            approved=format_rupiah(approved),
+                            requested=format_rupiah(app.amount_requested),
+                        )
+                    )
                 app = app.model_copy(update={"amount_approved": approved})
                 updates["amount_approved"] = approved
-            errors = product_errors(app, product,
-                                    active_loans=_active_loans(txn, app.ikm_id, product.code, app_id))
+            errors = product_errors(app, product, active_loans=_active_loans(txn, app.ikm_id, product.code, app_id))
             if to_state == "disbursed":  # the terms were settled at approval: only the active-loan rule
                 errors = {k: v for k, v in errors.items() if k == "ikm_id"}
             _refuse(errors)
         if to_state == "verified" and app.missing_documents():
-            raise ValueError(_("{code} cannot be verified: documents missing: {missing}", code=app.label,
-                               missing=", ".join(app.missing_documents())))
+            raise ValueError(
+                _(
+                    "{code} cannot be verified: documents missing: {missing}",
+                    code=app.label,
+                    missing=", ".join(app.missing_documents()),
+                )
+            )
         if to_state == "disbursed":
             updates["schedule"] = schedule_rows(loan_schedule(app, on))
         if to_state == "closed":
             ledger = _ledger_of(app, _repayment_docs(txn.table(REPAYMENTS), app_id))
             if not ledger.paid_off:
-                raise ValueError(_("{code} cannot be closed: {remaining} is still owed; record the repayment "
-                                   "or write the loan off", code=app.label,
-                                   remaining=format_rupiah(ledger.remaining_total)))
+                raise ValueError(
+                    _(
+                        "{code} cannot be closed: {remaining} is still owed; record the repayment "
+                        "or write the loan off",
+                        code=app.label,
+                        remaining=format_rupiah(ledger.remaining_total),
+                    )
+                )
         moved = apply_transition(app.model_copy(update=updates), to_state, by=by, on=on, note=note)
         return txn.update(APPS, app_id, _stored(moved), expected_version=doc.get("version"))
 
 
-def submit(db: Database, app_id: int, *, note: str = "", date: dt.date | str | None = None,
-           expected_version: int | None = None) -> Doc:
+def submit(
+    db: Database, app_id: int, *, note: str = "", date: dt.date | str | None = None, expected_version: int | None = None
+) -> Doc:
     """draft -> submitted (the maker); ``db.user`` is remembered as the submitter."""
     return transition(db, app_id, "submitted", note=note, date=date, expected_version=expected_version)
 
 
-def verify(db: Database, app_id: int, *, note: str = "", date: dt.date | str | None = None,
-           expected_version: int | None = None) -> Doc:
+def verify(
+    db: Database, app_id: int, *, note: str = "", date: dt.date | str | None = None, expected_version: int | None = None
+) -> Doc:
     """submitted -> verified (a checker: not the submitter); the document checklist must be complete."""
     return transition(db, app_id, "verified", note=note, date=date, expected_version=expected_version)
 
 
-def approve(db: Database, app_id: int, *, amount_approved: int | str | None = None, note: str = "",
-            date: dt.date | str | None = None, expected_version: int | None = None) -> Doc:
+def approve(
+    db: Database,
+    app_id: int,
+    *,
+    amount_approved: int | str | None = None,
+    note: str = "",
+    date: dt.date | str | None = None,
+    expected_version: int | None = None,
+) -> Doc:
     """verified -> approved (not the submitter), for ``amount_approved`` (default: the amount requested)."""
-    return transition(db, app_id, "approved", note=note, date=date, expected_version=expected_version,
-                      amount_approved=amount_approved)
+    return transition(
+        db, app_id, "approved", note=note, date=date, expected_version=expected_version, amount_approved=amount_approved
+    )
 
 
-def reject(db: Database, app_id: int, *, note: str, date: dt.date | str | None = None,
-           expected_version: int | None = None) -> Doc:
+def reject(
+    db: Database, app_id: int, *, note: str, date: dt.date | str | None = None, expected_version: int | None = None
+) -> Doc:
     """verified -> rejected; ``note`` gives the reason."""
     return transition(db, app_id, "rejected", note=note, date=date, expected_version=expected_version)
 
 
-def withdraw(db: Database, app_id: int, *, note: str = "", date: dt.date | str | None = None,
-             expected_version: int | None = None) -> Doc:
+def withdraw(
+    db: Database, app_id: int, *, note: str = "", date: dt.date | str | None = None, expected_version: int | None = None
+) -> Doc:
     """draft / submitted / verified -> withdrawn (the applicant no longer wants the loan)."""
     return transition(db, app_id, "withdrawn", note=note, date=date, expected_version=expected_version)
 
 
-def disburse(db: Database, app_id: int, *, date: dt.date | str | None = None, note: str = "",
-             expected_version: int | None = None) -> Doc:
+def disburse(
+    db: Database, app_id: int, *, date: dt.date | str | None = None, note: str = "", expected_version: int | None = None
+) -> Doc:
     """approved -> disbursed on ``date`` (the day the bank paid out; not by the submitter). Stores the
     schedule computed from the approved amount and the application's frozen terms; returns the document."""
     return transition(db, app_id, "disbursed", note=note, date=date, expected_version=expected_version)
 
 
-def write_off(db: Database, app_id: int, *, note: str, date: dt.date | str | None = None,
-              expected_version: int | None = None) -> Doc:
+def write_off(
+    db: Database, app_id: int, *, note: str, date: dt.date | str | None = None, expected_version: int | None = None
+) -> Doc:
     """disbursed -> written_off; ``note`` gives the reason. Its outstanding leaves the portfolio."""
     return transition(db, app_id, "written_off", note=note, date=date, expected_version=expected_version)
 
@@ -328,9 +375,17 @@ def schedule_preview(db: Database, app_id: int, start: dt.date | str | None = No
     disbursed on ``start`` (default today), from the approved (else requested) amount and its frozen terms."""
     app = get_application(db, app_id)
     if app.schedule:
-        return [Installment(no=int(r["no"]), due=parse_date(r["due"]), principal=int(r["principal"]),
-                            interest=int(r["interest"]), total=int(r["total"]), balance=int(r["balance"]))
-                for r in app.schedule]
+        return [
+            Installment(
+                no=int(r["no"]),
+                due=parse_date(r["due"]),
+                principal=int(r["principal"]),
+                interest=int(r["interest"]),
+                total=int(r["total"]),
+                balance=int(r["balance"]),
+            )
+            for r in app.schedule
+        ]
     return loan_schedule(app, _day(start))
 
 
@@ -368,31 +423,53 @@ def check_repayable(app: CreditApplication, day: dt.date, last: dt.date | None) 
     if app.state != ACTIVE_STATE:
         if app.state == "closed":
             raise ValueError(_("{code} is already paid off (closed)", code=app.label))
-        raise ValueError(_("{code} is {state}: repayments can only be recorded on disbursed loans",
-                           code=app.label, state=state_label(app.state)))
+        raise ValueError(
+            _(
+                "{code} is {state}: repayments can only be recorded on disbursed loans",
+                code=app.label,
+                state=state_label(app.state),
+            )
+        )
     if app.disbursed_on and day < app.disbursed_on:
-        raise ValueError(_("The repayment date {date} is before the disbursement on {disbursed}",
-                           date=show_date(day), disbursed=show_date(app.disbursed_on)))
+        raise ValueError(
+            _(
+                "The repayment date {date} is before the disbursement on {disbursed}",
+                date=show_date(day),
+                disbursed=show_date(app.disbursed_on),
+            )
+        )
     if last is not None and day < last:
-        raise ValueError(_("A repayment of {code} dated {last} is already recorded: enter repayments in date "
-                           "order", code=app.label, last=show_date(last)))
+        raise ValueError(
+            _(
+                "A repayment of {code} dated {last} is already recorded: enter repayments in date order",
+                code=app.label,
+                last=show_date(last),
+            )
+        )
 
 
-def _insert_repayment(txn: Transaction, app_id: int, day: dt.date, amount: int, prepay: bool, note: str,
-                      source: str, allocation: Any) -> Doc:
-    repayment = Repayment.parse({
-        "application_id": app_id, "date": day, "amount": amount, "principal": allocation.principal,
-        "interest": allocation.interest, "waived_interest": allocation.waived_interest, "prepayment": prepay,
-        "allocation": allocation.lines, "source": source, "note": note,
-    })
-    return txn.insert(REPAYMENTS, repayment.doc(), code_prefix=Repayment.code_prefix,
-                      per_year=Repayment.code_per_year)
+def _insert_repayment(
+    txn: Transaction, app_id: int, day: dt.date, amount: int, prepay: bool, note: str, source: str, allocation: Any
+) -> Doc:
+    repayment = Repayment.parse(
+        {
+            "application_id": app_id,
+            "date": day,
+            "amount": amount,
+            "principal": allocation.principal,
+            "interest": allocation.interest,
+            "waived_interest": allocation.waived_interest,
+            "prepayment": prepay,
+            "allocation": allocation.lines,
+            "source": source,
+            "note": note,
+        }
+    )
+    return txn.insert(REPAYMENTS, repayment.doc(), code_prefix=Repayment.code_prefix, per_year=Repayment.code_per_year)
 
 
-def _close(txn: Transaction, app_id: int, app: CreditApplication, day: dt.date, by: str,
-           repayment_code: str) -> Doc:
-    closed = apply_transition(app, "closed", by=by, on=day,
-                              note=_("Paid off by repayment {code}", code=repayment_code))
+def _close(txn: Transaction, app_id: int, app: CreditApplication, day: dt.date, by: str, repayment_code: str) -> Doc:
+    closed = apply_transition(app, "closed", by=by, on=day, note=_("Paid off by repayment {code}", code=repayment_code))
     return txn.update(APPS, app_id, _stored(closed))
 
 
@@ -495,17 +572,28 @@ def record_repayments_bulk(
                         last_day[app_id] = repayment_order(history[-1])[0]
                 app, ledger, history = ledgers[app_id]
                 if bank and app.bank.casefold() != bank.strip().casefold():
-                    raise ValueError(_("{code} is channelled through {bank}, not {wanted}", code=app.label,
-                                       bank=app.bank, wanted=bank))
+                    raise ValueError(
+                        _(
+                            "{code} is channelled through {bank}, not {wanted}",
+                            code=app.label,
+                            bank=app.bank,
+                            wanted=bank,
+                        )
+                    )
                 if app.state == ACTIVE_STATE and ledger.paid_off:
                     raise ValueError(_("{code} is already paid off by an earlier row", code=app.label))
                 check_repayable(app, day, last_day.get(app_id))
                 if not allow_duplicates:
                     for old in history:
                         if repayment_order(old)[0] == day and int(old.get("amount") or 0) == result.amount:
-                            raise ValueError(_("The same repayment ({amount} on {date}) is already recorded "
-                                               "as {code}", amount=format_rupiah(result.amount),
-                                               date=show_date(day), code=old.get("code", "?")))
+                            raise ValueError(
+                                _(
+                                    "The same repayment ({amount} on {date}) is already recorded as {code}",
+                                    amount=format_rupiah(result.amount),
+                                    date=show_date(day),
+                                    code=old.get("code", "?"),
+                                )
+                            )
                 allocation = ledger.apply(result.amount, day)
                 last_day[app_id] = day
                 result.ok = True
@@ -521,11 +609,22 @@ def record_repayments_bulk(
             result = results[n - 1]
             assert result.application_id is not None and result.amount is not None
             app, _ledger, _history = ledgers[result.application_id]
-            stored = txn.insert(REPAYMENTS, Repayment.parse({
-                "application_id": result.application_id, "date": day, "amount": result.amount,
-                "principal": result.principal, "interest": result.interest, "allocation": result.lines,
-                "source": "bulk",
-            }).doc(), code_prefix=Repayment.code_prefix, per_year=Repayment.code_per_year)
+            stored = txn.insert(
+                REPAYMENTS,
+                Repayment.parse(
+                    {
+                        "application_id": result.application_id,
+                        "date": day,
+                        "amount": result.amount,
+                        "principal": result.principal,
+                        "interest": result.interest,
+                        "allocation": result.lines,
+                        "source": "bulk",
+                    }
+                ).doc(),
+                code_prefix=Repayment.code_prefix,
+                per_year=Repayment.code_per_year,
+            )
             result.repayment_code = stored["code"]
             if result.closed:
                 _close(txn, result.application_id, app, day, db.user, stored["code"])
@@ -564,8 +663,7 @@ def loan_status(db: Database, app_id: int, as_of: dt.date | str | None = None) -
     return loan_arrears(doc, repayments_of(db, app_id), _day(as_of))
 
 
-def loans_in_arrears(db: Database, as_of: dt.date | str | None = None, *,
-                     min_days: int = 1) -> list[LoanArrears]:
+def loans_in_arrears(db: Database, as_of: dt.date | str | None = None, *, min_days: int = 1) -> list[LoanArrears]:
     """Active loans at least ``min_days`` past due on ``as_of`` (default today), most overdue first.
     ``min_days=0`` lists every active loan."""
     day = _day(as_of)
@@ -574,13 +672,15 @@ def loans_in_arrears(db: Database, as_of: dt.date | str | None = None, *,
     return sorted(late, key=lambda loan: (-loan.days_past_due, loan.code))
 
 
-def portfolio(db: Database, as_of: dt.date | str | None = None, *,
-              since: dt.date | str | None = None) -> dict[str, Any]:
+def portfolio(
+    db: Database, as_of: dt.date | str | None = None, *, since: dt.date | str | None = None
+) -> dict[str, Any]:
     """The portfolio summary on ``as_of`` (default today) as plain data; see
     :func:`ikmtui.domain.arrears.portfolio_summary` for its keys. ``since`` limits the approved, disbursed,
     new and written-off figures to a period (e.g. the first day of the month for a monthly recap)."""
-    return portfolio_summary(db.all(APPS), db.all(REPAYMENTS), _day(as_of),
-                             since=None if since in (None, "") else _day(since))
+    return portfolio_summary(
+        db.all(APPS), db.all(REPAYMENTS), _day(as_of), since=None if since in (None, "") else _day(since)
+    )
 
 
 # ---------------------------------------------------------------------------------------------- before a dialog
@@ -617,8 +717,11 @@ def editable_fields(doc: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def not_editable_message(doc: Mapping[str, Any]) -> str:
-    return _("{code} is {state}: only drafts can be edited (and the documents of submitted applications)",
-             code=doc.get("code", ""), state=state_label(str(doc.get("state", ""))))
+    return _(
+        "{code} is {state}: only drafts can be edited (and the documents of submitted applications)",
+        code=doc.get("code", ""),
+        state=state_label(str(doc.get("state", ""))),
+    )
 
 
 # ---------------------------------------------------------------------------------------------- installments
@@ -646,8 +749,10 @@ def installment_rows(db: Database, app_id: int, as_of: dt.date) -> list[Installm
     of a disbursed loan (repayments up to ``as_of``), else the preview if it were disbursed on ``as_of``."""
     ledger = loan_ledger(db, app_id, as_of)
     if ledger is None:
-        return [InstallmentRow(r.no, r.due, r.principal, r.interest, r.total, r.balance, 0, r.total, 0, "preview",
-                               None, 0) for r in schedule_preview(db, app_id, start=as_of)]
+        return [
+            InstallmentRow(r.no, r.due, r.principal, r.interest, r.total, r.balance, 0, r.total, 0, "preview", None, 0)
+            for r in schedule_preview(db, app_id, start=as_of)
+        ]
     rows: list[InstallmentRow] = []
     balance = ledger.amount
     for inst in ledger.installments:
@@ -664,9 +769,22 @@ def installment_rows(db: Database, app_id: int, as_of: dt.date) -> list[Installm
         else:
             status = "upcoming"
         days = (as_of - inst.due).days if status == "overdue" else 0
-        rows.append(InstallmentRow(inst.no, inst.due, inst.principal, inst.interest, inst.total, balance,
-                                   paid, inst.unpaid, inst.interest_waived, status,
-                                   inst.paid_on if inst.settled else None, days))
+        rows.append(
+            InstallmentRow(
+                inst.no,
+                inst.due,
+                inst.principal,
+                inst.interest,
+                inst.total,
+                balance,
+                paid,
+                inst.unpaid,
+                inst.interest_waived,
+                status,
+                inst.paid_on if inst.settled else None,
+                days,
+            )
+        )
     return rows
 
 
@@ -675,9 +793,15 @@ def bulk_totals(results: Iterable[BulkRowResult]) -> dict[str, int]:
     """Rows, valid rows, and the rupiah of the valid rows of a bulk result."""
     items = list(results)
     ok = [r for r in items if r.ok]
-    return {"rows": len(items), "ok": len(ok), "failed": len(items) - len(ok),
-            "amount": sum(r.amount or 0 for r in ok), "principal": sum(r.principal for r in ok),
-            "interest": sum(r.interest for r in ok), "closed": sum(1 for r in ok if r.closed)}
+    return {
+        "rows": len(items),
+        "ok": len(ok),
+        "failed": len(items) - len(ok),
+        "amount": sum(r.amount or 0 for r in ok),
+        "principal": sum(r.principal for r in ok),
+        "interest": sum(r.interest for r in ok),
+        "closed": sum(1 for r in ok if r.closed),
+    }
 
 
 def days_past_due(db: Database, as_of: dt.date) -> dict[int, int]:

@@ -65,8 +65,20 @@ LISTINGS = GalleryListing.table
 SALES = Sale.table
 #: What staff enter on the listing form; stock movements (sold, returned, returns) only change through
 #: sales and returns.
-FORM_FIELDS = ("product_name", "ikm_id", "category", "sku", "price", "stock", "consigned_on", "term_days",
-               "commission_pct", "photos", "marketplace_links", "badges")
+FORM_FIELDS = (
+    "product_name",
+    "ikm_id",
+    "category",
+    "sku",
+    "price",
+    "stock",
+    "consigned_on",
+    "term_days",
+    "commission_pct",
+    "photos",
+    "marketplace_links",
+    "badges",
+)
 _REQUIRED_SCALARS = ("category", "price", "stock", "consigned_on", "term_days", "commission_pct")
 
 Doc = dict[str, Any]
@@ -84,8 +96,10 @@ _SEARCH_INDEX: list[Any] = [None, []]
 
 def _search_index(ikm: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, str, str, Mapping[str, Any]]]:
     if _SEARCH_INDEX[0] is not ikm:
-        _SEARCH_INDEX[1] = [(key, str(doc.get("name", "")).casefold(), str(doc.get("code", "")).casefold(), doc)
-                            for key, doc in ikm.items()]
+        _SEARCH_INDEX[1] = [
+            (key, str(doc.get("name", "")).casefold(), str(doc.get("code", "")).casefold(), doc)
+            for key, doc in ikm.items()
+        ]
         _SEARCH_INDEX[0] = ikm
     return _SEARCH_INDEX[1]  # type: ignore[no-any-return]
 
@@ -158,8 +172,6 @@ def sales_of(db: Database, listing_id: int) -> list[Doc]:
     return sorted(_sales_of(db.docs(SALES), listing_id), key=lambda d: (str(d.get("date")), d["id"]))
 
 
-
-
 def _validated(txn: Transaction, data: Mapping[str, Any], current: Doc | None, db_path: Path) -> GalleryListing:
     """The listing ``current`` (None: a new one) with the form ``data`` applied, or every problem at once; new
     photos are copied into the media folder beside ``db_path``."""
@@ -175,15 +187,26 @@ def _validated(txn: Transaction, data: Mapping[str, Any], current: Doc | None, d
     except ValueError as exc:
         errors["ikm_id"] = str(exc)
         merged["ikm_id"] = 0
-    if current is not None and merged["ikm_id"] != current.get("ikm_id") and "ikm_id" not in errors \
-            and _sales_of(txn.table(SALES), current["id"]):
+    if (
+        current is not None
+        and merged["ikm_id"] != current.get("ikm_id")
+        and "ikm_id" not in errors
+        and _sales_of(txn.table(SALES), current["id"])
+    ):
         errors["ikm_id"] = _("This listing has sales: its IKM cannot be changed (payouts go to the maker)")
     try:
         sku = parse_sku(merged.get("sku"))
         owner = _sku_owner(txn, sku, current["id"] if current else None)
         if owner is not None:
-            errors.setdefault("sku", _("SKU {sku} is already used by {code} ({product})", sku=sku,
-                                       code=owner.get("code", ""), product=owner.get("product_name", "")))
+            errors.setdefault(
+                "sku",
+                _(
+                    "SKU {sku} is already used by {code} ({product})",
+                    sku=sku,
+                    code=owner.get("code", ""),
+                    product=owner.get("product_name", ""),
+                ),
+            )
     except ValueError:
         pass  # reported by the model below
     new_photos: list[Photo] = []
@@ -230,9 +253,15 @@ def _day(value: object, today: dt.date, field: str, errors: dict[str, str]) -> d
 # ---------------------------------------------------------------------------------------------- listings
 def new_listing_values(db: Database, *, today: dt.date | None = None, ikm_id: int | None = None) -> dict[str, Any]:
     """What the add form starts with: today's consignment, the usual term and commission."""
-    return {"consigned_on": _today(today).strftime("%d/%m/%Y"), "term_days": str(DEFAULT_TERM_DAYS),
-            "commission_pct": _percent_text(DEFAULT_COMMISSION_PCT), "stock": "", "price": "",
-            "ikm_id": ikm_code(db, ikm_id) if ikm_id else "", "badges": []}
+    return {
+        "consigned_on": _today(today).strftime("%d/%m/%Y"),
+        "term_days": str(DEFAULT_TERM_DAYS),
+        "commission_pct": _percent_text(DEFAULT_COMMISSION_PCT),
+        "stock": "",
+        "price": "",
+        "ikm_id": ikm_code(db, ikm_id) if ikm_id else "",
+        "badges": [],
+    }
 
 
 def _percent_text(pct: float) -> str:
@@ -272,16 +301,21 @@ def create_listing(db: Database, data: Mapping[str, Any]) -> Doc:
         return txn.insert(LISTINGS, doc, code_prefix=GalleryListing.code_prefix)
 
 
-def update_listing(db: Database, listing_id: int, data: Mapping[str, Any], *,
-                   expected_version: int | None = None) -> Doc:
+def update_listing(
+    db: Database, listing_id: int, data: Mapping[str, Any], *, expected_version: int | None = None
+) -> Doc:
     """Change a listing's form fields (same checks as :func:`create_listing`). Stock entered here is the stock
     on hand (a new delivery, a count); a listing with stock again is displayed again. The IKM cannot change
     once there are sales. A commission changed here applies to later sales only (each sale keeps its own)."""
     with db.transaction() as txn:
         current = txn.current(LISTINGS, listing_id, expected_version)
         listing = _validated(txn, data, current, db.path)
-        return txn.update(LISTINGS, listing_id, _stock_doc(listing, current.get("status", "displayed")),
-                          expected_version=current.get("version"))
+        return txn.update(
+            LISTINGS,
+            listing_id,
+            _stock_doc(listing, current.get("status", "displayed")),
+            expected_version=current.get("version"),
+        )
 
 
 def delete_listing(db: Database, listing_id: int, *, expected_version: int | None = None) -> None:
@@ -296,9 +330,17 @@ def delete_listing(db: Database, listing_id: int, *, expected_version: int | Non
 
 
 # ---------------------------------------------------------------------------------------------- stock
-def record_sale(db: Database, listing_id: int, *, quantity: object, date: object = None,
-                unit_price: object = None, note: str = "", today: dt.date | None = None,
-                expected_version: int | None = None) -> Doc:
+def record_sale(
+    db: Database,
+    listing_id: int,
+    *,
+    quantity: object,
+    date: object = None,
+    unit_price: object = None,
+    note: str = "",
+    today: dt.date | None = None,
+    expected_version: int | None = None,
+) -> Doc:
     """Record a sale of ``quantity`` units on ``date`` (default today) at ``unit_price`` (default the listing
     price). The sale is inserted and the listing's stock lowered in the same transaction (one journal line).
 
@@ -327,25 +369,53 @@ def record_sale(db: Database, listing_id: int, *, quantity: object, date: object
             errors["date"] = _("The date is before the consignment date {date}", date=format_date(consigned))
         status = listing_status(doc, day)
         if status != "displayed":
-            errors["__all__"] = _("{code} is {status} on {date}: it cannot be sold", code=doc.get("code", ""),
-                                  status=status_label(status), date=format_date(day))
+            errors["__all__"] = _(
+                "{code} is {status} on {date}: it cannot be sold",
+                code=doc.get("code", ""),
+                status=status_label(status),
+                date=format_date(day),
+            )
         elif qty > int(doc.get("stock") or 0):
-            errors["quantity"] = _("Only {stock} left in stock: {quantity} cannot be sold",
-                                   stock=int(doc.get("stock") or 0), quantity=qty)
+            errors["quantity"] = _(
+                "Only {stock} left in stock: {quantity} cannot be sold", stock=int(doc.get("stock") or 0), quantity=qty
+            )
         if errors:
             raise RecordInvalid(errors)
-        sale = Sale.parse({"listing_id": listing_id, "ikm_id": doc["ikm_id"], "date": day, "quantity": qty,
-                           "unit_price": price, "commission_pct": doc.get("commission_pct", DEFAULT_COMMISSION_PCT),
-                           "note": note})
+        sale = Sale.parse(
+            {
+                "listing_id": listing_id,
+                "ikm_id": doc["ikm_id"],
+                "date": day,
+                "quantity": qty,
+                "unit_price": price,
+                "commission_pct": doc.get("commission_pct", DEFAULT_COMMISSION_PCT),
+                "note": note,
+            }
+        )
         stock = int(doc["stock"]) - qty
-        txn.update(LISTINGS, listing_id, {"stock": stock, "sold": int(doc.get("sold") or 0) + qty,
-                                          "status": stored_status(stock, doc.get("status", "displayed"))},
-                   expected_version=doc.get("version"))
+        txn.update(
+            LISTINGS,
+            listing_id,
+            {
+                "stock": stock,
+                "sold": int(doc.get("sold") or 0) + qty,
+                "status": stored_status(stock, doc.get("status", "displayed")),
+            },
+            expected_version=doc.get("version"),
+        )
         return txn.insert(SALES, sale.doc(), code_prefix=Sale.code_prefix)
 
 
-def return_stock(db: Database, listing_id: int, *, quantity: object = None, date: object = None, note: str = "",
-                 today: dt.date | None = None, expected_version: int | None = None) -> Doc:
+def return_stock(
+    db: Database,
+    listing_id: int,
+    *,
+    quantity: object = None,
+    date: object = None,
+    note: str = "",
+    today: dt.date | None = None,
+    expected_version: int | None = None,
+) -> Doc:
     """Hand ``quantity`` unsold units (default: all on hand) back to the IKM on ``date`` (default today).
     A listing with nothing left after a return is ``returned``. Returns the listing document."""
     now = _today(today)
@@ -363,21 +433,27 @@ def return_stock(db: Database, listing_id: int, *, quantity: object = None, date
             except ValueError as exc:
                 errors["quantity"] = str(exc)
             if "quantity" not in errors and qty > stock:
-                errors["quantity"] = _("Only {stock} left in stock: {quantity} cannot be returned", stock=stock,
-                                       quantity=qty)
+                errors["quantity"] = _(
+                    "Only {stock} left in stock: {quantity} cannot be returned", stock=stock, quantity=qty
+                )
         consigned = parse_date(doc["consigned_on"])
         if "date" not in errors and day < consigned:
             errors["date"] = _("The date is before the consignment date {date}", date=format_date(consigned))
         if errors:
             raise RecordInvalid(errors)
         left = stock - qty
-        entry = {"date": day.isoformat(), "quantity": qty, "note": " ".join(str(note or "").split()),
-                 "by": db.user}
-        return txn.update(LISTINGS, listing_id, {
-            "stock": left, "returned": int(doc.get("returned") or 0) + qty,
-            "returns": [*(doc.get("returns") or []), entry],
-            "status": stored_status(left, doc.get("status", "displayed"), returned_last=True),
-        }, expected_version=doc.get("version"))
+        entry = {"date": day.isoformat(), "quantity": qty, "note": " ".join(str(note or "").split()), "by": db.user}
+        return txn.update(
+            LISTINGS,
+            listing_id,
+            {
+                "stock": left,
+                "returned": int(doc.get("returned") or 0) + qty,
+                "returns": [*(doc.get("returns") or []), entry],
+                "status": stored_status(left, doc.get("status", "displayed"), returned_last=True),
+            },
+            expected_version=doc.get("version"),
+        )
 
 
 def cancel_sale(db: Database, sale_id: int, *, expected_version: int | None = None) -> Doc:
@@ -388,17 +464,25 @@ def cancel_sale(db: Database, sale_id: int, *, expected_version: int | None = No
         qty = int(sale.get("quantity") or 0)
         stock = int(doc.get("stock") or 0) + qty
         txn.delete(SALES, sale_id)
-        return txn.update(LISTINGS, doc["id"], {"stock": stock, "sold": max(0, int(doc.get("sold") or 0) - qty),
-                                                "status": stored_status(stock, doc.get("status", "displayed"))},
-                          expected_version=doc.get("version"))
+        return txn.update(
+            LISTINGS,
+            doc["id"],
+            {
+                "stock": stock,
+                "sold": max(0, int(doc.get("sold") or 0) - qty),
+                "status": stored_status(stock, doc.get("status", "displayed")),
+            },
+            expected_version=doc.get("version"),
+        )
 
 
 # ---------------------------------------------------------------------------------------------- photos
 # The check and the copy live in ``io.media`` (imported above under their old names), shared with the import.
 
 
-def _photos(db_path: Path, entries: list[str], known: set[str], errors: dict[str, str]) -> tuple[list[str],
-                                                                                                 list[Photo]]:
+def _photos(
+    db_path: Path, entries: list[str], known: set[str], errors: dict[str, str]
+) -> tuple[list[str], list[Photo]]:
     """The names a listing stores for the photos typed on its form, and the pictures to copy in once it is saved
     (:func:`ikmtui.io.media.take_photos`, as the import does); a refused photo is the field's error."""
     names, new, error = take_photos(db_path, entries, known=known)
@@ -431,11 +515,17 @@ def open_photo(db_path: str | os.PathLike[str], name: str) -> tuple[bool, str]:
         return True, _("Opening {path}", path=path)
     command = photo_viewer()
     if command is None:
-        return False, _("No picture viewer found on this computer (xdg-open or open): the photo is at {path}",
-                        path=path)
+        return False, _(
+            "No picture viewer found on this computer (xdg-open or open): the photo is at {path}", path=path
+        )
     try:
-        subprocess.Popen([*command, path], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True)
+        subprocess.Popen(
+            [*command, path],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     except OSError as exc:
         return False, _("The photo could not be opened ({error}): it is at {path}", error=exc, path=path)
     return True, _("Opening {path}", path=path)
@@ -443,5 +533,8 @@ def open_photo(db_path: str | os.PathLike[str], name: str) -> tuple[bool, str]:
 
 def describe_stock(doc: Mapping[str, Any]) -> str:
     """One line for dialogs: ``GAL-000012 Batik tulis · stock 12 · Rp 150.000``."""
-    return f"{doc.get('code', '')} {doc.get('product_name', '')} · " + _(
-        "stock {stock}", stock=int(doc.get("stock") or 0)) + f" · {format_rupiah(int(doc.get('price') or 0))}"
+    return (
+        f"{doc.get('code', '')} {doc.get('product_name', '')} · "
+        + _("stock {stock}", stock=int(doc.get("stock") or 0))
+        + f" · {format_rupiah(int(doc.get('price') or 0))}"
+    )

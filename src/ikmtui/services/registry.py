@@ -62,8 +62,7 @@ def _ikm_doc(txn: Transaction, data: Mapping[str, Any], exclude: int | None) -> 
     record = Ikm.parse(dict(data))
     owner = _nib_owner(txn.table(IKM), record.nib, exclude)
     if owner is not None:
-        raise RecordInvalid({"nib": nib_taken_message(record.nib, owner[1].get("code", ""),
-                                                      owner[1].get("name", ""))})
+        raise RecordInvalid({"nib": nib_taken_message(record.nib, owner[1].get("code", ""), owner[1].get("name", ""))})
     _check_clusters(txn, record.cluster_ids)
     doc = record.doc()
     doc["cluster_ids"] = sorted(set(doc["cluster_ids"]))
@@ -89,8 +88,7 @@ def create_ikm(db: Database, data: Mapping[str, Any]) -> Doc:
         return txn.insert(IKM, doc, code_prefix=Ikm.code_prefix)
 
 
-def update_ikm(db: Database, ikm_id: int, changes: Mapping[str, Any], *,
-               expected_version: int | None = None) -> Doc:
+def update_ikm(db: Database, ikm_id: int, changes: Mapping[str, Any], *, expected_version: int | None = None) -> Doc:
     """Change fields of an IKM; fields not in ``changes`` keep their value. The result is validated whole."""
     with db.transaction() as txn:
         current = txn.current(IKM, ikm_id, expected_version)
@@ -134,8 +132,9 @@ def create_cluster(db: Database, data: Mapping[str, Any]) -> Doc:
         return txn.insert(CLUSTERS, record.doc(), code_prefix=Cluster.code_prefix)
 
 
-def update_cluster(db: Database, cluster_id: int, changes: Mapping[str, Any], *,
-                   expected_version: int | None = None) -> Doc:
+def update_cluster(
+    db: Database, cluster_id: int, changes: Mapping[str, Any], *, expected_version: int | None = None
+) -> Doc:
     with db.transaction() as txn:
         current = txn.current(CLUSTERS, cluster_id, expected_version)
         record = Cluster.parse({**current, **_fields_only(changes, Cluster.model_fields)})
@@ -157,8 +156,7 @@ def delete_cluster(db: Database, cluster_id: int, *, expected_version: int | Non
         return current
 
 
-def set_cluster_status(db: Database, cluster_id: int, status: str, *,
-                       expected_version: int | None = None) -> Doc:
+def set_cluster_status(db: Database, cluster_id: int, status: str, *, expected_version: int | None = None) -> Doc:
     return _set_status(db, CLUSTERS, cluster_id, status, expected_version)
 
 
@@ -167,8 +165,9 @@ def cluster_member_ids(db: Database, cluster_id: int) -> list[int]:
     return [int(key) for key, doc in db.docs(IKM).items() if cluster_id in (doc.get("cluster_ids") or ())]
 
 
-def change_members(db: Database, cluster_id: int, *, add: Iterable[int] = (),
-                   remove: Iterable[int] = ()) -> tuple[int, int]:
+def change_members(
+    db: Database, cluster_id: int, *, add: Iterable[int] = (), remove: Iterable[int] = ()
+) -> tuple[int, int]:
     """Add and remove members in one transaction (each IKM's ``cluster_ids`` updated, each change audited).
 
     Works on the newest data under the lock, so memberships other officers changed meanwhile are kept. IKM
@@ -232,8 +231,7 @@ class IkmIndex:
     def keys(self) -> list[str]:
         """One lower-case "code nib name" per IKM, searched by substring (built on the first search)."""
         if self._keys is None:
-            self._keys = [f"{c} {n} {m}".casefold() for c, n, m in zip(self.codes, self.nibs, self.names,
-                                                                        strict=True)]
+            self._keys = [f"{c} {n} {m}".casefold() for c, n, m in zip(self.codes, self.nibs, self.names, strict=True)]
         return self._keys
 
     @classmethod
@@ -291,8 +289,14 @@ class IkmIndex:
             return found[0].id
         if total == 0:
             raise ValueError(_("No IKM matches '{text}'", text=value))
-        raise ValueError(_("{n} IKM match '{text}' (e.g. {examples}): type more of the name, or the code",
-                           n=total, text=value, examples="; ".join(e.label for e in found)))
+        raise ValueError(
+            _(
+                "{n} IKM match '{text}' (e.g. {examples}): type more of the name, or the code",
+                n=total,
+                text=value,
+                examples="; ".join(e.label for e in found),
+            )
+        )
 
     def label(self, ikm_id: int | None) -> str:
         i = self.by_id.get(ikm_id) if ikm_id is not None else None

@@ -55,8 +55,12 @@ class AdministratorFirst(PermissionError):
     """A password for a non-administrator while no administrator has one: nobody could manage staff then."""
 
     def __init__(self) -> None:
-        super().__init__(_("Set an administrator's password first: until an administrator can sign in, no other "
-                           "account gets a password (else nobody could manage staff accounts)"))
+        super().__init__(
+            _(
+                "Set an administrator's password first: until an administrator can sign in, no other "
+                "account gets a password (else nobody could manage staff accounts)"
+            )
+        )
 
 
 #: Tables the role guard leaves alone: the audit log, bookkeeping, and sign-in throttling (written before anyone
@@ -88,8 +92,9 @@ def install_guard(db: Database) -> None:
     db.guards.append(guard)
 
 
-def _own_password(staff_docs: dict[str, dict[str, Any]], txn: Transaction, touched: set[tuple[str, str]],
-                  username: str) -> bool:
+def _own_password(
+    staff_docs: dict[str, dict[str, Any]], txn: Transaction, touched: set[tuple[str, str]], username: str
+) -> bool:
     """The change is the officer's own password and nothing else (officers may always change theirs)."""
     own = next((key for key, doc in staff_docs.items() if username and doc.get("username") == username), None)
     if own is None or touched != {("staff", own)} or not staff_docs[own].get("active", True):
@@ -100,8 +105,9 @@ def _own_password(staff_docs: dict[str, dict[str, Any]], txn: Transaction, touch
 
 def accounts(db: Database) -> list[dict[str, Any]]:
     """Every account without its password hash, by username."""
-    return sorted(({k: v for k, v in doc.items() if k != "password_hash"} for doc in db.all("staff")),
-                  key=lambda d: d["username"])
+    return sorted(
+        ({k: v for k, v in doc.items() if k != "password_hash"} for doc in db.all("staff")), key=lambda d: d["username"]
+    )
 
 
 def find(db: Database, username: str) -> dict[str, Any] | None:
@@ -116,8 +122,9 @@ def needs_setup(db: Database) -> bool:
 
 def _administrator_first(db: Database, role: str) -> None:
     """Refuse a first password that is not an administrator's (see :func:`permissions.administrable`)."""
-    if role != "administrator" and not permissions.administrable({**db.docs("staff"), "new": {
-            "role": role, "active": True, "password_hash": "x"}}):
+    if role != "administrator" and not permissions.administrable(
+        {**db.docs("staff"), "new": {"role": role, "active": True, "password_hash": "x"}}
+    ):
         raise AdministratorFirst()
 
 
@@ -168,8 +175,13 @@ def recover_password(db: Database, username: str, password: str, *, by: str) -> 
     (an officer's own password) and audited as ``staff.recover`` naming ``by``."""
     found = _require_account(db, username)
     if found.get("role") != "administrator":
-        raise PermissionError(_("Only an administrator's password can be recovered this way; an administrator sets "
-                                "the others' (ikmtui staff passwd {u} --user ADMINISTRATOR)", u=username))
+        raise PermissionError(
+            _(
+                "Only an administrator's password can be recovered this way; an administrator sets "
+                "the others' (ikmtui staff passwd {u} --user ADMINISTRATOR)",
+                u=username,
+            )
+        )
     if not found.get("active", True):
         raise PermissionError(_("The account {u} is disabled", u=username))
     check_password(password)
@@ -206,8 +218,11 @@ class SignIn:
     def _records(self, txn: Transaction, username: str, now: float) -> dict[str, dict[str, Any]]:
         """The throttle records this try counts in (by key), each ready for counting."""
         keys = [f"user:{username}"] + ([f"addr:{self.address}"] if self.address else [])
-        stored = {doc.get("key"): {**doc, "id": int(record_id)} for record_id, doc in txn.table("signin").items()
-                  if doc.get("key") in keys}
+        stored = {
+            doc.get("key"): {**doc, "id": int(record_id)}
+            for record_id, doc in txn.table("signin").items()
+            if doc.get("key") in keys
+        }
         return {key: counting(stored.get(key), key, now) for key in keys}
 
     def _limit(self, key: str) -> int:
@@ -259,8 +274,7 @@ class SignIn:
         found = find(self.db, username)
         # An unknown name costs a hash check too: the time taken does not tell which usernames exist.
         real = found if found is not None and found.get("active", True) and found.get("password_hash") else None
-        if verify_password(real["password_hash"] if real is not None else _dummy_hash(), password) and \
-                real is not None:
+        if verify_password(real["password_hash"] if real is not None else _dummy_hash(), password) and real is not None:
             found = real
             before, self.db.user = self.db.user, found["username"]
             try:

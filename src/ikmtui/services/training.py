@@ -72,8 +72,9 @@ class EnrollResult:
     promoted: list[Doc] = field(default_factory=list)
 
     def message(self) -> str:
-        text = _("{booked} booked, {waiting} on the waiting list", booked=len(self.booked),
-                 waiting=len(self.waitlisted))
+        text = _(
+            "{booked} booked, {waiting} on the waiting list", booked=len(self.booked), waiting=len(self.waitlisted)
+        )
         places = [place for _doc, place in self.waitlisted]
         if len(places) == 1:
             text += " " + _("(place {n})", n=places[0])
@@ -113,9 +114,12 @@ class FinishResult:
         return [str(d["certificate_no"]) for d in self.completed]
 
     def message(self) -> str:
-        return _("{code} finished: {completed} completed (certificates issued), {not_completed} not completed",
-                 code=self.batch.get("code", ""), completed=len(self.completed),
-                 not_completed=len(self.not_completed))
+        return _(
+            "{code} finished: {completed} completed (certificates issued), {not_completed} not completed",
+            code=self.batch.get("code", ""),
+            completed=len(self.completed),
+            not_completed=len(self.not_completed),
+        )
 
 
 @dataclass
@@ -146,8 +150,6 @@ def participant_name(doc: Mapping[str, Any]) -> str:
     return str(doc.get("participant") or doc.get("code") or "?")
 
 
-
-
 def _of_batch(table: Mapping[str, Mapping[str, Any]], batch_id: int) -> list[Doc]:
     return [{**doc, "id": int(key)} for key, doc in table.items() if doc.get("batch_id") == batch_id]
 
@@ -155,8 +157,13 @@ def _of_batch(table: Mapping[str, Mapping[str, Any]], batch_id: int) -> list[Doc
 def _open_batch(txn: Transaction, batch_id: int, expected_version: int | None = None) -> Doc:
     batch = txn.current(BATCHES, batch_id, expected_version)
     if batch.get("status") in CLOSED_STATUSES:
-        raise ValueError(_("{code} is {status}: it can no longer be changed", code=batch.get("code", ""),
-                           status=status_label(str(batch.get("status")))))
+        raise ValueError(
+            _(
+                "{code} is {status}: it can no longer be changed",
+                code=batch.get("code", ""),
+                status=status_label(str(batch.get("status"))),
+            )
+        )
     return batch
 
 
@@ -176,8 +183,7 @@ def _promote(txn: Transaction, keys: Iterable[int]) -> list[Doc]:
 def _check_cert_code(txn: Transaction, cert_code: str, exclude: int | None) -> None:
     for key, doc in txn.table(COURSES).items():
         if int(key) != exclude and str(doc.get("cert_code", "")).upper() == cert_code:
-            raise RecordInvalid({"cert_code": _("{code} already uses this certificate code",
-                                                code=doc.get("code", ""))})
+            raise RecordInvalid({"cert_code": _("{code} already uses this certificate code", code=doc.get("code", ""))})
 
 
 # ---------------------------------------------------------------------------------------------- courses
@@ -189,8 +195,9 @@ def create_course(db: Database, data: Mapping[str, Any]) -> Doc:
         return txn.insert(COURSES, course.doc(), code_prefix=Course.code_prefix)
 
 
-def update_course(db: Database, course_id: int, changes: Mapping[str, Any], *,
-                  expected_version: int | None = None) -> Doc:
+def update_course(
+    db: Database, course_id: int, changes: Mapping[str, Any], *, expected_version: int | None = None
+) -> Doc:
     """Change a course. Results of finished batches keep the threshold they were judged by."""
     with db.transaction() as txn:
         doc = txn.current(COURSES, course_id, expected_version)
@@ -222,8 +229,9 @@ def _batch_form(txn: Transaction, data: Doc) -> tuple[Batch, Doc]:
             data = {**data, "end_date": suggested_end(course, data["start_date"]).isoformat()}
     batch = Batch.parse(data)
     if batch.status not in EDITABLE_STATUSES:
-        raise RecordInvalid({"status": _("Choose one of: {options}",
-                                         options=", ".join(status_label(s) for s in EDITABLE_STATUSES))})
+        raise RecordInvalid(
+            {"status": _("Choose one of: {options}", options=", ".join(status_label(s) for s in EDITABLE_STATUSES))}
+        )
     return batch, course or {}
 
 
@@ -234,8 +242,9 @@ def create_batch(db: Database, data: Mapping[str, Any]) -> Doc:
         return txn.insert(BATCHES, batch.doc(), code_prefix=Batch.code_prefix, per_year=Batch.code_per_year)
 
 
-def update_batch(db: Database, batch_id: int, changes: Mapping[str, Any], *,
-                 expected_version: int | None = None) -> BatchUpdate:
+def update_batch(
+    db: Database, batch_id: int, changes: Mapping[str, Any], *, expected_version: int | None = None
+) -> BatchUpdate:
     """Change a batch that is not finished or cancelled. Capacity cannot drop below the seats taken; more
     seats promote from the waiting list; dates cannot drop a day that already has attendance."""
     with db.transaction() as txn:
@@ -244,14 +253,32 @@ def update_batch(db: Database, batch_id: int, changes: Mapping[str, Any], *,
         enrollments = _of_batch(txn.table(ENROLLMENTS), batch_id)
         roster = Roster.of(batch.capacity, enrollments)
         if len(roster.seated) > batch.capacity:
-            raise RecordInvalid({"capacity": _("{n} participants already hold a seat: the capacity cannot be less",
-                                               n=len(roster.seated))})
+            raise RecordInvalid(
+                {
+                    "capacity": _(
+                        "{n} participants already hold a seat: the capacity cannot be less", n=len(roster.seated)
+                    )
+                }
+            )
         days = set(session_days(batch))
-        marked = sorted({d for e in enrollments if e.get("state") in SEATED_STATES
-                         for d, mark in (e.get("attendance") or {}).items() if mark and d not in days})
+        marked = sorted(
+            {
+                d
+                for e in enrollments
+                if e.get("state") in SEATED_STATES
+                for d, mark in (e.get("attendance") or {}).items()
+                if mark and d not in days
+            }
+        )
         if marked:
-            raise RecordInvalid({"days": _("Attendance was recorded on {days}: keep those session days",
-                                           days=", ".join(format_date(parse_date(d)) for d in marked))})
+            raise RecordInvalid(
+                {
+                    "days": _(
+                        "Attendance was recorded on {days}: keep those session days",
+                        days=", ".join(format_date(parse_date(d)) for d in marked),
+                    )
+                }
+            )
         updated = txn.update(BATCHES, batch_id, batch.doc(), expected_version=expected_version)
         return BatchUpdate(updated, _promote(txn, roster.fill()))
 
@@ -288,17 +315,24 @@ def enroll(db: Database, batch_id: int, ikm_ids: Iterable[int]) -> EnrollResult:
         inside = {e["ikm_id"] for e in existing if e.get("state") in ACTIVE_STATES}
         twice = [ikm[str(i)].get("name") or ikm[str(i)].get("code", str(i)) for i in wanted if i in inside]
         if twice:
-            raise ValueError(_("Already enrolled in {code}: {names}", code=batch.get("code", ""),
-                               names=", ".join(twice)))
+            raise ValueError(
+                _("Already enrolled in {code}: {names}", code=batch.get("code", ""), names=", ".join(twice))
+            )
         roster = Roster.of(int(batch["capacity"]), existing)
         result = EnrollResult(promoted=_promote(txn, roster.fill()))
         for ikm_id in wanted:
             business = ikm[str(ikm_id)]
             placeholder = -ikm_id
             state = roster.add(placeholder)
-            doc = Enrollment.parse({"batch_id": batch_id, "ikm_id": ikm_id, "state": state,
-                                    "participant": business.get("owner_name") or business.get("name", ""),
-                                    "requested_at": txn.ts}).doc()
+            doc = Enrollment.parse(
+                {
+                    "batch_id": batch_id,
+                    "ikm_id": ikm_id,
+                    "state": state,
+                    "participant": business.get("owner_name") or business.get("name", ""),
+                    "requested_at": txn.ts,
+                }
+            ).doc()
             stored = txn.insert(ENROLLMENTS, doc, code_prefix=Enrollment.code_prefix)
             if state == "booked":
                 result.booked.append(stored)
@@ -317,8 +351,12 @@ def cancel_enrollment(db: Database, enrollment_id: int, *, expected_version: int
         batch = _open_batch(txn, int(doc["batch_id"]))
         roster = Roster.of(int(batch["capacity"]), _of_batch(txn.table(ENROLLMENTS), int(doc["batch_id"])))
         promoted = roster.remove(enrollment_id)
-        cancelled = txn.update(ENROLLMENTS, enrollment_id, {"state": "cancelled", "cancelled_at": txn.ts},
-                               expected_version=expected_version)
+        cancelled = txn.update(
+            ENROLLMENTS,
+            enrollment_id,
+            {"state": "cancelled", "cancelled_at": txn.ts},
+            expected_version=expected_version,
+        )
         moved = _promote(txn, promoted)
         return CancelResult(cancelled, moved[0] if moved else None)
 
@@ -333,11 +371,21 @@ def set_attendance(db: Database, enrollment_id: int, day: dt.date | str, mark: s
         if batch is None:
             raise RecordMissing(BATCHES, int(doc["batch_id"]))
         if batch.get("status") in CLOSED_STATUSES:
-            raise ValueError(_("{code} is {status}: attendance can no longer be changed",
-                               code=batch.get("code", ""), status=status_label(str(batch.get("status")))))
+            raise ValueError(
+                _(
+                    "{code} is {status}: attendance can no longer be changed",
+                    code=batch.get("code", ""),
+                    status=status_label(str(batch.get("status"))),
+                )
+            )
         if doc.get("state") not in SEATED_STATES:
-            raise ValueError(_("{who} has no seat in this batch ({state})", who=participant_name(doc),
-                               state=state_label(str(doc.get("state")))))
+            raise ValueError(
+                _(
+                    "{who} has no seat in this batch ({state})",
+                    who=participant_name(doc),
+                    state=state_label(str(doc.get("state"))),
+                )
+            )
         days = session_days(batch)
         iso, mark = check_mark(days, day, mark)
         marks = dict(doc.get("attendance") or {})
@@ -347,8 +395,9 @@ def set_attendance(db: Database, enrollment_id: int, day: dt.date | str, mark: s
             marks[iso] = mark
         else:
             marks.pop(iso, None)
-        return txn.update(ENROLLMENTS, enrollment_id, {"attendance": marks,
-                                                       "attendance_pct": attendance_rate(marks, days)})
+        return txn.update(
+            ENROLLMENTS, enrollment_id, {"attendance": marks, "attendance_pct": attendance_rate(marks, days)}
+        )
 
 
 # ---------------------------------------------------------------------------------------------- completion
@@ -369,8 +418,9 @@ def _issue(txn: Transaction, docs: Sequence[Doc], course: Mapping[str, Any], on:
     return issued
 
 
-def finish_batch(db: Database, batch_id: int, on: dt.date | str | None = None, *,
-                 expected_version: int | None = None) -> FinishResult:
+def finish_batch(
+    db: Database, batch_id: int, on: dt.date | str | None = None, *, expected_version: int | None = None
+) -> FinishResult:
     """Close a batch on or after its last session day: each seated participant's attendance rate decides
     completed (at or above the course threshold; a certificate is issued) or not completed. Empty cells count
     as absent. Requests still waiting are cancelled."""
@@ -379,8 +429,13 @@ def finish_batch(db: Database, batch_id: int, on: dt.date | str | None = None, *
         batch = _open_batch(txn, batch_id, expected_version)
         last = parse_date(batch["end_date"])
         if finished_on < last:
-            raise ValueError(_("{code} runs until {date}: finish it on or after its last session day",
-                               code=batch.get("code", ""), date=format_date(last)))
+            raise ValueError(
+                _(
+                    "{code} runs until {date}: finish it on or after its last session day",
+                    code=batch.get("code", ""),
+                    date=format_date(last),
+                )
+            )
         course = txn.get(COURSES, int(batch["course_id"]))
         if course is None:
             raise RecordMissing(COURSES, int(batch["course_id"]))
@@ -393,16 +448,23 @@ def finish_batch(db: Database, batch_id: int, on: dt.date | str | None = None, *
             marks = doc.get("attendance") or {}
             if state in SEATED_STATES:
                 done = meets_threshold(marks, days, threshold)
-                updated = txn.update(ENROLLMENTS, doc["id"], {
-                    "state": "completed" if done else "not_completed",
-                    "attendance_pct": attendance_rate(marks, days)})
+                updated = txn.update(
+                    ENROLLMENTS,
+                    doc["id"],
+                    {"state": "completed" if done else "not_completed", "attendance_pct": attendance_rate(marks, days)},
+                )
                 (passed if done else result.not_completed).append(updated)
             elif state in ACTIVE_STATES:
-                result.cancelled.append(txn.update(ENROLLMENTS, doc["id"], {"state": "cancelled",
-                                                                             "cancelled_at": txn.ts}))
+                result.cancelled.append(
+                    txn.update(ENROLLMENTS, doc["id"], {"state": "cancelled", "cancelled_at": txn.ts})
+                )
         result.completed = _issue(txn, passed, course, finished_on)
-        result.batch = txn.update(BATCHES, batch_id, {"status": "finished", "finished_on": finished_on.isoformat()},
-                                  expected_version=expected_version)
+        result.batch = txn.update(
+            BATCHES,
+            batch_id,
+            {"status": "finished", "finished_on": finished_on.isoformat()},
+            expected_version=expected_version,
+        )
         return result
 
 
@@ -412,8 +474,9 @@ def issue_certificate(db: Database, enrollment_id: int, on: dt.date | str | None
     with db.transaction() as txn:
         doc = txn.current(ENROLLMENTS, enrollment_id)
         if doc.get("certificate_no"):
-            raise ValueError(_("{who} already has certificate {number}", who=participant_name(doc),
-                               number=doc["certificate_no"]))
+            raise ValueError(
+                _("{who} already has certificate {number}", who=participant_name(doc), number=doc["certificate_no"])
+            )
         if doc.get("state") != "completed":
             raise ValueError(_("{who} did not complete the course: no certificate", who=participant_name(doc)))
         batch = txn.current(BATCHES, int(doc["batch_id"]))

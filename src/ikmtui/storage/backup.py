@@ -21,8 +21,15 @@ from ikmtui.storage.schema import Tables
 KEEP_DAILY = 7
 
 
-def make_backup(db_path: Path, out_dir: Path | None = None, *, reason: str = "manual", keep: int = KEEP,
-                data: Tables | None = None, now: datetime | None = None) -> Path:
+def make_backup(
+    db_path: Path,
+    out_dir: Path | None = None,
+    *,
+    reason: str = "manual",
+    keep: int = KEEP,
+    data: Tables | None = None,
+    now: datetime | None = None,
+) -> Path:
     """Write a copy of the database as it is now; keep the newest ``keep`` copies of the same reason.
 
     Pass ``data`` (``Database._data``) when the database is open; else it is opened (read) here."""
@@ -37,8 +44,9 @@ def daily_backups(db_path: Path) -> list[Path]:
     return list_backups(backup_dir(db_path), backup_name(db_path.stem, "daily"))
 
 
-def daily_backup(db_path: str | os.PathLike[str], keep: int = KEEP_DAILY, *, data: Tables | None = None,
-                 today: date | None = None) -> Path | None:
+def daily_backup(
+    db_path: str | os.PathLike[str], keep: int = KEEP_DAILY, *, data: Tables | None = None, today: date | None = None
+) -> Path | None:
     """Make today's backup (reason ``daily``) unless one exists; keep the newest ``keep``.
 
     Called when the app opens a database: cheap (one directory listing) once today's copy exists, and safe

@@ -272,11 +272,11 @@ def _op_problem(op: object) -> str | None:
     if kind == "del":
         return None if doc is None else _("the deletion of {table} {id} carries a record", table=table, id=record_id)
     if not isinstance(doc, dict):
-        return _("the record for {table} {id} is {value}, not a set of fields",
-                 table=table, id=record_id, value=_show(doc))
+        return _(
+            "the record for {table} {id} is {value}, not a set of fields", table=table, id=record_id, value=_show(doc)
+        )
     if table == "meta":
-        return _("the settings record (meta) has id {id}", id=record_id) if record_id != META_ID \
-            else _meta_problem(doc)
+        return _("the settings record (meta) has id {id}", id=record_id) if record_id != META_ID else _meta_problem(doc)
     return None
 
 
@@ -294,8 +294,11 @@ def _entry_ops(journal: Path, number: int, line: bytes) -> tuple[str | None, lis
         problem = _("it is not a transaction (an object with a list of changes): {value}", value=_show(entry))
     else:
         header = entry.get("snapshot")
-        problem = None if header is None or isinstance(header, str) else \
-            _("the snapshot it names is {value}, not a text", value=_show(header))
+        problem = (
+            None
+            if header is None or isinstance(header, str)
+            else _("the snapshot it names is {value}, not a text", value=_show(header))
+        )
         for op in ops:
             problem = problem or _op_problem(op)
     if problem or not isinstance(ops, list):
@@ -382,8 +385,7 @@ def parse_journal_file(journal: Path, tables: Tables, snapshot_print: str) -> tu
     read = Journal(journal, raw)
     start = read.start_over(tables, snapshot_print)
     if start is None:
-        return {}, _("{journal} belongs to another copy of the database; its changes were not applied",
-                     journal=journal)
+        return {}, _("{journal} belongs to another copy of the database; its changes were not applied", journal=journal)
     return apply_ops(tables, read.entries[start:]), ""
 
 
@@ -427,8 +429,9 @@ class Transaction:
         if doc is None:
             raise RecordMissing(table, record_id)
         if expected_version is not None and doc.get("version") != expected_version:
-            raise StaleRecord(doc.get("code") or f"{table} {record_id}", doc.get("updated_by", "?"),
-                              doc.get("updated_at", "?"))
+            raise StaleRecord(
+                doc.get("code") or f"{table} {record_id}", doc.get("updated_by", "?"), doc.get("updated_at", "?")
+            )
         return doc
 
     def _writable(self, name: str) -> dict[str, Doc]:
@@ -447,8 +450,11 @@ class Transaction:
     def _meta(self) -> Doc:
         if self._meta_doc is None:  # a copy deep enough that staging never touches committed data
             meta = self.table("meta")[META_ID]
-            self._meta_doc = {**meta, "counters": dict(meta.get("counters", {})),
-                              "last_ids": dict(meta.get("last_ids", {}))}
+            self._meta_doc = {
+                **meta,
+                "counters": dict(meta.get("counters", {})),
+                "last_ids": dict(meta.get("last_ids", {})),
+            }
         return self._meta_doc
 
     def _next_id(self, table: str) -> int:
@@ -512,19 +518,38 @@ class Transaction:
 
     def log(self, action: str, table: str, record_id: int | None, code: str = "", detail: str = "") -> None:
         """An audit entry for something that is not a change, e.g. personal data viewed or exported."""
-        self._put("audit", str(self._next_id("audit")), {
-            "ts": self.ts, "user": self._db.user, "action": action, "table": table,
-            "record_id": record_id, "code": code, "fields": [], "detail": detail,
-        })
+        self._put(
+            "audit",
+            str(self._next_id("audit")),
+            {
+                "ts": self.ts,
+                "user": self._db.user,
+                "action": action,
+                "table": table,
+                "record_id": record_id,
+                "code": code,
+                "fields": [],
+                "detail": detail,
+            },
+        )
 
     def _audit(self, action: str, table: str, record_id: int, doc: Doc, fields: list[str]) -> None:
         if table in ("audit", "meta", "signin"):  # sign-in counters are logged as signin / signin.failed
             return
         # Field names only: values may be personal data, which the audit log must not copy.
-        self._put("audit", str(self._next_id("audit")), {
-            "ts": self.ts, "user": self._db.user, "action": action, "table": table,
-            "record_id": record_id, "code": doc.get("code", ""), "fields": fields,
-        })
+        self._put(
+            "audit",
+            str(self._next_id("audit")),
+            {
+                "ts": self.ts,
+                "user": self._db.user,
+                "action": action,
+                "table": table,
+                "record_id": record_id,
+                "code": doc.get("code", ""),
+                "fields": fields,
+            },
+        )
 
 
 class Database:
@@ -597,8 +622,13 @@ class Database:
                 return
             ts = self.clock()
             tables: Tables = {name: {} for name in TABLES}
-            tables["meta"][META_ID] = {"app": APP_MARK, "schema": SCHEMA_VERSION, "created_at": ts,
-                                       "created_by": self.user, "counters": {}}
+            tables["meta"][META_ID] = {
+                "app": APP_MARK,
+                "schema": SCHEMA_VERSION,
+                "created_at": ts,
+                "created_by": self.user,
+                "counters": {},
+            }
             self._write_snapshot_file(orjson.dumps(tables))
 
     def _open_read_only(self, exc: OSError) -> None:
@@ -606,8 +636,13 @@ class Database:
         from ikmtui.i18n import _
 
         self.read_only = True
-        self.warnings.append(_("{path} is open read-only: its lock file cannot be created ({reason}); "
-                               "nothing can be saved", path=self.path, reason=exc.strerror or exc))
+        self.warnings.append(
+            _(
+                "{path} is open read-only: its lock file cannot be created ({reason}); nothing can be saved",
+                path=self.path,
+                reason=exc.strerror or exc,
+            )
+        )
         for _attempt in range(5):  # without the lock a compaction may replace the snapshot while we read
             self._load()
             if self._snapshot_stamp() == self._stamp:
@@ -655,8 +690,11 @@ class Database:
         if not isinstance(data, dict):
             raise ForeignFile(path)
         meta = data.get("meta")
-        if not isinstance(meta, dict) or not isinstance(meta.get(META_ID), dict) \
-                or meta[META_ID].get("app") != APP_MARK:
+        if (
+            not isinstance(meta, dict)
+            or not isinstance(meta.get(META_ID), dict)
+            or meta[META_ID].get("app") != APP_MARK
+        ):
             raise ForeignFile(path)
         for name in TABLES:
             data.setdefault(name, {})
@@ -712,19 +750,30 @@ class Database:
         from ikmtui.i18n import _
 
         if self.read_only:
-            self.warnings.append(_("The journal {journal} belongs to another copy of the database (the file was "
-                                   "replaced, e.g. by copying a backup over it); its changes were not applied",
-                                   journal=self.journal_path))
+            self.warnings.append(
+                _(
+                    "The journal {journal} belongs to another copy of the database (the file was "
+                    "replaced, e.g. by copying a backup over it); its changes were not applied",
+                    journal=self.journal_path,
+                )
+            )
             return
         aside = self.journal_path.with_name(
-            f"{self.journal_path.name}.stale-{clock.now().strftime('%Y%m%d-%H%M%S-%f')}")
+            f"{self.journal_path.name}.stale-{clock.now().strftime('%Y%m%d-%H%M%S-%f')}"
+        )
         os.chmod(self.journal_path, 0o600)
         os.replace(self.journal_path, aside)
         fsync_dir(self.path.parent)
         self._journal_id = None
-        self.warnings.append(_("The journal {journal} belongs to another copy of the database (the file was "
-                               "replaced, e.g. by copying a backup over it); its changes were not applied and "
-                               "it was kept as {aside}", journal=self.journal_path, aside=aside))
+        self.warnings.append(
+            _(
+                "The journal {journal} belongs to another copy of the database (the file was "
+                "replaced, e.g. by copying a backup over it); its changes were not applied and "
+                "it was kept as {aside}",
+                journal=self.journal_path,
+                aside=aside,
+            )
+        )
 
     def _remove_leftovers(self) -> None:
         """Temp files of writes and backups (restore's included) that were killed before their rename.
@@ -788,7 +837,8 @@ class Database:
         except FileNotFoundError:
             return self._journal_pos > 0
         return info.st_size < self._journal_pos or (
-            self._journal_id is not None and (info.st_dev, info.st_ino) != self._journal_id)
+            self._journal_id is not None and (info.st_dev, info.st_ino) != self._journal_id
+        )
 
     def refresh(self, wait: bool = True) -> bool:
         """Pick up what other processes saved. Cheap when nothing changed (one stat and one seek).
@@ -855,8 +905,11 @@ class Database:
         return [{**doc, "id": doc.doc_id} for doc in self._tinydb.table(table).search(cond)]
 
     def find(self, table: str, **equals: Any) -> list[Doc]:
-        return [{**doc, "id": int(key)} for key, doc in self._data[table].items()
-                if all(doc.get(k) == v for k, v in equals.items())]
+        return [
+            {**doc, "id": int(key)}
+            for key, doc in self._data[table].items()
+            if all(doc.get(k) == v for k, v in equals.items())
+        ]
 
     def count(self, table: str) -> int:
         return len(self._data[table])
@@ -944,8 +997,11 @@ class Database:
             self._check_lock()
             info = os.fstat(fd)
             os.lseek(fd, self._journal_pos, os.SEEK_SET)
-            if (self._journal_pos and (info.st_dev, info.st_ino) != self._journal_id) \
-                    or info.st_size < self._journal_pos or b"\n" in os.read(fd, info.st_size - self._journal_pos):
+            if (
+                (self._journal_pos and (info.st_dev, info.st_ino) != self._journal_id)
+                or info.st_size < self._journal_pos
+                or b"\n" in os.read(fd, info.st_size - self._journal_pos)
+            ):
                 raise LockLost(self.path)  # written, cut or replaced behind our back: never truncate their save
             yield fd, info
         finally:

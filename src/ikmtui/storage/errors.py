@@ -26,26 +26,38 @@ class NotAFile(ForeignFile):
     """A folder, device, pipe or socket where a database (or a backup) was expected: never read, never locked."""
 
     def __init__(self, path: object, *, folder: bool = False) -> None:
-        StorageError.__init__(self, _("{path} is a folder, not a database file; it was left untouched", path=path)
-                              if folder else
-                              _("{path} is not a regular file (a device, pipe or socket cannot be a database); "
-                                "it was left untouched", path=path))
+        StorageError.__init__(
+            self,
+            _("{path} is a folder, not a database file; it was left untouched", path=path)
+            if folder
+            else _(
+                "{path} is not a regular file (a device, pipe or socket cannot be a database); it was left untouched",
+                path=path,
+            ),
+        )
         self.path = path
 
 
 class NewerSchema(StorageError):
     def __init__(self, path: object, found: int, supported: int) -> None:
         super().__init__(
-            _("{path} was written by a newer ikmtui (schema {found}; this version knows {supported}): upgrade ikmtui",
-              path=path, found=found, supported=supported)
+            _(
+                "{path} was written by a newer ikmtui (schema {found}; this version knows {supported}): upgrade ikmtui",
+                path=path,
+                found=found,
+                supported=supported,
+            )
         )
 
 
 class DatabaseLocked(StorageError):
     def __init__(self, path: object, seconds: float) -> None:
         super().__init__(
-            _("The database {path} is busy: another ikmtui kept it locked for {seconds} s. Try again.",
-              path=path, seconds=round(seconds))
+            _(
+                "The database {path} is busy: another ikmtui kept it locked for {seconds} s. Try again.",
+                path=path,
+                seconds=round(seconds),
+            )
         )
 
 
@@ -54,23 +66,28 @@ class LockLost(StorageError):
 
     def __init__(self, path: object) -> None:
         super().__init__(
-            _("Nothing was saved: the lock file of {path} was removed or replaced while this save held it, so "
-              "another ikmtui may have saved at the same time. Try again.", path=path)
+            _(
+                "Nothing was saved: the lock file of {path} was removed or replaced while this save held it, so "
+                "another ikmtui may have saved at the same time. Try again.",
+                path=path,
+            )
         )
         self.path = path
 
 
 class ReadOnlyDatabase(StorageError):
     def __init__(self, path: object) -> None:
-        super().__init__(_("Nothing was saved: the database {path} is open read-only (its folder cannot be "
-                           "written)", path=path))
+        super().__init__(
+            _("Nothing was saved: the database {path} is open read-only (its folder cannot be written)", path=path)
+        )
         self.path = path
 
 
 class RecordMissing(StorageError):
     def __init__(self, table: str, record_id: int) -> None:
-        super().__init__(_("Record {id} no longer exists in {table}: someone may have deleted it",
-                           id=record_id, table=table))
+        super().__init__(
+            _("Record {id} no longer exists in {table}: someone may have deleted it", id=record_id, table=table)
+        )
         self.table = table
         self.record_id = record_id
 
@@ -83,7 +100,9 @@ class StaleRecord(StorageError):
             _(
                 "{code} was changed by {who} at {when} after you opened it. "
                 "Close it, open it again and redo your change.",
-                code=code, who=who, when=when,
+                code=code,
+                who=who,
+                when=when,
             )
         )
         self.code = code

@@ -167,8 +167,15 @@ def list_backups(folder: Path, pattern: re.Pattern[str]) -> list[Path]:
     return [folder / name for name in names if pattern.fullmatch(name)]
 
 
-def write_backup(db_path: Path, data: Tables, out_dir: Path | None = None, *, reason: str = "manual",
-                 keep: int = KEEP, now: datetime | None = None) -> Path:
+def write_backup(
+    db_path: Path,
+    data: Tables,
+    out_dir: Path | None = None,
+    *,
+    reason: str = "manual",
+    keep: int = KEEP,
+    now: datetime | None = None,
+) -> Path:
     """Write ``data`` (a database's tables, journal folded in) as a backup of ``db_path``; keep the newest
     ``keep`` copies of the same reason."""
     db_path = Path(db_path)

@@ -60,8 +60,15 @@ class IkmApp(TranslatedBindings, App[None]):
     TITLE = "ikmtui"
     #: The screen of each mode (the screens know nothing of this class: no import cycle).
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
-        "dashboard": DashboardScreen, "ikm": IkmScreen, "clusters": ClustersScreen, "training": TrainingScreen,
-        "credit": CreditScreen, "gallery": GalleryScreen, "reports": ReportsScreen, "audit": AuditScreen}
+        "dashboard": DashboardScreen,
+        "ikm": IkmScreen,
+        "clusters": ClustersScreen,
+        "training": TrainingScreen,
+        "credit": CreditScreen,
+        "gallery": GalleryScreen,
+        "reports": ReportsScreen,
+        "audit": AuditScreen,
+    }
     BINDINGS = [
         *[Binding(key, f"switch_mode('{mode}')", title, id=f"mode.{mode}") for mode, key, title in SCREENS],
         Binding("ctrl+o", "import_file", "Import spreadsheet", id="app.import"),
@@ -69,8 +76,15 @@ class IkmApp(TranslatedBindings, App[None]):
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
-    def __init__(self, db: Database, *, user: str | None = None, poll_seconds: float = 2.0,
-                 address: str | None = None, clock: Callable[[], date] = clock_today) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        user: str | None = None,
+        poll_seconds: float = 2.0,
+        address: str | None = None,
+        clock: Callable[[], date] = clock_today,
+    ) -> None:
         from ikmtui.services import staff
 
         super().__init__()
@@ -130,8 +144,10 @@ class IkmApp(TranslatedBindings, App[None]):
         self.db.user = ""
         self.show_officer()
         known = staff.find(self.db, self.default_user)
-        self.push_screen(SignInScreen(staff.SignIn(self.db, address=self.address),
-                                      self.default_user if known else ""), self.signed_in)
+        self.push_screen(
+            SignInScreen(staff.SignIn(self.db, address=self.address), self.default_user if known else ""),
+            self.signed_in,
+        )
 
     def _prepare_registry(self) -> None:
         """Build the IKM screen behind the dashboard at start: it is the screen opened most, and its first
@@ -261,22 +277,32 @@ class IkmApp(TranslatedBindings, App[None]):
             yield SystemCommand(_("Quit"), _("key {key}", key="ctrl+q"), self.action_quit)
             return
         for mode, key, title in SCREENS:
-            yield SystemCommand(_("Go to: {screen}", screen=_(title)), _("key {key}", key=key),
-                                partial(self.switch_mode, mode))
+            yield SystemCommand(
+                _("Go to: {screen}", screen=_(title)), _("key {key}", key=key), partial(self.switch_mode, mode)
+            )
         seen: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding
             if not binding.description or binding.action.startswith("switch_mode") or binding.action in seen:
                 continue
             seen.add(binding.action)
-            yield SystemCommand(binding.description, _("key {key}", key=self.get_key_display(binding)),
-                                partial(self.call_later, self.run_action, binding.action, active.node))
+            yield SystemCommand(
+                binding.description,
+                _("key {key}", key=self.get_key_display(binding)),
+                partial(self.call_later, self.run_action, binding.action, active.node),
+            )
         yield SystemCommand(_("Help"), "F1", self.action_help)
         yield from super().get_system_commands(screen)
 
 
-def make_app(db: Database, *, user: str | None = None, poll_seconds: float = 2.0,
-             address: str | None = None, clock: Callable[[], date] = clock_today) -> IkmApp:
+def make_app(
+    db: Database,
+    *,
+    user: str | None = None,
+    poll_seconds: float = 2.0,
+    address: str | None = None,
+    clock: Callable[[], date] = clock_today,
+) -> IkmApp:
     """The one factory that builds the app from a database, used by the command line, the browser tabs and the
     tests; it installs the role guard on the database (once), so that every change the app makes is checked.
     ``user`` acts while sign-in is off and is the name prefilled on the sign-in form once it is on;

@@ -27,11 +27,16 @@ from ikmtui.services import credit as svc
 from ikmtui.storage import Database, StaleRecord
 
 ALLOWED = {
-    ("draft", "submitted"), ("draft", "withdrawn"),
-    ("submitted", "verified"), ("submitted", "withdrawn"),
-    ("verified", "approved"), ("verified", "rejected"), ("verified", "withdrawn"),
+    ("draft", "submitted"),
+    ("draft", "withdrawn"),
+    ("submitted", "verified"),
+    ("submitted", "withdrawn"),
+    ("verified", "approved"),
+    ("verified", "rejected"),
+    ("verified", "withdrawn"),
     ("approved", "disbursed"),
-    ("disbursed", "closed"), ("disbursed", "written_off"),
+    ("disbursed", "closed"),
+    ("disbursed", "written_off"),
 }
 DISBURSED = date(2026, 1, 10)
 FIRST_DUE = date(2026, 2, 10)
@@ -59,15 +64,23 @@ def add_ikm(db: Database, name: str = "Batik Sekar Arum") -> int:
 
 
 def new_app(db: Database, ikm_id: int, **overrides: Any) -> dict[str, Any]:
-    data = {"ikm_id": ikm_id, "product": "WIBAWA", "amount_requested": 12_000_000, "tenor_months": 12,
-            "purpose": "modal kerja", "collateral": "BPKB sepeda motor", "documents": ["KTP", "KK", "NIB/IUMK"],
-            "bank": "PD BPR Bank Pasar Kota Semarang"}
+    data = {
+        "ikm_id": ikm_id,
+        "product": "WIBAWA",
+        "amount_requested": 12_000_000,
+        "tenor_months": 12,
+        "purpose": "modal kerja",
+        "collateral": "BPKB sepeda motor",
+        "documents": ["KTP", "KK", "NIB/IUMK"],
+        "bank": "PD BPR Bank Pasar Kota Semarang",
+    }
     data.update(overrides)
     return svc.create_application(db, data, date="2026-01-05")
 
 
-def disbursed_loan(maker: Database, checker: Database, ikm_id: int | None = None, *, on: date = DISBURSED,
-                   **overrides: Any) -> dict[str, Any]:
+def disbursed_loan(
+    maker: Database, checker: Database, ikm_id: int | None = None, *, on: date = DISBURSED, **overrides: Any
+) -> dict[str, Any]:
     """A loan taken through the whole lifecycle: by default Rp 12.000.000, 12 months, 3% flat, so every
     installment is Rp 1.030.000 (1.000.000 principal + 30.000 interest)."""
     ikm_id = add_ikm(maker) if ikm_id is None else ikm_id
@@ -81,9 +94,18 @@ def disbursed_loan(maker: Database, checker: Database, ikm_id: int | None = None
 
 
 def model(state: str, **extra: Any) -> CreditApplication:
-    return CreditApplication.parse({"ikm_id": 1, "amount_requested": 5_000_000, "tenor_months": 12,
-                                    "purpose": "modal kerja", "state": state, "submitted_by": "ani",
-                                    "code": "KRD-2026-0001", **extra})
+    return CreditApplication.parse(
+        {
+            "ikm_id": 1,
+            "amount_requested": 5_000_000,
+            "tenor_months": 12,
+            "purpose": "modal kerja",
+            "state": state,
+            "submitted_by": "ani",
+            "code": "KRD-2026-0001",
+            **extra,
+        }
+    )
 
 
 # ---------------------------------------------------------------------------------------------- lifecycle
@@ -116,16 +138,19 @@ def test_unknown_state_is_refused(english: None) -> None:
         apply_transition(model("draft"), "paid", by="budi", on=date(2026, 2, 1))
 
 
-@pytest.mark.parametrize(("current", "wanted"), [("submitted", "verified"), ("verified", "approved"),
-                                                 ("approved", "disbursed")])
+@pytest.mark.parametrize(
+    ("current", "wanted"), [("submitted", "verified"), ("verified", "approved"), ("approved", "disbursed")]
+)
 def test_maker_checker_in_the_domain(current: str, wanted: str, english: None) -> None:
     with pytest.raises(ValueError, match="ani submitted KRD-2026-0001 and so cannot also"):
         apply_transition(model(current), wanted, by="ani", on=date(2026, 2, 1))
     assert apply_transition(model(current), wanted, by="budi", on=date(2026, 2, 1)).state == wanted
 
 
-@pytest.mark.parametrize(("current", "wanted"), [("submitted", "withdrawn"), ("verified", "rejected"),
-                                                 ("verified", "withdrawn"), ("disbursed", "written_off")])
+@pytest.mark.parametrize(
+    ("current", "wanted"),
+    [("submitted", "withdrawn"), ("verified", "rejected"), ("verified", "withdrawn"), ("disbursed", "written_off")],
+)
 def test_the_submitter_may_still_withdraw_reject_or_write_off(current: str, wanted: str) -> None:
     assert apply_transition(model(current), wanted, by="ani", on=date(2026, 2, 1)).state == wanted
 
@@ -214,8 +239,7 @@ def test_withdraw_from_each_pending_state(maker: Database, checker: Database, at
         svc.verify(checker, app["id"], date="2026-01-07")
     done = svc.withdraw(maker, app["id"], date="2026-01-09", note="pemohon mundur")
     assert done["state"] == "withdrawn"
-    assert done["history"][-1] == {"state": "withdrawn", "date": "2026-01-09", "by": "ani",
-                                   "note": "pemohon mundur"}
+    assert done["history"][-1] == {"state": "withdrawn", "date": "2026-01-09", "by": "ani", "note": "pemohon mundur"}
 
 
 def test_reject_and_write_off_need_a_reason(maker: Database, checker: Database, english: None) -> None:
@@ -242,8 +266,9 @@ def test_verification_needs_every_document(maker: Database, checker: Database, e
 
 def test_only_drafts_can_be_edited(maker: Database, checker: Database, english: None) -> None:
     app = new_app(maker, add_ikm(maker))
-    edited = svc.update_application(maker, app["id"], {"amount_requested": "Rp 11.000.000"},
-                                    expected_version=app["version"])
+    edited = svc.update_application(
+        maker, app["id"], {"amount_requested": "Rp 11.000.000"}, expected_version=app["version"]
+    )
     assert edited["amount_requested"] == 11_000_000
     svc.submit(maker, app["id"], date="2026-01-06")
     with pytest.raises(ValueError, match="can no longer be changed"):
@@ -263,8 +288,9 @@ def test_close_by_hand_only_when_paid(maker: Database, checker: Database, englis
         svc.transition(checker, loan["id"], "closed", date="2026-03-01")
 
 
-def test_schedule_is_frozen_against_product_changes(maker: Database, checker: Database,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_schedule_is_frozen_against_product_changes(
+    maker: Database, checker: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     draft = new_app(maker, add_ikm(maker, "Bandeng Presto Juwana"))
     loan = disbursed_loan(maker, checker)
     before = svc.loan_status(maker, loan["id"], "2026-06-01")
@@ -284,13 +310,16 @@ def test_schedule_is_frozen_against_product_changes(maker: Database, checker: Da
 
 
 # ---------------------------------------------------------------------------------------------- product rules
-@pytest.mark.parametrize(("amount", "collateral", "ok"), [
-    (5_000_000, "", True),
-    (5_000_001, "", False),
-    (50_000_000, "sertifikat tanah", True),
-    (50_000_001, "sertifikat tanah", False),
-    (0, "", False),
-])
+@pytest.mark.parametrize(
+    ("amount", "collateral", "ok"),
+    [
+        (5_000_000, "", True),
+        (5_000_001, "", False),
+        (50_000_000, "sertifikat tanah", True),
+        (50_000_001, "sertifikat tanah", False),
+        (0, "", False),
+    ],
+)
 def test_amount_limits(maker: Database, amount: int, collateral: str, ok: bool, english: None) -> None:
     ikm = add_ikm(maker)
     if ok:
@@ -309,7 +338,8 @@ def test_limit_message_names_both_limits(maker: Database, english: None) -> None
         new_app(maker, add_ikm(maker), amount_requested="Rp 6.000.000", collateral="")
     assert refused.value.errors["amount_requested"] == (
         "Kredit Wibawa lends at most Rp 5.000.000 without collateral (Rp 50.000.000 with collateral); "
-        "Rp 6.000.000 is more than that")
+        "Rp 6.000.000 is more than that"
+    )
 
 
 @pytest.mark.parametrize(("tenor", "ok"), [(0, False), (1, True), (36, True), (37, False)])
@@ -337,21 +367,26 @@ def test_unknown_ikm_and_product(maker: Database, english: None) -> None:
 
 
 def test_second_product_has_its_own_terms(maker: Database) -> None:
-    app = new_app(maker, add_ikm(maker), product="kur-mikro", amount_requested=80_000_000, tenor_months=48,
-                  collateral="")
-    assert (app["product"], app["annual_rate"], app["interest_method"], app["rounding"]) == \
-        ("KUR-MIKRO", 6.0, "annuity", 100)
+    app = new_app(
+        maker, add_ikm(maker), product="kur-mikro", amount_requested=80_000_000, tenor_months=48, collateral=""
+    )
+    assert (app["product"], app["annual_rate"], app["interest_method"], app["rounding"]) == (
+        "KUR-MIKRO",
+        6.0,
+        "annuity",
+        100,
+    )
 
 
-def test_an_active_loan_of_the_same_product_is_refused(maker: Database, checker: Database,
-                                                       english: None) -> None:
+def test_an_active_loan_of_the_same_product_is_refused(maker: Database, checker: Database, english: None) -> None:
     ikm = add_ikm(maker)
     pending = new_app(maker, ikm)  # applied before the other loan was disbursed
     loan = disbursed_loan(maker, checker, ikm)
     with pytest.raises(RecordInvalid) as refused:
         new_app(maker, ikm)
     assert refused.value.errors["ikm_id"] == (
-        f"This IKM still has an active Kredit Wibawa loan ({loan['code']}) that is not paid off")
+        f"This IKM still has an active Kredit Wibawa loan ({loan['code']}) that is not paid off"
+    )
     with pytest.raises(ValueError, match="still has an active Kredit Wibawa loan"):
         svc.submit(maker, pending["id"], date="2026-01-20")
     # another product is fine
@@ -362,8 +397,7 @@ def test_an_active_loan_of_the_same_product_is_refused(maker: Database, checker:
     assert new_app(maker, ikm)["state"] == "draft"
 
 
-def test_approval_is_checked_against_request_and_limit(maker: Database, checker: Database,
-                                                       english: None) -> None:
+def test_approval_is_checked_against_request_and_limit(maker: Database, checker: Database, english: None) -> None:
     app = new_app(maker, add_ikm(maker), amount_requested=4_000_000, collateral="")
     svc.submit(maker, app["id"], date="2026-01-06")
     svc.verify(checker, app["id"], date="2026-01-07")
@@ -375,14 +409,22 @@ def test_approval_is_checked_against_request_and_limit(maker: Database, checker:
 # ---------------------------------------------------------------------------------------------- repayments
 def test_repayment_pays_interest_first_then_principal_oldest_first(maker: Database, checker: Database) -> None:
     loan = disbursed_loan(maker, checker)
-    assert loan["schedule"][0] == {"no": 1, "due": "2026-02-10", "principal": 1_000_000, "interest": 30_000,
-                                   "total": 1_030_000, "balance": 11_000_000}
+    assert loan["schedule"][0] == {
+        "no": 1,
+        "due": "2026-02-10",
+        "principal": 1_000_000,
+        "interest": 30_000,
+        "total": 1_030_000,
+        "balance": 11_000_000,
+    }
     first = svc.record_repayment(maker, loan["id"], "2026-02-10", 20_000)
     assert (first.repayment["interest"], first.repayment["principal"]) == (20_000, 0)
     second = svc.record_repayment(maker, loan["id"], "2026-02-12", "Rp 1.040.000")
     assert (second.repayment["interest"], second.repayment["principal"]) == (40_000, 1_000_000)
-    assert second.repayment["allocation"] == [{"no": 1, "principal": 1_000_000, "interest": 10_000},
-                                              {"no": 2, "principal": 0, "interest": 30_000}]
+    assert second.repayment["allocation"] == [
+        {"no": 1, "principal": 1_000_000, "interest": 10_000},
+        {"no": 2, "principal": 0, "interest": 30_000},
+    ]
     ledger = svc.loan_ledger(maker, loan["id"])
     assert ledger is not None
     assert ledger.installments[0].settled
@@ -416,16 +458,16 @@ def test_the_loan_closes_itself_when_paid(maker: Database, checker: Database) ->
         svc.record_repayment(maker, loan["id"], "2027-02-10", 1)
 
 
-def test_overpayment_is_refused_without_the_prepayment_flag(maker: Database, checker: Database,
-                                                            english: None) -> None:
+def test_overpayment_is_refused_without_the_prepayment_flag(maker: Database, checker: Database, english: None) -> None:
     loan = disbursed_loan(maker, checker)
     with pytest.raises(ValueError, match=r"Rp 12\.360\.001 is more than the Rp 12\.360\.000 still owed"):
         svc.record_repayment(maker, loan["id"], "2026-02-10", 12_360_001)
     assert svc.repayments_of(maker, loan["id"]) == []
 
 
-def test_prepayment_repays_principal_and_waives_later_interest(maker: Database, checker: Database,
-                                                               english: None) -> None:
+def test_prepayment_repays_principal_and_waives_later_interest(
+    maker: Database, checker: Database, english: None
+) -> None:
     loan = disbursed_loan(maker, checker)
     svc.record_repayment(maker, loan["id"], "2026-02-10", 1_030_000)
     # on 15/03 installment 2 is due (1.030.000); the remaining principal is 10.000.000
@@ -440,8 +482,11 @@ def test_prepayment_repays_principal_and_waives_later_interest(maker: Database, 
     # installments 3 and 4 had their principal prepaid: only their interest falls due
     ledger = svc.loan_ledger(maker, loan["id"])
     assert ledger is not None
-    assert [(i.principal_unpaid, i.interest_unpaid) for i in ledger.installments[2:5]] == \
-        [(0, 30_000), (0, 30_000), (1_000_000, 30_000)]
+    assert [(i.principal_unpaid, i.interest_unpaid) for i in ledger.installments[2:5]] == [
+        (0, 30_000),
+        (0, 30_000),
+        (1_000_000, 30_000),
+    ]
     payoff = svc.payoff_amount(maker, loan["id"], "2026-03-20")
     assert payoff == 8_000_000
     final = svc.record_repayment(maker, loan["id"], "2026-03-20", payoff, prepay=True)
@@ -467,8 +512,10 @@ def test_ledger_allocation_in_the_domain() -> None:
     rows = schedule(3_000_000, 3, 12, "flat", start=date(2026, 1, 1))  # 1.030.000 a month
     ledger = Ledger(rows)
     allocation = ledger.apply(1_500_000, date(2026, 2, 1))
-    assert allocation.lines == [{"no": 1, "principal": 1_000_000, "interest": 30_000},
-                                {"no": 2, "principal": 440_000, "interest": 30_000}]
+    assert allocation.lines == [
+        {"no": 1, "principal": 1_000_000, "interest": 30_000},
+        {"no": 2, "principal": 440_000, "interest": 30_000},
+    ]
     assert ledger.remaining_total == 3_090_000 - 1_500_000
     with pytest.raises(ValueError):
         ledger.apply(ledger.remaining_total + 1, date(2026, 3, 1))
@@ -479,9 +526,11 @@ def test_ledger_allocation_in_the_domain() -> None:
 def test_bulk_entry_applies_every_row_in_one_transaction(maker: Database, checker: Database) -> None:
     a = disbursed_loan(maker, checker)
     b = disbursed_loan(maker, checker, amount_requested=3_000_000, tenor_months=3, collateral="")
-    rows = [(a["code"], "10/02/2026", "Rp 1.030.000"),
-            (b["code"].lower(), "2026-02-11", b["schedule"][0]["total"]),
-            (a["code"], "2026-03-10", 1_030_000)]
+    rows = [
+        (a["code"], "10/02/2026", "Rp 1.030.000"),
+        (b["code"].lower(), "2026-02-11", b["schedule"][0]["total"]),
+        (a["code"], "2026-03-10", 1_030_000),
+    ]
     journal = maker.journal_path.read_bytes().count(b"\n")
     results = svc.record_repayments_bulk(maker, rows, bank="PD BPR Bank Pasar Kota Semarang")
     assert [r.ok for r in results] == [True, True, True], [r.error for r in results]
@@ -492,15 +541,16 @@ def test_bulk_entry_applies_every_row_in_one_transaction(maker: Database, checke
     assert all(r["source"] == "bulk" for r in svc.repayments_of(maker, a["id"]))
 
 
-def test_bulk_entry_with_an_invalid_row_stores_nothing(maker: Database, checker: Database,
-                                                      english: None) -> None:
+def test_bulk_entry_with_an_invalid_row_stores_nothing(maker: Database, checker: Database, english: None) -> None:
     a = disbursed_loan(maker, checker)
-    rows = [(a["code"], "2026-02-10", 1_030_000),
-            ("KRD-2026-9999", "2026-02-10", 1_030_000),
-            (a["code"], "31/02/2026", 1_030_000),
-            (a["code"], "2026-02-10", "1,030,000"),
-            (a["code"], "2026-03-10", 99_000_000),
-            ("", "2026-03-10", 1)]
+    rows = [
+        (a["code"], "2026-02-10", 1_030_000),
+        ("KRD-2026-9999", "2026-02-10", 1_030_000),
+        (a["code"], "31/02/2026", 1_030_000),
+        (a["code"], "2026-02-10", "1,030,000"),
+        (a["code"], "2026-03-10", 99_000_000),
+        ("", "2026-03-10", 1),
+    ]
     results = svc.record_repayments_bulk(maker, rows)
     assert [r.ok for r in results] == [True, False, False, False, False, False]
     assert "There is no credit application KRD-2026-9999" in results[1].error
@@ -534,11 +584,26 @@ def test_bulk_dry_run_duplicates_bank_and_payoff(maker: Database, checker: Datab
 
 
 # ---------------------------------------------------------------------------------------------- arrears
-@pytest.mark.parametrize(("days", "bucket", "grade"), [
-    (0, "on_schedule", 1), (1, "1-30", 2), (30, "1-30", 2), (31, "31-60", 2), (60, "31-60", 2),
-    (61, "61-90", 2), (90, "61-90", 2), (91, "91-180", 3), (120, "91-180", 3), (121, "91-180", 4),
-    (180, "91-180", 4), (181, "181-360", 5), (360, "181-360", 5), (361, ">360", 5), (2000, ">360", 5),
-])
+@pytest.mark.parametrize(
+    ("days", "bucket", "grade"),
+    [
+        (0, "on_schedule", 1),
+        (1, "1-30", 2),
+        (30, "1-30", 2),
+        (31, "31-60", 2),
+        (60, "31-60", 2),
+        (61, "61-90", 2),
+        (90, "61-90", 2),
+        (91, "91-180", 3),
+        (120, "91-180", 3),
+        (121, "91-180", 4),
+        (180, "91-180", 4),
+        (181, "181-360", 5),
+        (360, "181-360", 5),
+        (361, ">360", 5),
+        (2000, ">360", 5),
+    ],
+)
 def test_buckets_and_collectability_at_the_boundaries(days: int, bucket: str, grade: int) -> None:
     assert arrears.ageing_bucket(days) == bucket
     assert arrears.collectability(days) == grade
@@ -546,7 +611,12 @@ def test_buckets_and_collectability_at_the_boundaries(days: int, bucket: str, gr
 
 def test_collectability_labels() -> None:
     assert [arrears.collectability_label(g) for g in range(1, 6)] == [
-        "Lancar", "Dalam Perhatian Khusus (DPK)", "Kurang Lancar", "Diragukan", "Macet"]
+        "Lancar",
+        "Dalam Perhatian Khusus (DPK)",
+        "Kurang Lancar",
+        "Diragukan",
+        "Macet",
+    ]
 
 
 @pytest.mark.parametrize("days", [0, 1, 30, 31, 90, 91, 120, 121, 180, 181, 360, 361])
@@ -584,10 +654,10 @@ def test_par30_with_nothing_outstanding(empty_db: Database) -> None:
 
 def test_par30_and_portfolio_summary(maker: Database, checker: Database) -> None:
     good = disbursed_loan(maker, checker)
-    disbursed_loan(maker, checker, amount_requested=3_000_000, tenor_months=3, collateral="",
-                   bank="Bank Jateng")
-    kur = disbursed_loan(maker, checker, product="KUR-MIKRO", amount_requested=20_000_000, collateral="",
-                         tenor_months=24, bank="BRI")
+    disbursed_loan(maker, checker, amount_requested=3_000_000, tenor_months=3, collateral="", bank="Bank Jateng")
+    kur = disbursed_loan(
+        maker, checker, product="KUR-MIKRO", amount_requested=20_000_000, collateral="", tenor_months=24, bank="BRI"
+    )
     new_app(maker, add_ikm(maker, "Lumpia Gang Lombok"))
     for row in good["schedule"][:2]:
         svc.record_repayment(maker, good["id"], row["due"], row["total"])

@@ -28,10 +28,20 @@ TODAY = date(2026, 12, 20)
 
 
 def listing_data(**changes: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {"product_name": "Batik tulis Asem Arang", "ikm_id": "IKM-000005", "category": "batik",
-                            "sku": "TEST-001", "price": "125.000", "stock": "10", "consigned_on": "01/12/2026",
-                            "term_days": "90", "commission_pct": "10", "photos": "", "marketplace_links": "",
-                            "badges": ["SNI"]}
+    data: dict[str, Any] = {
+        "product_name": "Batik tulis Asem Arang",
+        "ikm_id": "IKM-000005",
+        "category": "batik",
+        "sku": "TEST-001",
+        "price": "125.000",
+        "stock": "10",
+        "consigned_on": "01/12/2026",
+        "term_days": "90",
+        "commission_pct": "10",
+        "photos": "",
+        "marketplace_links": "",
+        "badges": ["SNI"],
+    }
     data.update(changes)
     return data
 
@@ -50,8 +60,13 @@ def test_links_are_named_and_validated() -> None:
         {"marketplace": "Blibli", "url": "https://blibli.com/c"},
     ]
     assert parse_links("") == []
-    for bad in ("Shopee shopee.co.id/a", "Shopee https://", "Shopee ftp://shopee.co.id/a", "Shopee https://x y",
-                "Shopee http://localhost/a"):
+    for bad in (
+        "Shopee shopee.co.id/a",
+        "Shopee https://",
+        "Shopee ftp://shopee.co.id/a",
+        "Shopee https://x y",
+        "Shopee http://localhost/a",
+    ):
         with pytest.raises(ValueError, match="alamat web"):
             parse_links(bad)
     with pytest.raises(ValueError, match="Sebutkan nama marketplace"):
@@ -112,20 +127,24 @@ def test_create_listing_resolves_the_ikm_and_normalises(db: Database) -> None:
     assert service.resolve_ikm(db.docs("ikm"), db.docs("ikm")["5"]["name"]) == 5
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("price", "-125000", "Jumlah tidak boleh negatif"),
-    ("stock", "-1", "Angka tidak boleh negatif"),
-    ("commission_pct", "101", "Komisi harus persentase 0 sampai 100"),
-    ("sku", "SKG-FAS-00001", "SKU SKG-FAS-00001 sudah dipakai oleh GAL-000001"),
-    ("sku", "skg-fas-00001", "SKU SKG-FAS-00001 sudah dipakai"),
-    ("marketplace_links", "Shopee htps//shopee.co.id/x", "bukan alamat web"),
-    ("photos", "/no/such/photo.jpg", "Berkas foto tidak ditemukan: /no/such/photo.jpg"),
-    ("ikm_id", "IKM-999999", "Tidak ada IKM yang cocok"),
-    ("product_name", "  ", "Isian ini wajib diisi"),
-    ("category", "perhiasan", "Pilih salah satu"),
-])
-def test_bad_input_is_refused_with_its_message_and_nothing_saved(db: Database, field: str, value: str,
-                                                                 message: str) -> None:
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("price", "-125000", "Jumlah tidak boleh negatif"),
+        ("stock", "-1", "Angka tidak boleh negatif"),
+        ("commission_pct", "101", "Komisi harus persentase 0 sampai 100"),
+        ("sku", "SKG-FAS-00001", "SKU SKG-FAS-00001 sudah dipakai oleh GAL-000001"),
+        ("sku", "skg-fas-00001", "SKU SKG-FAS-00001 sudah dipakai"),
+        ("marketplace_links", "Shopee htps//shopee.co.id/x", "bukan alamat web"),
+        ("photos", "/no/such/photo.jpg", "Berkas foto tidak ditemukan: /no/such/photo.jpg"),
+        ("ikm_id", "IKM-999999", "Tidak ada IKM yang cocok"),
+        ("product_name", "  ", "Isian ini wajib diisi"),
+        ("category", "perhiasan", "Pilih salah satu"),
+    ],
+)
+def test_bad_input_is_refused_with_its_message_and_nothing_saved(
+    db: Database, field: str, value: str, message: str
+) -> None:
     before = dict(db.docs("gallery_listings"))
     lines = len(journal_lines(db))
     with pytest.raises(RecordInvalid) as caught:
@@ -138,8 +157,12 @@ def test_bad_input_is_refused_with_its_message_and_nothing_saved(db: Database, f
 
 def test_every_problem_is_reported_at_once(db: Database) -> None:
     with pytest.raises(RecordInvalid) as caught:
-        service.create_listing(db, listing_data(price="-1", stock="x", commission_pct="150", sku="SKG-FAS-00001",
-                                                marketplace_links="Shopee nope"))
+        service.create_listing(
+            db,
+            listing_data(
+                price="-1", stock="x", commission_pct="150", sku="SKG-FAS-00001", marketplace_links="Shopee nope"
+            ),
+        )
     assert set(caught.value.errors) == {"price", "stock", "commission_pct", "sku", "marketplace_links"}
 
 
@@ -156,11 +179,25 @@ def test_photos_must_exist_and_are_kept_as_paths(db: Database, tmp_path: Path) -
 
 
 def test_edit_round_trips_through_the_form_values(db: Database) -> None:
-    doc = service.create_listing(db, listing_data(commission_pct="12,5",
-                                                  marketplace_links="Tokopedia https://tokopedia.com/t"))
+    doc = service.create_listing(
+        db, listing_data(commission_pct="12,5", marketplace_links="Tokopedia https://tokopedia.com/t")
+    )
     again = service.update_listing(db, doc["id"], service.form_values(db, doc), expected_version=doc["version"])
-    keep = ("ikm_id", "product_name", "sku", "category", "price", "stock", "consigned_on", "term_days",
-            "commission_pct", "marketplace_links", "badges", "photos", "status")
+    keep = (
+        "ikm_id",
+        "product_name",
+        "sku",
+        "category",
+        "price",
+        "stock",
+        "consigned_on",
+        "term_days",
+        "commission_pct",
+        "marketplace_links",
+        "badges",
+        "photos",
+        "status",
+    )
     assert {k: again[k] for k in keep} == {k: doc[k] for k in keep}
     with pytest.raises(StaleRecord):
         service.update_listing(db, doc["id"], {"price": "1"}, expected_version=doc["version"])
@@ -211,11 +248,13 @@ def test_a_failed_sale_leaves_no_trace(db: Database, monkeypatch: pytest.MonkeyP
 def test_oversell_and_bad_sales_are_refused(db: Database) -> None:
     doc = service.create_listing(db, listing_data(stock="3"))
     sales = dict(db.docs("sales"))
-    cases = [({"quantity": 4}, "quantity", "Stok tinggal 3: 4 tidak dapat dijual"),
-             ({"quantity": 0}, "quantity", "minimal 1"),
-             ({"quantity": 1, "date": "21/12/2026"}, "date", "belum terjadi"),
-             ({"quantity": 1, "date": "30/11/2026"}, "date", "sebelum tanggal penitipan"),
-             ({"quantity": 1, "unit_price": "-5"}, "unit_price", "tidak boleh negatif")]
+    cases = [
+        ({"quantity": 4}, "quantity", "Stok tinggal 3: 4 tidak dapat dijual"),
+        ({"quantity": 0}, "quantity", "minimal 1"),
+        ({"quantity": 1, "date": "21/12/2026"}, "date", "belum terjadi"),
+        ({"quantity": 1, "date": "30/11/2026"}, "date", "sebelum tanggal penitipan"),
+        ({"quantity": 1, "unit_price": "-5"}, "unit_price", "tidak boleh negatif"),
+    ]
     for kwargs, field, message in cases:
         with pytest.raises(RecordInvalid) as caught:
             service.record_sale(db, doc["id"], today=TODAY, **kwargs)
@@ -254,7 +293,9 @@ def test_returns_hand_the_stock_back(db: Database) -> None:
     assert rest["stock"] == 0 and rest["returned"] == 6 and rest["sold"] == 4
     assert listing_status(rest, TODAY) == "returned"
     assert [(r["date"], r["quantity"], r["by"]) for r in rest["returns"]] == [
-        ("2026-12-06", 2, "tester"), ("2026-12-07", 4, "tester")]
+        ("2026-12-06", 2, "tester"),
+        ("2026-12-07", 4, "tester"),
+    ]
     with pytest.raises(RecordInvalid, match="tidak mempunyai sisa stok"):
         service.return_stock(db, doc["id"], today=TODAY)
 
@@ -279,8 +320,9 @@ def test_cancel_sale_puts_the_stock_back(db: Database) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- photos
-def test_open_photo_uses_the_system_viewer_or_says_where_the_file_is(db: Database, tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_open_photo_uses_the_system_viewer_or_says_where_the_file_is(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     source = tmp_path / "foto.jpg"
     source.write_bytes(b"\xff\xd8")
     # Issue 17: photos are opened by their name in the media folder, from there only.

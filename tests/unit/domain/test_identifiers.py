@@ -47,8 +47,15 @@ def test_nik_with_impossible_birth_date_refused() -> None:
         ids.clean_nik("3374019913900001")  # month 13
 
 
-@pytest.mark.parametrize(("raw", "clean"), [("081234567890", "081234567890"), ("+62 812-3456-7890", "081234567890"),
-                                            ("62 812 3456 789", "08123456789"), ("(024) 3560 123", "0243560123")])
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("081234567890", "081234567890"),
+        ("+62 812-3456-7890", "081234567890"),
+        ("62 812 3456 789", "08123456789"),
+        ("(024) 3560 123", "0243560123"),
+    ],
+)
 def test_phone_forms(raw: str, clean: str) -> None:
     assert ids.clean_phone(raw) == clean
 
@@ -85,27 +92,50 @@ def test_scale_from_investment_and_turnover() -> None:
 
 
 VALID = {
-    "name": "Batik Sari", "owner_name": "Sri Wahyuni", "owner_nik": "3374014101900001", "nib": "9120000000001",
-    "address": "Jl. Pemuda 1", "kecamatan": "semarang  tengah", "kelurahan": "sekayu", "phone": "+62 812 3456 7890",
-    "kbli": "13134", "product": "batik tulis", "scale": "Mikro", "workers_male": "2", "workers_female": 3,
-    "investment": "Rp 25.000.000", "turnover": "120.000.000", "year_founded": "2015",
+    "name": "Batik Sari",
+    "owner_name": "Sri Wahyuni",
+    "owner_nik": "3374014101900001",
+    "nib": "9120000000001",
+    "address": "Jl. Pemuda 1",
+    "kecamatan": "semarang  tengah",
+    "kelurahan": "sekayu",
+    "phone": "+62 812 3456 7890",
+    "kbli": "13134",
+    "product": "batik tulis",
+    "scale": "Mikro",
+    "workers_male": "2",
+    "workers_female": 3,
+    "investment": "Rp 25.000.000",
+    "turnover": "120.000.000",
+    "year_founded": "2015",
 }
 
 
 def test_ikm_record_cleans_values() -> None:
     ikm = Ikm.parse(VALID)
-    assert (ikm.kecamatan, ikm.kelurahan, ikm.phone, ikm.scale) == ("Semarang Tengah", "Sekayu", "081234567890",
-                                                                   "mikro")
+    assert (ikm.kecamatan, ikm.kelurahan, ikm.phone, ikm.scale) == (
+        "Semarang Tengah",
+        "Sekayu",
+        "081234567890",
+        "mikro",
+    )
     assert ikm.investment == 25_000_000 and ikm.workers == 5
 
 
 def test_ikm_record_names_every_bad_field() -> None:
-    bad = {**VALID, "name": " ", "nib": "123", "owner_nik": "12", "phone": "x", "investment": "25 juta",
-           "kelurahan": "Tembalang", "year_founded": str((date.today() + timedelta(days=400)).year)}
+    bad = {
+        **VALID,
+        "name": " ",
+        "nib": "123",
+        "owner_nik": "12",
+        "phone": "x",
+        "investment": "25 juta",
+        "kelurahan": "Tembalang",
+        "year_founded": str((date.today() + timedelta(days=400)).year),
+    }
     with pytest.raises(RecordInvalid) as info:
         Ikm.parse(bad)
-    assert set(info.value.errors) == {"name", "nib", "owner_nik", "phone", "investment", "kelurahan",
-                                      "year_founded"}
+    assert set(info.value.errors) == {"name", "nib", "owner_nik", "phone", "investment", "kelurahan", "year_founded"}
     assert info.value.errors["name"] == "Isian ini wajib diisi"
 
 

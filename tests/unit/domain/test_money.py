@@ -30,8 +30,23 @@ def test_negative_refused_unless_allowed(n: int) -> None:
     assert parse_rupiah(f"-{n}", allow_negative=True) == -n
 
 
-@pytest.mark.parametrize("text", ["", "abc", "1,234,567", "1.234,50", "12.34", "1.2345.678", "Rp", "5 juta",
-                                  "1.234.567,00", "USD 100", "1e6", "١٢٣"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "abc",
+        "1,234,567",
+        "1.234,50",
+        "12.34",
+        "1.2345.678",
+        "Rp",
+        "5 juta",
+        "1.234.567,00",
+        "USD 100",
+        "1e6",
+        "١٢٣",
+    ],
+)
 def test_anything_else_is_a_clear_error(text: str) -> None:
     with pytest.raises(ValueError) as info:
         parse_rupiah(text)

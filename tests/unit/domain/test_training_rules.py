@@ -31,10 +31,23 @@ from ikmtui.services import training as svc
 from ikmtui.storage import Database, StaleRecord
 
 CERT = re.compile(r"^\d{3}/PLT-[A-Z0-9-]+/DISPERIN/(I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)/\d{4}$")
-BATCH = {"course_id": 1, "start_date": "02/11/2026", "end_date": "04/11/2026", "venue": "Aula Dinas",
-         "trainer": "Ir. Siti Aminah", "capacity": "3", "status": "open"}
-COURSE = {"name": "Desain Kemasan Produk Pangan", "category": "kemasan", "pillar": "M", "session_days": "3",
-          "threshold_pct": "75", "cert_code": "kms"}
+BATCH = {
+    "course_id": 1,
+    "start_date": "02/11/2026",
+    "end_date": "04/11/2026",
+    "venue": "Aula Dinas",
+    "trainer": "Ir. Siti Aminah",
+    "capacity": "3",
+    "status": "open",
+}
+COURSE = {
+    "name": "Desain Kemasan Produk Pangan",
+    "category": "kemasan",
+    "pillar": "M",
+    "session_days": "3",
+    "threshold_pct": "75",
+    "cert_code": "kms",
+}
 FINISH_DAY = date(2026, 11, 27)
 
 
@@ -87,9 +100,19 @@ def test_batch_needs_a_course_and_valid_fields() -> None:
     assert set(info.value.errors) == {"course_id", "venue", "start_date", "status"}
 
 
-@pytest.mark.parametrize(("field", "value"), [("session_days", 0), ("session_days", -2), ("session_days", 40),
-                                              ("threshold_pct", 120), ("threshold_pct", "-1"),
-                                              ("cert_code", "K/MS"), ("cert_code", " "), ("category", "masak")])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("session_days", 0),
+        ("session_days", -2),
+        ("session_days", 40),
+        ("threshold_pct", 120),
+        ("threshold_pct", "-1"),
+        ("cert_code", "K/MS"),
+        ("cert_code", " "),
+        ("category", "masak"),
+    ],
+)
 def test_course_bad_input(field: str, value: object) -> None:
     with pytest.raises(RecordInvalid) as info:
         Course.parse({**COURSE, field: value})
@@ -116,8 +139,11 @@ def test_attendance_outside_the_batch_days_is_refused() -> None:
 
 
 marks_and_days = st.integers(1, MAX_SESSION_DAYS).flatmap(
-    lambda n: st.tuples(st.lists(st.sampled_from(["h", "i", "a", ""]), min_size=n, max_size=n),
-                        st.just([(date(2026, 1, 1) + timedelta(days=d)).isoformat() for d in range(n)])))
+    lambda n: st.tuples(
+        st.lists(st.sampled_from(["h", "i", "a", ""]), min_size=n, max_size=n),
+        st.just([(date(2026, 1, 1) + timedelta(days=d)).isoformat() for d in range(n)]),
+    )
+)
 
 
 @given(marks_and_days, st.integers(0, 1000).map(lambda t: t / 10))
@@ -142,8 +168,9 @@ def test_threshold_edges() -> None:
 
 # ---------------------------------------------------------------------------------------------- seats
 @settings(max_examples=200)
-@given(st.integers(1, 6), st.lists(st.tuples(st.sampled_from(["add", "cancel", "grow"]), st.integers(0, 30)),
-                                   max_size=60))
+@given(
+    st.integers(1, 6), st.lists(st.tuples(st.sampled_from(["add", "cancel", "grow"]), st.integers(0, 30)), max_size=60)
+)
 def test_roster_keeps_seats_and_first_come_first_served(capacity: int, ops: list[tuple[str, int]]) -> None:
     roster = Roster(capacity)
     requested: list[int] = []  # order of arrival of everyone still in
@@ -189,8 +216,11 @@ def test_certificate_number_format() -> None:
         certificate_number(0, "KMS", date(2026, 1, 1))
 
 
-@given(st.integers(1, 99_999), st.from_regex(r"[A-Z0-9]{1,5}(-[A-Z0-9]{1,5})?", fullmatch=True),
-       st.dates(date(2000, 1, 1), date(2099, 12, 31)))
+@given(
+    st.integers(1, 99_999),
+    st.from_regex(r"[A-Z0-9]{1,5}(-[A-Z0-9]{1,5})?", fullmatch=True),
+    st.dates(date(2000, 1, 1), date(2099, 12, 31)),
+)
 def test_certificate_number_round_trip(sequence: int, code: str, issued: date) -> None:
     number = certificate_number(sequence, code, issued)
     assert CERT.match(number) or sequence > 999
@@ -208,8 +238,14 @@ def test_next_sequence_is_above_every_number_of_the_year(issued: set[int], count
     assert nxt == max([counter, *issued]) + 1
 
 
-@given(st.lists(st.tuples(st.integers(1, 999), st.sampled_from(["KMS", "SNI"]), st.integers(1, 12)), min_size=2,
-                max_size=20, unique_by=lambda t: t[0]))
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 999), st.sampled_from(["KMS", "SNI"]), st.integers(1, 12)),
+        min_size=2,
+        max_size=20,
+        unique_by=lambda t: t[0],
+    )
+)
 def test_distinct_sequences_give_distinct_numbers(items: list[tuple[int, str, int]]) -> None:
     numbers = [certificate_number(seq, code, date(2026, month, 1)) for seq, code, month in items]
     assert len(set(numbers)) == len(numbers)
@@ -218,8 +254,10 @@ def test_distinct_sequences_give_distinct_numbers(items: list[tuple[int, str, in
 # ---------------------------------------------------------------------------------------------- services
 def add_ikm(db: Database, count: int) -> list[int]:
     with db.transaction() as txn:
-        return [txn.insert("ikm", {"name": f"Batik Sekar {n}", "owner_name": f"Pemilik {n}"}, code_prefix="IKM")["id"]
-                for n in range(count)]
+        return [
+            txn.insert("ikm", {"name": f"Batik Sekar {n}", "owner_name": f"Pemilik {n}"}, code_prefix="IKM")["id"]
+            for n in range(count)
+        ]
 
 
 @pytest.fixture
@@ -262,8 +300,12 @@ def test_enrol_five_in_three_seats(empty_db: Database, batch: dict[str, Any]) ->
     assert result.message() == "3 terdaftar, 2 masuk daftar tunggu (urutan 1-2)"
     rows = svc.participants(empty_db, batch["id"])
     assert [(p.doc["ikm_id"], p.state, p.position) for p in rows] == [
-        (ikm[0], "booked", None), (ikm[1], "booked", None), (ikm[2], "booked", None),
-        (ikm[3], "waitlisted", 1), (ikm[4], "waitlisted", 2)]
+        (ikm[0], "booked", None),
+        (ikm[1], "booked", None),
+        (ikm[2], "booked", None),
+        (ikm[3], "waitlisted", 1),
+        (ikm[4], "waitlisted", 2),
+    ]
     assert rows[0].doc["participant"] == "Pemilik 0"
 
 
@@ -295,8 +337,13 @@ def test_cancel_promotes_the_first_waiting(empty_db: Database, batch: dict[str, 
     cancel = svc.cancel_enrollment(empty_db, second["id"], expected_version=second["version"])
     assert cancel.promoted is not None and cancel.promoted["ikm_id"] == ikm[3]
     assert cancel.message() == "Pemilik 1 dibatalkan; Pemilik 3 naik dari daftar tunggu"
-    assert states(empty_db, batch["id"]) == {ikm[0]: "booked", ikm[1]: "cancelled", ikm[2]: "booked",
-                                              ikm[3]: "booked", ikm[4]: "waitlisted"}
+    assert states(empty_db, batch["id"]) == {
+        ikm[0]: "booked",
+        ikm[1]: "cancelled",
+        ikm[2]: "booked",
+        ikm[3]: "booked",
+        ikm[4]: "waitlisted",
+    }
     # cancelling a waiting request promotes nobody
     waiting = result.waitlisted[1][0]
     assert svc.cancel_enrollment(empty_db, waiting["id"]).promoted is None
@@ -388,25 +435,43 @@ def test_certificate_sequence_runs_per_year_across_batches(empty_db: Database, c
     other = svc.create_course(empty_db, {**COURSE, "name": "Penerapan SNI", "cert_code": "SNI"})
     ikm = add_ikm(empty_db, 4)
     numbers: list[str] = []
-    plan = [(course, "2026-11-02", FINISH_DAY), (other, "2026-11-09", FINISH_DAY),
-            (course, "2026-12-28", date(2027, 1, 2)), (other, "2027-01-04", date(2027, 2, 1))]
+    plan = [
+        (course, "2026-11-02", FINISH_DAY),
+        (other, "2026-11-09", FINISH_DAY),
+        (course, "2026-12-28", date(2027, 1, 2)),
+        (other, "2027-01-04", date(2027, 2, 1)),
+    ]
     for which, start, finished in plan:
-        made = svc.create_batch(empty_db, {**BATCH, "course_id": which["id"], "start_date": start, "end_date": "",
-                                           "capacity": 4})
+        made = svc.create_batch(
+            empty_db, {**BATCH, "course_id": which["id"], "start_date": start, "end_date": "", "capacity": 4}
+        )
         svc.enroll(empty_db, made["id"], ikm)
         fill(empty_db, made["id"], ["hhh", "hhh", "hha", "hhh"])
         numbers += svc.finish_batch(empty_db, made["id"], finished).certificates
     assert len(numbers) == len(set(numbers)) == 12
     assert all(CERT.match(n) for n in numbers)
-    assert [n.split("/")[0] for n in numbers] == ["001", "002", "003", "004", "005", "006", "001", "002", "003",
-                                                   "004", "005", "006"]
+    assert [n.split("/")[0] for n in numbers] == [
+        "001",
+        "002",
+        "003",
+        "004",
+        "005",
+        "006",
+        "001",
+        "002",
+        "003",
+        "004",
+        "005",
+        "006",
+    ]
     assert numbers[3] == "004/PLT-SNI/DISPERIN/XI/2026"
     assert numbers[6] == "001/PLT-KMS/DISPERIN/I/2027" and numbers[9] == "004/PLT-SNI/DISPERIN/II/2027"
     assert empty_db.meta["counters"]["CERT-2026"] == 6 and empty_db.meta["counters"]["CERT-2027"] == 6
 
 
-def test_sequence_never_repeats_even_when_counter_or_numbers_are_ahead(empty_db: Database,
-                                                                       batch: dict[str, Any]) -> None:
+def test_sequence_never_repeats_even_when_counter_or_numbers_are_ahead(
+    empty_db: Database, batch: dict[str, Any]
+) -> None:
     ikm = add_ikm(empty_db, 3)
     svc.enroll(empty_db, batch["id"], ikm)
     ids = fill(empty_db, batch["id"], ["hhh", "hhh", "hhh"])
@@ -415,8 +480,15 @@ def test_sequence_never_repeats_even_when_counter_or_numbers_are_ahead(empty_db:
         txn.update("enrollments", ids[2], {"state": "cancelled"})
     other = svc.create_batch(empty_db, {**BATCH, "course_id": batch["course_id"]})
     with empty_db.transaction() as txn:
-        old = txn.insert("enrollments", {"batch_id": other["id"], "ikm_id": ikm[0], "state": "completed",
-                                         "certificate_no": "041/PLT-KMS/DISPERIN/III/2026"})
+        old = txn.insert(
+            "enrollments",
+            {
+                "batch_id": other["id"],
+                "ikm_id": ikm[0],
+                "state": "completed",
+                "certificate_no": "041/PLT-KMS/DISPERIN/III/2026",
+            },
+        )
     result = svc.finish_batch(empty_db, batch["id"], FINISH_DAY)
     assert [n[:3] for n in result.certificates] == ["042", "043"]
     with empty_db.transaction() as txn:

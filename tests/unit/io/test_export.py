@@ -16,8 +16,9 @@ from ikmtui.reports.common import tables_of
 from ikmtui.storage import Database
 
 
-def test_xlsx_has_one_sheet_per_table_with_every_row(capsys: pytest.CaptureFixture[str], db: Database,
-                                                      tmp_path: Path) -> None:
+def test_xlsx_has_one_sheet_per_table_with_every_row(
+    capsys: pytest.CaptureFixture[str], db: Database, tmp_path: Path
+) -> None:
     out = tmp_path / "rekap.xlsx"
     assert main(["export", "--db", str(db.path), "--format", "xlsx", "--out", str(out)]) == 0
     book = openpyxl.load_workbook(out)
@@ -50,7 +51,8 @@ def test_xlsx_cells_are_numbers_dates_and_indonesian_headers(db: Database, tmp_p
     rep = {h: c for h, c in zip(rep_header, repayments[2], strict=True)}
     stored = db.get("repayments", 1)
     assert isinstance(rep["Tanggal"].value, datetime) and rep["Tanggal"].value.date() == date.fromisoformat(
-        stored["date"])
+        stored["date"]
+    )
     assert rep["Tanggal"].number_format == "DD/MM/YYYY"
     assert rep["Jumlah (Rp)"].value == stored["amount"]
     app = db.get("credit_applications", stored["application_id"])
@@ -100,13 +102,17 @@ def test_chosen_tables_and_audit(db: Database, tmp_path: Path) -> None:
     assert book["Log audit"].max_row == db.count("audit") + 1
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--tables", "meta"], "Tabel 'meta' tidak dikenal"),
-    (["--format", "ods"], "Format ekspor 'ods' tidak dikenal"),
-    (["--format", "xlsx", "--out-name", "rekap.csv"], "berakhiran .xlsx"),
-])
-def test_export_mistakes(capsys: pytest.CaptureFixture[str], db: Database, tmp_path: Path, args: list[str],
-                         message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--tables", "meta"], "Tabel 'meta' tidak dikenal"),
+        (["--format", "ods"], "Format ekspor 'ods' tidak dikenal"),
+        (["--format", "xlsx", "--out-name", "rekap.csv"], "berakhiran .xlsx"),
+    ],
+)
+def test_export_mistakes(
+    capsys: pytest.CaptureFixture[str], db: Database, tmp_path: Path, args: list[str], message: str
+) -> None:
     out = ["--out", str(tmp_path / "rekap.xlsx")]
     if "--out-name" in args:
         at = args.index("--out-name")
@@ -132,8 +138,9 @@ def test_every_stored_field_is_exported_or_left_out_on_purpose(db: Database) -> 
         assert stored - exported - left_out == set(), table
 
 
-def test_personal_data_export_needs_the_role(capsys: pytest.CaptureFixture[str], db: Database, tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_personal_data_export_needs_the_role(
+    capsys: pytest.CaptureFixture[str], db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from ikmtui.services import staff
 
     db.user = "kepala"

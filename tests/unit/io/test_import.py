@@ -22,8 +22,24 @@ from ikmtui.domain.identifiers import clean_nik
 from ikmtui.io import importer
 from ikmtui.storage import Database
 
-IKM_HEADERS = ["No", "Nama Usaha", "Nama Pemilik", "NIK", "NIB", "Alamat", "Kelurahan", "Kecamatan", "No. HP", "KBLI",
-               "Produk", "Tenaga Kerja L", "Tenaga Kerja P", "Nilai Investasi", "Omzet per Tahun", "Tahun Berdiri"]
+IKM_HEADERS = [
+    "No",
+    "Nama Usaha",
+    "Nama Pemilik",
+    "NIK",
+    "NIB",
+    "Alamat",
+    "Kelurahan",
+    "Kecamatan",
+    "No. HP",
+    "KBLI",
+    "Produk",
+    "Tenaga Kerja L",
+    "Tenaga Kerja P",
+    "Nilai Investasi",
+    "Omzet per Tahun",
+    "Tahun Berdiri",
+]
 
 
 # ------------------------------------------------------------------------------------------------ helpers
@@ -44,16 +60,36 @@ def kec_kel(i: int) -> tuple[str, str]:
 def ikm_row(i: int, **changes: Any) -> dict[str, Any]:
     """A valid IKM row by its Indonesian headers (as the template has them), ``changes`` by header."""
     kec, kel = kec_kel(i)
-    row = {"No": i, "Nama Usaha": f"Usaha Uji {i}", "Nama Pemilik": f"Pemilik {i}", "NIK": nik(i, i % 16 + 1),
-           "NIB": nib(i), "Alamat": f"Jl. Uji No. {i}", "Kelurahan": kel, "Kecamatan": kec,
-           "No. HP": f"0812{i:08d}", "KBLI": "10710", "Produk": "roti", "Tenaga Kerja L": 1, "Tenaga Kerja P": 2,
-           "Nilai Investasi": 50_000_000, "Omzet per Tahun": 120_000_000, "Tahun Berdiri": 2015}
+    row = {
+        "No": i,
+        "Nama Usaha": f"Usaha Uji {i}",
+        "Nama Pemilik": f"Pemilik {i}",
+        "NIK": nik(i, i % 16 + 1),
+        "NIB": nib(i),
+        "Alamat": f"Jl. Uji No. {i}",
+        "Kelurahan": kel,
+        "Kecamatan": kec,
+        "No. HP": f"0812{i:08d}",
+        "KBLI": "10710",
+        "Produk": "roti",
+        "Tenaga Kerja L": 1,
+        "Tenaga Kerja P": 2,
+        "Nilai Investasi": 50_000_000,
+        "Omzet per Tahun": 120_000_000,
+        "Tahun Berdiri": 2015,
+    }
     row.update(changes)
     return row
 
 
-def write_xlsx(path: Path, headers: Sequence[Any], rows: Sequence[Sequence[Any] | dict[str, Any]], *,
-               above: Sequence[Sequence[Any]] = (), title: str = "Data") -> Path:
+def write_xlsx(
+    path: Path,
+    headers: Sequence[Any],
+    rows: Sequence[Sequence[Any] | dict[str, Any]],
+    *,
+    above: Sequence[Sequence[Any]] = (),
+    title: str = "Data",
+) -> Path:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = title
@@ -66,14 +102,21 @@ def write_xlsx(path: Path, headers: Sequence[Any], rows: Sequence[Sequence[Any] 
     return path
 
 
-def write_csv(path: Path, headers: Sequence[str], rows: Sequence[Sequence[Any] | dict[str, Any]], *,
-              delimiter: str = ";", encoding: str = "utf-8") -> Path:
+def write_csv(
+    path: Path,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any] | dict[str, Any]],
+    *,
+    delimiter: str = ";",
+    encoding: str = "utf-8",
+) -> Path:
     with path.open("w", encoding=encoding, newline="") as fh:
         writer = csv.writer(fh, delimiter=delimiter)
         writer.writerow(headers)
         for row in rows:
-            writer.writerow(["" if row.get(h) is None else row.get(h) for h in headers] if isinstance(row, dict)
-                            else row)
+            writer.writerow(
+                ["" if row.get(h) is None else row.get(h) for h in headers] if isinstance(row, dict) else row
+            )
     return path
 
 
@@ -99,28 +142,86 @@ def test_helpers_make_valid_identifiers() -> None:
 
 
 # ------------------------------------------------------------------------------------------------ valid files
-def test_messy_but_valid_xlsx_is_imported_in_one_transaction(tmp_path: Path, db_path: Path,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_messy_but_valid_xlsx_is_imported_in_one_transaction(
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = Database(db_path, "tester")
     cluster_id, cluster = next((int(k), d) for k, d in db.docs("clusters").items())
     before = db.count("ikm")
     lines = journal_lines(db_path)
-    headers = ["No.", "NAMA  USAHA", "nama pemilik", "N.I.K", "nib", "Alamat Usaha", "Kel.", "KECAMATAN",
-               "Telepon/No HP", "Kode KBLI", "Jenis Produk", "Jumlah Tenaga Kerja", None, "Nilai Investasi (Rp)",
-               "Omzet", "Tahun Berdiri", "Klaster", "Sertifikasi", "Status", "Keterangan"]
+    headers = [
+        "No.",
+        "NAMA  USAHA",
+        "nama pemilik",
+        "N.I.K",
+        "nib",
+        "Alamat Usaha",
+        "Kel.",
+        "KECAMATAN",
+        "Telepon/No HP",
+        "Kode KBLI",
+        "Jenis Produk",
+        "Jumlah Tenaga Kerja",
+        None,
+        "Nilai Investasi (Rp)",
+        "Omzet",
+        "Tahun Berdiri",
+        "Klaster",
+        "Sertifikasi",
+        "Status",
+        "Keterangan",
+    ]
     sub = [None] * 11 + ["L", "P"] + [None] * 7
     kec, kel = kec_kel(3)
     rows = [
-        [1, "Batik  Sari", "Sri Wahyuni", " ".join([nik(1)[:4], nik(1)[4:8], nik(1)[8:12], nik(1)[12:]]),
-         int(nib(1)), "Jl. Pemuda 1", kel.upper(), kec.lower(), "+62 812 3456 7890", 13134, "batik tulis",
-         "2 orang", 3, "Rp 150.000.000,-", "Rp1.200.000.000", 2015, cluster["name"].upper(), "halal, pirt",
-         "Aktif", "catatan"],
-        [2, "Lumpia Jaya", "Budi", nik(2), nib(2) + " ", "Jl. A", f"Kel. {kel}", f"Kec. {kec}", 81234567890,
-         "10799", "lumpia", 1, "0", "5.000.000", "2.500.000.000,00", datetime(2010, 5, 1), "", "", "tidak aktif",
-         ""],
+        [
+            1,
+            "Batik  Sari",
+            "Sri Wahyuni",
+            " ".join([nik(1)[:4], nik(1)[4:8], nik(1)[8:12], nik(1)[12:]]),
+            int(nib(1)),
+            "Jl. Pemuda 1",
+            kel.upper(),
+            kec.lower(),
+            "+62 812 3456 7890",
+            13134,
+            "batik tulis",
+            "2 orang",
+            3,
+            "Rp 150.000.000,-",
+            "Rp1.200.000.000",
+            2015,
+            cluster["name"].upper(),
+            "halal, pirt",
+            "Aktif",
+            "catatan",
+        ],
+        [
+            2,
+            "Lumpia Jaya",
+            "Budi",
+            nik(2),
+            nib(2) + " ",
+            "Jl. A",
+            f"Kel. {kel}",
+            f"Kec. {kec}",
+            81234567890,
+            "10799",
+            "lumpia",
+            1,
+            "0",
+            "5.000.000",
+            "2.500.000.000,00",
+            datetime(2010, 5, 1),
+            "",
+            "",
+            "tidak aktif",
+            "",
+        ],
     ]
-    path = write_xlsx(tmp_path / "daftar ikm.xlsx", headers, [sub, *rows],
-                      above=[["DATA IKM KOTA SEMARANG TAHUN 2025"], []])
+    path = write_xlsx(
+        tmp_path / "daftar ikm.xlsx", headers, [sub, *rows], above=[["DATA IKM KOTA SEMARANG TAHUN 2025"], []]
+    )
 
     code, out, err = run(capsys, path, "--db", db_path)
 
@@ -148,15 +249,45 @@ def test_messy_but_valid_xlsx_is_imported_in_one_transaction(tmp_path: Path, db_
 
 
 def test_semicolon_windows_1252_csv_with_english_headers_in_another_order(
-        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    headers = ["Kecamatan", "Business name", "Owner", "NIB", "NIK", "Address", "Village", "Phone", "KBLI",
-               "Product", "Workers", "Investment", "Monthly turnover", "Year founded"]
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    headers = [
+        "Kecamatan",
+        "Business name",
+        "Owner",
+        "NIB",
+        "NIK",
+        "Address",
+        "Village",
+        "Phone",
+        "KBLI",
+        "Product",
+        "Workers",
+        "Investment",
+        "Monthly turnover",
+        "Year founded",
+    ]
     rows = []
     for i in (11, 12):
         kec, kel = kec_kel(i)
-        rows.append([kec.upper(), f"Kerajinan Café {i}", "José Müller", nib(i), nik(i, i % 16 + 1),
-                     "Jl. Ngesrep Timur", kel, f"+62 813-0000-00{i}", "32120", "gerabah", "5", "Rp 25.000.000",
-                     "Rp 10.000.000", "01/02/2019" if i == 11 else "2019"])
+        rows.append(
+            [
+                kec.upper(),
+                f"Kerajinan Café {i}",
+                "José Müller",
+                nib(i),
+                nik(i, i % 16 + 1),
+                "Jl. Ngesrep Timur",
+                kel,
+                f"+62 813-0000-00{i}",
+                "32120",
+                "gerabah",
+                "5",
+                "Rp 25.000.000",
+                "Rp 10.000.000",
+                "01/02/2019" if i == 11 else "2019",
+            ]
+        )
     path = write_csv(tmp_path / "ikm.csv", headers, rows, delimiter=";", encoding="cp1252")
     assert "é".encode("cp1252") in path.read_bytes()
 
@@ -172,10 +303,10 @@ def test_semicolon_windows_1252_csv_with_english_headers_in_another_order(
     assert "dibagi rata" in out and "dikalikan 12" in out
 
 
-def test_comma_utf8_csv_with_bom_and_quoted_amounts(tmp_path: Path, db_path: Path,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    row = ikm_row(21, **{"Nilai Investasi": "1,500,000", "Omzet per Tahun": "Rp 2.000.000,00",
-                         "Tenaga Kerja L": "3.0"})
+def test_comma_utf8_csv_with_bom_and_quoted_amounts(
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    row = ikm_row(21, **{"Nilai Investasi": "1,500,000", "Omzet per Tahun": "Rp 2.000.000,00", "Tenaga Kerja L": "3.0"})
     path = write_csv(tmp_path / "ikm.csv", IKM_HEADERS, [row], delimiter=",", encoding="utf-8-sig")
     code, out, err = run(capsys, path, "--db", db_path)
     assert code == 0, out + err
@@ -199,7 +330,8 @@ def _mixed(tmp_path: Path) -> Path:
 
 
 def test_one_invalid_row_writes_nothing_and_reports_row_column_value_reason(
-        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = _mixed(tmp_path)
     before = files_of(db_path)
 
@@ -209,8 +341,10 @@ def test_one_invalid_row_writes_nothing_and_reports_row_column_value_reason(
     assert files_of(db_path) == before
     report = importer.import_file(Database(db_path, "tester"), path, dry_run=True)
     # Two title rows, the header on row 3: the second data row is row 5 of the spreadsheet.
-    assert {(p.row, p.column, p.value) for p in report.problems} == {(5, "Kecamatan", "Atlantis"),
-                                                                     (5, "No. HP", "12345")}
+    assert {(p.row, p.column, p.value) for p in report.problems} == {
+        (5, "Kecamatan", "Atlantis"),
+        (5, "No. HP", "12345"),
+    }
     assert "Atlantis" in out and "bukan kecamatan" in out and "Tidak ada yang ditulis" in out
     with (tmp_path / "masalah.csv").open(encoding="utf-8-sig") as fh:
         written = list(csv.reader(fh, delimiter=";"))
@@ -218,8 +352,9 @@ def test_one_invalid_row_writes_nothing_and_reports_row_column_value_reason(
     assert all(line[0] == "5" for line in written[1:])
 
 
-def test_skip_invalid_writes_the_valid_rows_only(tmp_path: Path, db_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_skip_invalid_writes_the_valid_rows_only(
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = _mixed(tmp_path)
     lines = journal_lines(db_path)
     code, out, _err = run(capsys, path, "--db", db_path, "--skip-invalid")
@@ -249,8 +384,9 @@ def test_nik_stored_as_an_excel_number_that_lost_its_last_digit_is_refused(tmp_p
 
 
 # ------------------------------------------------------------------------------------------------ duplicates
-def test_duplicate_nibs_within_the_file_are_all_reported(tmp_path: Path, db_path: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_duplicate_nibs_within_the_file_are_all_reported(
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     spaced = f"{nib(61)[:4]} {nib(61)[4:8]} {nib(61)[8:]}"
     rows = [ikm_row(61), ikm_row(62), ikm_row(63, NIB=spaced, NIK=nik(63))]
     path = write_xlsx(tmp_path / "ganda.xlsx", IKM_HEADERS, rows)
@@ -266,7 +402,8 @@ def test_duplicate_nibs_within_the_file_are_all_reported(tmp_path: Path, db_path
 
 
 def test_a_row_with_a_nib_already_in_the_database_is_a_duplicate_without_update(
-        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = Database(db_path, "tester")
     existing = db.get("ikm", 1)
     assert existing is not None
@@ -280,7 +417,8 @@ def test_a_row_with_a_nib_already_in_the_database_is_a_duplicate_without_update(
 
 
 def test_update_changes_the_existing_record_with_the_filled_in_cells(
-        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = Database(db_path, "tester")
     existing = db.get("ikm", 1)
     assert existing is not None
@@ -377,23 +515,26 @@ def _missing_required(path: Path) -> Path:
     return write_xlsx(path, ["Nama Usaha", "NIB"], [["Batik", nib(1)]])
 
 
-@pytest.mark.parametrize(("make", "name", "words"), [
-    (_png, "foto.xlsx", "bukan lembar kerja"),
-    (_png, "foto.csv", "data biner"),
-    (_text_named_xlsx, "teks.xlsx", "bukan buku kerja Excel"),
-    (_broken_zip, "rusak.xlsx", "rusak"),
-    (_zip_without_workbook, "zip.xlsx", "rusak"),
-    (_damaged_inside, "dalam.xlsx", "rusak"),
-    (_old_xls, "lama.xls", ".xls"),
-    (_empty_csv, "kosong.csv", "kosong"),
-    (_empty_sheet, "kosong.xlsx", "kosong"),
-    (_no_known_headers, "asing.xlsx", "judul kolom"),
-    (_headers_only, "judul.xlsx", "tidak ada baris"),
-    (_missing_required, "kurang.xlsx", "kolom wajib tidak ada: Nama Pemilik, NIK"),
-])
+@pytest.mark.parametrize(
+    ("make", "name", "words"),
+    [
+        (_png, "foto.xlsx", "bukan lembar kerja"),
+        (_png, "foto.csv", "data biner"),
+        (_text_named_xlsx, "teks.xlsx", "bukan buku kerja Excel"),
+        (_broken_zip, "rusak.xlsx", "rusak"),
+        (_zip_without_workbook, "zip.xlsx", "rusak"),
+        (_damaged_inside, "dalam.xlsx", "rusak"),
+        (_old_xls, "lama.xls", ".xls"),
+        (_empty_csv, "kosong.csv", "kosong"),
+        (_empty_sheet, "kosong.xlsx", "kosong"),
+        (_no_known_headers, "asing.xlsx", "judul kolom"),
+        (_headers_only, "judul.xlsx", "tidak ada baris"),
+        (_missing_required, "kurang.xlsx", "kolom wajib tidak ada: Nama Pemilik, NIK"),
+    ],
+)
 def test_a_file_that_cannot_be_imported_gives_one_clear_message_and_leaves_the_database_untouched(
-        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str], make: Any, name: str,
-        words: str) -> None:
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str], make: Any, name: str, words: str
+) -> None:
     Database(db_path, "tester").insert("clusters", {"name": "x"})  # a journal to compare as well
     path = make(tmp_path / name)
     before = files_of(db_path)
@@ -420,8 +561,9 @@ def test_no_file_and_no_template_is_explained(db_path: Path, capsys: pytest.Capt
 
 
 # ------------------------------------------------------------------------------------------------ sheets
-def test_sheet_option_and_first_sheet_with_known_headers(tmp_path: Path, db_path: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_sheet_option_and_first_sheet_with_known_headers(
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     book = openpyxl.Workbook()
     notes = book.active
     notes.title = "Catatan"
@@ -445,8 +587,9 @@ def test_sheet_option_and_first_sheet_with_known_headers(tmp_path: Path, db_path
 
 # ------------------------------------------------------------------------------------------------ templates
 @pytest.mark.parametrize("kind", importer.KINDS)
-def test_template_has_the_indonesian_headers_the_importer_recognises(tmp_path: Path, kind: str,
-                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_template_has_the_indonesian_headers_the_importer_recognises(
+    tmp_path: Path, kind: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / f"templat-{kind}.xlsx"
     assert main(["import", "--template", kind, "--out", str(out)]) == 0
     book = openpyxl.load_workbook(out)
@@ -470,8 +613,16 @@ def test_a_filled_in_template_imports(tmp_path: Path, db_path: Path, capsys: pyt
     sheet = book.worksheets[0]
     headers = [c.value for c in sheet[1]]
     row = ikm_row(95)
-    values = {"Tenaga Kerja Laki-laki": 4, "Tenaga Kerja Perempuan": 5, "Skala Usaha": "Kecil",
-              "Sertifikasi": "SNI", "Status": "Aktif", "Klaster": "", "Email": "a@b.id", "NPWP": ""}
+    values = {
+        "Tenaga Kerja Laki-laki": 4,
+        "Tenaga Kerja Perempuan": 5,
+        "Skala Usaha": "Kecil",
+        "Sertifikasi": "SNI",
+        "Status": "Aktif",
+        "Klaster": "",
+        "Email": "a@b.id",
+        "NPWP": "",
+    }
     sheet.append([values.get(h, row.get(h)) for h in headers])
     book.save(out)
     code, out_text, err = run(capsys, out, "--db", db_path)
@@ -509,7 +660,8 @@ def test_import_is_one_journal_line_even_for_many_rows(tmp_path: Path, db_path: 
 
 
 def test_the_first_import_starts_a_new_database_and_a_dry_run_never_does(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write_xlsx(tmp_path / "ikm.xlsx", IKM_HEADERS, [ikm_row(1), ikm_row(2)])
     target = tmp_path / "baru" / "ikmtui.json"
     code, out, _err = run(capsys, path, "--db", target, "--dry-run")

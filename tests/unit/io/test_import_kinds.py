@@ -26,9 +26,18 @@ CLUSTER_HEADERS = ["Nama Klaster", "Sektor", "Kecamatan", "Nomor SK", "Tanggal S
 
 def test_clusters_import_and_are_known_by_name(tmp_path: Path, db: Database) -> None:
     existing = next(iter(db.docs("clusters").values()))
-    rows = [["Sentra Tenun Gunungpati", "handicraft", "GUNUNGPATI", "SK Walikota No. 530/12/2025", "05/03/2025",
-             "Ibu Sri", "Aktif"],
-            [existing["name"].lower(), "batik", existing["kecamatan"], "SK 1", "01/01/2020", "", ""]]
+    rows = [
+        [
+            "Sentra Tenun Gunungpati",
+            "handicraft",
+            "GUNUNGPATI",
+            "SK Walikota No. 530/12/2025",
+            "05/03/2025",
+            "Ibu Sri",
+            "Aktif",
+        ],
+        [existing["name"].lower(), "batik", existing["kecamatan"], "SK 1", "01/01/2020", "", ""],
+    ]
     path = write_xlsx(tmp_path / "klaster.xlsx", CLUSTER_HEADERS, rows)
     report = importer.import_file(db, path, dry_run=True)
     assert report.kind == "clusters" and report.duplicate_rows == [3]
@@ -43,8 +52,7 @@ def test_clusters_import_and_are_known_by_name(tmp_path: Path, db: Database) -> 
     assert changed["coordinator"] == existing["coordinator"]  # blank cell: stored value kept
 
 
-def test_ikm_rows_refer_to_clusters_by_name_or_code_and_unknown_ones_are_refused(tmp_path: Path,
-                                                                                 db: Database) -> None:
+def test_ikm_rows_refer_to_clusters_by_name_or_code_and_unknown_ones_are_refused(tmp_path: Path, db: Database) -> None:
     clusters = list(db.docs("clusters").values())
     short = clusters[1]["name"].split(" ", 1)[1]  # "Bandeng Presto Krobokan" for "Sentra Bandeng Presto Krobokan"
     rows = [ikm_row(1, Klaster=f"{clusters[0]['code']}; {short}"), ikm_row(2, Klaster="Sentra Tidak Ada")]
@@ -58,8 +66,17 @@ def test_ikm_rows_refer_to_clusters_by_name_or_code_and_unknown_ones_are_refused
 
 
 # ------------------------------------------------------------------------------------------------ credit
-CREDIT_HEADERS = ["NIB", "Nama Usaha", "Produk Kredit", "Jumlah Pengajuan", "Tenor (bulan)", "Tujuan Penggunaan",
-                  "Agunan", "Dokumen", "Tanggal Pengajuan"]
+CREDIT_HEADERS = [
+    "NIB",
+    "Nama Usaha",
+    "Produk Kredit",
+    "Jumlah Pengajuan",
+    "Tenor (bulan)",
+    "Tujuan Penggunaan",
+    "Agunan",
+    "Dokumen",
+    "Tanggal Pengajuan",
+]
 
 
 def _free_ikm(db: Database) -> list[dict[str, Any]]:
@@ -70,9 +87,20 @@ def _free_ikm(db: Database) -> list[dict[str, Any]]:
 
 def test_credit_applications_refer_to_an_ikm_by_nib_or_code(tmp_path: Path, db: Database) -> None:
     free = _free_ikm(db)
-    rows = [[int(free[0]["nib"]), free[0]["name"], "Kredit Wibawa", "Rp 5.000.000", "12 bulan", "modal kerja", "",
-             "lengkap", "02/01/2026"],
-            [free[1]["code"], "", "", "25.000.000", 24, "mesin jahit", "BPKB motor", "KTP, KK", ""]]
+    rows = [
+        [
+            int(free[0]["nib"]),
+            free[0]["name"],
+            "Kredit Wibawa",
+            "Rp 5.000.000",
+            "12 bulan",
+            "modal kerja",
+            "",
+            "lengkap",
+            "02/01/2026",
+        ],
+        [free[1]["code"], "", "", "25.000.000", 24, "mesin jahit", "BPKB motor", "KTP, KK", ""],
+    ]
     path = write_xlsx(tmp_path / "kredit.xlsx", CREDIT_HEADERS, rows)
     before = db.count("credit_applications")
     report = importer.import_file(db, path, today=date(2026, 1, 5))
@@ -94,10 +122,12 @@ def test_credit_rows_break_the_product_rules_or_name_no_ikm(tmp_path: Path, db: 
     free = _free_ikm(db)
     busy = next(d for d in db.docs("credit_applications").values() if d.get("state") == ACTIVE_STATE)
     busy_nib = _ikm(db, busy["ikm_id"])["nib"]
-    rows = [[free[0]["nib"], "", "", "Rp 6.000.000", 12, "modal", "", "", ""],  # above 5 million without collateral
-            ["9999999999999", "", "", "1.000.000", 12, "modal", "", "", ""],
-            [busy_nib, "", "Wibawa", "1.000.000", 12, "modal", "", "", ""],
-            [free[1]["nib"], "", "Kredit Entah", "1.000.000", 99, "modal", "", "", ""]]
+    rows = [
+        [free[0]["nib"], "", "", "Rp 6.000.000", 12, "modal", "", "", ""],  # above 5 million without collateral
+        ["9999999999999", "", "", "1.000.000", 12, "modal", "", "", ""],
+        [busy_nib, "", "Wibawa", "1.000.000", 12, "modal", "", "", ""],
+        [free[1]["nib"], "", "Kredit Entah", "1.000.000", 99, "modal", "", "", ""],
+    ]
     path = write_csv(tmp_path / "kredit.csv", CREDIT_HEADERS, rows)
     before = files_of(db.path)
     report = importer.import_file(db, path)
@@ -109,19 +139,57 @@ def test_credit_rows_break_the_product_rules_or_name_no_ikm(tmp_path: Path, db: 
 
 
 # ------------------------------------------------------------------------------------------------ gallery
-GALLERY_HEADERS = ["Kode IKM", "Nama Produk", "SKU", "Kategori", "Harga", "Stok", "Tanggal Titip", "Komisi (%)",
-                   "Label Sertifikasi", "Shopee", "Tokopedia", "Foto"]
+GALLERY_HEADERS = [
+    "Kode IKM",
+    "Nama Produk",
+    "SKU",
+    "Kategori",
+    "Harga",
+    "Stok",
+    "Tanggal Titip",
+    "Komisi (%)",
+    "Label Sertifikasi",
+    "Shopee",
+    "Tokopedia",
+    "Foto",
+]
 
 
 def test_gallery_listings_import_with_marketplace_columns_and_photos(tmp_path: Path, db: Database) -> None:
     ikm = _ikm(db, 3)
     (tmp_path / "foto").mkdir()
     (tmp_path / "foto" / "a.jpg").write_bytes(b"\xff\xd8\xff\xe0")  # issue 17: a photo must be a real picture
-    rows = [[ikm["code"], "Bandeng presto", "skg-fod-90001", "Makanan", "Rp 45.000", "20 pcs", "01/10/2026", "12,5",
-             "halal, pirt", "https://shopee.co.id/bandeng-1", "", "foto/a.jpg"],
-            [ikm["nib"], "Wingko", "SKG-FOD-90002", "oleh-oleh", "15000", 10, "2026-10-02", "", "", "", "", ""],
-            [ikm["nib"], "Wingko", "SKG-FOD-90003", "mainan", "15000", 10, "2026-10-02", "", "", "", "",
-             "foto/tidak-ada.jpg"]]
+    rows = [
+        [
+            ikm["code"],
+            "Bandeng presto",
+            "skg-fod-90001",
+            "Makanan",
+            "Rp 45.000",
+            "20 pcs",
+            "01/10/2026",
+            "12,5",
+            "halal, pirt",
+            "https://shopee.co.id/bandeng-1",
+            "",
+            "foto/a.jpg",
+        ],
+        [ikm["nib"], "Wingko", "SKG-FOD-90002", "oleh-oleh", "15000", 10, "2026-10-02", "", "", "", "", ""],
+        [
+            ikm["nib"],
+            "Wingko",
+            "SKG-FOD-90003",
+            "mainan",
+            "15000",
+            10,
+            "2026-10-02",
+            "",
+            "",
+            "",
+            "",
+            "foto/tidak-ada.jpg",
+        ],
+    ]
     path = write_xlsx(tmp_path / "galeri.xlsx", GALLERY_HEADERS, rows)
     report = importer.import_file(db, path, skip_invalid=True)
     assert report.kind == "gallery_listings" and report.inserted == 2

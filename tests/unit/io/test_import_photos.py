@@ -38,14 +38,20 @@ def listing(db_path: Path, sku: str) -> dict[str, Any]:
 
 
 def test_a_picture_named_in_the_sheet_is_copied_into_the_media_folder_owner_only(
-        tmp_path: Path, db: Database, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, db: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "foto").mkdir()
     (tmp_path / "foto" / "Batik Depan.png").write_bytes(PNG)
     other = tmp_path / "lain.gif"
     other.write_bytes(b"GIF89a" + bytes(10))
-    sheet = write_xlsx(tmp_path / "galeri.xlsx", HEADERS, [
-        row(db, "SKG-BAT-91001", "foto/Batik Depan.png"),  # relative: in the sheet's folder
-        row(db, "SKG-BAT-91002", f"{tmp_path / 'foto' / 'Batik Depan.png'}; {other}")])
+    sheet = write_xlsx(
+        tmp_path / "galeri.xlsx",
+        HEADERS,
+        [
+            row(db, "SKG-BAT-91001", "foto/Batik Depan.png"),  # relative: in the sheet's folder
+            row(db, "SKG-BAT-91002", f"{tmp_path / 'foto' / 'Batik Depan.png'}; {other}"),
+        ],
+    )
     old = os.umask(0o022)
     try:
         code, out, err = run(capsys, sheet, "--db", db.path)
@@ -63,14 +69,18 @@ def test_a_picture_named_in_the_sheet_is_copied_into_the_media_folder_owner_only
     assert media.photo_file(db.path, name) == media_dir / name  # served from there, like a photo saved on the form
 
     # The sheet named again with update (or an export of the gallery, which names the media file): unchanged.
-    again = write_xlsx(tmp_path / "lagi.xlsx", HEADERS, [row(db, "SKG-BAT-91001", "foto/Batik Depan.png"),
-                                                         row(db, "SKG-BAT-91002", "; ".join(second))])
+    again = write_xlsx(
+        tmp_path / "lagi.xlsx",
+        HEADERS,
+        [row(db, "SKG-BAT-91001", "foto/Batik Depan.png"), row(db, "SKG-BAT-91002", "; ".join(second))],
+    )
     report = importer.import_file(Database(db.path, "tester"), again, update=True)
     assert report.ok and report.unchanged == 2 and len(media_files(db.path)) == 2
 
 
 def test_the_database_named_as_a_photo_is_refused_with_the_reason_and_nothing_is_copied(
-        tmp_path: Path, db: Database, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, db: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The attack of issue 17 item 2 through a sheet: the database file (directly, as its journal, through a link
     named like a picture) as a listing's photo."""
     db.update("ikm", 3, {"phone": "024"}, expected_version=db.get("ikm", 3)["version"])  # type: ignore[index]
@@ -79,10 +89,17 @@ def test_the_database_named_as_a_photo_is_refused_with_the_reason_and_nothing_is
     link.symlink_to(db.path)
     good = tmp_path / "baik.png"
     good.write_bytes(PNG)
-    sheet = write_xlsx(tmp_path / "galeri.xlsx", HEADERS, [
-        row(db, "SKG-BAT-92001", str(db.path)), row(db, "SKG-BAT-92002", str(journal)),
-        row(db, "SKG-BAT-92003", "foto.jpg"), row(db, "SKG-BAT-92004", f"baik.png; {db.path}"),
-        row(db, "SKG-BAT-92005", "baik.png")])
+    sheet = write_xlsx(
+        tmp_path / "galeri.xlsx",
+        HEADERS,
+        [
+            row(db, "SKG-BAT-92001", str(db.path)),
+            row(db, "SKG-BAT-92002", str(journal)),
+            row(db, "SKG-BAT-92003", "foto.jpg"),
+            row(db, "SKG-BAT-92004", f"baik.png; {db.path}"),
+            row(db, "SKG-BAT-92005", "baik.png"),
+        ],
+    )
     before = files_of(db.path)
 
     code, _out, _err = run(capsys, sheet, "--db", db.path)  # all or nothing: nothing at all
@@ -99,12 +116,14 @@ def test_the_database_named_as_a_photo_is_refused_with_the_reason_and_nothing_is
     assert not Database(db.path, "tester").find("gallery_listings", sku="SKG-BAT-92001")
 
 
-def test_a_dry_run_checks_the_photos_and_copies_nothing(tmp_path: Path, db: Database,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_dry_run_checks_the_photos_and_copies_nothing(
+    tmp_path: Path, db: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "a.png").write_bytes(PNG)
     (tmp_path / "kunci.jpg").write_text("-----BEGIN OPENSSH PRIVATE KEY-----")
-    sheet = write_csv(tmp_path / "galeri.csv", HEADERS, [row(db, "SKG-BAT-93001", "a.png"),
-                                                         row(db, "SKG-BAT-93002", "kunci.jpg")])
+    sheet = write_csv(
+        tmp_path / "galeri.csv", HEADERS, [row(db, "SKG-BAT-93001", "a.png"), row(db, "SKG-BAT-93002", "kunci.jpg")]
+    )
     before = files_of(db.path)
     code, out, _err = run(capsys, sheet, "--db", db.path, "--dry-run")
     assert "bukan gambar" in out and "kunci.jpg" in out  # checked, the reason shown
@@ -124,8 +143,12 @@ def test_refusals_are_the_forms_messages(tmp_path: Path, db: Database) -> None:
         fh.write(PNG)
         fh.truncate(10_000_001)
     os.mkfifo(tmp_path / "pipa.jpg")
-    rows = [row(db, "SKG-BAT-94001", "/etc/passwd"), row(db, "SKG-BAT-94002", "besar.png"),
-            row(db, "SKG-BAT-94003", "pipa.jpg"), row(db, "SKG-BAT-94004", "tidak-ada.jpg")]
+    rows = [
+        row(db, "SKG-BAT-94001", "/etc/passwd"),
+        row(db, "SKG-BAT-94002", "besar.png"),
+        row(db, "SKG-BAT-94003", "pipa.jpg"),
+        row(db, "SKG-BAT-94004", "tidak-ada.jpg"),
+    ]
     report = importer.import_file(db, write_xlsx(tmp_path / "g.xlsx", HEADERS, rows), dry_run=True)
     reasons = [p.reason for p in report.problems]
     assert ".jpg, .jpeg, .png, .webp atau .gif" in reasons[0]
@@ -137,8 +160,9 @@ def test_refusals_are_the_forms_messages(tmp_path: Path, db: Database) -> None:
     assert report.bad_rows == [2, 3, 4, 5] and "basis data" in report.problems[0].reason
 
 
-def test_a_picture_named_on_many_rows_is_read_once(tmp_path: Path, db: Database,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_picture_named_on_many_rows_is_read_once(
+    tmp_path: Path, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "logo.png").write_bytes(PNG)
     reads: list[str] = []
     check = media.check_photo

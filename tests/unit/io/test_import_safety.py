@@ -58,9 +58,26 @@ class Run:
 def measured_import(path: Path, db_path: Path, *extra: str) -> Run:
     """``ikmtui import PATH --dry-run`` in a subprocess, measured."""
     env = {**os.environ, "IKMTUI_LANG": "id"}
-    done = subprocess.run([sys.executable, "-c", _MEASURED, "import", str(path), "--db", str(db_path),
-                           "--user", "tester", "--dry-run", *extra],
-                          capture_output=True, text=True, timeout=60, env=env, preexec_fn=_limit_memory)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _MEASURED,
+            "import",
+            str(path),
+            "--db",
+            str(db_path),
+            "--user",
+            "tester",
+            "--dry-run",
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        preexec_fn=_limit_memory,
+    )
     *lines, measure = done.stderr.splitlines() or [""]
     assert measure.startswith("@@ "), done.stderr
     wall, cpu, peak_kib = measure.split()[1:]
@@ -102,8 +119,9 @@ def test_a_link_to_a_device_is_refused(tmp_path: Path, db_path: Path) -> None:
         importer.load(link)
 
 
-def test_a_file_over_the_size_limit_is_refused_naming_the_limit(tmp_path: Path, db_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_over_the_size_limit_is_refused_naming_the_limit(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = write_csv(tmp_path / "besar.csv", IKM_HEADERS, [ikm_row(i) for i in range(1, 40)])
     with path.open("a") as fh:
         fh.write("\n" * 2_000_000)
@@ -117,18 +135,18 @@ _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PARTS = {
     "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-                           'content-types"><Default Extension="xml" ContentType="application/xml"/></Types>',
+    'content-types"><Default Extension="xml" ContentType="application/xml"/></Types>',
     "_rels/.rels": f'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-                   f'relationships"><Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
-                   f'</Relationships>',
+    f'relationships"><Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
+    f"</Relationships>",
     "xl/workbook.xml": f'<?xml version="1.0"?><workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>'
-                       f'<sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    f'<sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>',
     "xl/_rels/workbook.xml.rels": f'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
-                                  f'package/2006/relationships"><Relationship Id="rId1" Type="{_REL}/worksheet" '
-                                  f'Target="worksheets/sheet1.xml"/><Relationship Id="rId2" '
-                                  f'Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    f'package/2006/relationships"><Relationship Id="rId1" Type="{_REL}/worksheet" '
+    f'Target="worksheets/sheet1.xml"/><Relationship Id="rId2" '
+    f'Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
     "xl/sharedStrings.xml": f'<?xml version="1.0"?><sst xmlns="{_MAIN}"><si><t>Nama Usaha</t></si>'
-                            f'<si><t>NIB</t></si><si><t>Batik</t></si></sst>',
+    f"<si><t>NIB</t></si><si><t>Batik</t></si></sst>",
 }
 _HEAD = f'<?xml version="1.0"?><worksheet xmlns="{_MAIN}"><sheetData>'.encode()
 _HEADER_ROW = b'<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
@@ -159,16 +177,18 @@ def zzzzz_workbook(path: Path) -> Path:
     with zipfile.ZipFile(path) as source:
         parts = {info.filename: source.read(info) for info in source.infolist()}
     sheet = parts["xl/worksheets/sheet1.xml"]
-    parts["xl/worksheets/sheet1.xml"] = sheet.replace(b"</row>", b'<c r="ZZZZZ1" t="inlineStr"><is><t>catatan</t>'
-                                                                  b"</is></c></row>", 1)
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(
+        b"</row>", b'<c r="ZZZZZ1" t="inlineStr"><is><t>catatan</t></is></c></row>', 1
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
             archive.writestr(name, data)
     return path
 
 
-def test_a_20_kb_workbook_with_a_cell_at_column_zzzzz_is_refused_at_once_in_little_memory(tmp_path: Path,
-                                                                                          db_path: Path) -> None:
+def test_a_20_kb_workbook_with_a_cell_at_column_zzzzz_is_refused_at_once_in_little_memory(
+    tmp_path: Path, db_path: Path
+) -> None:
     path = zzzzz_workbook(tmp_path / "lebar.xlsx")
     assert 10_000 < path.stat().st_size < 40_000
     before = files_of(db_path)
@@ -178,19 +198,27 @@ def test_a_20_kb_workbook_with_a_cell_at_column_zzzzz_is_refused_at_once_in_litt
 
 def test_a_cell_at_the_last_row_or_a_huge_dimension_allocates_nothing(tmp_path: Path) -> None:
     dimension = f'<?xml version="1.0"?><worksheet xmlns="{_MAIN}"><dimension ref="A1:ZZZZZ1048576"/><sheetData>'
-    path = workbook(tmp_path / "jauh.xlsx", dimension.encode() + _HEADER_ROW
-                    + b'<row r="1048576"><c r="A1048576" t="s"><v>2</v></c><c r="XFD1048576" s="1"/></row>' + _TAIL)
+    path = workbook(
+        tmp_path / "jauh.xlsx",
+        dimension.encode()
+        + _HEADER_ROW
+        + b'<row r="1048576"><c r="A1048576" t="s"><v>2</v></c><c r="XFD1048576" s="1"/></row>'
+        + _TAIL,
+    )
     started = time.process_time()
     [sheet] = importer.read_sheets(path)
     assert time.process_time() - started < 1
     assert sheet.rows == [(1, ("Nama Usaha", "NIB")), (1_048_576, ("Batik",))]
 
 
-@pytest.mark.parametrize("sheet", [
-    one_row('<c r="A2" t="s"><v>2</v></c>', number=1_048_577),  # beyond Excel's last row
-    one_row('<c r="A2" t="s"><v>99</v></c>'),  # no such shared string
-    one_row('<c r="A2"><v>' + "9" * 5000 + "</v></c>"),  # a number too long to be one
-])
+@pytest.mark.parametrize(
+    "sheet",
+    [
+        one_row('<c r="A2" t="s"><v>2</v></c>', number=1_048_577),  # beyond Excel's last row
+        one_row('<c r="A2" t="s"><v>99</v></c>'),  # no such shared string
+        one_row('<c r="A2"><v>' + "9" * 5000 + "</v></c>"),  # a number too long to be one
+    ],
+)
 def test_a_forged_sheet_is_damaged_not_a_crash(tmp_path: Path, sheet: bytes) -> None:
     with pytest.raises(ValueError, match="rusak"):
         importer.load(workbook(tmp_path / "palsu.xlsx", sheet))
@@ -205,8 +233,10 @@ def test_a_long_column_reference_is_not_turned_into_a_huge_number(tmp_path: Path
 
 
 def test_empty_formatted_cells_beyond_the_column_limit_are_still_skipped(tmp_path: Path) -> None:
-    path = workbook(tmp_path / "format.xlsx", one_row('<c r="A2" t="s"><v>2</v></c><c r="ZZZ2" s="1"/>'
-                                                      '<c r="ZZZZ2" t="inlineStr"><is><t> </t></is></c>'))
+    path = workbook(
+        tmp_path / "format.xlsx",
+        one_row('<c r="A2" t="s"><v>2</v></c><c r="ZZZ2" s="1"/><c r="ZZZZ2" t="inlineStr"><is><t> </t></is></c>'),
+    )
     [sheet] = importer.read_sheets(path)
     assert sheet.rows[1] == (2, ("Batik",))
 
@@ -218,8 +248,9 @@ def test_a_cell_longer_than_excel_allows_is_refused_by_its_name(tmp_path: Path) 
         importer.load(path)
 
 
-def test_rows_and_cells_beyond_the_limits_are_refused_naming_the_limit(tmp_path: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rows_and_cells_beyond_the_limits_are_refused_naming_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = write_xlsx(tmp_path / "banyak.xlsx", IKM_HEADERS, [ikm_row(i) for i in range(1, 30)])
     monkeypatch.setattr(bounds, "MAX_ROWS", 20)
     with pytest.raises(importer.ImportTooLarge, match="lebih dari 20 baris"):
@@ -241,15 +272,16 @@ def test_a_size_that_lies_in_the_zip_does_not_make_it_read_more(tmp_path: Path) 
     path = workbook(tmp_path / "bohong.xlsx", one_row('<c r="A2" t="s"><v>2</v></c>'))
     data = bytearray(path.read_bytes())
     header = data.rindex(b"xl/worksheets/sheet1.xml") - 46  # its entry in the central directory
-    assert data[header:header + 4] == b"PK\x01\x02"
-    data[header + 24:header + 28] = (20).to_bytes(4, "little")  # the uncompressed size, claimed to be 20 bytes
+    assert data[header : header + 4] == b"PK\x01\x02"
+    data[header + 24 : header + 28] = (20).to_bytes(4, "little")  # the uncompressed size, claimed to be 20 bytes
     path.write_bytes(bytes(data))
     with pytest.raises(ValueError, match="rusak"):
         importer.load(path)
 
 
-def test_shared_strings_and_parts_beyond_their_limits_are_refused(tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_shared_strings_and_parts_beyond_their_limits_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = workbook(tmp_path / "teks.xlsx", one_row('<c r="A2" t="s"><v>2</v></c>'))
     monkeypatch.setattr(bounds, "MAX_STRINGS_XML_BYTES", 100)
     with pytest.raises(importer.ImportTooLarge, match=r"sharedStrings\.xml"):
@@ -286,8 +318,10 @@ def test_deeply_padded_rows_are_refused_not_kept(tmp_path: Path) -> None:
 
 def test_a_billion_laughs_sheet_is_damaged_at_once(tmp_path: Path) -> None:
     entities = '<!ENTITY a0 "ha">' + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10))
-    sheet = (f'<?xml version="1.0"?><!DOCTYPE worksheet [{entities}]><worksheet xmlns="{_MAIN}"><sheetData>'
-             f'<row r="1"><c r="A1" t="inlineStr"><is><t>&a9;</t></is></c></row></sheetData></worksheet>')
+    sheet = (
+        f'<?xml version="1.0"?><!DOCTYPE worksheet [{entities}]><worksheet xmlns="{_MAIN}"><sheetData>'
+        f'<row r="1"><c r="A1" t="inlineStr"><is><t>&a9;</t></is></c></row></sheetData></worksheet>'
+    )
     started = time.process_time()
     with pytest.raises(ValueError, match="rusak"):
         importer.load(workbook(tmp_path / "tawa.xlsx", sheet.encode()))
@@ -343,13 +377,19 @@ def test_trailing_separators_of_a_wide_used_range_are_not_columns(tmp_path: Path
     assert sheet.rows == [(1, ("Nama Usaha", "NIB")), (2, ("Batik", "1"))]
 
 
-@pytest.mark.parametrize(("raw", "rows"), [
-    (b'Nama Usaha;NIB\r\n"Batik\r\nSari";1\rTahu;2\nTempe;3',
-     [(1, ("Nama Usaha", "NIB")), (2, ("Batik\r\nSari", "1")), (3, ("Tahu", "2")), (4, ("Tempe", "3"))]),
-    (b'a,b\rc,d\r"e\rf",g\r', [(1, ("a", "b")), (2, ("c", "d")), (3, ("e\rf", "g"))]),
-])
-def test_csv_lines_end_as_before_without_a_copy_of_the_text(tmp_path: Path, raw: bytes,
-                                                            rows: list[tuple[int, tuple[str, ...]]]) -> None:
+@pytest.mark.parametrize(
+    ("raw", "rows"),
+    [
+        (
+            b'Nama Usaha;NIB\r\n"Batik\r\nSari";1\rTahu;2\nTempe;3',
+            [(1, ("Nama Usaha", "NIB")), (2, ("Batik\r\nSari", "1")), (3, ("Tahu", "2")), (4, ("Tempe", "3"))],
+        ),
+        (b'a,b\rc,d\r"e\rf",g\r', [(1, ("a", "b")), (2, ("c", "d")), (3, ("e\rf", "g"))]),
+    ],
+)
+def test_csv_lines_end_as_before_without_a_copy_of_the_text(
+    tmp_path: Path, raw: bytes, rows: list[tuple[int, tuple[str, ...]]]
+) -> None:
     """The lines are split by a regex now (io.StringIO held the text again at 4 bytes a character)."""
     path = tmp_path / "akhir.csv"
     path.write_bytes(raw)
@@ -362,8 +402,9 @@ def test_a_nul_byte_anywhere_in_a_csv_is_binary_data(tmp_path: Path, db_path: Pa
     assert_refused(measured_import(path, db_path), "nul.csv", "data biner")
 
 
-def test_csv_rows_beyond_the_limit_and_a_million_blank_lines_are_refused(tmp_path: Path,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_csv_rows_beyond_the_limit_and_a_million_blank_lines_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = write_csv(tmp_path / "banyak.csv", IKM_HEADERS, [ikm_row(i) for i in range(1, 30)])
     monkeypatch.setattr(bounds, "MAX_ROWS", 20)
     with pytest.raises(importer.ImportTooLarge, match="lebih dari 20 baris"):
@@ -385,20 +426,24 @@ def _run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str]:
     return code, capsys.readouterr().err
 
 
-def test_the_problem_report_and_a_template_never_overwrite_the_database(tmp_path: Path, db_path: Path,
-                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_problem_report_and_a_template_never_overwrite_the_database(
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write_csv(tmp_path / "salah.csv", IKM_HEADERS, [ikm_row(1, Kecamatan="Atlantis")])
     before = files_of(db_path)
-    for args in ([path, "--db", db_path, "--report", db_path],
-                 [path, "--db", db_path, "--report", db_path.with_name(db_path.name + ".journal")],
-                 ["--template", "ikm", "--db", db_path, "--out", db_path]):
+    for args in (
+        [path, "--db", db_path, "--report", db_path],
+        [path, "--db", db_path, "--report", db_path.with_name(db_path.name + ".journal")],
+        ["--template", "ikm", "--db", db_path, "--out", db_path],
+    ):
         code, err = _run(capsys, *args)
         assert code == 2 and "basis data" in err and err.count("\n") == 1, err
         assert files_of(db_path) == before
 
 
 def test_the_problem_report_needs_force_over_a_file_is_private_and_holds_no_formula(
-        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write_csv(tmp_path / "rumus.csv", IKM_HEADERS, [ikm_row(1, Kecamatan='=HYPERLINK("http://x","y")')])
     report = tmp_path / "masalah.csv"
     report.write_text("milik orang lain")
@@ -459,8 +504,9 @@ def report_text_of(screen: object, selector: str) -> str:
     return str(static.render())
 
 
-async def test_in_a_browser_the_import_screen_lists_only_uploaded_files(tmp_path: Path, db: Database,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_in_a_browser_the_import_screen_lists_only_uploaded_files(
+    tmp_path: Path, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from textual.widgets import DataTable, DirectoryTree, Input, OptionList
 
     from ikmtui.ui.importing.spreadsheet import ImportScreen
@@ -494,8 +540,9 @@ async def test_in_a_browser_the_import_screen_lists_only_uploaded_files(tmp_path
         assert "baru.csv" in [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
 
 
-async def test_in_a_browser_a_path_outside_the_uploads_is_not_read(tmp_path: Path, db: Database,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_in_a_browser_a_path_outside_the_uploads_is_not_read(
+    tmp_path: Path, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from ikmtui.ui.importing.spreadsheet import ImportScreen
     from ikmtui.ui.kit import delivery
     from tests.app.test_import_screen import Host

@@ -34,8 +34,18 @@ def tables(db: Database) -> dict[str, Any]:
 
 
 def add(db: Database, sku: str, price: str, commission: str, ikm: str = "IKM-000005", **extra: str) -> int:
-    data = {"product_name": f"Produk {sku}", "ikm_id": ikm, "category": "food", "sku": sku, "price": price,
-            "stock": "50", "consigned_on": "01/12/2026", "term_days": "90", "commission_pct": commission, **extra}
+    data = {
+        "product_name": f"Produk {sku}",
+        "ikm_id": ikm,
+        "category": "food",
+        "sku": sku,
+        "price": price,
+        "stock": "50",
+        "consigned_on": "01/12/2026",
+        "term_days": "90",
+        "commission_pct": commission,
+        **extra,
+    }
     return int(service.create_listing(db, data)["id"])
 
 
@@ -104,12 +114,20 @@ def test_summary_counts_every_listing_and_its_stock_value(db: Database) -> None:
     assert sum(m.units for m in summary.months) == sum(s["quantity"] for s in in_window)
     units = [s.units for s in summary.best_sellers]
     assert units == sorted(units, reverse=True) and summary.best_sellers[0].units >= 7
-    assert any(row.listing_code == db.get("gallery_listings", fresh)["code"] and row.days_left == 10  # type: ignore[index]
-               for row in summary.expiring)
+    assert any(
+        row.listing_code == db.get("gallery_listings", fresh)["code"] and row.days_left == 10  # type: ignore[index]
+        for row in summary.expiring
+    )
 
     sheet = text_of(summary_renderable(summary), width=130)
-    for heading in ("Ringkasan galeri", "Produk menurut kategori", "Produk menurut klaster",
-                    "Penjualan dan pendapatan per bulan", "Produk terlaris", "Masa titip"):
+    for heading in (
+        "Ringkasan galeri",
+        "Produk menurut kategori",
+        "Produk menurut klaster",
+        "Penjualan dan pendapatan per bulan",
+        "Produk terlaris",
+        "Masa titip",
+    ):
         assert heading in sheet
     assert "Desember 2026" in sheet and "Rp 70.000" in sheet
 
@@ -119,6 +137,14 @@ def test_listing_sheet_shows_sales_and_returns(db: Database) -> None:
     sell(db, listing, 3, "10/12/2026")
     service.return_stock(db, listing, quantity=5, date="11/12/2026", note="diambil pemilik", today=TODAY)
     sheet = text_of(listing_sheet(tables(db), listing, TODAY))
-    for expected in ("Produk P-A", "P-A", "Shopee: https://shopee.co.id/p-a", "Rp 30.000", "Rp 27.000",
-                     "diambil pemilik", "tester", "42"):
+    for expected in (
+        "Produk P-A",
+        "P-A",
+        "Shopee: https://shopee.co.id/p-a",
+        "Rp 30.000",
+        "Rp 27.000",
+        "diambil pemilik",
+        "tester",
+        "42",
+    ):
         assert expected in sheet

@@ -16,11 +16,38 @@ import pytest
 from ikmtui.cli import main
 
 AS_OF = "2026-11-01"
-ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10, "XI": 11,
-         "XII": 12}
-KECAMATAN = ["Semarang Tengah", "Semarang Utara", "Semarang Timur", "Gayamsari", "Genuk", "Pedurungan",
-             "Semarang Selatan", "Candisari", "Gajahmungkur", "Tembalang", "Banyumanik", "Gunungpati",
-             "Semarang Barat", "Mijen", "Ngaliyan", "Tugu"]
+ROMAN = {
+    "I": 1,
+    "II": 2,
+    "III": 3,
+    "IV": 4,
+    "V": 5,
+    "VI": 6,
+    "VII": 7,
+    "VIII": 8,
+    "IX": 9,
+    "X": 10,
+    "XI": 11,
+    "XII": 12,
+}
+KECAMATAN = [
+    "Semarang Tengah",
+    "Semarang Utara",
+    "Semarang Timur",
+    "Gayamsari",
+    "Genuk",
+    "Pedurungan",
+    "Semarang Selatan",
+    "Candisari",
+    "Gajahmungkur",
+    "Tembalang",
+    "Banyumanik",
+    "Gunungpati",
+    "Semarang Barat",
+    "Mijen",
+    "Ngaliyan",
+    "Tugu",
+]
 
 
 def load(path: Path) -> dict[str, dict[str, dict[str, Any]]]:
@@ -56,15 +83,19 @@ def counted(t: dict[str, dict[str, dict[str, Any]]], first: str, cut: str) -> di
         return out
 
     by_kecamatan = {k: {"total": 0, "new": 0} for k in KECAMATAN} | split(lambda d: d["kecamatan"])
-    by_scale = {"mikro": {"total": 0, "new": 0}, "kecil": {"total": 0, "new": 0},
-                "menengah": {"total": 0, "new": 0}} | split(lambda d: d["scale"])
+    by_scale = {
+        "mikro": {"total": 0, "new": 0},
+        "kecil": {"total": 0, "new": 0},
+        "menengah": {"total": 0, "new": 0},
+    } | split(lambda d: d["scale"])
     by_cluster = {}
     for key, cl in sorted(t["clusters"].items(), key=lambda item: item[1]["code"]):
         members = [d for d in ikm if int(key) in d["cluster_ids"]]
-        by_cluster[cl["code"]] = {"name": cl["name"], "total": len(members),
-                                  "new": sum(1 for d in members if d in new)}
-    certifications = {c: sum(1 for d in active if c in d["certifications"])
-                      for c in ("Halal", "SNI", "P-IRT", "HKI", "BPOM", "ISO 9001")}
+        by_cluster[cl["code"]] = {"name": cl["name"], "total": len(members), "new": sum(1 for d in members if d in new)}
+    certifications = {
+        c: sum(1 for d in active if c in d["certifications"])
+        for c in ("Halal", "SNI", "P-IRT", "HKI", "BPOM", "ISO 9001")
+    }
 
     # ---- training
     courses, batches = t["courses"], t["batches"]
@@ -134,64 +165,99 @@ def counted(t: dict[str, dict[str, dict[str, Any]]], first: str, cut: str) -> di
     listed = [g for g in t["gallery_listings"].values() if g["consigned_on"] <= cut]
     sales = [s for s in t["sales"].values() if inside(s["date"])]
     gross = [s["quantity"] * s["unit_price"] for s in sales]
-    fees = [int((Decimal(g) * Decimal(str(s["commission_pct"])) / 100).quantize(Decimal(1), ROUND_HALF_UP))
-            for g, s in zip(gross, sales, strict=True)]
+    fees = [
+        int((Decimal(g) * Decimal(str(s["commission_pct"])) / 100).quantize(Decimal(1), ROUND_HALF_UP))
+        for g, s in zip(gross, sales, strict=True)
+    ]
     cut_day = date.fromisoformat(cut)
-    displayed = [g for g in listed if g["stock"] > 0
-                 and date.fromisoformat(g["consigned_on"]) + timedelta(days=g["term_days"]) >= cut_day]
+    displayed = [
+        g
+        for g in listed
+        if g["stock"] > 0 and date.fromisoformat(g["consigned_on"]) + timedelta(days=g["term_days"]) >= cut_day
+    ]
 
     divisions = Counter(d["kbli"][:2] for d in ikm)
     return {
-        "ikm": {"total": len(ikm), "active": len(active), "inactive": len(ikm) - len(active), "new": len(new),
-                "by_kecamatan": by_kecamatan, "by_scale": by_scale,
-                "by_kbli_section": {"C": {"total": len(ikm), "new": len(new)}} if ikm else {},
-                "by_kbli_division": {k: split(lambda d: d["kbli"][:2])[k] for k in sorted(divisions)},
-                "by_cluster": by_cluster},
-        "workers": {"male": sum(d["workers_male"] for d in active),
-                    "female": sum(d["workers_female"] for d in active),
-                    "total": sum(d["workers_male"] + d["workers_female"] for d in active)},
-        "investment": {"total": sum(d["investment"] for d in active),
-                       "new": sum(d["investment"] for d in active if d in new)},
-        "clusters": {"active": sum(1 for c in t["clusters"].values()
-                                   if c["status"] == "active" and c["decree_date"] <= cut),
-                     "members": sum(1 for d in ikm if d["cluster_ids"])},
+        "ikm": {
+            "total": len(ikm),
+            "active": len(active),
+            "inactive": len(ikm) - len(active),
+            "new": len(new),
+            "by_kecamatan": by_kecamatan,
+            "by_scale": by_scale,
+            "by_kbli_section": {"C": {"total": len(ikm), "new": len(new)}} if ikm else {},
+            "by_kbli_division": {k: split(lambda d: d["kbli"][:2])[k] for k in sorted(divisions)},
+            "by_cluster": by_cluster,
+        },
+        "workers": {
+            "male": sum(d["workers_male"] for d in active),
+            "female": sum(d["workers_female"] for d in active),
+            "total": sum(d["workers_male"] + d["workers_female"] for d in active),
+        },
+        "investment": {
+            "total": sum(d["investment"] for d in active),
+            "new": sum(d["investment"] for d in active if d in new),
+        },
+        "clusters": {
+            "active": sum(1 for c in t["clusters"].values() if c["status"] == "active" and c["decree_date"] <= cut),
+            "members": sum(1 for d in ikm if d["cluster_ids"]),
+        },
         "certifications": certifications,
-        "training": {"batches_held": len(held), "participants": len(participants),
-                     "completed": sum(1 for e in participants if e["state"] == "completed"),
-                     "completion_rate": completed_finished / len(finished) if finished else None,
-                     "certificates": len(certificates),
-                     "by_pillar": training_by("pillar", ("S", "M", "A", "R", "T")),
-                     "by_category": training_by("category", ("desain", "kemasan", "sertifikasi", "standardisasi",
-                                                             "manajemen usaha", "pemasaran digital"))},
-        "credit": {"applications": len(apps),
-                   "applications_new": sum(1 for a in apps.values() if inside(a["history"][0]["date"])),
-                   "approved_count": len(approved), "approved_amount": sum(a["amount_approved"] for a in approved),
-                   "disbursed_count": len(disbursed),
-                   "disbursed_amount": sum(a["amount_approved"] for a in disbursed),
-                   "outstanding_count": loans, "outstanding": outstanding, "par30_amount": at_risk,
-                   "par30": at_risk / outstanding if outstanding else 0.0},
-        "gallery": {"listings": len(listed), "listings_new": sum(1 for g in listed if inside(g["consigned_on"])),
-                    "displayed": len(displayed), "items_sold": sum(s["quantity"] for s in sales),
-                    "revenue": sum(gross), "commission": sum(fees), "payout": sum(gross) - sum(fees)},
+        "training": {
+            "batches_held": len(held),
+            "participants": len(participants),
+            "completed": sum(1 for e in participants if e["state"] == "completed"),
+            "completion_rate": completed_finished / len(finished) if finished else None,
+            "certificates": len(certificates),
+            "by_pillar": training_by("pillar", ("S", "M", "A", "R", "T")),
+            "by_category": training_by(
+                "category",
+                ("desain", "kemasan", "sertifikasi", "standardisasi", "manajemen usaha", "pemasaran digital"),
+            ),
+        },
+        "credit": {
+            "applications": len(apps),
+            "applications_new": sum(1 for a in apps.values() if inside(a["history"][0]["date"])),
+            "approved_count": len(approved),
+            "approved_amount": sum(a["amount_approved"] for a in approved),
+            "disbursed_count": len(disbursed),
+            "disbursed_amount": sum(a["amount_approved"] for a in disbursed),
+            "outstanding_count": loans,
+            "outstanding": outstanding,
+            "par30_amount": at_risk,
+            "par30": at_risk / outstanding if outstanding else 0.0,
+        },
+        "gallery": {
+            "listings": len(listed),
+            "listings_new": sum(1 for g in listed if inside(g["consigned_on"])),
+            "displayed": len(displayed),
+            "items_sold": sum(s["quantity"] for s in sales),
+            "revenue": sum(gross),
+            "commission": sum(fees),
+            "payout": sum(gross) - sum(fees),
+        },
     }
 
 
 def report_json(capsys: pytest.CaptureFixture[str], db_path: Path, period: str) -> dict[str, Any]:
-    code = main(["report", "overview", "--db", str(db_path), "--period", period, "--as-of", AS_OF,
-                 "--format", "json"])
+    code = main(["report", "overview", "--db", str(db_path), "--period", period, "--as-of", AS_OF, "--format", "json"])
     assert code == 0
     return json.loads(capsys.readouterr().out)
 
 
-@pytest.mark.parametrize(("period", "first", "cut"), [
-    ("all", "", AS_OF),
-    ("2026", "2026-01-01", AS_OF),
-    ("2025-Q3", "2025-07-01", "2025-09-30"),
-    ("2026-02", "2026-02-01", "2026-02-28"),
-    ("2026-11", "2026-11-01", AS_OF),
-])
-def test_every_overview_figure_equals_a_direct_count(capsys: pytest.CaptureFixture[str], db_path: Path,
-                                                     period: str, first: str, cut: str) -> None:
+@pytest.mark.parametrize(
+    ("period", "first", "cut"),
+    [
+        ("all", "", AS_OF),
+        ("2026", "2026-01-01", AS_OF),
+        ("2025-Q3", "2025-07-01", "2025-09-30"),
+        ("2026-02", "2026-02-01", "2026-02-28"),
+        ("2026-11", "2026-11-01", AS_OF),
+    ],
+)
+def test_every_overview_figure_equals_a_direct_count(
+    capsys: pytest.CaptureFixture[str], db_path: Path, period: str, first: str, cut: str
+) -> None:
     data = report_json(capsys, db_path, period)
     expected = counted(load(db_path), first, cut)
     figures = {key: data[key] for key in expected}
@@ -205,10 +271,21 @@ def test_every_overview_figure_equals_a_direct_count(capsys: pytest.CaptureFixtu
 def test_the_figures_are_not_trivially_zero(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
     """The demo exercises every figure: a comparison of zeros with zeros would prove nothing."""
     data = report_json(capsys, db_path, "all")
-    flat = [data["ikm"]["new"], data["workers"]["female"], data["investment"]["total"], data["clusters"]["members"],
-            data["training"]["batches_held"], data["training"]["participants"], data["training"]["certificates"],
-            data["credit"]["approved_count"], data["credit"]["disbursed_amount"], data["credit"]["outstanding"],
-            data["gallery"]["items_sold"], data["gallery"]["commission"], data["certifications"]["Halal"]]
+    flat = [
+        data["ikm"]["new"],
+        data["workers"]["female"],
+        data["investment"]["total"],
+        data["clusters"]["members"],
+        data["training"]["batches_held"],
+        data["training"]["participants"],
+        data["training"]["certificates"],
+        data["credit"]["approved_count"],
+        data["credit"]["disbursed_amount"],
+        data["credit"]["outstanding"],
+        data["gallery"]["items_sold"],
+        data["gallery"]["commission"],
+        data["certifications"]["Halal"],
+    ]
     assert all(flat), flat
     assert 0 < data["training"]["completion_rate"] <= 1
 

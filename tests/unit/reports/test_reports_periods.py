@@ -12,17 +12,20 @@ from ikmtui import i18n
 from ikmtui.reports.period import Period, months_between, parse_period, today
 
 
-@pytest.mark.parametrize(("text", "key", "start", "end"), [
-    ("2026-11", "2026-11", date(2026, 11, 1), date(2026, 11, 30)),
-    ("11/2026", "2026-11", date(2026, 11, 1), date(2026, 11, 30)),
-    ("2024-02", "2024-02", date(2024, 2, 1), date(2024, 2, 29)),
-    ("2026-Q4", "2026-Q4", date(2026, 10, 1), date(2026, 12, 31)),
-    ("2026q1", "2026-Q1", date(2026, 1, 1), date(2026, 3, 31)),
-    ("Q2-2026", "2026-Q2", date(2026, 4, 1), date(2026, 6, 30)),
-    ("2026", "2026", date(2026, 1, 1), date(2026, 12, 31)),
-    (" all ", "all", None, None),
-    ("", "all", None, None),
-])
+@pytest.mark.parametrize(
+    ("text", "key", "start", "end"),
+    [
+        ("2026-11", "2026-11", date(2026, 11, 1), date(2026, 11, 30)),
+        ("11/2026", "2026-11", date(2026, 11, 1), date(2026, 11, 30)),
+        ("2024-02", "2024-02", date(2024, 2, 1), date(2024, 2, 29)),
+        ("2026-Q4", "2026-Q4", date(2026, 10, 1), date(2026, 12, 31)),
+        ("2026q1", "2026-Q1", date(2026, 1, 1), date(2026, 3, 31)),
+        ("Q2-2026", "2026-Q2", date(2026, 4, 1), date(2026, 6, 30)),
+        ("2026", "2026", date(2026, 1, 1), date(2026, 12, 31)),
+        (" all ", "all", None, None),
+        ("", "all", None, None),
+    ],
+)
 def test_accepted_periods(text: str, key: str, start: date | None, end: date | None) -> None:
     period = parse_period(text, date(2026, 11, 27))
     assert (period.key, period.start, period.end) == (key, start, end)

@@ -28,8 +28,12 @@ def active_loan(db: Database) -> int:
 def test_no_other_module_asks_the_system_for_the_date() -> None:
     asks = re.compile(r"\b(date|datetime)\.(today|now|utcnow)\(")
     files = [path for path in sorted(SRC.rglob("*.py")) if path.name != "clock.py"]
-    found = [f"{path.relative_to(SRC)}:{n}" for path in files
-             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if asks.search(line)]
+    found = [
+        f"{path.relative_to(SRC)}:{n}"
+        for path in files
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if asks.search(line)
+    ]
     assert found == []
 
 
@@ -60,9 +64,9 @@ def test_a_bad_environment_date_is_one_clear_error(monkeypatch: pytest.MonkeyPat
         clock.today()
 
 
-def test_credit_report_counts_days_past_due_as_of_the_fixed_day(capsys: pytest.CaptureFixture[str],
-                                                                monkeypatch: pytest.MonkeyPatch,
-                                                                db_path: Path) -> None:
+def test_credit_report_counts_days_past_due_as_of_the_fixed_day(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, db_path: Path
+) -> None:
     def report(*extra: str) -> dict:
         assert main(["report", "credit", "--db", str(db_path), "--format", "json", *extra]) == 0
         return json.loads(capsys.readouterr().out)
@@ -92,8 +96,7 @@ def test_services_take_today_from_the_clock(db: Database) -> None:
             parse_year("2027")  # a year after today's is refused
 
 
-def test_simulator_starts_on_the_fixed_day(capsys: pytest.CaptureFixture[str],
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_simulator_starts_on_the_fixed_day(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("IKMTUI_TODAY", "2027-03-15")
     assert main(["simulate", "--amount", "12000000", "--months", "12", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)

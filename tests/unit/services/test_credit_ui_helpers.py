@@ -25,17 +25,28 @@ DISBURSED = date(2026, 1, 10)
 @pytest.fixture
 def office(tmp_path: Path) -> Database:
     db = Database(tmp_path / "ikmtui.json", "ani")
-    for name, nib in (("Batik Sari", "1234567890123"), ("Batik Sari Ratna", "2234567890123"),
-                      ("Bandeng Presto Juwana", "3234567890123")):
+    for name, nib in (
+        ("Batik Sari", "1234567890123"),
+        ("Batik Sari Ratna", "2234567890123"),
+        ("Bandeng Presto Juwana", "3234567890123"),
+    ):
         db.insert("ikm", {"name": name, "nib": nib}, code_prefix="IKM")
     return db
 
 
 def loan(db: Database, ikm_id: int = 1, **overrides: Any) -> dict[str, Any]:
     """Rp 12.000.000, 12 months, 3% flat: Rp 1.030.000 a month; submitted by ani, the rest by budi."""
-    data = {"ikm_id": ikm_id, "product": "WIBAWA", "amount_requested": 12_000_000, "tenor_months": 12,
-            "purpose": "modal kerja", "collateral": "BPKB", "documents": ["KTP", "KK", "NIB/IUMK"],
-            "bank": "PD BPR Bank Pasar Kota Semarang", **overrides}
+    data = {
+        "ikm_id": ikm_id,
+        "product": "WIBAWA",
+        "amount_requested": 12_000_000,
+        "tenor_months": 12,
+        "purpose": "modal kerja",
+        "collateral": "BPKB",
+        "documents": ["KTP", "KK", "NIB/IUMK"],
+        "bank": "PD BPR Bank Pasar Kota Semarang",
+        **overrides,
+    }
     app = svc.create_application(db, data, date="2026-01-05")
     svc.submit(db, app["id"], date="2026-01-06")
     db.user = "budi"
@@ -72,8 +83,10 @@ def test_the_applicant_is_found_by_code_number_nib_or_name(office: Database) -> 
 
 
 def test_finding_the_applicant_stays_fast_at_100000_ikm() -> None:
-    docs = {str(i): {"code": f"IKM-{i:06d}", "nib": f"{9100000000000 + i}", "name": f"Usaha {i} Batik Jaya"}
-            for i in range(1, 100_001)}
+    docs = {
+        str(i): {"code": f"IKM-{i:06d}", "nib": f"{9100000000000 + i}", "name": f"Usaha {i} Batik Jaya"}
+        for i in range(1, 100_001)
+    }
     started = time.perf_counter()
     index = registry.IkmIndex(docs)
     assert index.resolve("IKM-054321") == 54321
@@ -86,8 +99,11 @@ def test_finding_the_applicant_stays_fast_at_100000_ikm() -> None:
 
 # ---------------------------------------------------------------------------------------------- before a dialog
 def test_check_step_refuses_what_the_service_refuses(office: Database) -> None:
-    app = svc.create_application(office, {"ikm_id": 1, "amount_requested": 5_000_000, "tenor_months": 12,
-                                          "purpose": "modal kerja"}, date="2026-01-05")
+    app = svc.create_application(
+        office,
+        {"ikm_id": 1, "amount_requested": 5_000_000, "tenor_months": 12, "purpose": "modal kerja"},
+        date="2026-01-05",
+    )
     svc.check_step(office, app["id"], "submitted")
     with pytest.raises(ValueError, match="dari draf menjadi disetujui"):
         svc.check_step(office, app["id"], "approved")
@@ -106,8 +122,11 @@ def test_check_step_refuses_what_the_service_refuses(office: Database) -> None:
 
 # ---------------------------------------------------------------------------------------------- installments
 def test_installment_statuses_on_a_date(office: Database) -> None:
-    app = svc.create_application(office, {"ikm_id": 1, "amount_requested": 5_000_000, "tenor_months": 12,
-                                          "purpose": "modal kerja"}, date="2026-01-05")
+    app = svc.create_application(
+        office,
+        {"ikm_id": 1, "amount_requested": 5_000_000, "tenor_months": 12, "purpose": "modal kerja"},
+        date="2026-01-05",
+    )
     preview = svc.installment_rows(office, app["id"], date(2026, 2, 1))
     assert {r.status for r in preview} == {"preview"} and preview[0].due == date(2026, 3, 1)
     done = loan(office, 2)
@@ -168,13 +187,15 @@ def test_days_past_due_replay_only_the_loans_that_changed(office: Database, monk
 
 # ---------------------------------------------------------------------------------------------- bank lists
 def test_pasted_lists_in_the_shapes_banks_send() -> None:
-    text = ("Kode;Tanggal;Jumlah\n"
-            "KRD-2026-0001;10/02/2026;1.030.000\n"
-            "\n# a comment\n"
-            "KRD-2026-0002\t2026-02-11\tRp 1.030.000\n"
-            "KRD-2026-0003 | 12/02/2026 | 1030000\n"
-            "KRD-2026-0004,13/02/2026,1030000\n"
-            "KRD-2026-0005;14/02/2026\n")
+    text = (
+        "Kode;Tanggal;Jumlah\n"
+        "KRD-2026-0001;10/02/2026;1.030.000\n"
+        "\n# a comment\n"
+        "KRD-2026-0002\t2026-02-11\tRp 1.030.000\n"
+        "KRD-2026-0003 | 12/02/2026 | 1030000\n"
+        "KRD-2026-0004,13/02/2026,1030000\n"
+        "KRD-2026-0005;14/02/2026\n"
+    )
     assert bank_lists.parse_repayment_text(text) == [
         ["KRD-2026-0001", "10/02/2026", "1.030.000"],
         ["KRD-2026-0002", "2026-02-11", "Rp 1.030.000"],
@@ -184,7 +205,8 @@ def test_pasted_lists_in_the_shapes_banks_send() -> None:
     ]
     # a first row of data is never taken for column titles
     assert bank_lists.parse_repayment_text("KRD-2026-0001;10/02/2026;1.030.000") == [
-        ["KRD-2026-0001", "10/02/2026", "1.030.000"]]
+        ["KRD-2026-0001", "10/02/2026", "1.030.000"]
+    ]
 
 
 def test_csv_files_and_their_problems(tmp_path: Path) -> None:
@@ -201,9 +223,11 @@ def test_csv_files_and_their_problems(tmp_path: Path) -> None:
 
 CODES = st.from_regex(r"KRD-20[0-9]{2}-[0-9]{4}", fullmatch=True)
 DAYS = st.dates(date(2020, 1, 1), date(2035, 12, 31)).flatmap(
-    lambda d: st.sampled_from([d.isoformat(), d.strftime("%d/%m/%Y")]))
+    lambda d: st.sampled_from([d.isoformat(), d.strftime("%d/%m/%Y")])
+)
 AMOUNTS = st.integers(1, 10**9).flatmap(
-    lambda n: st.sampled_from([str(n), f"{n:,}".replace(",", "."), f"Rp {n:,}".replace(",", ".")]))
+    lambda n: st.sampled_from([str(n), f"{n:,}".replace(",", "."), f"Rp {n:,}".replace(",", ".")])
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -214,8 +238,17 @@ def test_any_list_typed_with_one_separator_reads_back(rows: list[tuple[str, str,
 
 
 def test_bulk_totals_count_only_valid_rows() -> None:
-    rows = [svc.BulkRowResult(1, "A", None, 100, True, principal=90, interest=10),
-            svc.BulkRowResult(2, "B", None, 50, False, error="x"),
-            svc.BulkRowResult(3, "C", None, 30, True, principal=30, closed=True)]
-    assert svc.bulk_totals(rows) == {"rows": 3, "ok": 2, "failed": 1, "amount": 130, "principal": 120,
-                                       "interest": 10, "closed": 1}
+    rows = [
+        svc.BulkRowResult(1, "A", None, 100, True, principal=90, interest=10),
+        svc.BulkRowResult(2, "B", None, 50, False, error="x"),
+        svc.BulkRowResult(3, "C", None, 30, True, principal=30, closed=True),
+    ]
+    assert svc.bulk_totals(rows) == {
+        "rows": 3,
+        "ok": 2,
+        "failed": 1,
+        "amount": 130,
+        "principal": 120,
+        "interest": 10,
+        "closed": 1,
+    }

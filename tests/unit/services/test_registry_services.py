@@ -19,12 +19,27 @@ from ikmtui.storage import TABLES, Database, RecordReferenced, StaleRecord
 AS_OF = date(2026, 11, 1)  # the demo data are dated relative to this day
 
 VALID = {
-    "name": "Bandeng Juwana Elrina", "owner_name": "Siti Aminah", "owner_nik": "3374014101900001",
-    "nib": "9120000000001", "npwp": "", "address": "Jl. Pandanaran No. 1", "kecamatan": "tembalang",
-    "kelurahan": "jangli", "phone": "+62 812 3456 7890", "email": "", "kbli": "10213",
-    "product": "bandeng presto", "scale": "kecil", "workers_male": "3", "workers_female": "5",
-    "investment": "Rp 1.500.000.000", "turnover": "900.000.000", "year_founded": "2015", "cluster_ids": [2],
-    "certifications": ["Halal"], "status": "active",
+    "name": "Bandeng Juwana Elrina",
+    "owner_name": "Siti Aminah",
+    "owner_nik": "3374014101900001",
+    "nib": "9120000000001",
+    "npwp": "",
+    "address": "Jl. Pandanaran No. 1",
+    "kecamatan": "tembalang",
+    "kelurahan": "jangli",
+    "phone": "+62 812 3456 7890",
+    "email": "",
+    "kbli": "10213",
+    "product": "bandeng presto",
+    "scale": "kecil",
+    "workers_male": "3",
+    "workers_female": "5",
+    "investment": "Rp 1.500.000.000",
+    "turnover": "900.000.000",
+    "year_founded": "2015",
+    "cluster_ids": [2],
+    "certifications": ["Halal"],
+    "status": "active",
 }
 
 
@@ -55,15 +70,18 @@ def test_create_cleans_every_field_and_is_on_disk(db: Database, db_path: Path) -
     assert "owner_nik" in audit[0]["fields"] and "3374014101900001" not in str(audit[0])
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("nib", "12345", "NIB harus tepat 13 angka"),
-    ("owner_nik", "3374", "NIK harus tepat 16 angka"),
-    ("phone", "12", "Nomor telepon harus seperti"),
-    ("investment", "1,5 juta", "bukan jumlah rupiah"),
-    ("name", "   ", "Isian ini wajib diisi"),
-    ("kelurahan", "Jatingaleh", "bukan kelurahan di kecamatan Tembalang"),
-    ("cluster_ids", [99], "Klaster tidak ditemukan: 99"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("nib", "12345", "NIB harus tepat 13 angka"),
+        ("owner_nik", "3374", "NIK harus tepat 16 angka"),
+        ("phone", "12", "Nomor telepon harus seperti"),
+        ("investment", "1,5 juta", "bukan jumlah rupiah"),
+        ("name", "   ", "Isian ini wajib diisi"),
+        ("kelurahan", "Jatingaleh", "bukan kelurahan di kecamatan Tembalang"),
+        ("cluster_ids", [99], "Klaster tidak ditemukan: 99"),
+    ],
+)
 def test_one_bad_field_saves_nothing(db: Database, field: str, value: Any, message: str) -> None:
     before = journal_lines(db)
     with pytest.raises(RecordInvalid) as caught:
@@ -77,8 +95,9 @@ def test_duplicate_nib_names_the_record_that_has_it(db: Database) -> None:
     existing = db.all("ikm")[4]
     with pytest.raises(RecordInvalid) as caught:
         registry.create_ikm(db, {**VALID, "nib": existing["nib"]})
-    assert caught.value.errors == {"nib": f"NIB {existing['nib']} sudah terdaftar atas {existing['code']} "
-                                          f"{existing['name']}"}
+    assert caught.value.errors == {
+        "nib": f"NIB {existing['nib']} sudah terdaftar atas {existing['code']} {existing['name']}"
+    }
     other = db.all("ikm")[5]
     with pytest.raises(RecordInvalid):
         registry.update_ikm(db, other["id"], {"nib": existing["nib"]})
@@ -126,9 +145,17 @@ def test_delete_unreferenced(db: Database) -> None:
 
 
 def test_cluster_crud_and_delete_refused_with_members(db: Database) -> None:
-    cluster = registry.create_cluster(db, {"name": "Sentra Jamu Gendong", "sector": "food processing",
-                                           "kecamatan": "genuk", "decree_number": "SK Walikota No. 530/1/2026",
-                                           "decree_date": "27/10/2026", "coordinator": "Bu Lastri"})
+    cluster = registry.create_cluster(
+        db,
+        {
+            "name": "Sentra Jamu Gendong",
+            "sector": "food processing",
+            "kecamatan": "genuk",
+            "decree_number": "SK Walikota No. 530/1/2026",
+            "decree_date": "27/10/2026",
+            "coordinator": "Bu Lastri",
+        },
+    )
     assert (cluster["code"], cluster["decree_date"], cluster["kecamatan"]) == ("KLS-000009", "2026-10-27", "Genuk")
     with pytest.raises(RecordInvalid) as caught:
         registry.update_cluster(db, cluster["id"], {"decree_date": "31/02/2026"})
@@ -159,10 +186,14 @@ def test_members_change_in_one_transaction_with_an_audit_entry_each(db: Database
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(add=st.sets(st.integers(1, 62), max_size=10), remove=st.sets(st.integers(1, 62), max_size=10),
-       cluster=st.integers(1, 8))
-def test_membership_is_the_set_arithmetic_and_other_clusters_stay(tmp_path: Path, demo_file: Path, add: set[int],
-                                                                   remove: set[int], cluster: int) -> None:
+@given(
+    add=st.sets(st.integers(1, 62), max_size=10),
+    remove=st.sets(st.integers(1, 62), max_size=10),
+    cluster=st.integers(1, 8),
+)
+def test_membership_is_the_set_arithmetic_and_other_clusters_stay(
+    tmp_path: Path, demo_file: Path, add: set[int], remove: set[int], cluster: int
+) -> None:
     remove -= add
     path = tmp_path / f"m{cluster}-{len(add)}-{len(remove)}-{hash(frozenset(add)) % 997}.json"
     path.write_bytes(demo_file.read_bytes())
@@ -189,8 +220,11 @@ def test_cluster_summary_adds_up(db: Database) -> None:
     assert summary["workers_male"] + summary["workers_female"] == summary["workers"]
     assert summary["investment"] == sum(d["investment"] for d in members)
     assert sum(p["count"] for p in summary["products"]) == len(members)
-    attended = [e for e in db.all("enrollments") if e["ikm_id"] in member_ids
-                and e["state"] in ("attended", "completed", "not_completed")]
+    attended = [
+        e
+        for e in db.all("enrollments")
+        if e["ikm_id"] in member_ids and e["state"] in ("attended", "completed", "not_completed")
+    ]
     assert summary["trainings_attended"] == len(attended)
     assert summary["certificates"] == sum(1 for e in attended if e["certificate_no"])
     loans = [a for a in db.all("credit_applications") if a["ikm_id"] in member_ids and a.get("disbursed_on")]
@@ -226,8 +260,9 @@ def test_profile_links_everything_and_masks_the_nik(db: Database) -> None:
     assert status is not None and row["outstanding"] == status.outstanding_principal > 0
     assert row["repaid"] == sum(r["principal"] for r in db.all("repayments") if r["application_id"] == loan["id"])
     assert len(profile["training"]) == sum(1 for e in db.all("enrollments") if e["ikm_id"] == ikm_id)
-    assert profile["sales_total"] == sum(s["quantity"] * s["unit_price"] for s in db.all("sales")
-                                         if s["ikm_id"] == ikm_id)
+    assert profile["sales_total"] == sum(
+        s["quantity"] * s["unit_price"] for s in db.all("sales") if s["ikm_id"] == ikm_id
+    )
     assert [c["id"] for c in profile["clusters"]] == doc["cluster_ids"]
     from rich.console import Console
 

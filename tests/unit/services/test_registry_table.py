@@ -13,20 +13,25 @@ from ikmtui.tabular import Column, RowSet, _sort_key
 WORDS = ["batik", "Bandeng", "presto", "sri", "Sri Wahyuni", "tembalang", "", None, "ÉCLAIR", "9100012"]
 
 docs_strategy = st.lists(
-    st.fixed_dictionaries({
-        "name": st.sampled_from(WORDS),
-        "owner": st.sampled_from(WORDS),
-        "workers": st.one_of(st.none(), st.integers(0, 30)),
-        "nib": st.sampled_from(["9100012345678", "9100099999999", None]),
-    }),
+    st.fixed_dictionaries(
+        {
+            "name": st.sampled_from(WORDS),
+            "owner": st.sampled_from(WORDS),
+            "workers": st.one_of(st.none(), st.integers(0, 30)),
+            "nib": st.sampled_from(["9100012345678", "9100099999999", None]),
+        }
+    ),
     max_size=40,
 )
 queries_strategy = st.lists(st.text(alphabet="abdeinoprstw 9ÉÉ0", max_size=8), max_size=6)
 
 
 def columns() -> list[Column]:
-    return [Column("name", "Name", 10), Column("owner", "Owner", 10),
-            Column("workers", "Workers", 4, "right", value=lambda d: d.get("workers"))]
+    return [
+        Column("name", "Name", 10),
+        Column("owner", "Owner", 10),
+        Column("workers", "Workers", 4, "right", value=lambda d: d.get("workers")),
+    ]
 
 
 def reference_filter(docs: list[dict[str, Any]], order: list[int], query: str) -> list[int]:
@@ -42,10 +47,15 @@ def reference_filter(docs: list[dict[str, Any]], order: list[int], query: str) -
 
 
 @settings(max_examples=150, deadline=None)
-@given(docs=docs_strategy, queries=queries_strategy, sort_column=st.one_of(st.none(), st.integers(0, 2)),
-       reverse=st.booleans())
+@given(
+    docs=docs_strategy,
+    queries=queries_strategy,
+    sort_column=st.one_of(st.none(), st.integers(0, 2)),
+    reverse=st.booleans(),
+)
 def test_typing_any_sequence_of_queries_shows_what_a_plain_scan_shows(
-        docs: list[dict[str, Any]], queries: list[str], sort_column: int | None, reverse: bool) -> None:
+    docs: list[dict[str, Any]], queries: list[str], sort_column: int | None, reverse: bool
+) -> None:
     rows = RowSet(columns(), ((i + 1, doc) for i, doc in enumerate(docs)), ("nib",))
     order = list(range(len(docs)))
     if sort_column is not None:
@@ -74,8 +84,27 @@ def test_building_computes_nothing_until_needed() -> None:
     rows.prepare_search()
     assert rows.search_ready and len(calls) == 1001
     rows.filter("99")
-    assert [rows.row(p)[0] for p in range(len(rows))] == [99, 199, 299, 399, 499, 599, 699, 799, 899, 990, 991,
-                                                          992, 993, 994, 995, 996, 997, 998, 999]
+    assert [rows.row(p)[0] for p in range(len(rows))] == [
+        99,
+        199,
+        299,
+        399,
+        499,
+        599,
+        699,
+        799,
+        899,
+        990,
+        991,
+        992,
+        993,
+        994,
+        995,
+        996,
+        997,
+        998,
+        999,
+    ]
     assert rows.position_of(5) is None and rows.position_of(12345) is None
 
 
@@ -142,14 +171,22 @@ def test_typing_while_keys_are_built_searches_the_keyed_rows_then_all() -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(docs=docs_strategy, changes=st.lists(st.tuples(st.integers(0, 60), docs_strategy.map(lambda d: d[:1])),
-                                            max_size=5),
-       added=docs_strategy.map(lambda d: d[:3]), sort_column=st.integers(0, 2), reverse=st.booleans(),
-       query=st.sampled_from(["", "sri", "ba", "9100"]))
-def test_rows_refreshed_after_saves_match_rows_built_afresh(docs: list[dict[str, Any]],
-                                                           changes: list[tuple[int, list[dict[str, Any]]]],
-                                                           added: list[dict[str, Any]], sort_column: int,
-                                                           reverse: bool, query: str) -> None:
+@given(
+    docs=docs_strategy,
+    changes=st.lists(st.tuples(st.integers(0, 60), docs_strategy.map(lambda d: d[:1])), max_size=5),
+    added=docs_strategy.map(lambda d: d[:3]),
+    sort_column=st.integers(0, 2),
+    reverse=st.booleans(),
+    query=st.sampled_from(["", "sri", "ba", "9100"]),
+)
+def test_rows_refreshed_after_saves_match_rows_built_afresh(
+    docs: list[dict[str, Any]],
+    changes: list[tuple[int, list[dict[str, Any]]]],
+    added: list[dict[str, Any]],
+    sort_column: int,
+    reverse: bool,
+    query: str,
+) -> None:
     table = {str(i + 1): doc for i, doc in enumerate(docs)}
     old = RowSet(columns(), table, ("nib",))
     old.prepare_search()

@@ -137,8 +137,7 @@ def test_restore_asks_first(capsys, monkeypatch, path: Path) -> None:
     before = path.read_bytes(), path.with_name(path.name + ".journal").read_bytes()
 
     for answer in ("n\n", "\n", "", "nanti\n"):
-        code, out, err = run(capsys, "restore", str(saved), "--db", str(path), stdin=answer,
-                             monkeypatch=monkeypatch)
+        code, out, err = run(capsys, "restore", str(saved), "--db", str(path), stdin=answer, monkeypatch=monkeypatch)
         assert code == 1
         assert "[y/N]" in err and "2 records" in err and "1 records" in err
         assert "cancelled" in out
@@ -163,11 +162,10 @@ def test_restore_asks_in_indonesian(capsys, monkeypatch, path: Path) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    [PNG, b"", b'[1, 2, 3]', b'{"_default": {"1": {"name": "tinydb"}}}', b'{"meta": {"1": {"app": "ikmtui"'],
+    [PNG, b"", b"[1, 2, 3]", b'{"_default": {"1": {"name": "tinydb"}}}', b'{"meta": {"1": {"app": "ikmtui"'],
     ids=["png", "empty", "json-list", "tinydb-without-mark", "truncated"],
 )
-def test_restore_refuses_what_is_not_an_ikmtui_database(capsys, tmp_path: Path, path: Path,
-                                                        raw: bytes) -> None:
+def test_restore_refuses_what_is_not_an_ikmtui_database(capsys, tmp_path: Path, path: Path, raw: bytes) -> None:
     fill(path, ["a"])
     before = path.read_bytes(), path.with_name(path.name + ".journal").read_bytes()
     bad = tmp_path / "backup.json"
@@ -223,8 +221,10 @@ def test_restore_over_a_damaged_database(capsys, tmp_path: Path, path: Path) -> 
     code, out, err = run(capsys, "restore", str(saved), "--db", str(path), "--yes")
     assert code == 0, err
     assert names(path) == ["a", "b"]
-    assert not path.with_name(path.name + ".journal").exists() or \
-        b"restore" in path.with_name(path.name + ".journal").read_bytes()
+    assert (
+        not path.with_name(path.name + ".journal").exists()
+        or b"restore" in path.with_name(path.name + ".journal").read_bytes()
+    )
     [copy] = backup_dir(path).glob("ikmtui-before-restore-*.json")
     assert copy.read_bytes() == damaged
     assert copy.with_name(copy.name + ".journal").exists()  # the journal of the damaged state, kept too
@@ -296,8 +296,7 @@ def test_restore_needs_the_role(capsys, monkeypatch, path: Path, office: Databas
     assert Database(path, "reader").all("audit")[-1]["user"] == "sari"
 
 
-def test_backup_elsewhere_needs_the_role(capsys, monkeypatch, tmp_path: Path, path: Path,
-                                         office: Database) -> None:
+def test_backup_elsewhere_needs_the_role(capsys, monkeypatch, tmp_path: Path, path: Path, office: Database) -> None:
     monkeypatch.setenv("IKMTUI_PASSWORD", "budi-rahasia")
     code, out, err = run(capsys, "backup", "--db", str(path))  # into the database's own backup folder
     assert code == 0, err

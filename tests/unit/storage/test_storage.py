@@ -57,8 +57,14 @@ def journal_lines(path: Path) -> list[bytes]:
 
 
 def business(name: str = "Batik Sekar", **extra) -> dict:
-    return {"name": name, "owner_name": "Sri Lestari", "owner_nik": "3374015505800001", "kecamatan": "Tugu",
-            "turnover": 120_000_000, **extra}
+    return {
+        "name": name,
+        "owner_name": "Sri Lestari",
+        "owner_nik": "3374015505800001",
+        "kecamatan": "Tugu",
+        "turnover": 120_000_000,
+        **extra,
+    }
 
 
 @pytest.fixture
@@ -205,12 +211,13 @@ def test_ids_never_reused_after_delete(path: Path, db: Database) -> None:
 def test_codes_running_and_per_year(db: Database, clock: Clock) -> None:
     codes = [db.insert("ikm", business(f"u{i}"), code_prefix="IKM")["code"] for i in range(3)]
     assert codes == ["IKM-000001", "IKM-000002", "IKM-000003"]
-    krd = [db.insert("credit_applications", {"amount": 5_000_000}, code_prefix="KRD", per_year=True)["code"]
-           for _ in range(2)]
+    krd = [
+        db.insert("credit_applications", {"amount": 5_000_000}, code_prefix="KRD", per_year=True)["code"]
+        for _ in range(2)
+    ]
     assert krd == ["KRD-2026-0001", "KRD-2026-0002"]
     clock.now = "2027-01-02T08:00:00+07:00"
-    assert db.insert("credit_applications", {"amount": 1}, code_prefix="KRD", per_year=True)["code"] \
-        == "KRD-2027-0001"
+    assert db.insert("credit_applications", {"amount": 1}, code_prefix="KRD", per_year=True)["code"] == "KRD-2027-0001"
     # A code given explicitly (an import) is kept; deleting never hands a code out twice.
     assert db.insert("ikm", business("imp", code="IKM-LAMA-7"), code_prefix="IKM")["code"] == "IKM-LAMA-7"
     db.delete("ikm", 3)
@@ -407,8 +414,9 @@ def test_in_the_app_a_save_that_fills_the_journal_does_not_wait_for_it_to_be_fol
     assert journal_of(path).stat().st_size == 0 and snapshot(path)["ikm"][str(saved["id"])]["name"] == "Batik Larasati"
 
 
-def test_crash_between_compaction_rename_and_journal_truncation(monkeypatch, tmp_path: Path, path: Path,
-                                                                db: Database) -> None:
+def test_crash_between_compaction_rename_and_journal_truncation(
+    monkeypatch, tmp_path: Path, path: Path, db: Database
+) -> None:
     for i in range(10):
         db.insert("ikm", business(f"u{i}"), code_prefix="IKM")
     db.update("ikm", 3, {"name": "three"})
@@ -453,8 +461,7 @@ def test_automatic_compaction(path: Path, clock: Clock) -> None:
     assert len(contents(path)["ikm"]) == 40
 
 
-def test_restore_style_snapshot_is_all_or_nothing(monkeypatch, tmp_path: Path, path: Path,
-                                                  db: Database) -> None:
+def test_restore_style_snapshot_is_all_or_nothing(monkeypatch, tmp_path: Path, path: Path, db: Database) -> None:
     """``write_snapshot`` (restore, migration) replaces everything: a crash at any rename shows old or new."""
     for i in range(3):
         db.insert("ikm", business(f"old{i}"), code_prefix="IKM")
@@ -502,8 +509,7 @@ def _truncated_ikmtui() -> bytes:
         (_truncated_ikmtui(), DatabaseDamaged, "cut off"),
         (b'{"meta": {"1": {"app": "ikmtui"}}, "ikm": []}', DatabaseDamaged, "table ikm"),
     ],
-    ids=["json-list", "tinydb-without-mark", "other-app", "png", "csv", "empty", "blank", "truncated",
-         "bad-table"],
+    ids=["json-list", "tinydb-without-mark", "other-app", "png", "csv", "empty", "blank", "truncated", "bad-table"],
 )
 def test_foreign_or_damaged_file_left_untouched(path: Path, raw: bytes, error: type, words: str) -> None:
     path.write_bytes(raw)
@@ -517,8 +523,7 @@ def test_foreign_or_damaged_file_left_untouched(path: Path, raw: bytes, error: t
         assert "left untouched" in message
     after = path.stat()
     assert path.read_bytes() == raw
-    assert (after.st_mtime_ns, after.st_size, after.st_ino) == (
-        before.st_mtime_ns, before.st_size, before.st_ino)
+    assert (after.st_mtime_ns, after.st_size, after.st_ino) == (before.st_mtime_ns, before.st_size, before.st_ino)
     assert not journal_of(path).exists()
     assert not backup_dir(path).exists()
     assert sorted(p.name for p in path.parent.iterdir()) == sorted([path.name, path.name + ".lock"])

@@ -19,8 +19,9 @@ def _storage_imports(path: Path) -> set[str]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module:
             if node.module == "ikmtui.storage":
-                found.update(f"ikmtui.storage.{alias.name}" for alias in node.names
-                             if (STORAGE / f"{alias.name}.py").exists())
+                found.update(
+                    f"ikmtui.storage.{alias.name}" for alias in node.names if (STORAGE / f"{alias.name}.py").exists()
+                )
             elif node.module.startswith("ikmtui.storage."):
                 found.add(node.module)
         elif isinstance(node, ast.Import):
@@ -37,7 +38,7 @@ def test_storage_has_no_import_cycle() -> None:
     def visit(module: str, trail: list[str]) -> None:
         for target in sorted(graph.get(module, ())):
             if target in trail:
-                cycles.append([*trail[trail.index(target):], target])
+                cycles.append([*trail[trail.index(target) :], target])
             else:
                 visit(target, [*trail, target])
 

@@ -24,8 +24,9 @@ import pytest
 from ikmtui import i18n
 from ikmtui.storage import Database, StaleRecord
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "win32",
-                                reason="needs POSIX processes and signals")
+pytestmark = pytest.mark.skipif(
+    not hasattr(os, "fork") or sys.platform == "win32", reason="needs POSIX processes and signals"
+)
 
 KILL_ROUNDS = 8  # a fresh database file per round; in every other round a second writer runs throughout
 KILLS_PER_ROUND = 25
@@ -229,8 +230,9 @@ def test_sigkill_never_loses_an_acknowledged_save(tmp_path: Path) -> None:
     script.write_text(FORK_SERVER)
     survivor_script = tmp_path / "survivor.py"
     survivor_script.write_text(SURVIVOR)
-    server = subprocess.Popen([sys.executable, str(script)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              cwd=tmp_path)
+    server = subprocess.Popen(
+        [sys.executable, str(script)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=tmp_path
+    )
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=_reader, args=(server.stdout, lines), daemon=True).start()
     rnd = random.Random(20261127)
@@ -262,8 +264,7 @@ def test_sigkill_never_loses_an_acknowledged_save(tmp_path: Path) -> None:
             expected = Expected()
             survivor_lines: queue.Queue = queue.Queue()
             if round_no % 2:
-                survivor = subprocess.Popen([sys.executable, str(survivor_script), str(path)],
-                                            stdout=subprocess.PIPE)
+                survivor = subprocess.Popen([sys.executable, str(survivor_script), str(path)], stdout=subprocess.PIPE)
                 threading.Thread(target=_reader, args=(survivor.stdout, survivor_lines), daemon=True).start()
             for _ in range(KILLS_PER_ROUND):
                 gen += 1
@@ -330,9 +331,11 @@ def test_sigkill_never_loses_an_acknowledged_save(tmp_path: Path) -> None:
             server.stdin.close()
             server.wait(timeout=10)
     elapsed = time.monotonic() - started
-    print(f"\n{kills} kills in {elapsed:.1f} s, {saves} acknowledged saves, {compactions_seen} compactions, "
-          f"{in_compaction} kills inside a compaction ({self_kills_after_rename} right after the snapshot rename), "
-          f"{temp_leftovers} left a temp file behind")
+    print(
+        f"\n{kills} kills in {elapsed:.1f} s, {saves} acknowledged saves, {compactions_seen} compactions, "
+        f"{in_compaction} kills inside a compaction ({self_kills_after_rename} right after the snapshot rename), "
+        f"{temp_leftovers} left a temp file behind"
+    )
     assert kills >= 100
     assert saves > kills  # the workers really wrote between kills
     assert in_compaction >= 10, "too few kills landed inside a compaction to prove anything"
@@ -370,8 +373,12 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     script.write_text(WRITER)
     Database(path, "setup").insert("clusters", {"name": "counter", "n": 0}, code_prefix="KLS")
     procs = [
-        subprocess.Popen([sys.executable, str(script), str(path), f"staff{w}", str(inserts), str(increments),
-                          str(64 * 1024)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        subprocess.Popen(
+            [sys.executable, str(script), str(path), f"staff{w}", str(inserts), str(increments), str(64 * 1024)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         for w in range(workers)
     ]
     time.sleep(0.5)  # let every process import and open the file before they all start

@@ -286,8 +286,16 @@ def test_a_journal_without_a_header_from_an_older_version_still_replays(path: Pa
     db = Database(path, "ani")
     db.insert("ikm", business("a"), code_prefix="IKM")
     db.compact()
-    line = orjson.dumps({"ts": "2026-01-01T00:00:00+07:00", "by": "old", "ops": [
-        ["put", "ikm", "2", {**business("written by 0.x"), "version": 1}]]}) + b"\n"
+    line = (
+        orjson.dumps(
+            {
+                "ts": "2026-01-01T00:00:00+07:00",
+                "by": "old",
+                "ops": [["put", "ikm", "2", {**business("written by 0.x"), "version": 1}]],
+            }
+        )
+        + b"\n"
+    )
     journal_of(path).write_bytes(line + line.replace(b"written by 0.x", b"written again"))
     fresh = Database(path, "budi")
     assert sorted(d["name"] for d in fresh.docs("ikm").values()) == ["a", "written again"]
@@ -408,8 +416,8 @@ def _snapshot(**tables: object) -> bytes:
 
 
 SNAPSHOT_SHAPES = {
-    "key-abc": (_snapshot(ikm={"abc": business("x")}), "record key \"abc\""),
-    "key-leading-zero": (_snapshot(ikm={"01": business("x")}), "record key \"01\""),
+    "key-abc": (_snapshot(ikm={"abc": business("x")}), 'record key "abc"'),
+    "key-leading-zero": (_snapshot(ikm={"01": business("x")}), 'record key "01"'),
     "key-negative": (_snapshot(clusters={"-3": {"name": "x"}}), "table clusters"),
     "table-a-list": (_snapshot(ikm=[business("x")]), "table ikm"),
     "table-a-number": (_snapshot(sales=5), "table sales"),
@@ -479,8 +487,13 @@ def test_ten_megabytes_of_odd_input_gives_a_clear_message(capsys, path: Path, ki
         with journal_of(path).open("ab") as fh:
             fh.write(b'{"ops": [["put", "ikm", "2", {"name": "' + b"x" * size + b'"}]], "x": [' + b"\n")
     else:
-        raw = {"brackets": b"[" * size, "braces": b'{"a":' * (size // 5), "random": os.urandom(size),
-               "digits": b"9" * size, "meta-then-junk": _snapshot()[:-1] + b"," + b" " * size}[kind]
+        raw = {
+            "brackets": b"[" * size,
+            "braces": b'{"a":' * (size // 5),
+            "random": os.urandom(size),
+            "digits": b"9" * size,
+            "meta-then-junk": _snapshot()[:-1] + b"," + b" " * size,
+        }[kind]
         path.write_bytes(raw)
     before = files_in(path.parent)
     with pytest.raises(StorageError) as info:
@@ -505,7 +518,8 @@ def test_restore_refuses_a_backup_with_a_malformed_journal_beside_it(capsys, tmp
 
 
 def test_restore_leaves_out_a_journal_beside_the_backup_that_belongs_to_another_snapshot(
-        capsys, tmp_path: Path, path: Path) -> None:
+    capsys, tmp_path: Path, path: Path
+) -> None:
     source = tmp_path / "copy" / "db.json"
     db = Database(source, "ani")
     db.insert("ikm", business("in the snapshot"), code_prefix="IKM")
@@ -586,9 +600,15 @@ def test_rotation_deletes_only_backups_it_made(tmp_path: Path, path: Path) -> No
     db = Database(path, "ani")
     out = tmp_path / "usb"
     out.mkdir()
-    unrelated = ["db-manual-notes.json", "db-manual-2026.json", "db-manual-20261204-101010-000001.json.bak",
-                 "db-manual-20261204-101010-00001.json", "xdb-manual-20261204-101010-000001.json",
-                 "db-manualx-20261204-101010-000001.json", "db-manual-20261204-101010-000001-copy.json"]
+    unrelated = [
+        "db-manual-notes.json",
+        "db-manual-2026.json",
+        "db-manual-20261204-101010-000001.json.bak",
+        "db-manual-20261204-101010-00001.json",
+        "xdb-manual-20261204-101010-000001.json",
+        "db-manualx-20261204-101010-000001.json",
+        "db-manual-20261204-101010-000001-copy.json",
+    ]
     for name in unrelated:
         (out / name).write_bytes(b"someone's file")
     made = [make_backup(path, out, keep=2, data=db._data) for _ in range(4)]
@@ -610,8 +630,9 @@ def test_daily_backup_is_not_fooled_by_a_look_alike(path: Path) -> None:
 
 
 @posix_only
-def test_a_symlink_planted_at_the_temp_name_does_not_receive_the_database(tmp_path: Path, path: Path,
-                                                                         monkeypatch) -> None:
+def test_a_symlink_planted_at_the_temp_name_does_not_receive_the_database(
+    tmp_path: Path, path: Path, monkeypatch
+) -> None:
     db = Database(path, "ani", compact_bytes=10**9)
     db.insert("ikm", business("secret NIK holder"), code_prefix="IKM")
     victim = tmp_path / "victim.txt"
@@ -710,10 +731,12 @@ def test_leftovers_of_a_killed_restore_and_backup_are_removed_at_open(path: Path
     db.insert("ikm", business("a"), code_prefix="IKM")
     folder = backup_dir(path)
     folder.mkdir(mode=0o700)
-    dead = [folder / ".db-before-restore-20261204-101010-000001.json.tmp-4242-1",  # the old naming
-            folder / ".db-manual-20261204-101010-000001.json.tmp-4242-a1b2c3d4e5f60718",
-            folder / ".db-before-restore-20261204-101010-000001.json.journal.tmp-4242-ab",
-            path.with_name(f".{path.name}.tmp-4242-ffee")]
+    dead = [
+        folder / ".db-before-restore-20261204-101010-000001.json.tmp-4242-1",  # the old naming
+        folder / ".db-manual-20261204-101010-000001.json.tmp-4242-a1b2c3d4e5f60718",
+        folder / ".db-before-restore-20261204-101010-000001.json.journal.tmp-4242-ab",
+        path.with_name(f".{path.name}.tmp-4242-ffee"),
+    ]
     for leftover in dead:
         leftover.write_bytes(b'{"ikm": {"1": {"owner_nik": "3374015505800001"')  # a full copy, cut short
     unrelated = folder / ".db-notes.tmp"

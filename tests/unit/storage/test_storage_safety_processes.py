@@ -18,8 +18,9 @@ import pytest
 from ikmtui.storage import Database
 from ikmtui.storage.backup import backup_dir
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "win32",
-                                reason="needs POSIX processes, locks and signals")
+pytestmark = pytest.mark.skipif(
+    not hasattr(os, "fork") or sys.platform == "win32", reason="needs POSIX processes, locks and signals"
+)
 
 
 def business(name: str) -> dict:
@@ -36,8 +37,14 @@ class Child:
     def __init__(self, tmp_path: Path, code: str, *args: str) -> None:
         script = tmp_path / f"child-{time.monotonic_ns()}.py"
         script.write_text(textwrap.dedent(code))
-        self.proc = subprocess.Popen([sys.executable, str(script), *args], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
+        self.proc = subprocess.Popen(
+            [sys.executable, str(script), *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
 
     def expect(self, prefix: str | tuple[str, ...], timeout: float = 20) -> str:
         deadline = time.monotonic() + timeout
@@ -88,8 +95,9 @@ INSERTER = """
 
 # ------------------------------------------------------------------------------ item 9: the lock cannot be lost
 @pytest.mark.parametrize("who_commits_first", ["other", "holder"])
-def test_deleting_the_lock_file_under_a_transaction_loses_no_acknowledged_save(tmp_path: Path,
-                                                                             who_commits_first: str) -> None:
+def test_deleting_the_lock_file_under_a_transaction_loses_no_acknowledged_save(
+    tmp_path: Path, who_commits_first: str
+) -> None:
     path = tmp_path / "db.json"
     Database(path, "setup").insert("ikm", business("before"), code_prefix="IKM")
     holder = Child(tmp_path, HOLDER, str(path))
@@ -121,8 +129,10 @@ def test_processes_using_a_symlink_and_the_real_path_share_one_database(tmp_path
     link = tmp_path / "link.json"
     link.symlink_to(real)
     dotted = real.parent / ".." / "data" / "db.json"
-    children = [Child(tmp_path, INSERTER, str(p), who, "25", "30")
-                for p, who in ((link, "via-link"), (real, "via-real"), (dotted, "via-dots"))]
+    children = [
+        Child(tmp_path, INSERTER, str(p), who, "25", "30")
+        for p, who in ((link, "via-link"), (real, "via-real"), (dotted, "via-dots"))
+    ]
     acknowledged = [int(x) for child in children for x in child.expect("SAVED").split()[1:]]
     assert all(child.finish() == 0 for child in children)
     assert len(acknowledged) == len(set(acknowledged)) == 75  # no id handed out twice
@@ -167,12 +177,16 @@ KILLED_AT_RENAME = """
 """
 
 
-@pytest.mark.parametrize(("marker", "argv"), [
-    ("before-restore", ["restore", "{backup}", "--db", "{db}", "--yes", "--user", "ani"]),
-    ("manual", ["backup", "--db", "{db}", "--user", "ani"]),
-])
-def test_leftovers_of_a_killed_restore_or_backup_are_gone_after_reopening(tmp_path: Path, marker: str,
-                                                                        argv: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("marker", "argv"),
+    [
+        ("before-restore", ["restore", "{backup}", "--db", "{db}", "--yes", "--user", "ani"]),
+        ("manual", ["backup", "--db", "{db}", "--user", "ani"]),
+    ],
+)
+def test_leftovers_of_a_killed_restore_or_backup_are_gone_after_reopening(
+    tmp_path: Path, marker: str, argv: list[str]
+) -> None:
     path = tmp_path / "db.json"
     db = Database(path, "ani")
     db.insert("ikm", business("a"), code_prefix="IKM")
@@ -196,9 +210,17 @@ def _read_only_bind_mount_works(folder: Path) -> bool:
     unshare = shutil.which("unshare")
     if not unshare or os.geteuid() != 0:
         return False
-    probe = subprocess.run([unshare, "-m", "sh", "-c", f"mount --bind '{folder}' '{folder}' && "
-                            f"mount -o remount,bind,ro '{folder}' && ! touch '{folder}/probe'"],
-                           capture_output=True, timeout=20)
+    probe = subprocess.run(
+        [
+            unshare,
+            "-m",
+            "sh",
+            "-c",
+            f"mount --bind '{folder}' '{folder}' && mount -o remount,bind,ro '{folder}' && ! touch '{folder}/probe'",
+        ],
+        capture_output=True,
+        timeout=20,
+    )
     return probe.returncode == 0 and not (folder / "probe").exists()
 
 
@@ -211,10 +233,12 @@ def test_check_and_report_on_a_read_only_bind_mount(tmp_path: Path, db_path: Pat
         pytest.skip("needs root and unshare(1) for a read-only bind mount")
     before = sorted(p.name for p in folder.iterdir()), (folder / "db.json").read_bytes()
     db = folder / "db.json"
-    script = (f"mount --bind '{folder}' '{folder}' && mount -o remount,bind,ro '{folder}' && "
-              f"'{sys.executable}' -m ikmtui check --db '{db}' --lang en && "
-              f"'{sys.executable}' -m ikmtui report overview --db '{db}' --format json --lang en && "
-              f"'{sys.executable}' -m ikmtui backup --db '{db}' --lang en; echo backup-exit=$?")
+    script = (
+        f"mount --bind '{folder}' '{folder}' && mount -o remount,bind,ro '{folder}' && "
+        f"'{sys.executable}' -m ikmtui check --db '{db}' --lang en && "
+        f"'{sys.executable}' -m ikmtui report overview --db '{db}' --format json --lang en && "
+        f"'{sys.executable}' -m ikmtui backup --db '{db}' --lang en; echo backup-exit=$?"
+    )
     result = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, timeout=120)
     assert "read-only" in result.stderr and "OK" in result.stdout, result.stdout + result.stderr
     assert '"ikm"' in result.stdout or "ikm" in result.stdout  # the report came out

@@ -19,8 +19,11 @@ def test_every_message_has_an_indonesian_translation() -> None:
 
 
 def test_translations_keep_their_placeholders() -> None:
-    wrong = {msgid: text for msgid, text in catalog("id").items()
-             if set(PLACEHOLDER.findall(msgid)) != set(PLACEHOLDER.findall(text))}
+    wrong = {
+        msgid: text
+        for msgid, text in catalog("id").items()
+        if set(PLACEHOLDER.findall(msgid)) != set(PLACEHOLDER.findall(text))
+    }
     assert wrong == {}
 
 

@@ -34,8 +34,9 @@ def _imports(path: Path) -> set[str]:
 
 def test_no_textual_import_in_domain_storage_reports() -> None:
     offenders = {
-        str(path.relative_to(SRC)): sorted(n for n in _imports(path) if n.split(".")[0] == "textual" or
-                                           n.startswith("ikmtui.ui"))
+        str(path.relative_to(SRC)): sorted(
+            n for n in _imports(path) if n.split(".")[0] == "textual" or n.startswith("ikmtui.ui")
+        )
         for path in _non_ui_files()
     }
     offenders = {k: v for k, v in offenders.items() if v}
@@ -51,17 +52,21 @@ def test_the_server_package_is_checked_too() -> None:
 def test_the_server_loads_no_textual_and_the_command_line_no_server() -> None:
     """The server runs no app itself (each tab's process does); ``ikmtui serve --help`` and every other command
     start without loading the web server's libraries: the command reads its tab limits from serve.limits."""
-    code = ("import sys, ikmtui.cli, ikmtui.commands.serve; "
-            "cli = sorted({m.split('.')[0] for m in sys.modules} & {'aiohttp', 'textual_serve', 'textual'}); "
-            "import ikmtui.serve.server; "
-            "print(cli, sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))")
+    code = (
+        "import sys, ikmtui.cli, ikmtui.commands.serve; "
+        "cli = sorted({m.split('.')[0] for m in sys.modules} & {'aiohttp', 'textual_serve', 'textual'}); "
+        "import ikmtui.serve.server; "
+        "print(cli, sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[] []"
 
 
 def test_importing_domain_and_storage_loads_no_textual() -> None:
-    code = ("import sys, ikmtui.domain.ikm, ikmtui.domain.training, ikmtui.domain.credit, ikmtui.domain.gallery, "
-            "ikmtui.storage, ikmtui.reports.figures, ikmtui.demodata, ikmtui.tabular; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))")
+    code = (
+        "import sys, ikmtui.domain.ikm, ikmtui.domain.training, ikmtui.domain.credit, ikmtui.domain.gallery, "
+        "ikmtui.storage, ikmtui.reports.figures, ikmtui.demodata, ikmtui.tabular; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

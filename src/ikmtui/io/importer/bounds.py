@@ -55,14 +55,18 @@ class ImportTooLarge(ValueError):
 
 
 def not_spreadsheet(path: Path, detail: str = "") -> ValueError:
-    message = _("{file} is not a spreadsheet: ikmtui imports Excel workbooks (.xlsx, .xls), OpenDocument "
-                "spreadsheets (.ods) and CSV files (.csv)", file=path.name)
+    message = _(
+        "{file} is not a spreadsheet: ikmtui imports Excel workbooks (.xlsx, .xls), OpenDocument "
+        "spreadsheets (.ods) and CSV files (.csv)",
+        file=path.name,
+    )
     return ValueError(f"{message} ({detail})" if detail else message)
 
 
 def damaged(path: Path, exc: BaseException | str) -> ValueError:
-    return not_spreadsheet(path, _("the Excel file is damaged or not a workbook: {detail}",
-                                   detail=str(exc) or type(exc).__name__))
+    return not_spreadsheet(
+        path, _("the Excel file is damaged or not a workbook: {detail}", detail=str(exc) or type(exc).__name__)
+    )
 
 
 def column_letters(index: int) -> str:
@@ -76,37 +80,76 @@ def column_letters(index: int) -> str:
 
 
 def too_wide(path: Path, sheet: str, cell: str) -> ImportTooLarge:
-    return ImportTooLarge(_("{file}, sheet {sheet}: cell {cell} lies beyond column {last}; ikmtui reads at most "
-                            "{limit} columns", file=path.name, sheet=sheet, cell=cell[:12],
-                            last=column_letters(MAX_COLUMNS - 1), limit=MAX_COLUMNS))
+    return ImportTooLarge(
+        _(
+            "{file}, sheet {sheet}: cell {cell} lies beyond column {last}; ikmtui reads at most {limit} columns",
+            file=path.name,
+            sheet=sheet,
+            cell=cell[:12],
+            last=column_letters(MAX_COLUMNS - 1),
+            limit=MAX_COLUMNS,
+        )
+    )
 
 
 def too_long(path: Path, sheet: str, cell: str, size: int) -> ImportTooLarge:
-    return ImportTooLarge(_("{file}, sheet {sheet}: cell {cell} holds {n} characters; a cell may hold at most "
-                            "{limit}", file=path.name, sheet=sheet, cell=cell, n=format_number(size),
-                            limit=format_number(MAX_CELL_CHARS)))
+    return ImportTooLarge(
+        _(
+            "{file}, sheet {sheet}: cell {cell} holds {n} characters; a cell may hold at most {limit}",
+            file=path.name,
+            sheet=sheet,
+            cell=cell,
+            n=format_number(size),
+            limit=format_number(MAX_CELL_CHARS),
+        )
+    )
 
 
 def too_many_rows(path: Path, sheet: str) -> ImportTooLarge:
-    return ImportTooLarge(_("{file}, sheet {sheet}: more than {limit} rows; ikmtui imports at most {limit} rows "
-                            "from one file: split the list", file=path.name, sheet=sheet,
-                            limit=format_number(MAX_ROWS)))
+    return ImportTooLarge(
+        _(
+            "{file}, sheet {sheet}: more than {limit} rows; ikmtui imports at most {limit} rows "
+            "from one file: split the list",
+            file=path.name,
+            sheet=sheet,
+            limit=format_number(MAX_ROWS),
+        )
+    )
 
 
 def too_many_cells(path: Path, sheet: str) -> ImportTooLarge:
-    return ImportTooLarge(_("{file}, sheet {sheet}: more than {limit} filled-in cells; ikmtui imports at most "
-                            "{limit} cells from one file: split the list", file=path.name, sheet=sheet,
-                            limit=format_number(MAX_CELLS)))
+    return ImportTooLarge(
+        _(
+            "{file}, sheet {sheet}: more than {limit} filled-in cells; ikmtui imports at most "
+            "{limit} cells from one file: split the list",
+            file=path.name,
+            sheet=sheet,
+            limit=format_number(MAX_CELLS),
+        )
+    )
 
 
 def too_spread(path: Path, sheet: str, first: str, last: str) -> ImportTooLarge:
-    return ImportTooLarge(_("{file}, sheet {sheet}: its cells reach from {first} to {last}, more than {limit} cells "
-                            "in all; ikmtui reads at most {limit}: delete what lies beyond the list or split it",
-                            file=path.name, sheet=sheet, first=first[:12], last=last[:12],
-                            limit=format_number(MAX_AREA)))
+    return ImportTooLarge(
+        _(
+            "{file}, sheet {sheet}: its cells reach from {first} to {last}, more than {limit} cells "
+            "in all; ikmtui reads at most {limit}: delete what lies beyond the list or split it",
+            file=path.name,
+            sheet=sheet,
+            first=first[:12],
+            last=last[:12],
+            limit=format_number(MAX_AREA),
+        )
+    )
 
 
 def too_nested(path: Path, part: str) -> ImportTooLarge:
-    return ImportTooLarge(_("{file}: {part} inside the workbook holds more than {limit} XML elements in one row, "
-                            "one text or between the rows; it is not a list ikmtui can read", file=path.name,
-                            part=part, limit=format_number(MAX_NESTED)))
+    return ImportTooLarge(
+        _(
+            "{file}: {part} inside the workbook holds more than {limit} XML elements in one row, "
+            "one text or between the rows; it is not a list ikmtui can read",
+            file=path.name,
+            part=part,
+            limit=format_number(MAX_NESTED),
+        )
+    )

@@ -54,7 +54,6 @@ class Source:
         return list(self.headers), rows
 
 
-
 @dataclass
 class _HeaderMatch:
     kind: str
@@ -130,8 +129,7 @@ def _choose(sheet: Sheet, kind: str | None) -> _HeaderMatch | None:
     return max(matches, key=lambda m: (m.complete, m.score, -KINDS.index(m.kind)))
 
 
-def load(path: str | Path, *, kind: str | None = None, sheet: str | None = None,
-         progress: Progress = _noop) -> Source:
+def load(path: str | Path, *, kind: str | None = None, sheet: str | None = None, progress: Progress = _noop) -> Source:
     """Read ``path`` and map its columns for ``kind`` (default: the kind its headers match best).
 
     The sheet is ``sheet`` if given, else the first sheet with recognised headers. Raises ``ValueError`` with a
@@ -156,9 +154,14 @@ def load(path: str | Path, *, kind: str | None = None, sheet: str | None = None,
                     break
         if chosen is None:
             expected = ", ".join(c.header for c in cols.columns_of(kind or "ikm") if c.required)
-            raise ValueError(_("No known column headers in {file}: the first row of the list should name the "
-                               "columns, e.g. {expected} (ikmtui import --template writes an example)",
-                               file=path.name, expected=expected))
+            raise ValueError(
+                _(
+                    "No known column headers in {file}: the first row of the list should name the "
+                    "columns, e.g. {expected} (ikmtui import --template writes an example)",
+                    file=path.name,
+                    expected=expected,
+                )
+            )
         head, match = chosen
         full = reader.full(head.name, progress)
     finally:
@@ -166,7 +169,17 @@ def load(path: str | Path, *, kind: str | None = None, sheet: str | None = None,
     header_number = head.rows[match.index][0]
     data = [(n, cells) for n, cells in full.rows if n > header_number]
     if not data:
-        raise ValueError(_("The sheet {sheet} of {file} has headers but no rows to import", sheet=full.name,
-                           file=path.name))
-    return Source(path=path, kind=match.kind, sheet=full.name, header_row=header_number, headers=match.headers,
-                  fields=match.fields, ignored=match.ignored, rows=data, file_format=reader.file_format)
+        raise ValueError(
+            _("The sheet {sheet} of {file} has headers but no rows to import", sheet=full.name, file=path.name)
+        )
+    return Source(
+        path=path,
+        kind=match.kind,
+        sheet=full.name,
+        header_row=header_number,
+        headers=match.headers,
+        fields=match.fields,
+        ignored=match.ignored,
+        rows=data,
+        file_format=reader.file_format,
+    )

@@ -64,8 +64,9 @@ class _Kind:
     error_columns: dict[str, tuple[str, ...]] = {}
     tables_used: tuple[str, ...] = ()
 
-    def __init__(self, tables: Tables, source: Source, *, update: bool, user: str, today: date,
-                 db_path: Path | None = None) -> None:
+    def __init__(
+        self, tables: Tables, source: Source, *, update: bool, user: str, today: date, db_path: Path | None = None
+    ) -> None:
         self.tables = tables
         self.source = source
         self.db_path = db_path  # the database written to: gallery photos are checked against it and copied beside it
@@ -103,8 +104,11 @@ class _Kind:
         return None
 
     def duplicate_message(self, key: Hashable, record_id: int, doc: Doc) -> str:
-        return _("Already in the database as {code} {name}: import with update (--update) to change it",
-                 code=doc.get("code", ""), name=doc.get("name", ""))
+        return _(
+            "Already in the database as {code} {name}: import with update (--update) to change it",
+            code=doc.get("code", ""),
+            name=doc.get("name", ""),
+        )
 
     def row(self, number: int, values: Mapping[str, Any]) -> Planned:
         raise NotImplementedError
@@ -119,8 +123,14 @@ class _Kind:
             raise RowInvalid(errors)
         return record
 
-    def keyed(self, number: int, values: Mapping[str, Any], data: Doc, errors: dict[str, str],
-              finish: Callable[[Record], Doc] = lambda r: r.doc()) -> Planned:
+    def keyed(
+        self,
+        number: int,
+        values: Mapping[str, Any],
+        data: Doc,
+        errors: dict[str, str],
+        finish: Callable[[Record], Doc] = lambda r: r.doc(),
+    ) -> Planned:
         """Insert, update or duplicate, for kinds identified by a key."""
         key = self.key(values)
         found = self.existing(key) if key is not None else None
@@ -154,9 +164,12 @@ class _IkmKind(_Kind):
     model = Ikm
     key_field = "nib"
     tables_used = ("ikm", "clusters")
-    error_columns = {"workers_male": ("workers_male", "workers_total"),
-                     "workers_female": ("workers_female", "workers_total"),
-                     "turnover": ("turnover", "turnover_monthly"), "cluster_ids": ("clusters",)}
+    error_columns = {
+        "workers_male": ("workers_male", "workers_total"),
+        "workers_female": ("workers_female", "workers_total"),
+        "turnover": ("turnover", "turnover_monthly"),
+        "cluster_ids": ("clusters",),
+    }
 
     def __init__(self, tables: Tables, source: Source, **kwargs: Any) -> None:
         super().__init__(tables, source, **kwargs)
@@ -183,8 +196,12 @@ class _IkmKind(_Kind):
         return (record_id, self.ikm[str(record_id)]) if record_id is not None else None
 
     def duplicate_message(self, key: Hashable, record_id: int, doc: Doc) -> str:
-        return _("NIB {nib} is already in the database as {code} {name}: import with update (--update) to "
-                 "change it", nib=key, code=doc.get("code", ""), name=doc.get("name", ""))
+        return _(
+            "NIB {nib} is already in the database as {code} {name}: import with update (--update) to change it",
+            nib=key,
+            code=doc.get("code", ""),
+            name=doc.get("name", ""),
+        )
 
     def _cluster_ids(self, value: object) -> list[int]:
         ids: list[int] = []
@@ -199,8 +216,9 @@ class _IkmKind(_Kind):
             elif found not in ids:
                 ids.append(found)
         if unknown:
-            raise ValueError(_("No cluster named {names}: register it first or check the spelling",
-                               names=", ".join(unknown)))
+            raise ValueError(
+                _("No cluster named {names}: register it first or check the spelling", names=", ".join(unknown))
+            )
         return sorted(ids)
 
     def row(self, number: int, values: Mapping[str, Any]) -> Planned:
@@ -234,8 +252,9 @@ class _IkmKind(_Kind):
             except ValueError:
                 return  # the gender column's own error is reported
             if men + women != total:
-                errors["workers_total"] = _("The total {total} is not men + women ({men} + {women})", total=total,
-                                            men=men, women=women)
+                errors["workers_total"] = _(
+                    "The total {total} is not men + women ({men} + {women})", total=total, men=men, women=women
+                )
             return
         data["workers_total"] = total
         data["workers_male"], data["workers_female"] = total // 2, total - total // 2
@@ -267,8 +286,13 @@ class _IkmKind(_Kind):
     def notes(self, planned: Mapping[int, Planned]) -> list[str]:
         notes = []
         if n := self.marked("split", planned):
-            notes.append(_("{n} rows give only the total number of workers: it was split evenly between men and "
-                           "women; correct the split in the IKM form where it is known", n=n))
+            notes.append(
+                _(
+                    "{n} rows give only the total number of workers: it was split evenly between men and "
+                    "women; correct the split in the IKM form where it is known",
+                    n=n,
+                )
+            )
         if n := self.marked("monthly", planned):
             notes.append(_("{n} rows give a monthly turnover: it was multiplied by 12", n=n))
         if n := self.marked("scale", planned):
@@ -328,8 +352,7 @@ class _RefKind(_Kind):
         text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
         found = self.by_code.get(text.upper()) or self.by_nib.get(digits_only(_identifier(text)))
         if found is None:
-            errors["ikm_ref"] = _("No IKM has the NIB or code {value}: import or register the IKM first",
-                                  value=text)
+            errors["ikm_ref"] = _("No IKM has the NIB or code {value}: import or register the IKM first", value=text)
         return found
 
 
@@ -340,15 +363,23 @@ def _product(value: object) -> CreditProduct:
             return product
     if wanted in ("kur", "kurmikro"):
         return PRODUCTS.get("KUR-MIKRO", PRODUCTS[DEFAULT_PRODUCT])
-    raise ValueError(_("Unknown credit product {code}; choose one of: {options}", code=str(value).strip(),
-                       options=", ".join(p.name for p in PRODUCTS.values())))
+    raise ValueError(
+        _(
+            "Unknown credit product {code}; choose one of: {options}",
+            code=str(value).strip(),
+            options=", ".join(p.name for p in PRODUCTS.values()),
+        )
+    )
 
 
 def _documents(value: object) -> list[str]:
     if cols.normalize(value) in cols.ALL_DOCUMENTS_WORDS:
         return list(DOCUMENTS)
-    return [str(cols.synonym("document", part.strip())) for part in re.split(r"[,;\n]|/(?!IUMK)", str(value))
-            if part.strip()]
+    return [
+        str(cols.synonym("document", part.strip()))
+        for part in re.split(r"[,;\n]|/(?!IUMK)", str(value))
+        if part.strip()
+    ]
 
 
 class _CreditKind(_RefKind):
@@ -371,8 +402,7 @@ class _CreditKind(_RefKind):
 
     @staticmethod
     def _key_of(doc: Mapping[str, Any]) -> tuple[Any, ...]:
-        return (doc.get("ikm_id"), doc.get("product"), doc.get("amount_requested"),
-                _name_key(doc.get("purpose", "")))
+        return (doc.get("ikm_id"), doc.get("product"), doc.get("amount_requested"), _name_key(doc.get("purpose", "")))
 
     def row(self, number: int, values: Mapping[str, Any]) -> Planned:
         errors: dict[str, str] = {}
@@ -403,9 +433,16 @@ class _CreditKind(_RefKind):
         doc = record.doc()
         key = self._key_of(doc)
         if key in self.pending:
-            raise RowInvalid({"amount_requested": _(
-                "Probably imported before: {code} is a pending application of this IKM with the same product, "
-                "amount and purpose", code=self.pending[key].get("code", ""))}, duplicate=True)
+            raise RowInvalid(
+                {
+                    "amount_requested": _(
+                        "Probably imported before: {code} is a pending application of this IKM with the same product, "
+                        "amount and purpose",
+                        code=self.pending[key].get("code", ""),
+                    )
+                },
+                duplicate=True,
+            )
         self.keys[number] = key
         return Planned(number, "insert", doc)
 
@@ -415,10 +452,13 @@ class _GalleryKind(_RefKind):
     model = GalleryListing
     key_field = "sku"
     tables_used = ("ikm", "gallery_listings")
-    error_columns = {"ikm_id": ("ikm_ref",),
-                     "marketplace_links": ("marketplace_links", *(f"link:{m}" for m in
-                                                                  ("Tokopedia", "Shopee", "Bukalapak", "Lazada",
-                                                                   "Blibli", "TikTok Shop")))}
+    error_columns = {
+        "ikm_id": ("ikm_ref",),
+        "marketplace_links": (
+            "marketplace_links",
+            *(f"link:{m}" for m in ("Tokopedia", "Shopee", "Bukalapak", "Lazada", "Blibli", "TikTok Shop")),
+        ),
+    }
 
     def __init__(self, tables: Tables, source: Source, **kwargs: Any) -> None:
         super().__init__(tables, source, **kwargs)
@@ -435,8 +475,12 @@ class _GalleryKind(_RefKind):
         return (record_id, self.docs[str(record_id)]) if record_id is not None else None
 
     def duplicate_message(self, key: Hashable, record_id: int, doc: Doc) -> str:
-        return _("SKU {sku} is already in the database as {code} {name}: import with update (--update) to "
-                 "change it", sku=key, code=doc.get("code", ""), name=doc.get("product_name", ""))
+        return _(
+            "SKU {sku} is already in the database as {code} {name}: import with update (--update) to change it",
+            sku=key,
+            code=doc.get("code", ""),
+            name=doc.get("product_name", ""),
+        )
 
     def _photos(self, values: Mapping[str, Any], errors: dict[str, str]) -> tuple[list[str], list[media.Photo]]:
         """The photos named in the sheet, as the listing form takes them (``io.media.take_photos``): each a picture,
@@ -454,8 +498,9 @@ class _GalleryKind(_RefKind):
         key = self.key(values)
         found = self.existing(key) if key is not None and self.update else None
         known = set(found[1].get("photos") or []) if found is not None else set()
-        names, new, error = media.take_photos(self.db_path, entries, known=known, folder=self.folder,
-                                              checked=self.checked)
+        names, new, error = media.take_photos(
+            self.db_path, entries, known=known, folder=self.folder, checked=self.checked
+        )
         if error is not None:
             errors["photos"] = error
         return names, new
@@ -470,8 +515,11 @@ class _GalleryKind(_RefKind):
         if "photos" in values:
             data["photos"], photos = self._photos(values, errors)
         links = [str(values["marketplace_links"])] if "marketplace_links" in values else []
-        links += [f"{name.removeprefix('link:')} {str(value).strip()}" for name, value in values.items()
-                  if name.startswith("link:")]
+        links += [
+            f"{name.removeprefix('link:')} {str(value).strip()}"
+            for name, value in values.items()
+            if name.startswith("link:")
+        ]
         if links:
             data["marketplace_links"] = "; ".join(links)
         planned = self.keyed(number, values, data, errors)
@@ -479,5 +527,9 @@ class _GalleryKind(_RefKind):
         return planned
 
 
-HANDLERS: dict[str, type[_Kind]] = {"ikm": _IkmKind, "clusters": _ClusterKind,
-                                    "credit_applications": _CreditKind, "gallery_listings": _GalleryKind}
+HANDLERS: dict[str, type[_Kind]] = {
+    "ikm": _IkmKind,
+    "clusters": _ClusterKind,
+    "credit_applications": _CreditKind,
+    "gallery_listings": _GalleryKind,
+}

@@ -23,24 +23,50 @@ from ikmtui.io.importer.values import _STEP, Progress, Tables, _noop, is_blank, 
 def _check_required(source: Source, update: bool) -> None:
     missing = [c.header for c in cols.columns_of(source.kind) if c.required and not source.has(c.field)]
     if missing and not update:
-        raise ValueError(_("{file}: required columns are missing: {columns} (ikmtui import --template {kind} "
-                           "writes a sheet with every column)", file=source.path.name, columns=", ".join(missing),
-                           kind=source.kind))
+        raise ValueError(
+            _(
+                "{file}: required columns are missing: {columns} (ikmtui import --template {kind} "
+                "writes a sheet with every column)",
+                file=source.path.name,
+                columns=", ".join(missing),
+                kind=source.kind,
+            )
+        )
 
 
-def plan(tables: Tables, source: Source, *, update: bool = False, user: str = "", today: date | None = None,
-         progress: Progress = _noop, db_path: str | os.PathLike[str] | None = None) -> ImportReport:
+def plan(
+    tables: Tables,
+    source: Source,
+    *,
+    update: bool = False,
+    user: str = "",
+    today: date | None = None,
+    progress: Progress = _noop,
+    db_path: str | os.PathLike[str] | None = None,
+) -> ImportReport:
     """Check every row of ``source`` against the stored data read through ``tables``; nothing is written.
 
     ``db_path`` is the database the rows are for: gallery photos are checked against it (a picture, never the
     database or its files); without it a sheet that names photos is refused row by row."""
     _check_required(source, update)
-    handler = HANDLERS[source.kind](tables, source, update=update, user=user, today=today or clock.today(),
-                                    db_path=Path(db_path) if db_path is not None else None)
+    handler = HANDLERS[source.kind](
+        tables,
+        source,
+        update=update,
+        user=user,
+        today=today or clock.today(),
+        db_path=Path(db_path) if db_path is not None else None,
+    )
     report = ImportReport(
-        kind=source.kind, file=source.path, sheet=source.sheet, header_row=source.header_row,
-        columns=[(source.headers[i], name) for i, name in source.fields.items()], ignored=list(source.ignored),
-        rows=len(source.rows), _snapshot={name: tables(name) for name in handler.tables_used})
+        kind=source.kind,
+        file=source.path,
+        sheet=source.sheet,
+        header_row=source.header_row,
+        columns=[(source.headers[i], name) for i, name in source.fields.items()],
+        ignored=list(source.ignored),
+        rows=len(source.rows),
+        _snapshot={name: tables(name) for name in handler.tables_used},
+    )
     cells_of: dict[int, dict[str, Any]] = {}
     keys: dict[Hashable, list[int]] = defaultdict(list)
     planned: dict[int, Planned] = {}
@@ -71,12 +97,18 @@ def plan(tables: Tables, source: Source, *, update: bool = False, user: str = ""
         for number in numbers:
             planned.pop(number, None)
             if isinstance(handler, _CreditKind):
-                message = _("The same application (IKM, product, amount, purpose) is on {n} rows of this file: "
-                            "{rows}", n=len(numbers), rows=shown)
+                message = _(
+                    "The same application (IKM, product, amount, purpose) is on {n} rows of this file: {rows}",
+                    n=len(numbers),
+                    rows=shown,
+                )
                 column = "amount_requested"
             else:
-                value = key if isinstance(handler, _IkmKind | _GalleryKind) else show_value(
-                    cells_of[numbers[0]].get(handler.key_field))
+                value = (
+                    key
+                    if isinstance(handler, _IkmKind | _GalleryKind)
+                    else show_value(cells_of[numbers[0]].get(handler.key_field))
+                )
                 message = _("{value} is on {n} rows of this file: {rows}", value=value, n=len(numbers), rows=shown)
                 column = handler.key_field
             _add_problems(report, source, handler, number, cells_of[number], {column: message}, duplicate=True)
@@ -87,11 +119,21 @@ def plan(tables: Tables, source: Source, *, update: bool = False, user: str = ""
     return report
 
 
-def _add_problems(report: ImportReport, source: Source, handler: _Kind, number: int, values: Mapping[str, Any],
-                  errors: Mapping[str, str], *, duplicate: bool = False) -> None:
+def _add_problems(
+    report: ImportReport,
+    source: Source,
+    handler: _Kind,
+    number: int,
+    values: Mapping[str, Any],
+    errors: Mapping[str, str],
+    *,
+    duplicate: bool = False,
+) -> None:
     for name, reason in errors.items():
-        shown = next((f for f in handler.error_columns.get(name, (name,)) if source.has(f) or f in values),
-                     handler.error_columns.get(name, (name,))[0])
+        shown = next(
+            (f for f in handler.error_columns.get(name, (name,)) if source.has(f) or f in values),
+            handler.error_columns.get(name, (name,))[0],
+        )
         raw = show_value(values.get(shown))
         if shown == "owner_nik" and raw:
             digits = digits_only(raw)
@@ -102,9 +144,17 @@ def _add_problems(report: ImportReport, source: Source, handler: _Kind, number: 
 
 
 # ================================================================================================ writing
-def import_source(db: Any, source: Source, *, dry_run: bool = False, skip_invalid: bool = False,
-                  update: bool = False, today: date | None = None, progress: Progress = _noop,
-                  db_path: str | os.PathLike[str] | None = None) -> ImportReport:
+def import_source(
+    db: Any,
+    source: Source,
+    *,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    update: bool = False,
+    today: date | None = None,
+    progress: Progress = _noop,
+    db_path: str | os.PathLike[str] | None = None,
+) -> ImportReport:
     """Check ``source`` and, unless ``dry_run``, write it in ONE transaction (all or nothing by default).
 
     ``db_path`` (default ``db.path``) is the database photos are checked against; the pictures of the rows
@@ -145,11 +195,20 @@ def import_source(db: Any, source: Source, *, dry_run: bool = False, skip_invali
     return report
 
 
-
-def import_file(db: Any, path: str | Path, *, kind: str | None = None, sheet: str | None = None,
-                dry_run: bool = False, skip_invalid: bool = False, update: bool = False,
-                today: date | None = None, progress: Progress = _noop) -> ImportReport:
+def import_file(
+    db: Any,
+    path: str | Path,
+    *,
+    kind: str | None = None,
+    sheet: str | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    update: bool = False,
+    today: date | None = None,
+    progress: Progress = _noop,
+) -> ImportReport:
     """:func:`load` then :func:`import_source`: the whole import of one file."""
     source = load(path, kind=kind, sheet=sheet, progress=progress)
-    return import_source(db, source, dry_run=dry_run, skip_invalid=skip_invalid, update=update, today=today,
-                         progress=progress)
+    return import_source(
+        db, source, dry_run=dry_run, skip_invalid=skip_invalid, update=update, today=today, progress=progress
+    )

@@ -36,8 +36,9 @@ from ikmtui.io.importer.workbook import OLE_MAGIC, ZIP_MAGIC, WorkbookReader
 _LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
 
 
-def read_sheets(path: str | Path, sheet: str | None = None, *, header_rows_only: bool = False,
-                progress: Progress = _noop) -> list[Sheet]:
+def read_sheets(
+    path: str | Path, sheet: str | None = None, *, header_rows_only: bool = False, progress: Progress = _noop
+) -> list[Sheet]:
     """The sheets of ``path`` (one for a CSV); ``sheet`` picks one by name (any case).
 
     With ``header_rows_only`` only the first rows of each sheet are read (enough to find the headers).
@@ -67,8 +68,11 @@ def open_sheets(path: Path, wanted: str | None, progress: Progress) -> WorkbookR
         # Non-blocking: should a FIFO replace the file after the check, opening it must not wait for a writer.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:  # guard.FileRefused included: its text names the file and the limit
-        raise ValueError(str(exc) if isinstance(exc, guard.FileRefused) else
-                         _("{path}: {reason}", path=path, reason=exc.strerror or exc)) from None
+        raise ValueError(
+            str(exc)
+            if isinstance(exc, guard.FileRefused)
+            else _("{path}: {reason}", path=path, reason=exc.strerror or exc)
+        ) from None
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
         os.close(fd)
@@ -76,14 +80,20 @@ def open_sheets(path: Path, wanted: str | None, progress: Progress) -> WorkbookR
     with os.fdopen(fd, "rb") as fh:
         data = fh.read(limit + 1)
     if len(data) > limit:  # grown since it was checked
-        raise ValueError(_("{file} is larger than {limit} MB; ikmtui imports files up to {limit} MB",
-                           file=path.name, limit=limit // 1_000_000))
+        raise ValueError(
+            _(
+                "{file} is larger than {limit} MB; ikmtui imports files up to {limit} MB",
+                file=path.name,
+                limit=limit // 1_000_000,
+            )
+        )
     if data.startswith((ZIP_MAGIC, OLE_MAGIC)):
         return WorkbookReader(path, data, wanted)
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
-        raise not_spreadsheet(path, _("the file is not an Excel workbook although its name ends in {suffix}",
-                                      suffix=suffix))
+        raise not_spreadsheet(
+            path, _("the file is not an Excel workbook although its name ends in {suffix}", suffix=suffix)
+        )
     return CsvReader(path, data, progress)
 
 
@@ -124,9 +134,15 @@ def _csv_lines(path: Path, text: str, delimiter: str) -> Iterator[str]:
     for number, match in enumerate(_LINE.finditer(text), 1):
         line = match.group()
         if line.count(delimiter) >= bounds.EXCEL_COLUMNS:
-            raise ImportTooLarge(_("{file}, line {line}: more than {n} cells; ikmtui reads at most {limit} columns",
-                                   file=path.name, line=format_number(number), n=format_number(bounds.EXCEL_COLUMNS),
-                                   limit=bounds.MAX_COLUMNS))
+            raise ImportTooLarge(
+                _(
+                    "{file}, line {line}: more than {n} cells; ikmtui reads at most {limit} columns",
+                    file=path.name,
+                    line=format_number(number),
+                    n=format_number(bounds.EXCEL_COLUMNS),
+                    limit=bounds.MAX_COLUMNS,
+                )
+            )
         yield line
 
 
@@ -155,7 +171,7 @@ class CsvReader:
                     last = max((i for i, c in enumerate(cells) if not is_blank(c)), default=-1)
                     if last >= bounds.MAX_COLUMNS:
                         raise bounds.too_wide(path, name, f"{column_letters(last)}{number}")
-                    cells = cells[:last + 1]
+                    cells = cells[: last + 1]
                 if cells and max(map(len, cells)) > bounds.MAX_CELL_CHARS:
                     column = next(i for i, c in enumerate(cells) if len(c) > bounds.MAX_CELL_CHARS)
                     raise bounds.too_long(path, name, f"{column_letters(column)}{number}", len(cells[column]))
@@ -172,9 +188,14 @@ class CsvReader:
                     progress("read", number, 0)
         except csv.Error as exc:
             if "field larger than field limit" in str(exc):  # the csv module's own bound, above Excel's
-                raise ImportTooLarge(_("{file}, row {row}: a cell holds more than {limit} characters; a cell may "
-                                       "hold at most {limit}", file=path.name, row=format_number(number + 1),
-                                       limit=format_number(bounds.MAX_CELL_CHARS))) from None
+                raise ImportTooLarge(
+                    _(
+                        "{file}, row {row}: a cell holds more than {limit} characters; a cell may hold at most {limit}",
+                        file=path.name,
+                        row=format_number(number + 1),
+                        limit=format_number(bounds.MAX_CELL_CHARS),
+                    )
+                ) from None
             raise not_spreadsheet(path, str(exc)) from None
         self.sheet = Sheet(name, rows)
 

@@ -96,11 +96,11 @@ class RowInvalid(Exception):
         self.duplicate = duplicate
 
 
-
 def _import_detail(report: ImportReport) -> str:
-    return (f"{report.file.name} [{report.sheet}]: {report.inserted} new, {report.updated} updated, "
-            f"{len(report.bad_rows)} rows skipped")
-
+    return (
+        f"{report.file.name} [{report.sheet}]: {report.inserted} new, {report.updated} updated, "
+        f"{len(report.bad_rows)} rows skipped"
+    )
 
 
 def kind_label(kind: str) -> str:
@@ -109,25 +109,47 @@ def kind_label(kind: str) -> str:
 
 def summary(report: ImportReport) -> str:
     """One paragraph: what was read, what is wrong, what was (or would be) written."""
-    lines = [_("{file}, sheet {sheet}, headers on row {row}: {kind}", file=report.file.name, sheet=report.sheet,
-               row=report.header_row, kind=kind_label(report.kind))]
-    lines.append(_("{rows} rows read: {valid} valid, {bad} with problems ({dup} duplicates)",
-                   rows=format_number(report.rows), valid=format_number(report.valid),
-                   bad=format_number(len(report.bad_rows)), dup=format_number(len(report.duplicate_rows))))
+    lines = [
+        _(
+            "{file}, sheet {sheet}, headers on row {row}: {kind}",
+            file=report.file.name,
+            sheet=report.sheet,
+            row=report.header_row,
+            kind=kind_label(report.kind),
+        )
+    ]
+    lines.append(
+        _(
+            "{rows} rows read: {valid} valid, {bad} with problems ({dup} duplicates)",
+            rows=format_number(report.rows),
+            valid=format_number(report.valid),
+            bad=format_number(len(report.bad_rows)),
+            dup=format_number(len(report.duplicate_rows)),
+        )
+    )
     if report.written:
-        lines.append(_("Imported: {new} new, {updated} updated, {same} unchanged",
-                       new=format_number(report.inserted), updated=format_number(report.updated),
-                       same=format_number(report.unchanged)))
+        lines.append(
+            _(
+                "Imported: {new} new, {updated} updated, {same} unchanged",
+                new=format_number(report.inserted),
+                updated=format_number(report.updated),
+                same=format_number(report.unchanged),
+            )
+        )
         if report.problems:
             lines.append(_("{n} rows with problems were skipped", n=format_number(len(report.bad_rows))))
     elif report.dry_run:
-        lines.append(_("Check only: nothing was written. An import would add {new} and update {updated}",
-                       new=format_number(report.to_insert), updated=format_number(report.to_update)))
+        lines.append(
+            _(
+                "Check only: nothing was written. An import would add {new} and update {updated}",
+                new=format_number(report.to_insert),
+                updated=format_number(report.to_update),
+            )
+        )
     elif report.problems and report.skip_invalid:
         lines.append(_("Nothing was written: no row is valid"))
     elif report.problems:
-        lines.append(_("Nothing was written: correct the rows listed, or import only the valid rows "
-                       "(--skip-invalid)"))
+        lines.append(_("Nothing was written: correct the rows listed, or import only the valid rows (--skip-invalid)"))
     elif not report.planned or not (report.to_insert or report.to_update):
         lines.append(_("Nothing to write: every row is already in the database as it is"))
     return "\n".join(lines)
@@ -149,8 +171,9 @@ def problem_table(report: ImportReport, limit: int = 100) -> Any:
     return table
 
 
-def write_problems(report: ImportReport, out: str | Path, db_path: str | Path | None = None, *,
-                   force: bool = False) -> Path:
+def write_problems(
+    report: ImportReport, out: str | Path, db_path: str | Path | None = None, *, force: bool = False
+) -> Path:
     """Every problem as a CSV (semicolon, UTF-8 with BOM: Excel in Indonesia opens it as it is).
 
     Written through the file guard: never onto the database or its files, over an existing file only with

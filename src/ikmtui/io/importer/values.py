@@ -19,8 +19,11 @@ Progress = Callable[[str, int, int], None]
 
 _STEP = 250  # rows between progress reports
 _BLANKS = frozenset({"", "-", "--", "–", "—", "n/a", "N/A"})
-_UNITS = re.compile(r"^\s*(-?[0-9][0-9.]*)\s*(?:orang|org|jiwa|pekerja|bulan|bln|hari|hr|pcs|buah|unit|tahun|thn|"
-                    r"people|persons|months|days)\.?\s*$", re.IGNORECASE)
+_UNITS = re.compile(
+    r"^\s*(-?[0-9][0-9.]*)\s*(?:orang|org|jiwa|pekerja|bulan|bln|hari|hr|pcs|buah|unit|tahun|thn|"
+    r"people|persons|months|days)\.?\s*$",
+    re.IGNORECASE,
+)
 _RUPIAH_TAIL = re.compile(r"(?:,0{1,2}|,-|\.-|,–)\s*$")
 _RUPIAH_HEAD = re.compile(r"^(-?)\s*(?:IDR|Rp\.?)\s*", re.IGNORECASE)
 _COMMA_THOUSANDS = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+")
@@ -136,22 +139,45 @@ def _nik(value: object) -> object:
     if isinstance(value, int | float) and not isinstance(value, bool):
         digits = str(int(value))
         if len(digits) >= 16 and digits.endswith("0"):
-            raise ValueError(_("The NIK is stored as a number, and Excel keeps only 15 digits of a number, so its "
-                               "last digit may be lost: format the column as Text and type the NIK again"))
+            raise ValueError(
+                _(
+                    "The NIK is stored as a number, and Excel keeps only 15 digits of a number, so its "
+                    "last digit may be lost: format the column as Text and type the NIK again"
+                )
+            )
         return digits
     return _identifier(value)
 
 
 #: field -> how a cell is tidied before the record model validates it.
 PREPARE: dict[str, Callable[[object], object]] = {
-    "owner_nik": _nik, "nib": _identifier, "npwp": _identifier, "kbli": _identifier, "phone": _phone,
-    "investment": _rupiah, "turnover": _rupiah, "turnover_monthly": _rupiah, "amount_requested": _rupiah,
-    "price": _rupiah, "workers_male": _count, "workers_female": _count, "workers_total": _count,
-    "tenor_months": _count, "stock": _count, "term_days": _count, "year_founded": _year,
-    "decree_date": _date, "consigned_on": _date, "applied_on": _date,
-    "kecamatan": _prefixed(r"kec\.?", "kecamatan"), "kelurahan": _prefixed(r"kel\.?", "kelurahan", "desa"),
-    "status": _choice("status"), "scale": _choice("scale"), "certifications": _choices("certification"),
-    "badges": _choices("certification"), "category": _choice("category"),
+    "owner_nik": _nik,
+    "nib": _identifier,
+    "npwp": _identifier,
+    "kbli": _identifier,
+    "phone": _phone,
+    "investment": _rupiah,
+    "turnover": _rupiah,
+    "turnover_monthly": _rupiah,
+    "amount_requested": _rupiah,
+    "price": _rupiah,
+    "workers_male": _count,
+    "workers_female": _count,
+    "workers_total": _count,
+    "tenor_months": _count,
+    "stock": _count,
+    "term_days": _count,
+    "year_founded": _year,
+    "decree_date": _date,
+    "consigned_on": _date,
+    "applied_on": _date,
+    "kecamatan": _prefixed(r"kec\.?", "kecamatan"),
+    "kelurahan": _prefixed(r"kel\.?", "kelurahan", "desa"),
+    "status": _choice("status"),
+    "scale": _choice("scale"),
+    "certifications": _choices("certification"),
+    "badges": _choices("certification"),
+    "category": _choice("category"),
 }
 
 

@@ -80,9 +80,9 @@ def zip_directory(fh: IO[bytes]) -> tuple[int, int]:
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or len(tail) - at < 22:
         return 0, 0
-    entries, directory = struct.unpack("<HI", tail[at + 10:at + 16])
-    if (entries == 0xFFFF or directory == 0xFFFFFFFF) and tail[at - 20:at - 16] == b"PK\x06\x07":
-        (offset,) = struct.unpack("<Q", tail[at - 12:at - 4])
+    entries, directory = struct.unpack("<HI", tail[at + 10 : at + 16])
+    if (entries == 0xFFFF or directory == 0xFFFFFFFF) and tail[at - 20 : at - 16] == b"PK\x06\x07":
+        (offset,) = struct.unpack("<Q", tail[at - 12 : at - 4])
         fh.seek(offset)
         record = fh.read(56)
         fh.seek(0)
@@ -103,8 +103,10 @@ def _column(letters: str) -> int:
 
 def _attrs(tag: bytes) -> dict[str, str]:
     """A tag's attributes by local name (``r:id`` -> ``id``), entities decoded."""
-    return {key.rsplit(b":", 1)[-1].decode("utf-8", "replace"): html.unescape((a or b).decode("utf-8", "replace"))
-            for key, a, b in _ATTR.findall(tag)}
+    return {
+        key.rsplit(b":", 1)[-1].decode("utf-8", "replace"): html.unescape((a or b).decode("utf-8", "replace"))
+        for key, a, b in _ATTR.findall(tag)
+    }
 
 
 @dataclass
@@ -124,8 +126,9 @@ class _Span:
     def add(self, path: Path, row: int, cells: int, left: int, right: int, far: str) -> None:
         self.add_block(path, 1, cells, row, row, left, right, far)
 
-    def add_block(self, path: Path, rows: int, cells: int, top: int, bottom: int, left: int, right: int,
-                  far: str) -> None:
+    def add_block(
+        self, path: Path, rows: int, cells: int, top: int, bottom: int, left: int, right: int, far: str
+    ) -> None:
         self.rows += rows
         self.cells += cells
         self.top, self.bottom = min(self.top, top), max(self.bottom, bottom)
@@ -140,8 +143,12 @@ class _Span:
         if (self.bottom - self.top + 1) * (self.right - self.left + 1) > bounds.MAX_AREA:
             if self.right >= bounds.MAX_COLUMNS:
                 raise bounds.too_wide(path, self.label, self.far)
-            raise bounds.too_spread(path, self.label, f"{column_letters(self.left)}{self.top + 1}",
-                                    f"{column_letters(self.right)}{self.bottom + 1}")
+            raise bounds.too_spread(
+                path,
+                self.label,
+                f"{column_letters(self.left)}{self.top + 1}",
+                f"{column_letters(self.right)}{self.bottom + 1}",
+            )
 
 
 class _Part:
@@ -156,9 +163,15 @@ class _Part:
         self.info = info
 
     def _refused(self) -> bounds.ImportTooLarge:
-        return bounds.ImportTooLarge(_("{file}: {part} inside the workbook unpacks to more than {limit} MB; ikmtui "
-                                       "reads at most {limit} MB of it", file=self.check.path.name, part=self.name,
-                                       limit=self.limit // 1_000_000))
+        return bounds.ImportTooLarge(
+            _(
+                "{file}: {part} inside the workbook unpacks to more than {limit} MB; ikmtui "
+                "reads at most {limit} MB of it",
+                file=self.check.path.name,
+                part=self.name,
+                limit=self.limit // 1_000_000,
+            )
+        )
 
     def chunks(self) -> Iterator[bytes]:
         left = self.limit
@@ -169,14 +182,25 @@ class _Part:
                 if left < 0:
                     raise self._refused()
                 if self.check.unpacked > bounds.MAX_UNPACKED_BYTES:
-                    raise bounds.ImportTooLarge(_(
-                        "{file} unpacks to more than {limit} MB; ikmtui reads at most {limit} MB of a workbook",
-                        file=self.check.path.name, limit=bounds.MAX_UNPACKED_BYTES // 1_000_000))
+                    raise bounds.ImportTooLarge(
+                        _(
+                            "{file} unpacks to more than {limit} MB; ikmtui reads at most {limit} MB of a workbook",
+                            file=self.check.path.name,
+                            limit=bounds.MAX_UNPACKED_BYTES // 1_000_000,
+                        )
+                    )
                 yield data
 
 
-def _spans(path: Path, part: str, chunks: Iterator[bytes], start: re.Pattern[bytes], end: re.Pattern[bytes],
-           outside: Callable[[bytes], None], row: Callable[[bytes, bytes], None]) -> None:
+def _spans(
+    path: Path,
+    part: str,
+    chunks: Iterator[bytes],
+    start: re.Pattern[bytes],
+    end: re.Pattern[bytes],
+    outside: Callable[[bytes], None],
+    row: Callable[[bytes, bytes], None],
+) -> None:
     """Cut the XML of ``chunks`` into rows: ``row(attributes, content)`` for each row (content empty for ``<row/>``)
     and ``outside(text)`` for what lies between them, holding at most one row (and one chunk) in memory."""
     buffer = b""
@@ -191,7 +215,7 @@ def _spans(path: Path, part: str, chunks: Iterator[bytes], start: re.Pattern[byt
                 outside(buffer[pos:cut])
                 pos = cut
                 break
-            outside(buffer[pos:found.start()])
+            outside(buffer[pos : found.start()])
             attributes = found.group(1)
             if attributes.endswith(b"/"):
                 row(attributes, b"")
@@ -201,13 +225,19 @@ def _spans(path: Path, part: str, chunks: Iterator[bytes], start: re.Pattern[byt
             if closed is None:
                 pos = found.start()
                 break
-            row(attributes, buffer[found.end():closed.start()])
+            row(attributes, buffer[found.end() : closed.start()])
             pos = closed.end()
         buffer = buffer[pos:]
         if len(buffer) > bounds.MAX_ROW_XML_BYTES:
-            raise bounds.ImportTooLarge(_("{file}: {part} inside the workbook holds one row or element of more than "
-                                          "{limit} MB; it is not a list ikmtui can read", file=path.name, part=part,
-                                          limit=bounds.MAX_ROW_XML_BYTES // 1_000_000))
+            raise bounds.ImportTooLarge(
+                _(
+                    "{file}: {part} inside the workbook holds one row or element of more than "
+                    "{limit} MB; it is not a list ikmtui can read",
+                    file=path.name,
+                    part=part,
+                    limit=bounds.MAX_ROW_XML_BYTES // 1_000_000,
+                )
+            )
     outside(buffer)
 
 
@@ -220,9 +250,14 @@ class _ZipCheck:
         self.unpacked = 0
         entries, directory = zip_directory(io.BytesIO(data))
         if entries > bounds.MAX_ZIP_ENTRIES or directory > bounds.MAX_ZIP_DIRECTORY_BYTES:
-            raise bounds.ImportTooLarge(_("{file} holds more than {limit} parts (or names too long for a workbook); "
-                                          "ikmtui reads workbooks of at most {limit} parts", file=path.name,
-                                          limit=format_number(bounds.MAX_ZIP_ENTRIES)))
+            raise bounds.ImportTooLarge(
+                _(
+                    "{file} holds more than {limit} parts (or names too long for a workbook); "
+                    "ikmtui reads workbooks of at most {limit} parts",
+                    file=path.name,
+                    limit=format_number(bounds.MAX_ZIP_ENTRIES),
+                )
+            )
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
         except Exception as exc:  # a zip that is cut off or not a zip after all
@@ -313,7 +348,8 @@ class _ZipCheck:
                     parts = _REF.fullmatch((ref.group(1) or ref.group(2) or b"").decode("ascii", "replace"))
                     if parts:
                         span.errors[(int(parts.group(2)) - 1, _column(parts.group(1)))] = html.unescape(
-                            value.decode("utf-8", "replace"))
+                            value.decode("utf-8", "replace")
+                        )
 
         def cells_apart(filled: list[bytes], number: int) -> None:
             """Cells one by one: some without a reference, or placed in another row than their own."""
@@ -344,9 +380,14 @@ class _ZipCheck:
         def outside(text: bytes) -> None:
             state["strings"] += len(_SHARED_STRING.findall(text))
             if state["strings"] > bounds.MAX_CELLS:
-                raise bounds.ImportTooLarge(_("{file} holds more than {limit} different texts; ikmtui imports at "
-                                              "most {limit} cells from one file: split the list", file=path.name,
-                                              limit=format_number(bounds.MAX_CELLS)))
+                raise bounds.ImportTooLarge(
+                    _(
+                        "{file} holds more than {limit} different texts; ikmtui imports at "
+                        "most {limit} cells from one file: split the list",
+                        file=path.name,
+                        limit=format_number(bounds.MAX_CELLS),
+                    )
+                )
             if not state["in_sheet"]:
                 state["in_sheet"] = _SHEET_DATA.search(text) is not None
             if state["in_sheet"]:
@@ -363,8 +404,9 @@ class _ZipCheck:
             else:
                 text_ref = (ref.group(1) or ref.group(2) or b"").strip()
                 if not text_ref.isdigit() or len(text_ref) > 8:
-                    raise damaged(path, _("row number {n} is outside a sheet", n=text_ref[:20].decode("ascii",
-                                                                                                     "replace")))
+                    raise damaged(
+                        path, _("row number {n} is outside a sheet", n=text_ref[:20].decode("ascii", "replace"))
+                    )
                 number = int(text_ref)
             if not 0 < number <= bounds.LAST_ROW:
                 raise damaged(path, _("row number {n} is outside a sheet", n=number))
@@ -412,8 +454,16 @@ class _ZipCheck:
             near = min(s for s in letters if len(s) == shortest)
             far = max(s for s in letters if len(s) == longest)
             far_row = next(int(d) for letters, d in refs if letters.upper() == far)
-            span.add_block(path, len(rows), len(filled), top - 1, bottom - 1, _column(near.decode()),
-                           _column(far.decode()), f"{far.decode()}{far_row}")
+            span.add_block(
+                path,
+                len(rows),
+                len(filled),
+                top - 1,
+                bottom - 1,
+                _column(near.decode()),
+                _column(far.decode()),
+                f"{far.decode()}{far_row}",
+            )
             if b'"e"' in text or b"'e'" in text:
                 for piece in pieces[:-1]:
                     if b'"e"' in piece or b"'e'" in piece:
@@ -425,7 +475,7 @@ class _ZipCheck:
                 if found is None:
                     return
                 state["in_sheet"] = True
-                text = text[found.start():]
+                text = text[found.start() :]
             state["outside"] += text.count(b"<") - text.count(b"</")
             if state["outside"] > bounds.MAX_NESTED:
                 raise bounds.too_nested(path, part.name)
@@ -440,15 +490,15 @@ class _ZipCheck:
                 buffer += chunk
                 cut = buffer.rfind(b"</row>")
                 if cut >= 0:
-                    block(buffer[:cut + 6])
-                    buffer = buffer[cut + 6:]
+                    block(buffer[: cut + 6])
+                    buffer = buffer[cut + 6 :]
                 elif len(buffer) > bounds.MAX_ROW_XML_BYTES:
                     detailed(buffer)  # refuses a row this long; else it is what follows the rows
                     buffer = b""
             cut = buffer.rfind(b"</row>")
             if cut >= 0:
-                block(buffer[:cut + 6])
-                buffer = buffer[cut + 6:]
+                block(buffer[: cut + 6])
+                buffer = buffer[cut + 6 :]
             detailed(buffer)
         if span.rows:
             self.spans[part.name] = span
@@ -490,8 +540,14 @@ class _ZipCheck:
             for offset in range(min(times, bounds.MAX_ROWS + 1) if filled else 0):
                 if number + offset >= bounds.LAST_ROW:
                     raise damaged(path, _("row number {n} is outside a sheet", n=number + offset + 1))
-                span.add(path, number + offset, filled, left, right, f"{column_letters(min(right, 99_999))}"
-                                                                     f"{number + offset + 1}")
+                span.add(
+                    path,
+                    number + offset,
+                    filled,
+                    left,
+                    right,
+                    f"{column_letters(min(right, 99_999))}{number + offset + 1}",
+                )
 
         _spans(path, part.name, part.chunks(), _ODS_ROW, _ODS_ROW_END, outside, row)
 
@@ -502,7 +558,7 @@ def _value(value: Any) -> Any:
     if kind is str:
         return value if value else None
     if kind is float:
-        if value.is_integer() and -2**53 < value < 2**53:
+        if value.is_integer() and -(2**53) < value < 2**53:
             return int(value)
         if not math.isfinite(value):
             raise ValueError(_("a number too large to be one"))
@@ -538,14 +594,24 @@ class WorkbookReader:
         self.names = sheets
         try:
             if len(sheets) > bounds.MAX_SHEETS:
-                raise bounds.ImportTooLarge(_("{file} has more than {limit} sheets; ikmtui reads workbooks of at "
-                                              "most {limit} sheets", file=path.name,
-                                              limit=format_number(bounds.MAX_SHEETS)))
+                raise bounds.ImportTooLarge(
+                    _(
+                        "{file} has more than {limit} sheets; ikmtui reads workbooks of at most {limit} sheets",
+                        file=path.name,
+                        limit=format_number(bounds.MAX_SHEETS),
+                    )
+                )
             if wanted is not None:
                 found = [n for n in self.names if n.strip().casefold() == wanted.strip().casefold()]
                 if not found:
-                    raise ValueError(_("{file} has no sheet named {sheet}; its sheets are: {names}",
-                                       file=path.name, sheet=wanted, names=", ".join(self.names)))
+                    raise ValueError(
+                        _(
+                            "{file} has no sheet named {sheet}; its sheets are: {names}",
+                            file=path.name,
+                            sheet=wanted,
+                            names=", ".join(self.names),
+                        )
+                    )
                 self.names = found[:1]
         except ValueError:
             self.book.close()
@@ -626,7 +692,7 @@ class WorkbookReader:
                     last_filled = max(i for i, c in enumerate(cells) if not is_blank(c))
                     if last_filled >= max_columns:
                         raise bounds.too_wide(path, name, f"{column_letters(last_filled)}{number}")
-                    cells = cells[:last_filled + 1]
+                    cells = cells[: last_filled + 1]
                 for column, value in enumerate(cells):
                     if type(value) is str and len(value) > max_chars:
                         raise bounds.too_long(path, name, f"{column_letters(column)}{number}", len(value))

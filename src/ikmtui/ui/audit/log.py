@@ -22,8 +22,12 @@ class AuditScreen(TableScreen):
             Column("action", "Action", 16, fmt=lambda v: _(v or "")),
             Column("table", "Table", 20, fmt=lambda v: _(v or "")),
             Column("code", "Record", 16),
-            Column("fields", "Fields / detail", 50,
-                   value=lambda d: ", ".join(d.get("fields") or []) or d.get("detail") or ""),
+            Column(
+                "fields",
+                "Fields / detail",
+                50,
+                value=lambda d: ", ".join(d.get("fields") or []) or d.get("detail") or "",
+            ),
         ]
 
     def records(self) -> Iterable[tuple[int, Mapping[str, Any]]]:

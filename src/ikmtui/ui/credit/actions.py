@@ -60,6 +60,7 @@ class CreditActions:
     """Mixed into a Credit screen (after ``BaseScreen``): the screen says which application is meant."""
 
     if TYPE_CHECKING:  # given by BaseScreen as read-only properties
+
         @property
         def db(self) -> Database: ...
 
@@ -119,8 +120,9 @@ class CreditActions:
                 self._changed(created["id"], _("Saved {code} as a draft", code=created["code"]))
 
         values = {"product": DEFAULT_PRODUCT, "bank": BANKS[0], "documents": []}
-        self.app.push_screen(ApplicationForm(_("New credit application"), application_fields(), values, submit,
-                                             index=index), closed)
+        self.app.push_screen(
+            ApplicationForm(_("New credit application"), application_fields(), values, submit, index=index), closed
+        )
 
     def action_edit(self) -> None:
         doc = self.selected_application()
@@ -153,18 +155,23 @@ class CreditActions:
                 self._changed(doc["id"], _("Saved {code}", code=saved.get("code", "")))
 
         values = {
-            "ikm_id": index.label(doc.get("ikm_id")), "product": doc.get("product"),
+            "ikm_id": index.label(doc.get("ikm_id")),
+            "product": doc.get("product"),
             "amount_requested": common.typed_rupiah(doc.get("amount_requested")),
-            "tenor_months": str(doc.get("tenor_months") or ""), "purpose": doc.get("purpose", ""),
-            "collateral": doc.get("collateral", ""), "documents": list(doc.get("documents") or []),
+            "tenor_months": str(doc.get("tenor_months") or ""),
+            "purpose": doc.get("purpose", ""),
+            "collateral": doc.get("collateral", ""),
+            "documents": list(doc.get("documents") or []),
             "bank": doc.get("bank"),
         }
         title = _("Edit {code}", code=doc.get("code", ""))
         if doc.get("state") != "draft":
-            title += "\n" + _("Only the document checklist can still change: {code} is {state}",
-                              code=doc.get("code", ""), state=state_label(str(doc.get("state"))))
-        self.app.push_screen(ApplicationForm(title, application_fields(editable), values, submit, index=index),
-                             closed)
+            title += "\n" + _(
+                "Only the document checklist can still change: {code} is {state}",
+                code=doc.get("code", ""),
+                state=state_label(str(doc.get("state"))),
+            )
+        self.app.push_screen(ApplicationForm(title, application_fields(editable), values, submit, index=index), closed)
 
     # ------------------------------------------------------------------ lifecycle
     def action_step(self, state: str) -> None:
@@ -197,8 +204,17 @@ class CreditActions:
                 return errors
             note = str(values.get("note") or "")
             try:
-                done.update(svc.transition(self.db, doc["id"], state, note=note, date=day,
-                                           expected_version=doc.get("version"), amount_approved=amount))
+                done.update(
+                    svc.transition(
+                        self.db,
+                        doc["id"],
+                        state,
+                        note=note,
+                        date=day,
+                        expected_version=doc.get("version"),
+                        amount_approved=amount,
+                    )
+                )
             except common.REFUSALS as exc:
                 self.refuse(exc)
                 field = "note" if step.reason and not note.strip() else "__all__"
@@ -207,14 +223,19 @@ class CreditActions:
 
         def closed(result: Any) -> None:
             if result is not None and done:
-                self._changed(doc["id"], _("{code} is now {state}", code=done.get("code", ""),
-                                           state=state_label(str(done.get("state")))))
+                self._changed(
+                    doc["id"],
+                    _("{code} is now {state}", code=done.get("code", ""), state=state_label(str(done.get("state")))),
+                )
 
         amount = doc.get("amount_approved") if doc.get("amount_approved") is not None else doc.get("amount_requested")
-        question = _(step.question, code=doc.get("code", ""), applicant=self.applicant_name(doc),
-                     amount=common.rupiah(amount))
-        values = {"date": common.typed_day(self.today()),
-                  "amount_approved": common.typed_rupiah(doc.get("amount_requested"))}
+        question = _(
+            step.question, code=doc.get("code", ""), applicant=self.applicant_name(doc), amount=common.rupiah(amount)
+        )
+        values = {
+            "date": common.typed_day(self.today()),
+            "amount_approved": common.typed_rupiah(doc.get("amount_requested")),
+        }
         self.app.push_screen(StepForm(question, step_fields(step), values, submit, verb=step.verb), closed)
 
     # ------------------------------------------------------------------ repayments
@@ -246,8 +267,15 @@ class CreditActions:
             if errors:
                 return errors
             try:
-                result = svc.record_repayment(self.db, doc["id"], paid_on, amount, note=str(values.get("note") or ""),
-                                              prepay=bool(values.get("prepay")), expected_version=doc.get("version"))
+                result = svc.record_repayment(
+                    self.db,
+                    doc["id"],
+                    paid_on,
+                    amount,
+                    note=str(values.get("note") or ""),
+                    prepay=bool(values.get("prepay")),
+                    expected_version=doc.get("version"),
+                )
             except common.REFUSALS as exc:
                 self.refuse(exc)
                 return {"__all__": str(exc)}
@@ -259,12 +287,16 @@ class CreditActions:
             if result is None or outcome is None:
                 return
             paid = outcome.repayment
-            message = _("Recorded {code}: {principal} principal, {interest} interest",
-                        code=paid.get("code", ""), principal=format_rupiah(int(paid.get("principal") or 0)),
-                        interest=format_rupiah(int(paid.get("interest") or 0)))
+            message = _(
+                "Recorded {code}: {principal} principal, {interest} interest",
+                code=paid.get("code", ""),
+                principal=format_rupiah(int(paid.get("principal") or 0)),
+                interest=format_rupiah(int(paid.get("interest") or 0)),
+            )
             if paid.get("waived_interest"):
-                message += "; " + _("{waived} interest of later installments waived",
-                                    waived=format_rupiah(int(paid["waived_interest"])))
+                message += "; " + _(
+                    "{waived} interest of later installments waived", waived=format_rupiah(int(paid["waived_interest"]))
+                )
             if outcome.closed:
                 message += "\n" + _("{code} is paid off and closed", code=doc.get("code", ""))
             self._changed(doc["id"], message)
@@ -272,11 +304,19 @@ class CreditActions:
         oldest = ledger.oldest_unpaid() if ledger is not None else None
         lines = [_("Repayment of {code} ({applicant})", code=doc.get("code", ""), applicant=self.applicant_name(doc))]
         if ledger is not None:
-            lines.append(_("Due by {date}: {due} · still owed {owed} · payoff on {date}: {payoff}",
-                           date=common.shown_day(day), due=format_rupiah(ledger.due_on(day)),
-                           owed=format_rupiah(ledger.remaining_total), payoff=format_rupiah(ledger.payoff_amount(day))))
-        values = {"date": common.typed_day(day),
-                  "amount": common.typed_rupiah(oldest.unpaid) if oldest is not None else ""}
+            lines.append(
+                _(
+                    "Due by {date}: {due} · still owed {owed} · payoff on {date}: {payoff}",
+                    date=common.shown_day(day),
+                    due=format_rupiah(ledger.due_on(day)),
+                    owed=format_rupiah(ledger.remaining_total),
+                    payoff=format_rupiah(ledger.payoff_amount(day)),
+                )
+            )
+        values = {
+            "date": common.typed_day(day),
+            "amount": common.typed_rupiah(oldest.unpaid) if oldest is not None else "",
+        }
         self.app.push_screen(FormScreen("\n".join(lines), repayment_fields(), values, submit), closed)
 
     def action_bulk(self) -> None:

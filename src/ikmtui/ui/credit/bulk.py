@@ -50,9 +50,20 @@ def result_docs(results: list[svc.BulkRowResult]) -> list[tuple[int, dict[str, A
             outcome = "✓ " + r.repayment_code + (" · " + state_label("closed") if r.closed else "")
         else:
             outcome = "✓ " + (_("valid, pays the loan off") if r.closed else _("valid"))
-        docs.append((r.row, {"row": r.row, "code": r.code, "date": r.date, "amount": r.amount,
-                             "principal": r.principal if r.ok else None, "interest": r.interest if r.ok else None,
-                             "result": outcome}))
+        docs.append(
+            (
+                r.row,
+                {
+                    "row": r.row,
+                    "code": r.code,
+                    "date": r.date,
+                    "amount": r.amount,
+                    "principal": r.principal if r.ok else None,
+                    "interest": r.interest if r.ok else None,
+                    "result": outcome,
+                },
+            )
+        )
     return docs
 
 
@@ -81,9 +92,14 @@ class BulkRepaymentScreen(BaseScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(_("One repayment per line: loan code; date; amount — e.g. KRD-2026-0001;10/02/2026;1.030.000 "
-                       "(tab or | also separate). Or give the path of a CSV file with those three columns. "
-                       "ctrl+t checks every row, ctrl+s records them: all or nothing."), id="bulk-help")
+        yield Static(
+            _(
+                "One repayment per line: loan code; date; amount — e.g. KRD-2026-0001;10/02/2026;1.030.000 "
+                "(tab or | also separate). Or give the path of a CSV file with those three columns. "
+                "ctrl+t checks every row, ctrl+s records them: all or nothing."
+            ),
+            id="bulk-help",
+        )
         with Horizontal(classes="bulk-row"):
             yield Label(_("CSV file"), classes="bulk-label")
             yield Input(placeholder="/home/kredit/angsuran-bpr-2026-11.csv", id="bulk-path")
@@ -100,14 +116,14 @@ class BulkRepaymentScreen(BaseScreen):
     def _read(self) -> list[Any] | None:
         path = self.query_one("#bulk-path", Input).value.strip()
         try:
-            rows = read_repayment_file(path) if path else \
-                parse_repayment_text(self.query_one("#bulk-text", TextArea).text)
+            rows = (
+                read_repayment_file(path) if path else parse_repayment_text(self.query_one("#bulk-text", TextArea).text)
+            )
         except ValueError as exc:
             self._summary(str(exc), error=True)
             return None
         if not rows:
-            self._summary(_("The list is empty: paste or type code;date;amount lines, or give a CSV file"),
-                          error=True)
+            self._summary(_("The list is empty: paste or type code;date;amount lines, or give a CSV file"), error=True)
             return None
         return rows
 
@@ -125,17 +141,29 @@ class BulkRepaymentScreen(BaseScreen):
         self.query_one("#bulk-results", VirtualTable).set_rows(RowSet(result_columns(), result_docs(results)))
         totals = bulk_totals(results)
         if totals["failed"]:
-            text = _("{failed} of {rows} rows refused: nothing was recorded. Correct them and check again.",
-                     failed=totals["failed"], rows=totals["rows"])
+            text = _(
+                "{failed} of {rows} rows refused: nothing was recorded. Correct them and check again.",
+                failed=totals["failed"],
+                rows=totals["rows"],
+            )
         elif stored:
-            text = _("Recorded {rows} repayments, {amount} ({principal} principal, {interest} interest); "
-                     "{closed} loan(s) paid off", rows=totals["rows"], amount=format_rupiah(totals["amount"]),
-                     principal=format_rupiah(totals["principal"]), interest=format_rupiah(totals["interest"]),
-                     closed=totals["closed"])
+            text = _(
+                "Recorded {rows} repayments, {amount} ({principal} principal, {interest} interest); "
+                "{closed} loan(s) paid off",
+                rows=totals["rows"],
+                amount=format_rupiah(totals["amount"]),
+                principal=format_rupiah(totals["principal"]),
+                interest=format_rupiah(totals["interest"]),
+                closed=totals["closed"],
+            )
         else:
-            text = _("All {rows} rows are valid: {amount} ({principal} principal, {interest} interest); "
-                     "ctrl+s records them", rows=totals["rows"], amount=format_rupiah(totals["amount"]),
-                     principal=format_rupiah(totals["principal"]), interest=format_rupiah(totals["interest"]))
+            text = _(
+                "All {rows} rows are valid: {amount} ({principal} principal, {interest} interest); ctrl+s records them",
+                rows=totals["rows"],
+                amount=format_rupiah(totals["amount"]),
+                principal=format_rupiah(totals["principal"]),
+                interest=format_rupiah(totals["interest"]),
+            )
         self._summary(text, error=bool(totals["failed"]))
 
     def _run(self, rows: list[Any], *, dry_run: bool) -> list[svc.BulkRowResult] | None:
@@ -182,8 +210,16 @@ class BulkRepaymentScreen(BaseScreen):
             else:
                 self.notify(_("Some rows are refused: nothing was recorded"), severity="error", timeout=8)
 
-        self.app.push_screen(ConfirmScreen(_("Record {rows} repayments totalling {amount}?", rows=totals["rows"],
-                                             amount=format_rupiah(totals["amount"]))), answered)
+        self.app.push_screen(
+            ConfirmScreen(
+                _(
+                    "Record {rows} repayments totalling {amount}?",
+                    rows=totals["rows"],
+                    amount=format_rupiah(totals["amount"]),
+                )
+            ),
+            answered,
+        )
 
     def action_close(self) -> None:
         self.dismiss()

@@ -31,8 +31,15 @@ STATUS_STYLE = {"paid": "green", "overdue": "bold red", "due": "yellow", "partly
 
 
 def _table(title: str, **kwargs: Any) -> Table:
-    return Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, pad_edge=False,
-                 collapse_padding=True, **kwargs)
+    return Table(
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+        **kwargs,
+    )
 
 
 def terms_renderable(doc: dict[str, Any], applicant: str) -> RenderableType:
@@ -50,9 +57,15 @@ def terms_renderable(doc: dict[str, Any], applicant: str) -> RenderableType:
         (_("Amount requested"), common.rupiah(doc.get("amount_requested"))),
         (_("Amount approved"), common.rupiah(doc.get("amount_approved")) or "—"),
         (_("Tenor (months)"), str(doc.get("tenor_months", ""))),
-        (_("Interest"), _("{rate}% a year, {method}", rate=rate, method=method_label(str(doc.get("interest_method"))))
-         + (" · " + _("rounded to {n}", n=format_rupiah(int(doc["rounding"]))) if int(doc.get("rounding") or 1) > 1
-            else "")),
+        (
+            _("Interest"),
+            _("{rate}% a year, {method}", rate=rate, method=method_label(str(doc.get("interest_method"))))
+            + (
+                " · " + _("rounded to {n}", n=format_rupiah(int(doc["rounding"])))
+                if int(doc.get("rounding") or 1) > 1
+                else ""
+            ),
+        ),
         (_("Purpose"), str(doc.get("purpose", ""))),
         (_("Collateral"), str(doc.get("collateral") or "—")),
         (_("Documents checked"), checked),
@@ -71,8 +84,12 @@ def history_renderable(doc: dict[str, Any]) -> RenderableType:
     table.add_column(_("Officer"), no_wrap=True)
     table.add_column(_("Note"))
     for entry in doc.get("history") or []:
-        table.add_row(common.shown_day(entry.get("date")), state_label(str(entry.get("state", ""))),
-                      str(entry.get("by", "")), str(entry.get("note", "")))
+        table.add_row(
+            common.shown_day(entry.get("date")),
+            state_label(str(entry.get("state", ""))),
+            str(entry.get("by", "")),
+            str(entry.get("note", "")),
+        )
     return table
 
 
@@ -81,8 +98,7 @@ def status_renderable(doc: dict[str, Any], loan: LoanArrears | None, as_of: date
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     if loan is None:
-        grid.add_row(_("Not disbursed"), _("the schedule below is a preview from {date}",
-                                            date=common.shown_day(as_of)))
+        grid.add_row(_("Not disbursed"), _("the schedule below is a preview from {date}", date=common.shown_day(as_of)))
         return grid
     late_style = "bold red" if loan.days_past_due > 30 else "yellow" if loan.days_past_due else "green"
     rows: list[tuple[str, str | Text]] = [
@@ -92,9 +108,17 @@ def status_renderable(doc: dict[str, Any], loan: LoanArrears | None, as_of: date
         (_("Days past due"), Text(str(loan.days_past_due), style=late_style)),
         (_("Ageing"), common.bucket_text(loan.bucket)),
         (_("Collectability"), Text(common.grade_text(loan.collectability), style=late_style)),
-        (_("Oldest unpaid"),
-         _("no. {no} · due {date} · {amount}", no=loan.oldest_unpaid_no, date=common.shown_day(loan.oldest_unpaid_due),
-           amount=format_rupiah(loan.oldest_unpaid_amount)) if loan.oldest_unpaid_no else "—"),
+        (
+            _("Oldest unpaid"),
+            _(
+                "no. {no} · due {date} · {amount}",
+                no=loan.oldest_unpaid_no,
+                date=common.shown_day(loan.oldest_unpaid_due),
+                amount=format_rupiah(loan.oldest_unpaid_amount),
+            )
+            if loan.oldest_unpaid_no
+            else "—",
+        ),
         (_("Principal repaid"), format_rupiah(loan.principal_paid)),
         (_("Interest paid"), format_rupiah(loan.interest_paid)),
         (_("Last payment"), common.shown_day(loan.last_payment) or "—"),
@@ -121,8 +145,14 @@ def schedule_renderable(rows: list[InstallmentRow], preview: bool) -> Renderable
         table.add_column(_("Unpaid"), footer=money(sum(r.unpaid for r in rows)), justify="right", no_wrap=True)
         table.add_column(_("Status"), no_wrap=True)
     for r in rows:
-        cells: list[str | Text] = [str(r.no), common.typed_day(r.due), money(r.principal), money(r.interest),
-                                   money(r.total), money(r.balance)]
+        cells: list[str | Text] = [
+            str(r.no),
+            common.typed_day(r.due),
+            money(r.principal),
+            money(r.interest),
+            money(r.total),
+            money(r.balance),
+        ]
         if not preview:
             status = common.installment_status(r.status)
             if r.status == "paid" and r.paid_on:
@@ -148,11 +178,16 @@ def repayments_renderable(repayments: list[dict[str, Any]]) -> RenderableType:
     for r in repayments:
         note = str(r.get("note") or "")
         if r.get("prepayment"):
-            note = (_("early payoff") + (f"; {note}" if note else ""))
-        table.add_row(str(r.get("code", "")), common.typed_day(date.fromisoformat(str(r.get("date"))[:10])),
-                      format_rupiah(int(r.get("amount") or 0)), format_rupiah(int(r.get("principal") or 0)),
-                      format_rupiah(int(r.get("interest") or 0)), _("bank list") if r.get("source") == "bulk"
-                      else _("manual"), note)
+            note = _("early payoff") + (f"; {note}" if note else "")
+        table.add_row(
+            str(r.get("code", "")),
+            common.typed_day(date.fromisoformat(str(r.get("date"))[:10])),
+            format_rupiah(int(r.get("amount") or 0)),
+            format_rupiah(int(r.get("principal") or 0)),
+            format_rupiah(int(r.get("interest") or 0)),
+            _("bank list") if r.get("source") == "bulk" else _("manual"),
+            note,
+        )
     if not repayments:
         return Group(table, Text(_("No repayments recorded"), style="dim"))
     return table
@@ -223,7 +258,8 @@ class CreditDetailScreen(BaseScreen, CreditActions):
         self.query_one("#detail-history", Static).update(history_renderable(doc))
         self.query_one("#detail-schedule", Static).update(schedule_renderable(self.installments, preview))
         self.query_one("#detail-repayments", Static).update(
-            repayments_renderable(svc.repayments_of(self.db, self.app_id)))
+            repayments_renderable(svc.repayments_of(self.db, self.app_id))
+        )
 
     def screen_title(self) -> str:
         doc = self.db.get(svc.APPS, self.app_id) or {}

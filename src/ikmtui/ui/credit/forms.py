@@ -28,25 +28,34 @@ def product_terms(code: str | None) -> str:
     product = PRODUCTS.get(str(code or ""))
     if product is None:
         return ""
-    return _("Up to {plain} without collateral, {secured} with collateral; {rate}% a year {method}; "
-             "at most {months} months", plain=format_rupiah(product.max_without_collateral),
-             secured=format_rupiah(product.max_with_collateral), rate=f"{product.annual_rate:g}".replace(".", ","),
-             method=method_label(product.method), months=product.max_tenor_months)
+    return _(
+        "Up to {plain} without collateral, {secured} with collateral; {rate}% a year {method}; at most {months} months",
+        plain=format_rupiah(product.max_without_collateral),
+        secured=format_rupiah(product.max_with_collateral),
+        rate=f"{product.annual_rate:g}".replace(".", ","),
+        method=method_label(product.method),
+        months=product.max_tenor_months,
+    )
 
 
 def application_fields(only: Sequence[str] | None = None) -> list[FormField]:
     fields = [
-        FormField("ikm_id", "Applicant IKM", placeholder="IKM-000012",
-                  help=N_("Its code, NIB or part of its name")),
+        FormField("ikm_id", "Applicant IKM", placeholder="IKM-000012", help=N_("Its code, NIB or part of its name")),
         FormField("product", "Credit product", kind="select", options=product_options()),
-        FormField("amount_requested", "Amount requested", placeholder="5.000.000",
-                  help=N_("5000000, 5.000.000 or Rp 5.000.000")),
+        FormField(
+            "amount_requested",
+            "Amount requested",
+            placeholder="5.000.000",
+            help=N_("5000000, 5.000.000 or Rp 5.000.000"),
+        ),
         FormField("tenor_months", "Tenor (months)", placeholder="12"),
         FormField("purpose", "Purpose", placeholder="modal kerja"),
-        FormField("collateral", "Collateral", placeholder="BPKB sepeda motor",
-                  help=N_("Leave blank when there is none")),
-        FormField("documents", "Documents checked", kind="multi",
-                  options=[(_(DOCUMENT_LABELS[d]), d) for d in DOCUMENTS]),
+        FormField(
+            "collateral", "Collateral", placeholder="BPKB sepeda motor", help=N_("Leave blank when there is none")
+        ),
+        FormField(
+            "documents", "Documents checked", kind="multi", options=[(_(DOCUMENT_LABELS[d]), d) for d in DOCUMENTS]
+        ),
         FormField("bank", "Channelling bank", kind="select", options=[(b, b) for b in BANKS]),
     ]
     return [f for f in fields if only is None or f.name in only]
@@ -55,8 +64,9 @@ def application_fields(only: Sequence[str] | None = None) -> list[FormField]:
 class ApplicationForm(FormScreen):
     """The application form: says which IKM the typed text names and what the chosen product allows."""
 
-    def __init__(self, title: str, fields: Sequence[FormField], values: dict[str, Any] | None, submit: Submit,
-                 *, index: IkmIndex) -> None:
+    def __init__(
+        self, title: str, fields: Sequence[FormField], values: dict[str, Any] | None, submit: Submit, *, index: IkmIndex
+    ) -> None:
         super().__init__(title, fields, values, submit)
         self.index = index
 
@@ -88,8 +98,9 @@ class ApplicationForm(FormScreen):
             elif total == 1:
                 hint = "→ " + found[0].label
             else:
-                hint = _("{n} match: {names}", n=total, names="; ".join(e.label for e in found)) + \
-                    ("; …" if total > len(found) else "")
+                hint = _("{n} match: {names}", n=total, names="; ".join(e.label for e in found)) + (
+                    "; …" if total > len(found) else ""
+                )
         self.query_one("#ikm-match", Static).update(hint)
 
     def _show_product_terms(self) -> None:
@@ -112,28 +123,40 @@ class Step:
 
 STEPS: dict[str, Step] = {
     "submitted": Step("submitted", N_("Submit"), N_("Submit {code} ({applicant}, {amount}) for verification?")),
-    "verified": Step("verified", N_("Verify"), N_("Verify {code} ({applicant}, {amount}): documents and "
-                                                  "eligibility checked?")),
-    "approved": Step("approved", N_("Approve"), N_("Approve {code} ({applicant}, {amount} requested)?"),
-                     amount=True),
+    "verified": Step(
+        "verified", N_("Verify"), N_("Verify {code} ({applicant}, {amount}): documents and eligibility checked?")
+    ),
+    "approved": Step("approved", N_("Approve"), N_("Approve {code} ({applicant}, {amount} requested)?"), amount=True),
     "rejected": Step("rejected", N_("Reject"), N_("Reject {code} ({applicant}, {amount})?"), reason=True),
-    "withdrawn": Step("withdrawn", N_("Withdraw"), N_("Withdraw {code} ({applicant}, {amount}): the applicant "
-                                                      "no longer wants the loan?")),
-    "disbursed": Step("disbursed", N_("Disburse"), N_("Record that the bank disbursed {code} ({applicant}, "
-                                                      "{amount})? Its schedule starts on this date.")),
-    "written_off": Step("written_off", N_("Write off"), N_("Write off {code} ({applicant}, {amount})? Its "
-                                                           "outstanding leaves the portfolio."), reason=True),
+    "withdrawn": Step(
+        "withdrawn",
+        N_("Withdraw"),
+        N_("Withdraw {code} ({applicant}, {amount}): the applicant no longer wants the loan?"),
+    ),
+    "disbursed": Step(
+        "disbursed",
+        N_("Disburse"),
+        N_("Record that the bank disbursed {code} ({applicant}, {amount})? Its schedule starts on this date."),
+    ),
+    "written_off": Step(
+        "written_off",
+        N_("Write off"),
+        N_("Write off {code} ({applicant}, {amount})? Its outstanding leaves the portfolio."),
+        reason=True,
+    ),
 }
 
 
 def step_fields(step: Step) -> list[FormField]:
     fields = []
     if step.amount:
-        fields.append(FormField("amount_approved", "Amount approved", placeholder="5.000.000",
-                                help=N_("At most the amount requested")))
+        fields.append(
+            FormField(
+                "amount_approved", "Amount approved", placeholder="5.000.000", help=N_("At most the amount requested")
+            )
+        )
     fields.append(FormField("date", "Date", placeholder="27/11/2026"))
-    fields.append(FormField("note", "Reason" if step.reason else "Note",
-                            help=N_("Required") if step.reason else ""))
+    fields.append(FormField("note", "Reason" if step.reason else "Note", help=N_("Required") if step.reason else ""))
     return fields
 
 
@@ -145,8 +168,9 @@ class StepForm(FormScreen):
     StepForm #form-fields { height: auto; }
     """
 
-    def __init__(self, title: str, fields: Sequence[FormField], values: dict[str, Any] | None, submit: Submit,
-                 *, verb: str) -> None:
+    def __init__(
+        self, title: str, fields: Sequence[FormField], values: dict[str, Any] | None, submit: Submit, *, verb: str
+    ) -> None:
         super().__init__(title, fields, values, submit)
         self.verb = verb
 
@@ -168,8 +192,13 @@ def repayment_fields() -> list[FormField]:
     return [
         FormField("date", "Date paid", placeholder="27/11/2026"),
         FormField("amount", "Amount paid", placeholder="1.030.000", help=N_("5000000, 5.000.000 or Rp 5.000.000")),
-        FormField("prepay", "Early payoff", kind="check",
-                  help=N_("What exceeds the installments due repays principal; paying the whole principal "
-                          "waives later interest")),
+        FormField(
+            "prepay",
+            "Early payoff",
+            kind="check",
+            help=N_(
+                "What exceeds the installments due repays principal; paying the whole principal waives later interest"
+            ),
+        ),
         FormField("note", "Note"),
     ]

@@ -69,14 +69,17 @@ def portfolio_renderable(summary: dict[str, Any]) -> RenderableType:
     totals.add_column(_("Rupiah"), justify="right")
     totals.add_row(_("Applications"), format_number(summary["applications"]), "")
     totals.add_row(_("Approved"), format_number(summary["approved_count"]), format_rupiah(summary["approved_amount"]))
-    totals.add_row(_("Disbursed"), format_number(summary["disbursed_count"]),
-                   format_rupiah(summary["disbursed_amount"]))
-    totals.add_row(_("Outstanding principal"), format_number(summary["outstanding_count"]),
-                   format_rupiah(summary["outstanding"]))
+    totals.add_row(
+        _("Disbursed"), format_number(summary["disbursed_count"]), format_rupiah(summary["disbursed_amount"])
+    )
+    totals.add_row(
+        _("Outstanding principal"), format_number(summary["outstanding_count"]), format_rupiah(summary["outstanding"])
+    )
     totals.add_row(_("Overdue amount"), "", format_rupiah(summary["overdue"]))
     totals.add_row(_("PAR30"), _pct(summary["par30"]), format_rupiah(summary["par30_amount"]))
-    totals.add_row(_("Written off"), format_number(summary["written_off_count"]),
-                   format_rupiah(summary["written_off_amount"]))
+    totals.add_row(
+        _("Written off"), format_number(summary["written_off_count"]), format_rupiah(summary["written_off_amount"])
+    )
 
     states = _table(_("Applications by state"))
     states.add_column(_("State"))
@@ -96,12 +99,14 @@ def portfolio_renderable(summary: dict[str, Any]) -> RenderableType:
     ageing.add_column(_("Loans"), justify="right")
     ageing.add_column(_("Outstanding"), justify="right")
     for row in summary["buckets"]:
-        ageing.add_row(common.bucket_text(row["bucket"]), format_number(row["count"]),
-                       format_rupiah(row["outstanding"]))
+        ageing.add_row(
+            common.bucket_text(row["bucket"]), format_number(row["count"]), format_rupiah(row["outstanding"])
+        )
 
     banks = _per_group(_("Per channelling bank"), summary["by_bank"])
-    products = _per_group(_("Per credit product"),
-                          {figures["name"]: figures for figures in summary["by_product"].values()})
+    products = _per_group(
+        _("Per credit product"), {figures["name"]: figures for figures in summary["by_product"].values()}
+    )
 
     top = Table.grid(padding=(0, 4))
     top.add_row(totals, states)

@@ -23,8 +23,14 @@ from ikmtui.ui.kit.footer import AppFooter
 from ikmtui.ui.kit.screen import BaseScreen
 from ikmtui.ui.kit.vtable import VirtualTable
 
-FIELDS = (("amount", "Amount"), ("months", "Months"), ("rate", "Rate % a year"), ("method", "Method"),
-          ("rounding", "Rounding (Rp)"), ("start", "Disbursed on"))
+FIELDS = (
+    ("amount", "Amount"),
+    ("months", "Months"),
+    ("rate", "Rate % a year"),
+    ("method", "Method"),
+    ("rounding", "Rounding (Rp)"),
+    ("start", "Disbursed on"),
+)
 
 
 def schedule_columns() -> list[Column]:
@@ -56,8 +62,11 @@ class SimulatorScreen(BaseScreen):
         super().__init__()
         product = PRODUCTS[DEFAULT_PRODUCT]
         source = application or {}
-        principal = source.get("amount_approved") if source.get("amount_approved") is not None else \
-            source.get("amount_requested")
+        principal = (
+            source.get("amount_approved")
+            if source.get("amount_approved") is not None
+            else source.get("amount_requested")
+        )
         start = source.get("disbursed_on")
         self.initial = {
             "amount": common.typed_rupiah(principal if principal is not None else product.max_without_collateral),
@@ -77,8 +86,13 @@ class SimulatorScreen(BaseScreen):
                     for name, label in pair:
                         yield Label(_(label), classes="sim-label")
                         if name == "method":
-                            yield Select([(method_label(m), m) for m in METHODS], value=self.initial["method"],
-                                         allow_blank=False, id="sim-method", classes="sim-input")
+                            yield Select(
+                                [(method_label(m), m) for m in METHODS],
+                                value=self.initial["method"],
+                                allow_blank=False,
+                                id="sim-method",
+                                classes="sim-input",
+                            )
                         else:
                             yield Input(self.initial[name], id=f"sim-{name}", classes="sim-input")
         yield Static("", id="sim-error")
@@ -124,9 +138,13 @@ class SimulatorScreen(BaseScreen):
         self.query_one("#sim-table", VirtualTable).set_rows(RowSet(schedule_columns(), rows))
         sums = result["totals"]
         self.query_one("#sim-totals", Static).update(
-            _("Installment {installment} a month; total interest {interest}; total repaid {total}",
-              installment=format_rupiah(result["installments"][0]["total"]), interest=format_rupiah(sums["interest"]),
-              total=format_rupiah(sums["total"])))
+            _(
+                "Installment {installment} a month; total interest {interest}; total repaid {total}",
+                installment=format_rupiah(result["installments"][0]["total"]),
+                interest=format_rupiah(sums["interest"]),
+                total=format_rupiah(sums["total"]),
+            )
+        )
 
     def action_close(self) -> None:
         self.dismiss()

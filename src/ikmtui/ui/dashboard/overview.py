@@ -37,19 +37,31 @@ def headline_table(figures: dict[str, int], as_of: date | None = None) -> Table:
         table.add_column(style="dim", no_wrap=True, overflow="ellipsis")
         table.add_column(justify="right", style="bold", no_wrap=True)
     rows = [
-        [(_("IKM registered"), format_number(figures["ikm"])), (_("Active IKM"), format_number(figures["ikm_active"])),
-         (_("New IKM this month"), format_number(figures.get("ikm_new_month", 0)))],
-        [(_("Workers"), format_number(figures["workers"])), (_("Investment"), format_rupiah(figures["investment"])),
-         (_("Active clusters"), format_number(figures["clusters"]))],
-        [(_("Batches held this year"), format_number(figures.get("batches_year", 0))),
-         (_("Participants this year"), format_number(figures.get("participants_year", 0))),
-         (_("Certificates issued"), format_number(figures["certificates"]))],
-        [(_("Active loans"), format_number(figures["loans_active"])),
-         (_("Credit outstanding"), format_rupiah(figures["outstanding"])),
-         (_("Disbursed this year"), format_rupiah(figures.get("disbursed_year", 0)))],
-        [(_("Products on display"), format_number(figures["listings"])),
-         (_("Items sold this year"), format_number(figures.get("items_sold_year", 0))),
-         (_("Gallery sales this year"), format_rupiah(figures.get("revenue_year", 0)))],
+        [
+            (_("IKM registered"), format_number(figures["ikm"])),
+            (_("Active IKM"), format_number(figures["ikm_active"])),
+            (_("New IKM this month"), format_number(figures.get("ikm_new_month", 0))),
+        ],
+        [
+            (_("Workers"), format_number(figures["workers"])),
+            (_("Investment"), format_rupiah(figures["investment"])),
+            (_("Active clusters"), format_number(figures["clusters"])),
+        ],
+        [
+            (_("Batches held this year"), format_number(figures.get("batches_year", 0))),
+            (_("Participants this year"), format_number(figures.get("participants_year", 0))),
+            (_("Certificates issued"), format_number(figures["certificates"])),
+        ],
+        [
+            (_("Active loans"), format_number(figures["loans_active"])),
+            (_("Credit outstanding"), format_rupiah(figures["outstanding"])),
+            (_("Disbursed this year"), format_rupiah(figures.get("disbursed_year", 0))),
+        ],
+        [
+            (_("Products on display"), format_number(figures["listings"])),
+            (_("Items sold this year"), format_number(figures.get("items_sold_year", 0))),
+            (_("Gallery sales this year"), format_rupiah(figures.get("revenue_year", 0))),
+        ],
     ]
     for i in range(3):  # values are never cut short: a long label gives way first
         table.columns[2 * i + 1].min_width = max(len(row[i][1]) for row in rows)
@@ -90,30 +102,54 @@ class DashboardScreen(BaseScreen):
         super().data_changed()
         try:
             day = self.today()
-            figures = dashboard({name: self.db.docs(name) for name in (
-                "ikm", "clusters", "courses", "batches", "enrollments", "credit_applications", "repayments",
-                "gallery_listings", "sales")}, day)
+            figures = dashboard(
+                {
+                    name: self.db.docs(name)
+                    for name in (
+                        "ikm",
+                        "clusters",
+                        "courses",
+                        "batches",
+                        "enrollments",
+                        "credit_applications",
+                        "repayments",
+                        "gallery_listings",
+                        "sales",
+                    )
+                },
+                day,
+            )
         except (ValueError, KeyError) as exc:
             self.report_error(exc)
             return
         self.figures = figures
         self.query_one("#headline", Static).update(headline_table(figures["headline"], day))
         empty = self.query_one("#empty", Static)
-        empty.update(Text(_("The database holds no IKM yet: add them on the IKM screen (key 2) or import a "
-                            "list.")) if not figures["headline"]["ikm"] else "")
+        empty.update(
+            Text(_("The database holds no IKM yet: add them on the IKM screen (key 2) or import a list."))
+            if not figures["headline"]["ikm"]
+            else ""
+        )
         empty.display = not figures["headline"]["ikm"]
         self._draw(figures["charts"])
 
-    def _plot(self, widget_id: str, title: str, labels: list[str], values: list[float], *,
-              horizontal: bool = False, color: Any = "cyan") -> None:
+    def _plot(
+        self,
+        widget_id: str,
+        title: str,
+        labels: list[str],
+        values: list[float],
+        *,
+        horizontal: bool = False,
+        color: Any = "cyan",
+    ) -> None:
         widget = self.query_one(f"#{widget_id}", PlotextPlot)
         plt = widget.plt
         plt.clear_figure()
         plt.title(title)
         if any(values):
             # Narrow bars: wider ones straddle two rows or columns of the terminal and look misplaced.
-            plt.bar(labels, values, orientation="horizontal" if horizontal else "vertical", color=color,
-                    width=0.4)
+            plt.bar(labels, values, orientation="horizontal" if horizontal else "vertical", color=color, width=0.4)
             # Every label placed explicitly: plotext's own choice of ticks can drop the last one.
             positions: list[float] = list(range(1, len(labels) + 1))
             if horizontal:  # one terminal row per bar (see _draw): the rows fall on the labels as they are
@@ -131,19 +167,41 @@ class DashboardScreen(BaseScreen):
         rows = len(kecamatan) + 4
         self.query_one("#charts", Grid).styles.grid_rows = f"{rows // 2} {rows - rows // 2} 10"
         names = list(kecamatan)[::-1]  # plotext draws horizontal bars bottom-up: first kecamatan on top
-        self._plot("chart-kecamatan", _("Active IKM by kecamatan"), names, [kecamatan[n] for n in names],
-                   horizontal=True, color="cyan")
+        self._plot(
+            "chart-kecamatan",
+            _("Active IKM by kecamatan"),
+            names,
+            [kecamatan[n] for n in names],
+            horizontal=True,
+            color="cyan",
+        )
         credit = charts["credit_disbursed_by_month"]
-        self._plot("chart-credit", _("Credit disbursed per month (Rp million)"), _month_labels(list(credit)),
-                   [round(v / MILLION, 1) for v in credit.values()], color="green")
+        self._plot(
+            "chart-credit",
+            _("Credit disbursed per month (Rp million)"),
+            _month_labels(list(credit)),
+            [round(v / MILLION, 1) for v in credit.values()],
+            color="green",
+        )
         training = charts["participants_by_category"]
         categories = list(training)[::-1]
-        self._plot("chart-training", _("Training participants this year"),
-                   [category_label(c) for c in categories], [training[c] for c in categories], horizontal=True,
-                   color="magenta")
+        self._plot(
+            "chart-training",
+            _("Training participants this year"),
+            [category_label(c) for c in categories],
+            [training[c] for c in categories],
+            horizontal=True,
+            color="magenta",
+        )
         sales = charts["gallery_sales_by_month"]
-        self._plot("chart-gallery", _("Gallery sales per month (Rp million)"), _month_labels(list(sales)),
-                   [round(v / MILLION, 1) for v in sales.values()], color="orange")
+        self._plot(
+            "chart-gallery",
+            _("Gallery sales per month (Rp million)"),
+            _month_labels(list(sales)),
+            [round(v / MILLION, 1) for v in sales.values()],
+            color="orange",
+        )
         new = charts["ikm_new_by_month"]
-        self._plot("chart-new", _("New IKM registered per month"), _month_labels(list(new)), list(new.values()),
-                   color="blue")
+        self._plot(
+            "chart-new", _("New IKM registered per month"), _month_labels(list(new)), list(new.values()), color="blue"
+        )

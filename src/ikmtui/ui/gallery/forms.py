@@ -23,21 +23,31 @@ if TYPE_CHECKING:
 def listing_fields() -> list[FormField]:
     return [
         FormField("product_name", "Product name", placeholder="Batik tulis motif Asem Arang"),
-        FormField("ikm_id", "IKM (maker)", placeholder="IKM-000012",
-                  help=N_("Its code, or part of its name")),
-        FormField("category", "Category", kind="select",
-                  options=lambda _values: [(category_label(c), c) for c in CATEGORIES]),
+        FormField("ikm_id", "IKM (maker)", placeholder="IKM-000012", help=N_("Its code, or part of its name")),
+        FormField(
+            "category", "Category", kind="select", options=lambda _values: [(category_label(c), c) for c in CATEGORIES]
+        ),
         FormField("sku", "SKU", placeholder="SKG-BAT-00012", help=N_("Suggested from the category; must be unique")),
         FormField("price", "Price (Rp)", placeholder="150.000"),
         FormField("stock", "Stock on hand", placeholder="12"),
         FormField("consigned_on", "Consigned on", placeholder="27/11/2026"),
         FormField("term_days", "Term (days)", placeholder="90"),
         FormField("commission_pct", "Commission %", placeholder="10"),
-        FormField("photos", "Photo files", placeholder="/home/galeri/foto/batik-01.jpg",
-                  help=N_("Pictures (.jpg, .png, .webp, .gif, at most 10 MB), separated by ;. They are copied "
-                          "into the database's media folder when the listing is saved")),
-        FormField("marketplace_links", "Marketplace links", placeholder="Shopee https://shopee.co.id/...",
-                  help=N_("Marketplace and web address, separated by ; e.g. Tokopedia https://tokopedia.com/...")),
+        FormField(
+            "photos",
+            "Photo files",
+            placeholder="/home/galeri/foto/batik-01.jpg",
+            help=N_(
+                "Pictures (.jpg, .png, .webp, .gif, at most 10 MB), separated by ;. They are copied "
+                "into the database's media folder when the listing is saved"
+            ),
+        ),
+        FormField(
+            "marketplace_links",
+            "Marketplace links",
+            placeholder="Shopee https://shopee.co.id/...",
+            help=N_("Marketplace and web address, separated by ; e.g. Tokopedia https://tokopedia.com/..."),
+        ),
         FormField("badges", "Certification badges", kind="multi", options=[(b, b) for b in BADGES]),
     ]
 
@@ -69,15 +79,17 @@ def payout_fields() -> list[FormField]:
 class GalleryForm(FormScreen):
     """A form with an ``ikm_id`` field shows which IKM the text matches, as it is typed."""
 
-    def __init__(self, title: str, fields: Sequence[FormField], values: dict[str, Any] | None, submit: Submit,
-                 *, db: Database) -> None:
+    def __init__(
+        self, title: str, fields: Sequence[FormField], values: dict[str, Any] | None, submit: Submit, *, db: Database
+    ) -> None:
         super().__init__(title, fields, values, submit)
         self.db = db
 
     def on_mount(self) -> None:  # FormScreen's own on_mount runs too (Textual calls each class's handler)
         if any(spec.name == "ikm_id" for spec in self.fields):
-            self.query_one("#form-fields").mount(Static(self._ikm_hint(), id="ikm-match", classes="form-help"),
-                                                 before=self.query_one("#error-ikm_id"))
+            self.query_one("#form-fields").mount(
+                Static(self._ikm_hint(), id="ikm-match", classes="form-help"), before=self.query_one("#error-ikm_id")
+            )
 
     def on_field_changed(self, name: str) -> None:
         if name == "ikm_id":

@@ -75,8 +75,7 @@ class GalleryScreen(TableScreen):
             Column("price", "Price", 12, "right", fmt=format_rupiah),
             Column("stock", "Stock", 5, "right", fmt=format_number),
             Column("status", "Status", 12, value=lambda d: status_label(listing_status(d, day))),
-            Column("ends", "Term ends", 11, value=ends,
-                   fmt=lambda v: format_date(date.fromisoformat(v)) if v else ""),
+            Column("ends", "Term ends", 11, value=ends, fmt=lambda v: format_date(date.fromisoformat(v)) if v else ""),
         ]
 
     # ------------------------------------------------------------------ helpers
@@ -113,8 +112,9 @@ class GalleryScreen(TableScreen):
             if result is not None and created:
                 self._saved(created["id"], _("Saved {code}", code=created["code"]))
 
-        self.app.push_screen(ListingForm(_("New gallery listing"), values,
-                                         saving(save, created.update), db=self.db), closed)
+        self.app.push_screen(
+            ListingForm(_("New gallery listing"), values, saving(save, created.update), db=self.db), closed
+        )
 
     def action_edit(self) -> None:
         doc = self.current_doc()
@@ -129,8 +129,15 @@ class GalleryScreen(TableScreen):
             if result is not None and saved:
                 self._saved(doc["id"], _("Saved {code}", code=saved["code"]))
 
-        self.app.push_screen(ListingForm(_("Edit {code}", code=doc.get("code", "")), service.form_values(self.db, doc),
-                                         saving(save, saved.update), db=self.db), closed)
+        self.app.push_screen(
+            ListingForm(
+                _("Edit {code}", code=doc.get("code", "")),
+                service.form_values(self.db, doc),
+                saving(save, saved.update),
+                db=self.db,
+            ),
+            closed,
+        )
 
     def action_delete(self) -> None:
         doc = self.current_doc()
@@ -139,12 +146,24 @@ class GalleryScreen(TableScreen):
         sales = service.sales_of(self.db, doc["id"])
         stock = int(doc.get("stock") or 0)
         if sales and stock <= 0:
-            self.notify(_("{code} has {n} sale(s) and cannot be deleted; it has no stock left to return",
-                          code=doc.get("code", ""), n=len(sales)), severity="warning", timeout=8)
+            self.notify(
+                _(
+                    "{code} has {n} sale(s) and cannot be deleted; it has no stock left to return",
+                    code=doc.get("code", ""),
+                    n=len(sales),
+                ),
+                severity="warning",
+                timeout=8,
+            )
             return
         if sales:
-            question = _("{code} has {n} sale(s) and cannot be deleted.\nMark it returned instead, handing the {stock} "
-                         "left back to the IKM today?", code=doc.get("code", ""), n=len(sales), stock=stock)
+            question = _(
+                "{code} has {n} sale(s) and cannot be deleted.\nMark it returned instead, handing the {stock} "
+                "left back to the IKM today?",
+                code=doc.get("code", ""),
+                n=len(sales),
+                stock=stock,
+            )
 
             def mark(answer: bool | None) -> None:
                 if answer:
@@ -163,9 +182,16 @@ class GalleryScreen(TableScreen):
                 return
             self._saved(None, _("Deleted {code}", code=doc.get("code", "")))
 
-        self.app.push_screen(ConfirmScreen(_("Delete {code} {product}? This cannot be undone.",
-                                             code=doc.get("code", ""), product=doc.get("product_name", ""))),
-                             delete)
+        self.app.push_screen(
+            ConfirmScreen(
+                _(
+                    "Delete {code} {product}? This cannot be undone.",
+                    code=doc.get("code", ""),
+                    product=doc.get("product_name", ""),
+                )
+            ),
+            delete,
+        )
 
     def _return_all(self, doc: dict[str, Any]) -> None:
         try:
@@ -184,26 +210,50 @@ class GalleryScreen(TableScreen):
             return
         status = listing_status(doc, self.today())
         if status != "displayed":
-            self.notify(_("{code} is {status}: it cannot be sold", code=doc.get("code", ""),
-                          status=status_label(status)), severity="warning", timeout=6)
+            self.notify(
+                _("{code} is {status}: it cannot be sold", code=doc.get("code", ""), status=status_label(status)),
+                severity="warning",
+                timeout=6,
+            )
             return
         sold: dict[str, Any] = {}
 
         def save(form: dict[str, Any]) -> dict[str, Any]:
-            return service.record_sale(self.db, doc["id"], quantity=form.get("quantity"), date=form.get("date"),
-                                       unit_price=form.get("unit_price"), note=form.get("note") or "",
-                                       today=self.today())
+            return service.record_sale(
+                self.db,
+                doc["id"],
+                quantity=form.get("quantity"),
+                date=form.get("date"),
+                unit_price=form.get("unit_price"),
+                note=form.get("note") or "",
+                today=self.today(),
+            )
 
         def closed(result: Any) -> None:
             if result is not None and sold:
                 left = int((self.db.get(self.TABLE, doc["id"]) or {}).get("stock") or 0)
-                self._saved(doc["id"], _("Sold {quantity} × {product} ({code}); stock left {stock}",
-                                         quantity=sold["quantity"], product=doc.get("product_name", ""),
-                                         code=sold.get("code", ""), stock=left))
+                self._saved(
+                    doc["id"],
+                    _(
+                        "Sold {quantity} × {product} ({code}); stock left {stock}",
+                        quantity=sold["quantity"],
+                        product=doc.get("product_name", ""),
+                        code=sold.get("code", ""),
+                        stock=left,
+                    ),
+                )
 
         values = {"date": self.today().strftime("%d/%m/%Y"), "unit_price": format_number(int(doc.get("price") or 0))}
-        self.app.push_screen(GalleryForm(_("Record sale: {listing}", listing=service.describe_stock(doc)),
-                                         sale_fields(), values, saving(save, sold.update), db=self.db), closed)
+        self.app.push_screen(
+            GalleryForm(
+                _("Record sale: {listing}", listing=service.describe_stock(doc)),
+                sale_fields(),
+                values,
+                saving(save, sold.update),
+                db=self.db,
+            ),
+            closed,
+        )
 
     def action_return_stock(self) -> None:
         doc = self.current_doc()
@@ -215,18 +265,38 @@ class GalleryScreen(TableScreen):
         saved: dict[str, Any] = {}
 
         def save(form: dict[str, Any]) -> dict[str, Any]:
-            return service.return_stock(self.db, doc["id"], quantity=form.get("quantity"), date=form.get("date"),
-                                        note=form.get("note") or "", today=self.today())
+            return service.return_stock(
+                self.db,
+                doc["id"],
+                quantity=form.get("quantity"),
+                date=form.get("date"),
+                note=form.get("note") or "",
+                today=self.today(),
+            )
 
         def closed(result: Any) -> None:
             if result is not None and saved:
-                self._saved(doc["id"], _("{code}: {quantity} returned to the IKM; stock left {stock}",
-                                         code=saved.get("code", ""), quantity=saved["returns"][-1]["quantity"],
-                                         stock=saved.get("stock", 0)))
+                self._saved(
+                    doc["id"],
+                    _(
+                        "{code}: {quantity} returned to the IKM; stock left {stock}",
+                        code=saved.get("code", ""),
+                        quantity=saved["returns"][-1]["quantity"],
+                        stock=saved.get("stock", 0),
+                    ),
+                )
 
         values = {"quantity": str(doc.get("stock") or 0), "date": self.today().strftime("%d/%m/%Y")}
-        self.app.push_screen(GalleryForm(_("Return stock to the IKM: {listing}", listing=service.describe_stock(doc)),
-                                         return_fields(), values, saving(save, saved.update), db=self.db), closed)
+        self.app.push_screen(
+            GalleryForm(
+                _("Return stock to the IKM: {listing}", listing=service.describe_stock(doc)),
+                return_fields(),
+                values,
+                saving(save, saved.update),
+                db=self.db,
+            ),
+            closed,
+        )
 
     def action_payout(self) -> None:
         current = self.db.get(self.TABLE, self.table.current_id) if self.table.current_id is not None else None
@@ -251,8 +321,10 @@ class GalleryScreen(TableScreen):
             statement = payout_statement(self._tables(), chosen["ikm_id"], year, month)
             self.app.push_screen(ViewerScreen(payout_renderable(statement, printed_on=self.today())))
 
-        values = {"ikm_id": service.ikm_code(self.db, current.get("ikm_id")) if current else "",
-                  "month": self.today().strftime("%m/%Y")}
+        values = {
+            "ikm_id": service.ikm_code(self.db, current.get("ikm_id")) if current else "",
+            "month": self.today().strftime("%m/%Y"),
+        }
         self.app.push_screen(GalleryForm(_("Payout statement"), payout_fields(), values, check, db=self.db), closed)
 
     def action_open_photo(self) -> None:

@@ -130,7 +130,7 @@ class PathSuggester(Suggester):
                 continue
             is_dir = entry.is_dir()
             if is_dir or _spreadsheet(entry):
-                return value + entry.name[len(prefix):] + ("/" if is_dir else "")
+                return value + entry.name[len(prefix) :] + ("/" if is_dir else "")
         return None
 
 
@@ -162,8 +162,9 @@ class ImportScreen(TranslatedBindings, ModalScreen[ImportReport | None]):
     ImportScreen #import-buttons Button { margin-left: 1; }
     """
 
-    def __init__(self, path: str | Path | None = None, *, kind: str | None = None,
-                 folder: str | Path | None = None) -> None:
+    def __init__(
+        self, path: str | Path | None = None, *, kind: str | None = None, folder: str | Path | None = None
+    ) -> None:
         super().__init__()
         self.initial_path = str(path) if path else ""
         self.initial_kind = kind if kind in KINDS else AUTO
@@ -188,18 +189,30 @@ class ImportScreen(TranslatedBindings, ModalScreen[ImportReport | None]):
                     yield SpreadsheetTree(self.folder, id="import-tree")
                 with Vertical(id="import-main"):
                     if not self.web:
-                        yield Input(self.initial_path,
-                                    placeholder=_("Path of the .xlsx or .csv file (tab completes)"),
-                                    suggester=PathSuggester(), id="import-path")
+                        yield Input(
+                            self.initial_path,
+                            placeholder=_("Path of the .xlsx or .csv file (tab completes)"),
+                            suggester=PathSuggester(),
+                            id="import-path",
+                        )
                     with Horizontal(id="import-options"):
-                        yield Select([(_("Recognise from the headers"), AUTO),
-                                      *[(kind_label(k), k) for k in KINDS]],
-                                     value=self.initial_kind, allow_blank=False, id="import-kind")
+                        yield Select(
+                            [(_("Recognise from the headers"), AUTO), *[(kind_label(k), k) for k in KINDS]],
+                            value=self.initial_kind,
+                            allow_blank=False,
+                            id="import-kind",
+                        )
                         yield Checkbox(_("Update existing records"), id="import-update")
                         yield Checkbox(_("Skip invalid rows"), id="import-skip")
-                    yield Static(_("Send the spreadsheet to the server with the upload button of this page; the "
-                                   "files sent are listed on the left: choose one to check it.") if self.web else
-                                 _("Choose a file on the left or type its path, then enter."), id="import-info")
+                    yield Static(
+                        _(
+                            "Send the spreadsheet to the server with the upload button of this page; the "
+                            "files sent are listed on the left: choose one to check it."
+                        )
+                        if self.web
+                        else _("Choose a file on the left or type its path, then enter."),
+                        id="import-info",
+                    )
                     yield DataTable(id="import-preview", zebra_stripes=True, cursor_type="row")
                     with VerticalScroll(id="import-report-box"):
                         yield Static("", id="import-report")
@@ -356,13 +369,21 @@ class ImportScreen(TranslatedBindings, ModalScreen[ImportReport | None]):
         update, skip = self.options()
         kind = self.chosen_kind()
         if update:
+
             def answered(yes: bool | None) -> None:
                 if yes:
                     self._begin()
                     self.import_file(path, kind, update, skip)
 
-            self.app.push_screen(ConfirmScreen(_("Records already in the database will be overwritten with the "
-                                                 "filled-in cells of the sheet. Import?")), answered)
+            self.app.push_screen(
+                ConfirmScreen(
+                    _(
+                        "Records already in the database will be overwritten with the "
+                        "filled-in cells of the sheet. Import?"
+                    )
+                ),
+                answered,
+            )
             return
         self._begin()
         self.import_file(path, kind, update, skip)
@@ -383,8 +404,14 @@ class ImportScreen(TranslatedBindings, ModalScreen[ImportReport | None]):
             return
         self.app.call_from_thread(self._show_source, source)
         try:
-            report = plan(self.db.docs, source, update=update, user=self.context.officer, progress=self._progress(),
-                          db_path=self.db.path)
+            report = plan(
+                self.db.docs,
+                source,
+                update=update,
+                user=self.context.officer,
+                progress=self._progress(),
+                db_path=self.db.path,
+            )
         except Exception as exc:
             self.app.call_from_thread(self._failed, str(exc), source)
             return
@@ -427,9 +454,14 @@ class ImportScreen(TranslatedBindings, ModalScreen[ImportReport | None]):
 
     def _show_source(self, source: Source) -> None:
         self.source = source
-        info = _("Sheet {sheet}, headers on row {row}, {rows} rows: {kind}. Columns used: {used}", sheet=source.sheet,
-                 row=source.header_row, rows=len(source.rows), kind=kind_label(source.kind),
-                 used=len(source.fields))
+        info = _(
+            "Sheet {sheet}, headers on row {row}, {rows} rows: {kind}. Columns used: {used}",
+            sheet=source.sheet,
+            row=source.header_row,
+            rows=len(source.rows),
+            kind=kind_label(source.kind),
+            used=len(source.fields),
+        )
         if source.ignored:
             info += "\n" + _("Columns not used: {names}", names=", ".join(source.ignored))
         self.query_one("#import-info", Static).update(Text(info))

@@ -40,8 +40,9 @@ def in_browser(app: App[object]) -> bool:
     return bool(getattr(app, "is_web", False))
 
 
-def deliver_file(app: App[object], path: str | Path, *, mime_type: str | None = None,
-                 inline: bool = False) -> str | None:
+def deliver_file(
+    app: App[object], path: str | Path, *, mime_type: str | None = None, inline: bool = False
+) -> str | None:
     """Offer ``path`` to the officer: a browser download under ``ikmtui serve``, else a note of where it is saved.
 
     ``inline``: open it in a new browser tab (a photo, an HTML report) rather than download it. The MIME type is
@@ -50,10 +51,14 @@ def deliver_file(app: App[object], path: str | Path, *, mime_type: str | None = 
     """
     target = Path(path)
     if in_browser(app):
-        key = app.deliver_binary(target, open_method="browser" if inline else "download", mime_type=mime_type,
-                                 name=target.name)
-        app.notify(_("Opening {name} in your browser", name=target.name) if inline else
-                   _("Sending {name} to your browser as a download", name=target.name))
+        key = app.deliver_binary(
+            target, open_method="browser" if inline else "download", mime_type=mime_type, name=target.name
+        )
+        app.notify(
+            _("Opening {name} in your browser", name=target.name)
+            if inline
+            else _("Sending {name} to your browser as a download", name=target.name)
+        )
         return key
     app.notify(_("Saved to {path}", path=str(target.resolve())))
     return None

@@ -72,8 +72,7 @@ class FormScreen(TranslatedBindings, ModalScreen[Any]):
     FormScreen #form-buttons { height: auto; align-horizontal: right; padding: 1 0 0 0; }
     """
 
-    def __init__(self, title: str, fields: Sequence[FormField], values: dict[str, Any] | None,
-                 submit: Submit) -> None:
+    def __init__(self, title: str, fields: Sequence[FormField], values: dict[str, Any] | None, submit: Submit) -> None:
         super().__init__()
         self.form_title = title
         self.fields = list(fields)
@@ -104,17 +103,31 @@ class FormScreen(TranslatedBindings, ModalScreen[Any]):
         if spec.kind == "select":
             options = [(label, v) for label, v in spec.choices(self.initial)]
             known = {v for _label, v in options}
-            return Select(options, value=value if value in known else Select.NULL, id=widget_id,
-                          classes="form-input", prompt=_("(choose)"), type_to_search=True)
+            return Select(
+                options,
+                value=value if value in known else Select.NULL,
+                id=widget_id,
+                classes="form-input",
+                prompt=_("(choose)"),
+                type_to_search=True,
+            )
         if spec.kind == "multi":
             chosen = set(value or [])
-            return SelectionList(*[(label, v, v in chosen) for label, v in spec.choices(self.initial)],
-                                 id=widget_id, classes="form-input")
+            return SelectionList(
+                *[(label, v, v in chosen) for label, v in spec.choices(self.initial)],
+                id=widget_id,
+                classes="form-input",
+            )
         if spec.kind == "check":
             return Checkbox(value=bool(value), id=widget_id, classes="form-input")
         text = "" if value is None else str(value)
-        return Input(text, placeholder=_(spec.placeholder) if spec.placeholder else "", id=widget_id,
-                     classes="form-input", password=spec.password)
+        return Input(
+            text,
+            placeholder=_(spec.placeholder) if spec.placeholder else "",
+            id=widget_id,
+            classes="form-input",
+            password=spec.password,
+        )
 
     def on_mount(self) -> None:
         self.query(".form-input").first().focus()
@@ -221,12 +234,14 @@ class FormScreen(TranslatedBindings, ModalScreen[Any]):
             if discard:
                 self.dismiss(None)
 
-        self.app.push_screen(ConfirmScreen(_("Discard the changes you typed?"), yes=_("Discard"), no=_("Keep editing")),
-                             answered)
+        self.app.push_screen(
+            ConfirmScreen(_("Discard the changes you typed?"), yes=_("Discard"), no=_("Keep editing")), answered
+        )
 
 
-def saving(save: Callable[[dict[str, Any]], Any],
-           done: Callable[[Any], None] = lambda _result: None) -> Callable[[dict[str, Any]], dict[str, str] | None]:
+def saving(
+    save: Callable[[dict[str, Any]], Any], done: Callable[[Any], None] = lambda _result: None
+) -> Callable[[dict[str, Any]], dict[str, str] | None]:
     """A form's submit: ``save`` the values through a service. What the service refuses goes back to the form,
     beside its field (``RecordInvalid``) or above them all (storage, a rule, the officer's role); what it
     returns on success goes to ``done``."""

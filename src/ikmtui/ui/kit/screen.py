@@ -70,15 +70,16 @@ class BaseScreen(TranslatedBindings, Screen[None]):
 
 
 def rows_shown(rows: RowSet) -> str:
-    """"120 of 3,497 shown", or how many records there are while nothing is typed."""
+    """ "120 of 3,497 shown", or how many records there are while nothing is typed."""
     if not rows.query:
         return _("{total} records", total=rows.total)
     text = _("{shown} of {total} shown", shown=len(rows), total=rows.total)
     return text + " " + _("(still searching…)") if rows.partial else text
 
 
-def store_record(form: Any, create: Callable[..., dict[str, Any]], update: Callable[..., dict[str, Any]],
-                 values: dict[str, Any]) -> dict[str, str] | None:
+def store_record(
+    form: Any, create: Callable[..., dict[str, Any]], update: Callable[..., dict[str, Any]], values: dict[str, Any]
+) -> dict[str, str] | None:
     """The submit of a record's form (``form.db``, ``form.record``): create the record, or update the one the
     form was opened on (refused if another officer saved it since), keeping it in ``form.saved``."""
 
@@ -90,8 +91,13 @@ def store_record(form: Any, create: Callable[..., dict[str, Any]], update: Calla
     return saving(write, lambda saved: setattr(form, "saved", saved))(values)
 
 
-def open_record_form(screen: BaseScreen, table: str, record_id: int | None, make_form: Callable[[Any], Any],
-                     on_saved: Callable[[dict[str, Any]], None] | None = None) -> None:
+def open_record_form(
+    screen: BaseScreen,
+    table: str,
+    record_id: int | None,
+    make_form: Callable[[Any], Any],
+    on_saved: Callable[[dict[str, Any]], None] | None = None,
+) -> None:
     """Push the form for a new record (``record_id=None``) or the stored one; once it saved (the form's
     ``saved``), refresh the screens and confirm."""
     record = None
@@ -108,8 +114,9 @@ def open_record_form(screen: BaseScreen, table: str, record_id: int | None, make
         if on_saved is not None:
             on_saved(form.saved)  # before the refresh, e.g. to put the cursor on the new record
         screen.context.data_saved()
-        screen.notify(_("Saved {code} {name}", code=form.saved.get("code", ""), name=form.saved.get("name", "")),
-                      timeout=3)
+        screen.notify(
+            _("Saved {code} {name}", code=form.saved.get("code", ""), name=form.saved.get("name", "")), timeout=3
+        )
 
     screen.app.push_screen(form, closed)
 
@@ -182,8 +189,9 @@ class TableScreen(BaseScreen):
         self.update_status()
 
     def update_status(self) -> None:
-        self.query_one("#status", Static).update(rows_shown(self.table.rows) + "   "
-                                                 + _("/ search · s sort · ←→ column · enter open"), layout=False)
+        self.query_one("#status", Static).update(
+            rows_shown(self.table.rows) + "   " + _("/ search · s sort · ←→ column · enter open"), layout=False
+        )
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:

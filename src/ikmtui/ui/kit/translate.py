@@ -15,7 +15,11 @@ class TranslatedBindings:
         super().__init__(*args, **kwargs)
         bindings = self._bindings  # type: ignore[attr-defined]
         bindings.key_to_bindings = {
-            key: [dataclasses.replace(b, description=_(b.description), tooltip=_(b.tooltip) if b.tooltip else "")
-                  if b.description else b for b in items]
+            key: [
+                dataclasses.replace(b, description=_(b.description), tooltip=_(b.tooltip) if b.tooltip else "")
+                if b.description
+                else b
+                for b in items
+            ]
             for key, items in bindings.key_to_bindings.items()
         }

@@ -97,8 +97,9 @@ class VirtualTable(TranslatedBindings, ScrollView, can_focus=True):
         frame); here each waits for one slice at most. What is typed meanwhile searches the rows already
         keyed and is searched again, over all rows, when the keys are done."""
         if not self.rows.search_ready and not self.rows.building:
-            self.run_worker(self._build_search_keys(self.rows), group="search-keys", exclusive=True,
-                            exit_on_error=False)
+            self.run_worker(
+                self._build_search_keys(self.rows), group="search-keys", exclusive=True, exit_on_error=False
+            )
 
     async def _build_search_keys(self, rows: RowSet) -> None:
         for _ready in rows.search_steps(SEARCH_SLICE):
@@ -137,8 +138,11 @@ class VirtualTable(TranslatedBindings, ScrollView, can_focus=True):
         segments: list[Segment] = []
         last = len(self.rows.columns) - 1
         for index, (column, text) in enumerate(zip(self.rows.columns, cells, strict=True)):
-            width = max(column.width, self.size.width - sum(c.width + 1 for c in self.rows.columns[:-1])) \
-                if index == last else column.width
+            width = (
+                max(column.width, self.size.width - sum(c.width + 1 for c in self.rows.columns[:-1]))
+                if index == last
+                else column.width
+            )
             text = text if len(text) <= width else text[: width - 1] + "…"
             text = text.rjust(width) if column.align == "right" else text.ljust(width)
             cell_style = sorted_style if sorted_style is not None and index == self.cursor_column else style

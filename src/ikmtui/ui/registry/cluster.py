@@ -47,8 +47,7 @@ class ClusterScreen(BaseScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="cluster-summary")
-        yield Static(_("Members (enter opens a profile, m adds or removes several, x removes one)"),
-                     id="members-title")
+        yield Static(_("Members (enter opens a profile, m adds or removes several, x removes one)"), id="members-title")
         yield VirtualTable(id="members")
         yield AppFooter()
 
@@ -78,8 +77,14 @@ class ClusterScreen(BaseScreen):
             Column("owner_name", "Owner", 20),
             Column("kecamatan", "Kecamatan", 16),
             Column("product", "Product", 24),
-            Column("workers", "Workers", 7, "right",
-                   value=lambda d: d.get("workers_male", 0) + d.get("workers_female", 0), fmt=format_number),
+            Column(
+                "workers",
+                "Workers",
+                7,
+                "right",
+                value=lambda d: d.get("workers_male", 0) + d.get("workers_female", 0),
+                fmt=format_number,
+            ),
             Column("status", "Status", 8, fmt=status_label),
         ]
         self.table.set_rows(RowSet(columns, members, ("nib",)), keep_id=self.table.current_id)
@@ -115,9 +120,18 @@ class ClusterScreen(BaseScreen):
             self.context.data_saved()
             self.notify(_("{label} left the cluster", label=label), timeout=4)
 
-        self.app.push_screen(ConfirmScreen(_("Remove {label} from {cluster}?", label=label,
-                                             cluster=self.summary.get("cluster", {}).get("name", "")),
-                                           yes=_("Remove"), no=_("Keep")), answered)
+        self.app.push_screen(
+            ConfirmScreen(
+                _(
+                    "Remove {label} from {cluster}?",
+                    label=label,
+                    cluster=self.summary.get("cluster", {}).get("name", ""),
+                ),
+                yes=_("Remove"),
+                no=_("Keep"),
+            ),
+            answered,
+        )
 
     @on(VirtualTable.RowActivated)
     def _open_member(self, event: VirtualTable.RowActivated) -> None:

@@ -30,8 +30,12 @@ def cluster_fields(record: dict[str, Any] | None) -> list[FormField]:
         FormField("name", "Name"),
         FormField("sector", "Sector", kind="select", options=sector_options(record.get("sector") if record else None)),
         FormField("kecamatan", "Kecamatan", kind="select", options=kecamatan_options),
-        FormField("decree_number", "Decree number", placeholder="SK Walikota Semarang No. 530/123/2024",
-                  help=N_("Legal basis: the decree that set the cluster up")),
+        FormField(
+            "decree_number",
+            "Decree number",
+            placeholder="SK Walikota Semarang No. 530/123/2024",
+            help=N_("Legal basis: the decree that set the cluster up"),
+        ),
         FormField("decree_date", "Decree date", placeholder="27/11/2026"),
         FormField("coordinator", "Coordinator"),
         FormField("status", "Status", kind="select", options=[(status_label(s), s) for s in STATUSES]),
@@ -41,8 +45,7 @@ def cluster_fields(record: dict[str, Any] | None) -> list[FormField]:
 def cluster_values(record: dict[str, Any] | None) -> dict[str, Any]:
     if record is None:
         return {"status": "active"}
-    values = {key: record.get(key) for key in ("name", "sector", "kecamatan", "decree_number", "coordinator",
-                                               "status")}
+    values = {key: record.get(key) for key in ("name", "sector", "kecamatan", "decree_number", "coordinator", "status")}
     day = record.get("decree_date")
     try:
         values["decree_date"] = parse_date(day).strftime("%d/%m/%Y") if day else ""
@@ -56,16 +59,20 @@ class ClusterFormScreen(FormScreen):
         self.db = db
         self.record = record
         self.saved: dict[str, Any] | None = None
-        title = _("New cluster") if record is None else _("Edit {code} {name}", code=record.get("code", ""),
-                                                          name=record.get("name", ""))
+        title = (
+            _("New cluster")
+            if record is None
+            else _("Edit {code} {name}", code=record.get("code", ""), name=record.get("name", ""))
+        )
         super().__init__(title, cluster_fields(record), cluster_values(record), self.save)
 
     def save(self, values: dict[str, Any]) -> dict[str, str] | None:
         return store_record(self, registry.create_cluster, registry.update_cluster, values)
 
 
-def open_cluster_form(screen: BaseScreen, record_id: int | None = None,
-                      on_saved: Callable[[dict[str, Any]], None] | None = None) -> None:
+def open_cluster_form(
+    screen: BaseScreen, record_id: int | None = None, on_saved: Callable[[dict[str, Any]], None] | None = None
+) -> None:
     open_record_form(screen, "clusters", record_id, lambda record: ClusterFormScreen(screen.db, record), on_saved)
 
 

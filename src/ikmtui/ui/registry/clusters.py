@@ -78,8 +78,14 @@ class ClustersScreen(TableScreen):
     def action_delete(self) -> None:
         record_id = self.selected_id()
         if record_id is not None:
-            delete_or_deactivate(self, "clusters", record_id, referrers=registry.cluster_referrers,
-                                 delete=registry.delete_cluster, set_status=registry.set_cluster_status)
+            delete_or_deactivate(
+                self,
+                "clusters",
+                record_id,
+                referrers=registry.cluster_referrers,
+                delete=registry.delete_cluster,
+                set_status=registry.set_cluster_status,
+            )
 
     def action_members(self) -> None:
         record_id = self.selected_id()

@@ -55,13 +55,18 @@ def delete_or_deactivate(
         if doc.get("status") == "inactive":
             screen.notify(reason + ". " + _("It is already inactive."), severity="warning", timeout=8)
             return
-        question = reason + ".\n\n" + _("Mark {label} inactive instead? It keeps its history but leaves the "
-                                        "active lists.", label=label)
+        question = (
+            reason
+            + ".\n\n"
+            + _("Mark {label} inactive instead? It keeps its history but leaves the active lists.", label=label)
+        )
 
         def deactivate(yes: bool | None) -> None:
             if yes:
-                run(lambda: set_status(db, record_id, "inactive", expected_version=version),
-                    _("{label} marked inactive", label=label))
+                run(
+                    lambda: set_status(db, record_id, "inactive", expected_version=version),
+                    _("{label} marked inactive", label=label),
+                )
 
         screen.app.push_screen(ConfirmScreen(question, yes=_("Mark inactive"), no=_("Keep as is")), deactivate)
         return
@@ -70,10 +75,18 @@ def delete_or_deactivate(
         if yes:
             run(lambda: delete(db, record_id, expected_version=version), _("Deleted {label}", label=label))
 
-    screen.app.push_screen(ConfirmScreen(_("Delete {label}? This cannot be undone.", label=label),
-                                         yes=_("Delete"), no=_("Keep")), remove)
+    screen.app.push_screen(
+        ConfirmScreen(_("Delete {label}? This cannot be undone.", label=label), yes=_("Delete"), no=_("Keep")), remove
+    )
 
 
 def delete_ikm_flow(screen: BaseScreen, record_id: int, on_done: Callable[[], None] | None = None) -> None:
-    delete_or_deactivate(screen, "ikm", record_id, referrers=registry.ikm_referrers, delete=registry.delete_ikm,
-                         set_status=registry.set_ikm_status, on_done=on_done)
+    delete_or_deactivate(
+        screen,
+        "ikm",
+        record_id,
+        referrers=registry.ikm_referrers,
+        delete=registry.delete_ikm,
+        set_status=registry.set_ikm_status,
+        on_done=on_done,
+    )

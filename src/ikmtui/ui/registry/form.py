@@ -92,8 +92,10 @@ def kbli_options(current: str | None = None) -> Options:
 
 
 def cluster_options(db: Database) -> Options:
-    return sorted(((f"{doc.get('code', '')} {doc.get('name', '')}", int(key))
-                   for key, doc in db.docs("clusters").items()), key=lambda option: option[0])
+    return sorted(
+        ((f"{doc.get('code', '')} {doc.get('name', '')}", int(key)) for key, doc in db.docs("clusters").items()),
+        key=lambda option: option[0],
+    )
 
 
 def ikm_fields(db: Database, record: dict[str, Any] | None) -> list[FormField]:
@@ -117,11 +119,15 @@ def ikm_fields(db: Database, record: dict[str, Any] | None) -> list[FormField]:
         FormField("product", "Product description"),
         FormField("workers_male", "Workers (male)"),
         FormField("workers_female", "Workers (female)"),
-        FormField("investment", "Investment (Rp)", placeholder="1.234.567",
-                  help=N_("Excluding land and buildings")),
+        FormField("investment", "Investment (Rp)", placeholder="1.234.567", help=N_("Excluding land and buildings")),
         FormField("turnover", "Annual turnover (Rp)", placeholder="1.234.567"),
-        FormField("scale", "Scale", kind="select", options=[(scale_label(s), s) for s in SCALES],
-                  help=N_("Suggested from investment and turnover (PP 7/2021)")),
+        FormField(
+            "scale",
+            "Scale",
+            kind="select",
+            options=[(scale_label(s), s) for s in SCALES],
+            help=N_("Suggested from investment and turnover (PP 7/2021)"),
+        ),
         FormField("year_founded", "Year founded"),
         FormField("cluster_ids", "Clusters", kind="multi", options=cluster_options(db)),
         FormField("certifications", "Certifications", kind="multi", options=[(c, c) for c in CERTIFICATIONS]),
@@ -133,8 +139,23 @@ def form_values(record: dict[str, Any] | None) -> dict[str, Any]:
     """What the form shows for a stored IKM (money with thousands dots; personal data left out)."""
     if record is None:
         return {"status": "active", "workers_male": "0", "workers_female": "0"}
-    values = {key: record.get(key) for key in ("name", "owner_name", "nib", "address", "kecamatan", "kelurahan",
-                                               "phone", "email", "kbli", "product", "scale", "status")}
+    values = {
+        key: record.get(key)
+        for key in (
+            "name",
+            "owner_name",
+            "nib",
+            "address",
+            "kecamatan",
+            "kelurahan",
+            "phone",
+            "email",
+            "kbli",
+            "product",
+            "scale",
+            "status",
+        )
+    }
     values["email"] = record.get("email") or ""
     for key in ("workers_male", "workers_female", "year_founded"):
         values[key] = "" if record.get(key) is None else str(record[key])
@@ -153,15 +174,21 @@ class IkmFormScreen(FormScreen):
         self.db = db
         self.record = record
         self.saved: dict[str, Any] | None = None
-        title = _("New IKM") if record is None else _("Edit {code} {name}", code=record.get("code", ""),
-                                                      name=record.get("name", ""))
+        title = (
+            _("New IKM")
+            if record is None
+            else _("Edit {code} {name}", code=record.get("code", ""), name=record.get("name", ""))
+        )
         super().__init__(title, ikm_fields(db, record), form_values(record), self.save)
 
     def _widget(self, spec: FormField) -> Widget:
         if spec.kind == "multi":
             chosen = set(self.initial.get(spec.name) or [])
-            return SearchableSelectionList(*[(label, v, v in chosen) for label, v in spec.choices(self.initial)],
-                                           id=f"field-{spec.name}", classes="form-input")
+            return SearchableSelectionList(
+                *[(label, v, v in chosen) for label, v in spec.choices(self.initial)],
+                id=f"field-{spec.name}",
+                classes="form-input",
+            )
         return super()._widget(spec)
 
     def on_field_changed(self, name: str) -> None:
@@ -201,8 +228,8 @@ class IkmFormScreen(FormScreen):
         return store_record(self, registry.create_ikm, registry.update_ikm, self.data(values))
 
 
-def open_ikm_form(screen: BaseScreen, record_id: int | None = None,
-                  on_saved: Callable[[dict[str, Any]], None] | None = None) -> None:
+def open_ikm_form(
+    screen: BaseScreen, record_id: int | None = None, on_saved: Callable[[dict[str, Any]], None] | None = None
+) -> None:
     """Push the form for a new IKM (``record_id=None``) or the stored one; refresh and confirm once saved."""
     open_record_form(screen, "ikm", record_id, lambda record: IkmFormScreen(screen.db, record), on_saved)
-

@@ -59,8 +59,10 @@ class MemberPickerScreen(TranslatedBindings, ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box"):
-            yield Static(_("Members of {code} {name}", code=self.cluster.get("code", ""),
-                           name=self.cluster.get("name", "")), id="picker-title")
+            yield Static(
+                _("Members of {code} {name}", code=self.cluster.get("code", ""), name=self.cluster.get("name", "")),
+                id="picker-title",
+            )
             yield Input(placeholder=_("Type to filter ( / )"), id="picker-search")
             yield VirtualTable(id="picker-table")
             yield Static("", id="picker-status")
@@ -105,8 +107,12 @@ class MemberPickerScreen(TranslatedBindings, ModalScreen[bool]):
         add, remove = self.changes()
         shown = rows_shown(self.table.rows)
         self.query_one("#picker-status", Static).update(
-            _("{n} ticked (+{add} / -{remove})", n=len(self.ticked), add=len(add), remove=len(remove)) + " · "
-            + shown + "\n" + _("space tick · + tick all shown · - untick all shown · ctrl+s save · esc cancel"))
+            _("{n} ticked (+{add} / -{remove})", n=len(self.ticked), add=len(add), remove=len(remove))
+            + " · "
+            + shown
+            + "\n"
+            + _("space tick · + tick all shown · - untick all shown · ctrl+s save · esc cancel")
+        )
 
     # ------------------------------------------------------------------ actions
     @on(VirtualTable.SearchReady)
@@ -172,8 +178,9 @@ class MemberPickerScreen(TranslatedBindings, ModalScreen[bool]):
             if discard:
                 self.dismiss(False)
 
-        self.app.push_screen(ConfirmScreen(_("Discard the changes you typed?"), yes=_("Discard"),
-                                           no=_("Keep editing")), answered)
+        self.app.push_screen(
+            ConfirmScreen(_("Discard the changes you typed?"), yes=_("Discard"), no=_("Keep editing")), answered
+        )
 
 
 def open_member_picker(screen: BaseScreen, cluster_id: int) -> None:

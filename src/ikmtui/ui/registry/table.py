@@ -39,8 +39,14 @@ def ikm_columns(db: Any) -> list[Column]:
         Column("kecamatan", "Kecamatan", 16),
         Column("kbli", "KBLI", 5),
         Column("scale", "Scale", 8, fmt=scale_label),
-        Column("workers", "Workers", 6, "right",
-               value=lambda d: d.get("workers_male", 0) + d.get("workers_female", 0), fmt=format_number),
+        Column(
+            "workers",
+            "Workers",
+            6,
+            "right",
+            value=lambda d: d.get("workers_male", 0) + d.get("workers_female", 0),
+            fmt=format_number,
+        ),
         Column("status", "Status", 8, fmt=status_label),
         Column("clusters", "Clusters", 13, value=names),  # takes what the terminal has left
     ]

@@ -35,12 +35,18 @@ from ikmtui.ui.kit.footer import AppFooter
 from ikmtui.ui.kit.screen import BaseScreen
 
 #: Report name -> its key on this screen.
-REPORT_KEYS = {"overview": "o", "ikm": "i", "clusters": "k", "training": "t", "credit": "c", "gallery": "g",
-               "profile": "p"}
+REPORT_KEYS = {
+    "overview": "o",
+    "ikm": "i",
+    "clusters": "k",
+    "training": "t",
+    "credit": "c",
+    "gallery": "g",
+    "profile": "p",
+}
 #: The folder of reports written for a browser's download, made at the first one.
 _DOWNLOADS: list[Path] = []
-PERIOD_KEYS = (("month", "m", "Month"), ("quarter", "u", "Quarter"), ("year", "y", "Year"),
-               ("all", "a", "All time"))
+PERIOD_KEYS = (("month", "m", "Month"), ("quarter", "u", "Quarter"), ("year", "y", "Year"), ("all", "a", "All time"))
 
 
 class ReportsScreen(BaseScreen):
@@ -132,8 +138,12 @@ class ReportsScreen(BaseScreen):
         self.report = report
         self.query_one("#report", Static).update(report.renderable())
         self.query_one("#status", Static).update(
-            _("{report} · {period} · x export · e period · [ ] previous/next", report=report.document.title,
-              period=report.period.label))
+            _(
+                "{report} · {period} · x export · e period · [ ] previous/next",
+                report=report.document.title,
+                period=report.period.label,
+            )
+        )
 
     def _failed(self, exc: Exception) -> None:
         self.query_one("#status", Static).update(str(exc))
@@ -158,8 +168,12 @@ class ReportsScreen(BaseScreen):
             self.ikm_code = code.strip()
             self.refresh_report()
 
-        self.app.push_screen(PromptScreen(_("Profile of which IKM? Type its code, e.g. IKM-000123"),
-                                          self.ikm_code or "", placeholder="IKM-000123"), chosen)
+        self.app.push_screen(
+            PromptScreen(
+                _("Profile of which IKM? Type its code, e.g. IKM-000123"), self.ikm_code or "", placeholder="IKM-000123"
+            ),
+            chosen,
+        )
 
     def action_period_kind(self, kind: str) -> None:
         self.period = Period.current(kind, self.today())
@@ -183,8 +197,10 @@ class ReportsScreen(BaseScreen):
                 return
             self.refresh_report()
 
-        self.app.push_screen(PromptScreen(_("Which period? 2026-11 (month), 2026-Q4 (quarter), 2026 (year) or all"),
-                                          self.period.key), chosen)
+        self.app.push_screen(
+            PromptScreen(_("Which period? 2026-11 (month), 2026-Q4 (quarter), 2026 (year) or all"), self.period.key),
+            chosen,
+        )
 
     # ------------------------------------------------------------------ exporting
     def default_file_name(self) -> str:
@@ -207,9 +223,13 @@ class ReportsScreen(BaseScreen):
                 target = self._download_folder() / (target.name or self.default_file_name())
             self._write(report, target, force=in_browser(self.app))
 
-        self.app.push_screen(PromptScreen(
-            _("Export to which file? The extension picks the format: .html, .svg, .md, .txt, .json or .xlsx"),
-            self.default_file_name()), chosen)
+        self.app.push_screen(
+            PromptScreen(
+                _("Export to which file? The extension picks the format: .html, .svg, .md, .txt, .json or .xlsx"),
+                self.default_file_name(),
+            ),
+            chosen,
+        )
 
     def _write(self, report: Report, target: Path, *, force: bool) -> None:
         """Write through the file guard: never onto the database or its parts; an existing file only after the
@@ -217,12 +237,14 @@ class ReportsScreen(BaseScreen):
         try:
             written = write_report(report, target, db_path=self.db.path, force=force)
         except FileExists:
+
             def answered(yes: bool | None) -> None:
                 if yes:
                     self._write(report, target, force=True)
 
-            self.app.push_screen(ConfirmScreen(_("{path} already exists. Overwrite it?", path=target),
-                                               yes=_("Overwrite")), answered)
+            self.app.push_screen(
+                ConfirmScreen(_("{path} already exists. Overwrite it?", path=target), yes=_("Overwrite")), answered
+            )
             return
         except (ValueError, OSError) as exc:
             self.report_error(exc)

@@ -71,8 +71,9 @@ class SetupScreen(FormScreen):
             FormField("password", "Password", password=True, help="At least 8 characters"),
             FormField("password2", "Password again", password=True),
         ]
-        super().__init__(_("Nobody can sign in yet: create the administrator account (esc: later)"), fields,
-                         {}, self._create)
+        super().__init__(
+            _("Nobody can sign in yet: create the administrator account (esc: later)"), fields, {}, self._create
+        )
         self.db = db
         self.on_created = on_created
 
@@ -85,8 +86,9 @@ class SetupScreen(FormScreen):
         except ValueError as exc:
             return {"password": str(exc)}
         try:
-            account = staff.add(self.db, values["username"].strip().lower(), values["name"], "administrator",
-                                values["password"])
+            account = staff.add(
+                self.db, values["username"].strip().lower(), values["name"], "administrator", values["password"]
+            )
         except RecordInvalid as exc:
             return exc.errors
         self.db.user = account["username"]

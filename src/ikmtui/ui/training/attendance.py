@@ -91,8 +91,15 @@ class AttendanceScreen(BaseScreen):
         super().data_changed()
         batch = self.db.get(svc.BATCHES, self.batch_id)
         if batch is None:
-            self.report_error(StorageError(_("Record {id} no longer exists in {table}: someone may have deleted it",
-                                             id=self.batch_id, table=_(svc.BATCHES))))
+            self.report_error(
+                StorageError(
+                    _(
+                        "Record {id} no longer exists in {table}: someone may have deleted it",
+                        id=self.batch_id,
+                        table=_(svc.BATCHES),
+                    )
+                )
+            )
             return
         course = self.db.get(svc.COURSES, batch.get("course_id", 0)) or {}
         self.read_only = batch.get("status") in CLOSED_STATUSES
@@ -127,11 +134,20 @@ class AttendanceScreen(BaseScreen):
         grid.fixed_columns = FIRST_DAY
         for no, person in enumerate(people, 1):
             marks = person.doc.get("attendance") or {}
-            grid.add_row(str(no), svc.participant_name(person.doc), person.ikm_name[:28],
-                         *[mark_cell(marks.get(d, "")) for d in days], self._pct(marks), key=str(person.id))
+            grid.add_row(
+                str(no),
+                svc.participant_name(person.doc),
+                person.ikm_name[:28],
+                *[mark_cell(marks.get(d, "")) for d in days],
+                self._pct(marks),
+                key=str(person.id),
+            )
         if people and days:
-            grid.move_cursor(row=min(old.row, len(people) - 1),
-                             column=max(FIRST_DAY, min(old.column, FIRST_DAY + len(days) - 1)), animate=False)
+            grid.move_cursor(
+                row=min(old.row, len(people) - 1),
+                column=max(FIRST_DAY, min(old.column, FIRST_DAY + len(days) - 1)),
+                animate=False,
+            )
 
     def _pct(self, marks: dict[str, str]) -> Text:
         return Text(format_pct(attendance_rate(marks, self.days)), justify="right")
@@ -148,8 +164,12 @@ class AttendanceScreen(BaseScreen):
             doc = self.db.get(svc.ENROLLMENTS, enrollment_id) or {}
             marks = doc.get("attendance") or {}
             empty += sum(1 for d in self.days if not marks.get(d))
-        text = _("{people} participants × {days} days · {empty} cells empty", people=len(self.row_ids),
-                 days=len(self.days), empty=empty)
+        text = _(
+            "{people} participants × {days} days · {empty} cells empty",
+            people=len(self.row_ids),
+            days=len(self.days),
+            empty=empty,
+        )
         self.query_one("#attendance-status", Static).update(text)
 
     # ------------------------------------------------------------------ actions

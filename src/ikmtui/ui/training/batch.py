@@ -65,8 +65,13 @@ class BatchScreen(TrainingTableScreen):
     def batch_doc(self) -> dict[str, Any]:
         batch = self.db.get(svc.BATCHES, self.batch_id)
         if batch is None:
-            raise StorageError(_("Record {id} no longer exists in {table}: someone may have deleted it",
-                                 id=self.batch_id, table=_(svc.BATCHES)))
+            raise StorageError(
+                _(
+                    "Record {id} no longer exists in {table}: someone may have deleted it",
+                    id=self.batch_id,
+                    table=_(svc.BATCHES),
+                )
+            )
         return batch
 
     def columns(self) -> list[Column]:
@@ -107,20 +112,35 @@ class BatchScreen(TrainingTableScreen):
         days = session_days(batch)
         lines = [
             f"[b]{course.get('name', '?')}[/b]  {batch.get('code', '')} · {status_label(str(batch.get('status')))}",
-            _("{start} to {end} ({days} session days) · {venue} · trainer {trainer}",
-              start=show_day(batch.get("start_date")), end=show_day(batch.get("end_date")), days=len(days),
-              venue=batch.get("venue", ""), trainer=batch.get("trainer", "")),
-            _("Seats {taken}/{capacity} · waiting list {waiting} · completion at {threshold} attendance",
-              taken=len(roster.seated), capacity=batch.get("capacity", 0), waiting=len(roster.waiting),
-              threshold=format_pct(float(course.get("threshold_pct", 75.0)))),
+            _(
+                "{start} to {end} ({days} session days) · {venue} · trainer {trainer}",
+                start=show_day(batch.get("start_date")),
+                end=show_day(batch.get("end_date")),
+                days=len(days),
+                venue=batch.get("venue", ""),
+                trainer=batch.get("trainer", ""),
+            ),
+            _(
+                "Seats {taken}/{capacity} · waiting list {waiting} · completion at {threshold} attendance",
+                taken=len(roster.seated),
+                capacity=batch.get("capacity", 0),
+                waiting=len(roster.waiting),
+                threshold=format_pct(float(course.get("threshold_pct", 75.0))),
+            ),
         ]
         self.query_one("#batch-info", Static).update("\n".join(lines))
 
     def _refuse_if_closed(self) -> bool:
         status = str(self.batch_doc.get("status"))
         if status in CLOSED_STATUSES:
-            self.notify(_("{code} is {status}: it can no longer be changed", code=self.batch_doc.get("code", ""),
-                          status=status_label(status)), severity="warning")
+            self.notify(
+                _(
+                    "{code} is {status}: it can no longer be changed",
+                    code=self.batch_doc.get("code", ""),
+                    status=status_label(status),
+                ),
+                severity="warning",
+            )
             return True
         return False
 
@@ -137,8 +157,11 @@ class BatchScreen(TrainingTableScreen):
 
         if self._refuse_if_closed():
             return
-        inside = {int(d["ikm_id"]) for d in self.db.find(svc.ENROLLMENTS, batch_id=self.batch_id)
-                  if d.get("ikm_id") is not None and d.get("state") not in ("cancelled",)}
+        inside = {
+            int(d["ikm_id"])
+            for d in self.db.find(svc.ENROLLMENTS, batch_id=self.batch_id)
+            if d.get("ikm_id") is not None and d.get("state") not in ("cancelled",)
+        }
 
         def picked(ikm_ids: list[int] | None) -> None:
             if not ikm_ids:
@@ -159,11 +182,16 @@ class BatchScreen(TrainingTableScreen):
         if doc is None or self._refuse_if_closed():
             return
         if doc.get("state") == "cancelled":
-            self.notify(_("{who} is already {state}", who=svc.participant_name(doc), state=state_label("cancelled")),
-                        severity="warning")
+            self.notify(
+                _("{who} is already {state}", who=svc.participant_name(doc), state=state_label("cancelled")),
+                severity="warning",
+            )
             return
-        question = _("Cancel the enrollment of {who} ({state})?", who=svc.participant_name(doc),
-                     state=state_label(str(doc.get("state"))))
+        question = _(
+            "Cancel the enrollment of {who} ({state})?",
+            who=svc.participant_name(doc),
+            state=state_label(str(doc.get("state"))),
+        )
         if doc.get("state") in SEATED_STATES:
             question += "\n" + _("The first on the waiting list, if any, takes the seat.")
 
@@ -195,8 +223,11 @@ class BatchScreen(TrainingTableScreen):
         days = session_days(batch)
         seated = svc.seated(self.db, self.batch_id)
         empty = sum(1 for p in seated for d in days if not (p.doc.get("attendance") or {}).get(d))
-        question = _("Finish {code}? Attendance rates decide who completed; certificates are issued to them. "
-                     "This cannot be undone.", code=batch.get("code", ""))
+        question = _(
+            "Finish {code}? Attendance rates decide who completed; certificates are issued to them. "
+            "This cannot be undone.",
+            code=batch.get("code", ""),
+        )
         if empty:
             question += "\n" + _("{n} attendance cells are still empty and count as absent.", n=empty)
 
@@ -216,8 +247,9 @@ class BatchScreen(TrainingTableScreen):
     def action_sheet(self) -> None:
         batch = self.batch_doc
         course = self.db.get(svc.COURSES, batch.get("course_id", 0)) or {}
-        sheet = attendance_sheet(course, batch, self.db.find(svc.ENROLLMENTS, batch_id=self.batch_id),
-                                 self.db.docs("ikm"))
+        sheet = attendance_sheet(
+            course, batch, self.db.find(svc.ENROLLMENTS, batch_id=self.batch_id), self.db.docs("ikm")
+        )
         self.app.push_screen(ViewerScreen(sheet_renderable(sheet)))
 
     def action_edit(self) -> None:
@@ -229,8 +261,10 @@ class BatchScreen(TrainingTableScreen):
         def saved(result: Any) -> None:
             text = _("Saved {code}", code=result.batch.get("code", ""))
             if result.promoted:
-                text += "; " + _("Promoted from the waiting list: {names}",
-                                 names=", ".join(svc.participant_name(p) for p in result.promoted))
+                text += "; " + _(
+                    "Promoted from the waiting list: {names}",
+                    names=", ".join(svc.participant_name(p) for p in result.promoted),
+                )
             self._done(text, timeout=10)
 
         self.app.push_screen(batch_form(self.db, self.batch_doc, saved))
@@ -250,6 +284,11 @@ class BatchScreen(TrainingTableScreen):
                 return
             self._done(_("{code} cancelled; {n} enrollments cancelled", code=batch.get("code", ""), n=count))
 
-        self.app.push_screen(ConfirmScreen(
-            _("Call off {code}? Every booking and waiting request of it is cancelled.", code=batch.get("code", "")),
-            yes=_("Cancel batch"), no=_("Keep")), answered)
+        self.app.push_screen(
+            ConfirmScreen(
+                _("Call off {code}? Every booking and waiting request of it is cancelled.", code=batch.get("code", "")),
+                yes=_("Cancel batch"),
+                no=_("Keep"),
+            ),
+            answered,
+        )

@@ -54,8 +54,9 @@ class TrainingScreen(TrainingTableScreen):
             Column("start_date", "Start", 11, fmt=show_day),
             Column("end_date", "End", 11, fmt=show_day),
             Column("venue", "Venue", 20),
-            Column("seats", "Seats", 6, "right",
-                   value=lambda d: f"{seats.get(d['_id'], [0])[0]}/{d.get('capacity', 0)}"),
+            Column(
+                "seats", "Seats", 6, "right", value=lambda d: f"{seats.get(d['_id'], [0])[0]}/{d.get('capacity', 0)}"
+            ),
             Column("waiting", "Waiting", 8, "right", value=lambda d: seats.get(d["_id"], [0, 0])[1] or None),
             Column("status", "Status", 12, fmt=lambda v: status_label(v or "")),
         ]
@@ -93,8 +94,13 @@ class TrainingScreen(TrainingTableScreen):
         self.notify(_("Saved {code}", code=batch.get("code", "")))
         promoted = getattr(result, "promoted", [])
         if promoted:
-            self.notify(_("Promoted from the waiting list: {names}",
-                          names=", ".join(svc.participant_name(p) for p in promoted)), timeout=10)
+            self.notify(
+                _(
+                    "Promoted from the waiting list: {names}",
+                    names=", ".join(svc.participant_name(p) for p in promoted),
+                ),
+                timeout=10,
+            )
         self.context.data_saved()
         self.reload(keep_id=batch["id"])
 

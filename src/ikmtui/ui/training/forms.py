@@ -39,14 +39,21 @@ def course_fields() -> list[FormField]:
     return [
         FormField("name", "Course name"),
         FormField("category", "Category", "select", options=[(category_label(c), c) for c in CATEGORIES]),
-        FormField("pillar", "SMART pillar", "select",
-                  options=[(f"{p} · {_(PILLAR_NAMES[p])}", p) for p in PILLARS]),
+        FormField("pillar", "SMART pillar", "select", options=[(f"{p} · {_(PILLAR_NAMES[p])}", p) for p in PILLARS]),
         FormField("description", "Description"),
         FormField("session_days", "Session days", placeholder="3", help="How many days a batch of it runs"),
-        FormField("threshold_pct", "Completion threshold %", placeholder="75",
-                  help="Attendance needed to complete and get a certificate"),
-        FormField("cert_code", "Certificate code", placeholder="KMS",
-                  help="In certificate numbers: 001/PLT-KMS/DISPERIN/XI/2026"),
+        FormField(
+            "threshold_pct",
+            "Completion threshold %",
+            placeholder="75",
+            help="Attendance needed to complete and get a certificate",
+        ),
+        FormField(
+            "cert_code",
+            "Certificate code",
+            placeholder="KMS",
+            help="In certificate numbers: 001/PLT-KMS/DISPERIN/XI/2026",
+        ),
     ]
 
 
@@ -85,10 +92,18 @@ def batch_fields(db: Database) -> list[FormField]:
     return [
         FormField("course_id", "Course", "select", options=options),
         FormField("start_date", "Start date", placeholder="27/11/2026"),
-        FormField("end_date", "End date", placeholder="29/11/2026",
-                  help="Blank: from the start date and the course's number of session days"),
-        FormField("days", "Session days (dates)", placeholder="3/11/2026, 5/11/2026",
-                  help="Only if not every day from start to end"),
+        FormField(
+            "end_date",
+            "End date",
+            placeholder="29/11/2026",
+            help="Blank: from the start date and the course's number of session days",
+        ),
+        FormField(
+            "days",
+            "Session days (dates)",
+            placeholder="3/11/2026, 5/11/2026",
+            help="Only if not every day from start to end",
+        ),
         FormField("venue", "Venue"),
         FormField("trainer", "Trainer"),
         FormField("capacity", "Capacity", placeholder="20"),
@@ -129,8 +144,9 @@ class BatchForm(TrainingForm):
         self.set_value("end_date", self._suggested)
 
 
-def batch_form(db: Database, doc: Doc | None, done: Callable[[Any], None], *,
-               course_id: int | None = None) -> FormScreen:
+def batch_form(
+    db: Database, doc: Doc | None, done: Callable[[Any], None], *, course_id: int | None = None
+) -> FormScreen:
     """Add a batch (``doc`` None, of ``course_id`` if given) or edit ``doc``; ``done`` gets the service result."""
     if doc is None:
         title = _("New batch")

@@ -53,8 +53,10 @@ class IkmPickerScreen(TranslatedBindings, ModalScreen[list[int] | None]):
             yield Input(placeholder=_("Type a name or code to filter"), id="picker-search")
             yield VirtualTable(id="picker-table")
             yield Static("", id="picker-selected")
-            yield Static(_("↓ list · space select · enter enrol · / filter · esc cancel · • already in the batch"),
-                         id="picker-help")
+            yield Static(
+                _("↓ list · space select · enter enrol · / filter · esc cancel · • already in the batch"),
+                id="picker-help",
+            )
 
     @property
     def table(self) -> VirtualTable:
@@ -158,5 +160,9 @@ class IkmPickerScreen(TranslatedBindings, ModalScreen[list[int] | None]):
             if discard:
                 self.dismiss(None)
 
-        self.app.push_screen(ConfirmScreen(_("Discard the {n} selected?", n=len(self.selected)),
-                                           yes=_("Discard"), no=_("Keep selecting")), answered)
+        self.app.push_screen(
+            ConfirmScreen(
+                _("Discard the {n} selected?", n=len(self.selected)), yes=_("Discard"), no=_("Keep selecting")
+            ),
+            answered,
+        )

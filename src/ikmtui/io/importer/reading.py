@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
-import os
 import re
-import stat
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -64,29 +62,13 @@ def open_sheets(path: Path, wanted: str | None, progress: Progress) -> WorkbookR
     if not path.exists():
         raise ValueError(_("{file} does not exist", file=path))
     try:
-        guard.regular_file(path, limit)
-        # Non-blocking: should a FIFO replace the file after the check, opening it must not wait for a writer.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        data = guard.read_regular(path, limit)  # checked as opened, without blocking, bounded
     except OSError as exc:  # guard.FileRefused included: its text names the file and the limit
         raise ValueError(
             str(exc)
             if isinstance(exc, guard.FileRefused)
             else _("{path}: {reason}", path=path, reason=exc.strerror or exc)
         ) from None
-    info = os.fstat(fd)
-    if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-        os.close(fd)
-        raise ValueError(_("{file} changed while it was being opened; try again", file=path.name))
-    with os.fdopen(fd, "rb") as fh:
-        data = fh.read(limit + 1)
-    if len(data) > limit:  # grown since it was checked
-        raise ValueError(
-            _(
-                "{file} is larger than {limit} MB; ikmtui imports files up to {limit} MB",
-                file=path.name,
-                limit=limit // 1_000_000,
-            )
-        )
     if data.startswith((ZIP_MAGIC, OLE_MAGIC)):
         return WorkbookReader(path, data, wanted)
     suffix = path.suffix.lower()

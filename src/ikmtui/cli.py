@@ -11,7 +11,6 @@ import os
 import shutil
 import sys
 import tempfile
-import threading
 import traceback
 from pathlib import Path
 
@@ -77,9 +76,9 @@ def run_app(args: argparse.Namespace) -> int:
         args.db = demo_copy
     db = open_database(args, create=True, sign_in=False)  # the app asks for the password itself
     # Today's backup in the background: at 100,000 IKM it takes a while, and opening must not wait for it.
-    from ikmtui.storage.backup import daily_backup
+    from ikmtui.storage.backup import daily_backup_in_background
 
-    threading.Thread(target=daily_backup, args=(db.path,), kwargs={"data": db._data}, daemon=True).start()
+    daily_backup_in_background(db.path, data=db._data)
     from ikmtui.ui.app import make_app
 
     make_app(db, user=acting_user(args)).run()

@@ -19,24 +19,27 @@ if TYPE_CHECKING:
 BACKUP_CHECK_SECONDS = 3600.0
 
 
+def _failed(db_path: Path, exc: Exception) -> None:
+    # A full disk must not stop the server; the officer still works.
+    say(_("Daily backup of {path} failed: {reason}", path=db_path, reason=exc))
+
+
 def backup_today(db_path: Path, data: Any = None) -> Path | None:
     """Today's daily backup of the database unless it exists; a failure is one line in the server's output."""
     from ikmtui.storage.backup import daily_backup
 
     try:
         return daily_backup(db_path, data=data)
-    except Exception as exc:  # a full disk must not stop the server; the officer still works
-        say(_("Daily backup of {path} failed: {reason}", path=db_path, reason=exc))
+    except Exception as exc:
+        _failed(db_path, exc)
         return None
 
 
 def start_daily_backup(db: Database) -> threading.Thread:
     """Today's backup of the database the server just opened, from the data it already read, in the background."""
-    thread = threading.Thread(
-        target=backup_today, args=(Path(db.path),), kwargs={"data": db._data}, daemon=True, name="daily-backup"
-    )
-    thread.start()
-    return thread
+    from ikmtui.storage.backup import daily_backup_in_background
+
+    return daily_backup_in_background(db.path, data=db._data, on_error=_failed)
 
 
 class DailyBackups:
@@ -49,8 +52,9 @@ class DailyBackups:
 
     def start(self) -> None:
         if self._thread is None or not self._thread.is_alive():
-            self._thread = threading.Thread(target=backup_today, args=(self.db_path,), daemon=True, name="daily-backup")
-            self._thread.start()
+            from ikmtui.storage.backup import daily_backup_in_background
+
+            self._thread = daily_backup_in_background(self.db_path, on_error=_failed)
 
     async def run(self) -> None:
         """Until cancelled: the day changes while the server runs."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -71,6 +73,28 @@ def daily_backup(
             return make_backup(db_path, reason="daily", keep=keep, data=data, now=now)
     except Timeout:
         return None
+
+
+def daily_backup_in_background(
+    db_path: str | os.PathLike[str],
+    *,
+    data: Tables | None = None,
+    on_error: Callable[[Path, Exception], None] | None = None,
+) -> threading.Thread:
+    """:func:`daily_backup` in a thread of its own: at 100,000 IKM it takes a while, and whoever opened the
+    database must not wait for it. A failure (a full disk) goes to ``on_error``, never a traceback on the officer's
+    screen; without one it is dropped and the next start tries again."""
+
+    def run() -> None:
+        try:
+            daily_backup(db_path, data=data)
+        except Exception as exc:
+            if on_error is not None:
+                on_error(Path(db_path), exc)
+
+    thread = threading.Thread(target=run, daemon=True, name="daily-backup")
+    thread.start()
+    return thread
 
 
 def newest_good_backup(db_path: str | os.PathLike[str]) -> Path | None:

@@ -343,3 +343,29 @@ def test_backups_are_private(path: Path) -> None:
     assert stat.S_IMODE(made.stat().st_mode) == 0o600
     assert stat.S_IMODE(backup_dir(path).stat().st_mode) & 0o077 == 0
     assert os.access(made, os.R_OK)
+
+
+def test_a_daily_backup_in_the_background_reports_a_failure_and_never_raises(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The terminal app and the server start today's backup in a thread: a full disk reaches ``on_error`` (the
+    server's output), and without one it is dropped, never a traceback over the officer's screen."""
+    import threading
+
+    from ikmtui.storage import backup
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backup, "daily_backup", full_disk)
+    raised: list[object] = []
+    monkeypatch.setattr(threading, "excepthook", raised.append)
+    told: list[tuple[Path, Exception]] = []
+    backup.daily_backup_in_background(db_path, on_error=lambda path, exc: told.append((path, exc))).join(10)
+    backup.daily_backup_in_background(db_path).join(10)
+    assert [(path, getattr(exc, "errno", None)) for path, exc in told] == [(db_path, 28)]
+    assert raised == []
+    monkeypatch.undo()
+    made = backup.daily_backup_in_background(db_path)
+    made.join(20)
+    assert backup.daily_backups(db_path)  # and when the disk has room, today's backup is made

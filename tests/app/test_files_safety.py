@@ -118,7 +118,7 @@ def test_report_over_an_existing_file_needs_force(
     assert out.read_text(encoding="utf-8") == "my notes"
     assert main(["report", "overview", "--db", str(db_path), "--out", str(out), "--as-of", AS_OF, "--force"]) == 0
     assert "<!DOCTYPE html>" in out.read_text(encoding="utf-8")
-    assert not [p for p in tmp_path.iterdir() if ".part-" in p.name]  # no temp left behind
+    assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]  # no temp left behind
 
 
 def test_export_onto_the_database_parts_or_an_existing_file_is_refused(
@@ -248,7 +248,7 @@ def test_exports_and_reports_are_owner_only_under_umask_022(umask_022: None, db_
         out = tmp_path / "out" / name
         assert main(["report", "overview", "--db", str(db_path), "--out", str(out), "--as-of", AS_OF]) == 0
         assert mode(out) == 0o600, name
-    assert not [p for p in (tmp_path / "out").rglob("*") if ".part-" in p.name]
+    assert not [p for p in (tmp_path / "out").rglob("*") if ".tmp-" in p.name]
 
 
 def test_csv_export_into_an_existing_folder_keeps_the_folder_as_it_was(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import IO, Any
 
 from ikmtui import paths
 from ikmtui.i18n import _
+from ikmtui.storage.files import atomic_output
 
 #: Suffixes of the files and folders that belong to a database ``NAME.json``.
 DATABASE_PARTS = (".journal", ".lock", ".backups", ".media", ".uploads")
@@ -146,27 +146,13 @@ def writable_target(
 def private_output(
     path: str | os.PathLike[str], db_path: str | os.PathLike[str] | None = None, *, force: bool = False
 ) -> Iterator[IO[bytes]]:
-    """Write a new file readable by its owner only (0600 whatever the umask), all or nothing.
-
-    The bytes go to a temp file beside the target, created exclusively (a link planted at its name is not
-    followed), and are renamed over the target only when the block ends without error.
-    """
+    """Write a new file readable by its owner only (0600 whatever the umask), all or nothing: the bytes go to a
+    temp file beside the target (created exclusively, never through a planted link) and replace the target only
+    when the block ends without error (``storage.files.atomic_output``, as the database's own writes)."""
     target = writable_target(path, db_path, force=force)
     target.parent.mkdir(parents=True, exist_ok=True)
-    # A random part: a temp left by a killed run with the same pid must not block the next one.
-    tmp = target.with_name(f".{target.name}.part-{os.getpid()}-{secrets.token_hex(4)}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+    with atomic_output(target) as fh:
+        yield fh
 
 
 def write_private(

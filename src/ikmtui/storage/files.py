@@ -12,8 +12,10 @@ import re
 import secrets
 import stat as stat_
 import time
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import IO
 
 import orjson
 
@@ -78,8 +80,10 @@ def _temp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(8)}")
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file, never a mix.
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[IO[bytes]]:
+    """A file object whose bytes replace ``path`` when the block ends without error, so that a crash leaves
+    either the old or the new file, never a mix; readable by its owner only.
 
     The temp file is created exclusively and never through a symlink: a link planted at its name makes the
     create fail (and another name is tried) rather than send the data to wherever it points. It is held with
@@ -98,15 +102,22 @@ def atomic_write(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as fh:
             if fcntl is not None:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
+            os.chmod(tmp, 0o600)  # whatever the umask
             os.replace(tmp, path)  # before the close: the flock says "in use" until the name is gone
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
     fsync_dir(path.parent)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` through :func:`atomic_output`."""
+    with atomic_output(path) as fh:
+        fh.write(data)
 
 
 def abandoned_temp(path: Path) -> bool:

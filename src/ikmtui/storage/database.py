@@ -518,38 +518,19 @@ class Transaction:
 
     def log(self, action: str, table: str, record_id: int | None, code: str = "", detail: str = "") -> None:
         """An audit entry for something that is not a change, e.g. personal data viewed or exported."""
-        self._put(
-            "audit",
-            str(self._next_id("audit")),
-            {
-                "ts": self.ts,
-                "user": self._db.user,
-                "action": action,
-                "table": table,
-                "record_id": record_id,
-                "code": code,
-                "fields": [],
-                "detail": detail,
-            },
-        )
+        self._entry(action, table, record_id, code, [], detail=detail)
 
     def _audit(self, action: str, table: str, record_id: int, doc: Doc, fields: list[str]) -> None:
         if table in ("audit", "meta", "signin"):  # sign-in counters are logged as signin / signin.failed
             return
         # Field names only: values may be personal data, which the audit log must not copy.
-        self._put(
-            "audit",
-            str(self._next_id("audit")),
-            {
-                "ts": self.ts,
-                "user": self._db.user,
-                "action": action,
-                "table": table,
-                "record_id": record_id,
-                "code": doc.get("code", ""),
-                "fields": fields,
-            },
-        )
+        self._entry(action, table, record_id, doc.get("code", ""), fields)
+
+    def _entry(
+        self, action: str, table: str, record_id: int | None, code: str, fields: list[str], **extra: str
+    ) -> None:
+        entry = {"ts": self.ts, "user": self._db.user, "action": action, "table": table, "record_id": record_id}
+        self._put("audit", str(self._next_id("audit")), {**entry, "code": code, "fields": fields, **extra})
 
 
 class Database:

@@ -22,15 +22,26 @@ ACTIONS = {
     "personal.reveal": N_("reveal personal data (NIK, NPWP)"),
     "personal.export": N_("export personal data"),
     "staff.manage": N_("manage staff accounts"),
+    "records.correct": N_("correct recorded work (reverse, undo, reopen, revoke)"),
+    "records.restore": N_("restore deleted records"),
+    "settings.manage": N_("change the office settings"),
 }
 _VIEWER = {"read", "report"}
 _OPERATOR = _VIEWER | {"edit", "credit.submit"}
-_SUPERVISOR = _OPERATOR | {"credit.decide", "credit.disburse", "backup.restore", "personal.reveal", "personal.export"}
+_SUPERVISOR = _OPERATOR | {
+    "credit.decide",
+    "credit.disburse",
+    "backup.restore",
+    "personal.reveal",
+    "personal.export",
+    "records.correct",
+    "records.restore",
+}
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "viewer": frozenset(_VIEWER),
     "operator": frozenset(_OPERATOR),
     "supervisor": frozenset(_SUPERVISOR),
-    "administrator": frozenset(_SUPERVISOR | {"staff.manage"}),
+    "administrator": frozenset(_SUPERVISOR | {"staff.manage", "settings.manage"}),
 }
 
 

@@ -21,6 +21,14 @@ TABLES = (
     "staff",
     "audit",
     "signin",
+    "settings",
+    "recycle_bin",
+    "certificates",
+    "stock_movements",
+    "loan_contacts",
+    "facilitations",
+    "targets",
+    "yearly_figures",
     "meta",
 )
 APP_MARK = "ikmtui"

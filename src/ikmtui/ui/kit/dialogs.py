@@ -80,10 +80,31 @@ class PromptScreen(TranslatedBindings, ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
+        event.stop()
+        self.accept(event.value)
+
+    def accept(self, value: str) -> None:
+        self.dismiss(value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ReasonScreen(PromptScreen):
+    """Ask why before a correction (reverse, undo, reopen, revoke, restore): enter accepts a non-empty reason,
+    which goes into the record's history; esc cancels and nothing changes."""
+
+    def __init__(self, question: str, placeholder: str = "") -> None:
+        super().__init__(question, placeholder=placeholder or _("Reason (required)"))
+
+    def on_mount(self) -> None:
+        self.query_one("#prompt-input", Input).focus()
+
+    def accept(self, value: str) -> None:
+        if not value.strip():
+            self.query_one("#prompt-error", Static).update(_("Give a reason: it is kept in the history"))
+            return
+        self.dismiss(value.strip())
 
 
 class ViewerScreen(TranslatedBindings, ModalScreen[None]):

@@ -49,6 +49,7 @@ BATCH_STATUS_LABELS = {
     "running": N_("running"),
     "finished": N_("finished"),
     "cancelled": N_("cancelled"),
+    "overdue": N_("past its last day, not finished"),
 }
 #: Statuses staff set in the batch form; ``finished`` and ``cancelled`` have their own actions.
 EDITABLE_STATUSES = ("planned", "open", "running")
@@ -63,6 +64,7 @@ ENROLLMENT_STATES = (
     "no_show",
     "completed",
     "not_completed",
+    "no_seat",
 )
 ENROLLMENT_STATE_LABELS = {
     "requested": N_("requested"),
@@ -73,6 +75,8 @@ ENROLLMENT_STATE_LABELS = {
     "no_show": N_("no-show"),
     "completed": N_("completed"),
     "not_completed": N_("not completed"),
+    # Still on the waiting list when the batch finished: not an officer's cancellation.
+    "no_seat": N_("no seat"),
 }
 #: Enrollments that hold a seat of the batch.
 SEATED_STATES = ("booked", "attended", "no_show", "completed", "not_completed")
@@ -87,6 +91,19 @@ CERT_UNIT = "DISPERIN"
 CERT_PREFIX = "PLT"
 _CERT_CODE = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)*")
 _CERT_NUMBER = re.compile(r"(\d{3,})/([A-Z0-9-]+)/([A-Z0-9-]+)/([IVX]+)/(\d{4})")
+
+
+def current_status(batch: Mapping[str, Any], today: date) -> str:
+    """The status as the clock sees it: a planned or open batch between its first and last day is running, and
+    one past its last day that nobody finished is ``overdue``. Finished and cancelled batches stay as they are."""
+    status = str(batch.get("status") or "planned")
+    if status in CLOSED_STATUSES:
+        return status
+    if today > parse_date(batch["end_date"]):
+        return "overdue"
+    if today >= parse_date(batch["start_date"]):
+        return "running"
+    return status
 
 
 def status_label(status: str) -> str:

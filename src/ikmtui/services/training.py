@@ -15,6 +15,9 @@ Overview::
     set_attendance(db, enrollment_id, day, "h"|"i"|"a"|"")  # one cell of the attendance grid
     finish_batch(db, batch_id, on) -> FinishResult     # rates, completed / not completed, certificates
     issue_certificate(db, enrollment_id, on)           # a completed participant who has none yet
+    reopen_batch(db, batch_id, reason)                 # supervisor: back to running, its certificates revoked
+    revoke_certificate(db, enrollment_id, reason)      # supervisor: one certificate, its number never reused
+    certificate_status(db, number) -> CertificateStatus  # issued / revoked / unknown (verification)
     participants(db, batch_id) / roster_of / batch_days / courses / batches
 """
 
@@ -27,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ikmtui import clock
+from ikmtui.domain import permissions
 from ikmtui.domain.fields import is_blank, parse_date
 from ikmtui.domain.records import META_FIELDS, RecordInvalid
 from ikmtui.domain.training import (
@@ -55,6 +59,8 @@ from ikmtui.storage import Database, RecordMissing, Transaction
 COURSES = Course.table
 BATCHES = Batch.table
 ENROLLMENTS = Enrollment.table
+#: One record per certificate number ever issued (revoked ones stay: a number is never reused).
+CERTIFICATES = "certificates"
 
 COURSE_FIELDS = ("name", "category", "pillar", "description", "session_days", "threshold_pct", "cert_code")
 BATCH_FIELDS = ("course_id", "start_date", "end_date", "venue", "trainer", "capacity", "status", "days")
@@ -106,20 +112,49 @@ class FinishResult:
     batch: Doc
     completed: list[Doc] = field(default_factory=list)
     not_completed: list[Doc] = field(default_factory=list)
-    #: Still waiting when the batch finished: their requests are closed as cancelled.
-    cancelled: list[Doc] = field(default_factory=list)
+    #: Still waiting when the batch finished: their requests close as "no seat" (not an officer's cancellation).
+    no_seat: list[Doc] = field(default_factory=list)
 
     @property
     def certificates(self) -> list[str]:
         return [str(d["certificate_no"]) for d in self.completed]
 
     def message(self) -> str:
-        return _(
+        text = _(
             "{code} finished: {completed} completed (certificates issued), {not_completed} not completed",
             code=self.batch.get("code", ""),
             completed=len(self.completed),
             not_completed=len(self.not_completed),
         )
+        if self.no_seat:
+            text += "; " + _("{n} on the waiting list got no seat", n=len(self.no_seat))
+        return text
+
+
+@dataclass
+class ReopenResult:
+    batch: Doc
+    #: Certificate numbers revoked because the batch was reopened.
+    revoked: list[str] = field(default_factory=list)
+
+    def message(self) -> str:
+        text = _("{code} reopened", code=self.batch.get("code", ""))
+        if self.revoked:
+            text += "; " + _("certificates revoked: {numbers}", numbers=", ".join(self.revoked))
+        return text
+
+
+@dataclass
+class CertificateStatus:
+    """What verification says of a certificate number: ``issued``, ``revoked`` or ``unknown``."""
+
+    number: str
+    state: str
+    record: Doc | None = None
+
+    @property
+    def valid(self) -> bool:
+        return self.state == "issued"
 
 
 @dataclass
@@ -144,6 +179,22 @@ class Participant:
 # ---------------------------------------------------------------------------------------------- helpers
 def _today(value: dt.date | str | None) -> dt.date:
     return clock.today() if value is None or is_blank(value) else parse_date(value)
+
+
+def _not_future(day: dt.date, what: str) -> None:
+    """Nothing happens in the future: a day after today (the one clock) is refused, naming today."""
+    today = clock.today()
+    if day > today:
+        raise ValueError(
+            _("{what} {day} is after today ({today})", what=what, day=format_date(day), today=format_date(today))
+        )
+
+
+def _reason(reason: str) -> str:
+    text = " ".join(str(reason or "").split())
+    if not text:
+        raise ValueError(_("Give a reason: it is kept in the history"))
+    return text
 
 
 def participant_name(doc: Mapping[str, Any]) -> str:
@@ -377,6 +428,11 @@ def set_attendance(db: Database, enrollment_id: int, day: dt.date | str, mark: s
                     code=batch.get("code", ""),
                     status=status_label(str(batch.get("status"))),
                 )
+                + (
+                    " " + _("A supervisor can reopen it to correct attendance.")
+                    if batch.get("status") == "finished"
+                    else ""
+                )
             )
         if doc.get("state") not in SEATED_STATES:
             raise ValueError(
@@ -388,6 +444,8 @@ def set_attendance(db: Database, enrollment_id: int, day: dt.date | str, mark: s
             )
         days = session_days(batch)
         iso, mark = check_mark(days, day, mark)
+        if mark:
+            _not_future(parse_date(iso), _("Attendance on"))
         marks = dict(doc.get("attendance") or {})
         if marks.get(iso, "") == mark:
             return doc
@@ -407,15 +465,48 @@ def _issue(txn: Transaction, docs: Sequence[Doc], course: Mapping[str, Any], on:
         return []
     key = certificate_counter_key(on.year)
     counters = _counters(txn)
-    existing = (d.get("certificate_no") for d in txn.table(ENROLLMENTS).values())
+    existing = [d.get("certificate_no") for d in txn.table(ENROLLMENTS).values()]
+    existing += [d.get("number") for d in txn.table(CERTIFICATES).values()]
     sequence = next_certificate_sequence(existing, on.year, int(counters.get(key, 0)))
     issued = []
     for doc in docs:
         number = certificate_number(sequence, str(course.get("cert_code", "")), on)
         issued.append(txn.update(ENROLLMENTS, doc["id"], {"certificate_no": number}))
+        txn.insert(CERTIFICATES, _certificate_record(doc, number, on))
         sequence += 1
     counters[key] = sequence - 1
     return issued
+
+
+def _certificate_record(enrollment: Mapping[str, Any], number: str, on: dt.date) -> Doc:
+    return {
+        "number": number,
+        "enrollment_id": int(enrollment["id"]),
+        "batch_id": int(enrollment["batch_id"]),
+        "ikm_id": enrollment.get("ikm_id"),
+        "participant": enrollment.get("participant", ""),
+        "issued_on": on.isoformat(),
+        "revoked_at": None,
+        "revoked_reason": "",
+    }
+
+
+def _revoke(txn: Transaction, enrollment: Mapping[str, Any], reason: str, by: str) -> str:
+    """Revoke the enrollment's certificate: its record says when, by whom and why; the enrollment loses the
+    number (a new one is issued if it completes again). A certificate issued before certificates had records of
+    their own gets its record now, so verification knows it was revoked."""
+    number = str(enrollment["certificate_no"])
+    found = next((int(k) for k, d in txn.table(CERTIFICATES).items() if d.get("number") == number), None)
+    revocation = {"revoked_at": txn.ts, "revoked_by": by, "revoked_reason": reason}
+    if found is None:
+        batch = txn.get(BATCHES, int(enrollment["batch_id"])) or {}
+        issued = str(batch.get("finished_on") or batch.get("end_date") or clock.today().isoformat())
+        txn.insert(CERTIFICATES, {**_certificate_record(enrollment, number, parse_date(issued)), **revocation})
+    else:
+        txn.update(CERTIFICATES, found, revocation)
+    txn.update(ENROLLMENTS, int(enrollment["id"]), {"certificate_no": None})
+    txn.log("certificate.revoke", ENROLLMENTS, int(enrollment["id"]), number, reason)
+    return number
 
 
 def finish_batch(
@@ -425,6 +516,7 @@ def finish_batch(
     completed (at or above the course threshold; a certificate is issued) or not completed. Empty cells count
     as absent. Requests still waiting are cancelled."""
     finished_on = _today(on)
+    _not_future(finished_on, _("Finishing on"))
     with db.transaction() as txn:
         batch = _open_batch(txn, batch_id, expected_version)
         last = parse_date(batch["end_date"])
@@ -455,9 +547,7 @@ def finish_batch(
                 )
                 (passed if done else result.not_completed).append(updated)
             elif state in ACTIVE_STATES:
-                result.cancelled.append(
-                    txn.update(ENROLLMENTS, doc["id"], {"state": "cancelled", "cancelled_at": txn.ts})
-                )
+                result.no_seat.append(txn.update(ENROLLMENTS, doc["id"], {"state": "no_seat"}))
         result.completed = _issue(txn, passed, course, finished_on)
         result.batch = txn.update(
             BATCHES,
@@ -482,6 +572,70 @@ def issue_certificate(db: Database, enrollment_id: int, on: dt.date | str | None
         batch = txn.current(BATCHES, int(doc["batch_id"]))
         course = txn.current(COURSES, int(batch["course_id"]))
         return _issue(txn, [doc], course, issued_on)[0]
+
+
+# ---------------------------------------------------------------------------------------------- corrections
+def reopen_batch(db: Database, batch_id: int, reason: str, *, expected_version: int | None = None) -> ReopenResult:
+    """Reopen a finished batch (a supervisor, with a reason) to correct attendance or results: it runs again,
+    results go back to booked with their attendance kept, those who got no seat wait again, and every
+    certificate of the batch is revoked with the reason. Finishing again issues new numbers."""
+    why = _reason(reason)
+    with db.transaction() as txn:
+        permissions.require(txn.table("staff"), db.user, "records.correct")
+        batch = txn.current(BATCHES, batch_id, expected_version)
+        if batch.get("status") != "finished":
+            raise ValueError(
+                _(
+                    "{code} is {status}: only a finished batch can be reopened",
+                    code=batch.get("code", ""),
+                    status=status_label(str(batch.get("status"))),
+                )
+            )
+        result = ReopenResult(batch)
+        for doc in sorted(_of_batch(txn.table(ENROLLMENTS), batch_id), key=queue_key):
+            if doc.get("certificate_no"):
+                result.revoked.append(_revoke(txn, doc, why, db.user))
+            if doc.get("state") in ("completed", "not_completed"):
+                txn.update(ENROLLMENTS, doc["id"], {"state": "booked"})
+            elif doc.get("state") == "no_seat":
+                txn.update(ENROLLMENTS, doc["id"], {"state": "waitlisted"})
+        corrections = [*batch.get("corrections", []), {"action": "reopen", "at": txn.ts, "by": db.user, "reason": why}]
+        result.batch = txn.update(
+            BATCHES,
+            batch_id,
+            {"status": "running", "finished_on": None, "corrections": corrections},
+            expected_version=expected_version,
+        )
+        txn.log("reopen", BATCHES, batch_id, str(batch.get("code", "")), why)
+        return result
+
+
+def revoke_certificate(db: Database, enrollment_id: int, reason: str) -> str:
+    """Revoke one certificate (a supervisor, with a reason); returns its number, which is never issued again.
+    The participant stays completed: :func:`issue_certificate` gives a new number when that is right."""
+    why = _reason(reason)
+    with db.transaction() as txn:
+        permissions.require(txn.table("staff"), db.user, "records.correct")
+        doc = txn.current(ENROLLMENTS, enrollment_id)
+        if not doc.get("certificate_no"):
+            raise ValueError(_("{who} has no certificate to revoke", who=participant_name(doc)))
+        return _revoke(txn, doc, why, db.user)
+
+
+def certificate_status(db: Database, number: str) -> CertificateStatus:
+    """Whether ``number`` was issued by this office and still stands (``issued``), was revoked, or is unknown.
+    Certificates issued before they had records of their own are found on their enrollment."""
+    wanted = " ".join(str(number or "").split()).upper()
+    for doc in db.all(CERTIFICATES):
+        if str(doc.get("number", "")).upper() == wanted:
+            return CertificateStatus(str(doc["number"]), "revoked" if doc.get("revoked_at") else "issued", doc)
+    for doc in db.all(ENROLLMENTS):
+        if str(doc.get("certificate_no") or "").upper() == wanted:
+            record = _certificate_record(doc, str(doc["certificate_no"]), clock.today())
+            batch = db.get(BATCHES, int(doc["batch_id"])) or {}
+            record["issued_on"] = batch.get("finished_on") or batch.get("end_date")
+            return CertificateStatus(str(doc["certificate_no"]), "issued", record)
+    return CertificateStatus(wanted, "unknown")
 
 
 # ---------------------------------------------------------------------------------------------- reading

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ikmtui import clock
 from ikmtui.domain.records import RecordInvalid
 from ikmtui.domain.training import (
     MAX_SESSION_DAYS,
@@ -408,7 +409,8 @@ def test_finish_marks_completion_and_issues_certificates(empty_db: Database, bat
     result = svc.finish_batch(empty_db, batch["id"], FINISH_DAY)
     assert [d["id"] for d in result.completed] == [ids[0]]
     assert [d["id"] for d in result.not_completed] == ids[1:]
-    assert [d["ikm_id"] for d in result.cancelled] == ikm[3:]
+    assert [d["ikm_id"] for d in result.no_seat] == ikm[3:]  # still waiting: no seat, not cancelled
+    assert {d["state"] for d in result.no_seat} == {"no_seat"}
     assert result.certificates == ["001/PLT-KMS/DISPERIN/XI/2026"]
     assert result.batch["status"] == "finished" and result.batch["finished_on"] == "2026-11-27"
     docs = {d["id"]: d for d in empty_db.all("enrollments")}
@@ -446,8 +448,9 @@ def test_certificate_sequence_runs_per_year_across_batches(empty_db: Database, c
             empty_db, {**BATCH, "course_id": which["id"], "start_date": start, "end_date": "", "capacity": 4}
         )
         svc.enroll(empty_db, made["id"], ikm)
-        fill(empty_db, made["id"], ["hhh", "hhh", "hha", "hhh"])
-        numbers += svc.finish_batch(empty_db, made["id"], finished).certificates
+        with clock.fixed(finished):  # attendance and finishing are never dated after today
+            fill(empty_db, made["id"], ["hhh", "hhh", "hha", "hhh"])
+            numbers += svc.finish_batch(empty_db, made["id"], finished).certificates
     assert len(numbers) == len(set(numbers)) == 12
     assert all(CERT.match(n) for n in numbers)
     assert [n.split("/")[0] for n in numbers] == [

@@ -5,6 +5,8 @@ The region list is data, not code: another city points ``IKMTUI_REGIONS`` at its
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
@@ -49,9 +51,48 @@ def regions() -> Regions:
 
 
 @cache
+def _kbli_rows() -> tuple[dict[str, str], ...]:
+    return tuple(orjson.loads((paths.DATA_DIR / "kbli.json").read_bytes()))
+
+
+@cache
 def kbli_codes() -> dict[str, str]:
-    """KBLI code -> description for the manufacturing codes offered in forms."""
-    return {row["code"]: row["name"] for row in orjson.loads((paths.DATA_DIR / "kbli.json").read_bytes())}
+    """KBLI code -> official title: every code of KBLI 2020 section C (divisions 10-33), and the two codes of an
+    older list that stored records may still hold (see data/README.md)."""
+    return {row["code"]: row["name"] for row in _kbli_rows()}
+
+
+def _folded(text: str) -> str:
+    """Case and accents do not matter: ``Kerajinan``, ``kerajinan`` and ``kérajinan`` are one."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)).casefold()
+
+
+@cache
+def _kbli_index() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(code, title, words of the title) of the codes offered for new records (not the older list's)."""
+    return tuple(
+        (row["code"], row["name"], tuple(re.findall(r"\w+", _folded(row["name"]))))
+        for row in _kbli_rows()
+        if not row.get("legacy")
+    )
+
+
+def search_kbli(text: str, limit: int = 20) -> list[tuple[str, str]]:
+    """KBLI codes whose code starts with the digits typed and whose title has every word typed (each as the
+    start of a word of the title, whatever the case or accents): ``kimia organik``, ``201``, ``20115``,
+    ``kerajinan kayu``. (code, title) pairs in code order, at most ``limit``; nothing typed gives the first."""
+    terms = re.findall(r"\w+", _folded(text))
+    prefixes = [t for t in terms if t.isdigit()]
+    words = [t for t in terms if not t.isdigit()]
+    found: list[tuple[str, str]] = []
+    for code, name, title_words in _kbli_index():
+        if all(code.startswith(p) for p in prefixes) and all(
+            any(w.startswith(word) for w in title_words) for word in words
+        ):
+            found.append((code, name))
+            if len(found) >= limit:
+                break
+    return found
 
 
 def clean_kecamatan(value: object) -> str:

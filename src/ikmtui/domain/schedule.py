@@ -1,7 +1,8 @@
 """Repayment schedules for flat, annuity and equal-principal loans, exact to the rupiah.
 
 Arithmetic is done in fractions and rounded half up once per figure; the last installment absorbs what
-rounding left over, so principal always sums exactly to the amount lent.
+rounding left over, so principal always sums exactly to the amount lent. No installment has negative principal or
+interest: a flat installment's interest is rounded down and the fraction left over counts as principal.
 """
 
 from __future__ import annotations
@@ -99,7 +100,9 @@ def schedule(
     balance = amount
     if method == "flat":
         total_interest = round_half_up(amount * r * months)
-        interest_each = round_half_up(Fraction(total_interest, months))
+        # Rounded down: rounded half up, (n - 1) installments could take more than the total interest and leave the
+        # last one negative (Rp 1.000 over 36 months: 35 x 3 > 90). The fraction left over is paid as principal.
+        interest_each = total_interest // months
         total_each = round_to(Fraction(amount, months) + Fraction(total_interest, months), rounding)
     elif method == "annuity":
         total_each = round_to(annuity_payment(amount, months, annual_rate_pct), rounding)
@@ -110,11 +113,11 @@ def schedule(
         last = no == months
         if method == "flat":
             interest = total_interest - interest_paid if last else interest_each
-            principal = balance if last else min(balance, total_each - interest)
+            principal = balance if last else max(0, min(balance, total_each - interest))
         else:
             interest = round_half_up(balance * r)
             if method == "annuity":
-                principal = balance if last else min(balance, total_each - interest)
+                principal = balance if last else max(0, min(balance, total_each - interest))
             else:
                 principal = balance if last else min(balance, principal_each)
         balance -= principal

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Header, Static
 
-from ikmtui.domain.training import CLOSED_STATUSES, attendance_rate, session_days, status_label
+from ikmtui.domain.training import CLOSED_STATUSES, attendance_rate, current_status, session_days, status_label
 from ikmtui.i18n import _
 from ikmtui.reports.training import day_heading, format_pct
 from ikmtui.services import training as svc
@@ -82,6 +82,11 @@ class AttendanceScreen(BaseScreen):
     def on_mount(self) -> None:
         self.grid.focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "mark":  # a closed batch's grid is read only: h / i / a / del are not offered
+            return not self.read_only
+        return True
+
     def screen_title(self) -> str:
         batch = self.db.get(svc.BATCHES, self.batch_id) or {}
         return _("Attendance {code}", code=batch.get("code", ""))
@@ -102,8 +107,12 @@ class AttendanceScreen(BaseScreen):
             )
             return
         course = self.db.get(svc.COURSES, batch.get("course_id", 0)) or {}
-        self.read_only = batch.get("status") in CLOSED_STATUSES
-        info = f"[b]{course.get('name', '?')}[/b]  {batch.get('code', '')} · {status_label(str(batch.get('status')))}"
+        read_only = batch.get("status") in CLOSED_STATUSES
+        if read_only != self.read_only:
+            self.read_only = read_only
+            self.refresh_bindings()
+        status = status_label(current_status(batch, self.today()))
+        info = f"[b]{course.get('name', '?')}[/b]  {batch.get('code', '')} · {status}"
         if self.read_only:
             info += "  " + _("(read only)")
         self.query_one("#attendance-info", Static).update(

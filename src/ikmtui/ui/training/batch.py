@@ -11,13 +11,20 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Header, Input, Static
 
-from ikmtui.domain.training import CLOSED_STATUSES, SEATED_STATES, session_days, state_label, status_label
+from ikmtui.domain.training import (
+    CLOSED_STATUSES,
+    SEATED_STATES,
+    current_status,
+    session_days,
+    state_label,
+    status_label,
+)
 from ikmtui.i18n import _
 from ikmtui.reports.training import attendance_sheet, format_pct, sheet_renderable
 from ikmtui.services import training as svc
 from ikmtui.storage import StorageError
 from ikmtui.tabular import Column
-from ikmtui.ui.kit.dialogs import ConfirmScreen, ViewerScreen
+from ikmtui.ui.kit.dialogs import ConfirmScreen, ReasonScreen, ViewerScreen
 from ikmtui.ui.kit.footer import AppFooter
 from ikmtui.ui.kit.vtable import VirtualTable
 from ikmtui.ui.training.lists import TrainingTableScreen, show_day
@@ -40,7 +47,13 @@ class BatchScreen(TrainingTableScreen):
         Binding("p", "sheet", "Sheet", id="training.sheet"),
         Binding("e", "edit", "Edit batch", id="training.edit_this_batch"),
         Binding("x", "cancel_batch", "Cancel batch", id="training.cancel_batch"),
+        Binding("o", "reopen", "Reopen batch", id="training.reopen"),
+        Binding("v", "revoke", "Revoke certificate", id="training.revoke_certificate"),
     ]
+    #: Actions that change an open batch: not offered once it is finished or cancelled.
+    OPEN_ACTIONS = frozenset({"enrol", "cancel_enrollment", "finish", "edit", "cancel_batch"})
+    #: Corrections of a finished batch.
+    FINISHED_ACTIONS = frozenset({"reopen", "revoke"})
     DEFAULT_CSS = """
     BatchScreen #batch-info { height: auto; padding: 0 1; background: $panel; }
     BatchScreen #batch-message { height: auto; padding: 0 1; color: $success; }
@@ -59,6 +72,14 @@ class BatchScreen(TrainingTableScreen):
         yield VirtualTable(id="table")
         yield Static("", id="status")
         yield AppFooter()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.OPEN_ACTIONS or action in self.FINISHED_ACTIONS:
+            status = (self.db.get(svc.BATCHES, self.batch_id) or {}).get("status")
+            if action in self.OPEN_ACTIONS:
+                return status not in CLOSED_STATUSES
+            return status == "finished"
+        return super().check_action(action, parameters)
 
     # ------------------------------------------------------------------ data
     @property
@@ -100,6 +121,7 @@ class BatchScreen(TrainingTableScreen):
             self.report_error(exc)
             return
         self._show_info(batch)
+        self.refresh_bindings()  # finished or reopened elsewhere: other keys apply
         super().data_changed()
 
     def screen_title(self) -> str:
@@ -111,7 +133,8 @@ class BatchScreen(TrainingTableScreen):
         roster = svc.roster_of(self.db, self.batch_id)
         days = session_days(batch)
         lines = [
-            f"[b]{course.get('name', '?')}[/b]  {batch.get('code', '')} · {status_label(str(batch.get('status')))}",
+            f"[b]{course.get('name', '?')}[/b]  {batch.get('code', '')} · "
+            f"{status_label(current_status(batch, self.today()))}",
             _(
                 "{start} to {end} ({days} session days) · {venue} · trainer {trainer}",
                 start=show_day(batch.get("start_date")),
@@ -220,16 +243,30 @@ class BatchScreen(TrainingTableScreen):
         if self._refuse_if_closed():
             return
         batch = self.batch_doc
+        if current_status(batch, self.today()) != "overdue":  # refused before asking, not after
+            self.report_error(
+                ValueError(
+                    _(
+                        "{code} runs until {date}: finish it on or after its last session day",
+                        code=batch.get("code", ""),
+                        date=show_day(batch.get("end_date")),
+                    )
+                )
+            )
+            return
         days = session_days(batch)
         seated = svc.seated(self.db, self.batch_id)
         empty = sum(1 for p in seated for d in days if not (p.doc.get("attendance") or {}).get(d))
+        waiting = len(svc.roster_of(self.db, self.batch_id).waiting)
         question = _(
             "Finish {code}? Attendance rates decide who completed; certificates are issued to them. "
-            "This cannot be undone.",
+            "A supervisor can reopen it to correct it.",
             code=batch.get("code", ""),
         )
         if empty:
             question += "\n" + _("{n} attendance cells are still empty and count as absent.", n=empty)
+        if waiting:
+            question += "\n" + _("{n} on the waiting list get no seat.", n=waiting)
 
         def answered(yes: bool | None) -> None:
             if not yes:
@@ -243,6 +280,50 @@ class BatchScreen(TrainingTableScreen):
             self.action_sheet()
 
         self.app.push_screen(ConfirmScreen(question, yes=_("Finish batch"), no=_("Not yet")), answered)
+
+    def action_reopen(self) -> None:
+        batch = self.batch_doc
+
+        def reason_given(reason: str | None) -> None:
+            if not reason:
+                return
+            try:
+                result = svc.reopen_batch(self.db, self.batch_id, reason, expected_version=batch.get("version"))
+            except (*ERRORS, PermissionError) as exc:
+                self.report_error(exc)
+                return
+            self._done(result.message(), timeout=12)
+
+        question = _(
+            "Reopen {code} to correct it? Its certificates are revoked; finishing it again issues new numbers.",
+            code=batch.get("code", ""),
+        )
+        self.app.push_screen(ReasonScreen(question), reason_given)
+
+    def action_revoke(self) -> None:
+        doc = self.current_doc()
+        if doc is None:
+            return
+        if not doc.get("certificate_no"):
+            self.notify(_("{who} has no certificate to revoke", who=svc.participant_name(doc)), severity="warning")
+            return
+
+        def reason_given(reason: str | None) -> None:
+            if not reason:
+                return
+            try:
+                number = svc.revoke_certificate(self.db, doc["id"], reason)
+            except (*ERRORS, PermissionError) as exc:
+                self.report_error(exc)
+                return
+            self._done(_("Certificate {number} revoked", number=number), keep_id=doc["id"])
+
+        question = _(
+            "Revoke certificate {number} of {who}? The number is never issued again.",
+            number=doc["certificate_no"],
+            who=svc.participant_name(doc),
+        )
+        self.app.push_screen(ReasonScreen(question), reason_given)
 
     def action_sheet(self) -> None:
         batch = self.batch_doc

@@ -8,7 +8,7 @@ from typing import Any
 from textual import on
 from textual.binding import Binding
 
-from ikmtui.domain.training import SEATED_STATES, status_label
+from ikmtui.domain.training import SEATED_STATES, current_status, status_label
 from ikmtui.i18n import _
 from ikmtui.services import training as svc
 from ikmtui.tabular import Column
@@ -48,6 +48,7 @@ class TrainingScreen(TrainingTableScreen):
                 counts[0] += 1
             elif doc.get("state") == "waitlisted":
                 counts[1] += 1
+        day = self.today()
         return [
             Column("code", "Code", 13),
             Column("course", "Course", 30, value=lambda d: courses.get(d.get("course_id", 0), {}).get("name", "?")),
@@ -58,7 +59,7 @@ class TrainingScreen(TrainingTableScreen):
                 "seats", "Seats", 6, "right", value=lambda d: f"{seats.get(d['_id'], [0])[0]}/{d.get('capacity', 0)}"
             ),
             Column("waiting", "Waiting", 8, "right", value=lambda d: seats.get(d["_id"], [0, 0])[1] or None),
-            Column("status", "Status", 12, fmt=lambda v: status_label(v or "")),
+            Column("status", "Status", 12, value=lambda d: status_label(current_status(d, day))),
         ]
 
     def records(self) -> Iterable[tuple[int, Mapping[str, Any]]]:

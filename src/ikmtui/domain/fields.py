@@ -140,11 +140,17 @@ Day = Annotated[date, BeforeValidator(parse_date)]
 OptionalDay = Annotated[date | None, BeforeValidator(optional(parse_date))]
 Nib = Annotated[str, BeforeValidator(ids.clean_nib)]
 Nik = Annotated[str, BeforeValidator(ids.clean_nik)]
-OptionalNpwp = Annotated[str | None, BeforeValidator(optional(ids.clean_npwp))]
 Phone = Annotated[str, BeforeValidator(ids.clean_phone)]
-OptionalEmail = Annotated[str | None, BeforeValidator(optional(ids.clean_email))]
-Kbli = Annotated[str, BeforeValidator(ids.clean_kbli)]
 Year = Annotated[int, BeforeValidator(parse_year)]
+# Many IKM an office helps have no NIB yet, and office lists often lack the NIK, phone or founding year: blank
+# is kept as None (unknown), anything typed must still be valid.
+OptionalNib = Annotated[str | None, BeforeValidator(optional(ids.clean_nib))]
+OptionalNik = Annotated[str | None, BeforeValidator(optional(ids.clean_nik))]
+OptionalNpwp = Annotated[str | None, BeforeValidator(optional(ids.clean_npwp))]
+OptionalPhone = Annotated[str | None, BeforeValidator(optional(ids.clean_phone))]
+OptionalEmail = Annotated[str | None, BeforeValidator(optional(ids.clean_email))]
+OptionalYear = Annotated[int | None, BeforeValidator(optional(parse_year))]
+Kbli = Annotated[str, BeforeValidator(ids.clean_kbli)]
 
 
 def error_messages(error: ValidationError) -> dict[str, str]:

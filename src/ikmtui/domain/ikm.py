@@ -4,22 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BeforeValidator, ValidationInfo, field_validator
+from pydantic import BeforeValidator, ValidationInfo, field_validator, model_validator
 
 from ikmtui.domain import reference
 from ikmtui.domain.fields import (
     Count,
     Day,
     Kbli,
-    Nib,
-    Nik,
     OptionalEmail,
+    OptionalNib,
+    OptionalNik,
     OptionalNpwp,
+    OptionalPhone,
     OptionalText,
-    Phone,
+    OptionalYear,
     RequiredText,
     Rupiah,
-    Year,
+    is_blank,
+    optional,
     parse_choice,
     parse_list,
 )
@@ -32,6 +34,8 @@ STATUSES = ("active", "inactive")
 STATUS_LABELS = {"active": N_("active"), "inactive": N_("inactive")}
 CERTIFICATIONS = ("Halal", "SNI", "P-IRT", "HKI", "BPOM", "ISO 9001")
 SECTORS = ("batik", "furniture", "food processing", "handicraft", "fashion", "leather", "metal", "printing")
+#: The fields an office cannot work without; every other field of an IKM may be left empty (unknown).
+IKM_REQUIRED = ("name", "owner_name", "address", "kecamatan", "kelurahan", "kbli", "product")
 #: The fields staff fill in for an IKM, in the order of the form and the profile.
 IKM_FIELDS = (
     "name",
@@ -63,6 +67,7 @@ _BILLION = 1_000 * _MILLION
 
 Kecamatan = Annotated[str, BeforeValidator(reference.clean_kecamatan)]
 Scale = Annotated[str, BeforeValidator(parse_choice(SCALES))]
+OptionalScale = Annotated[str | None, BeforeValidator(optional(parse_choice(SCALES)))]
 Status = Annotated[Literal["active", "inactive"], BeforeValidator(parse_choice(STATUSES))]
 Certifications = Annotated[
     list[str], BeforeValidator(lambda v: [parse_choice(CERTIFICATIONS)(x) for x in parse_list(v)])
@@ -89,7 +94,7 @@ def status_label(status: str | None) -> str:
     return _(STATUS_LABELS[status]) if status in STATUS_LABELS else (status or "")
 
 
-def nib_taken_message(nib: str, code: str, name: str) -> str:
+def nib_taken_message(nib: str | None, code: str, name: str) -> str:
     """Why a second IKM may not have the same NIB: names the record that already has it."""
     return _("NIB {nib} is already registered to {code} {name}", nib=nib, code=code, name=name)
 
@@ -100,22 +105,22 @@ class Ikm(Record):
 
     name: RequiredText
     owner_name: RequiredText
-    owner_nik: Nik
-    nib: Nib
+    owner_nik: OptionalNik = None
+    nib: OptionalNib = None
     npwp: OptionalNpwp = None
     address: RequiredText
     kecamatan: Kecamatan
     kelurahan: RequiredText
-    phone: Phone
+    phone: OptionalPhone = None
     email: OptionalEmail = None
     kbli: Kbli
     product: RequiredText
-    scale: Scale
+    scale: OptionalScale = None
     workers_male: Count = 0
     workers_female: Count = 0
     investment: Rupiah = 0
     turnover: Rupiah = 0
-    year_founded: Year
+    year_founded: OptionalYear = None
     cluster_ids: IdList = []
     certifications: Certifications = []
     status: Status = "active"
@@ -124,6 +129,13 @@ class Ikm(Record):
     @classmethod
     def _kelurahan_in_kecamatan(cls, value: str, info: ValidationInfo) -> str:
         return reference.clean_kelurahan(value, info.data.get("kecamatan"))
+
+    @model_validator(mode="after")
+    def _scale_from_figures(self) -> Ikm:
+        """A blank scale is suggested from investment and turnover (PP 7/2021) when either is known."""
+        if is_blank(self.scale) and (self.investment or self.turnover):
+            self.scale = suggest_scale(self.investment, self.turnover)
+        return self
 
     @property
     def workers(self) -> int:

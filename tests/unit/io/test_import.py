@@ -529,7 +529,7 @@ def _missing_required(path: Path) -> Path:
         (_empty_sheet, "kosong.xlsx", "kosong"),
         (_no_known_headers, "asing.xlsx", "judul kolom"),
         (_headers_only, "judul.xlsx", "tidak ada baris"),
-        (_missing_required, "kurang.xlsx", "kolom wajib tidak ada: Nama Pemilik, NIK"),
+        (_missing_required, "kurang.xlsx", "kolom wajib tidak ada: Nama Pemilik, Alamat"),
     ],
 )
 def test_a_file_that_cannot_be_imported_gives_one_clear_message_and_leaves_the_database_untouched(

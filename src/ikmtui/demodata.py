@@ -14,6 +14,7 @@ from typing import Any
 
 from ikmtui import i18n
 from ikmtui.domain import reference
+from ikmtui.domain.gallery import legacy_movements
 from ikmtui.domain.money import format_number
 from ikmtui.domain.schedule import schedule
 from ikmtui.domain.training import attendance_rate, certificate_counter_key, certificate_number, meets_threshold
@@ -312,6 +313,7 @@ def build(businesses: int = 300, seed: int = 1) -> dict[str, dict[str, dict[str,
     _training(b, ikm_ids, max(6, businesses // 50))
     _credit(b, ikm_ids, max(12, businesses // 10))
     _gallery(b, ikm_ids, ikm_sector, max(6, businesses // 5))
+    _gallery_movements(b)
 
     b.tables["audit"]["1"] = {
         "ts": f"{AS_OF.isoformat()}T08:00:00+07:00",
@@ -595,6 +597,23 @@ def _gallery(b: _Builder, ikm_ids: list[int], sectors: list[str], count: int) ->
             consigned,
             "GAL",
         )
+
+
+def _gallery_movements(b: _Builder) -> None:
+    """The stock movements of the demo's listings: each consignment received, each sale sold (no randomness
+    drawn, so the rest of the demo is the same as without them)."""
+    sales: dict[int, list[dict[str, Any]]] = {}
+    for key, sale in b.tables["sales"].items():
+        sales.setdefault(sale["listing_id"], []).append({**sale, "id": int(key)})
+    for key, listing in b.tables["gallery_listings"].items():
+        for movement in legacy_movements(listing, sales.get(int(key), [])):
+            b.add(
+                "stock_movements",
+                {"listing_id": int(key), "ikm_id": listing["ikm_id"], "sale_id": None, "reason": "", **movement},
+                date.fromisoformat(movement["date"]),
+                "MUT",
+                user=listing["created_by"],
+            )
 
 
 def write_demo(path: Path, businesses: int = 300, seed: int = 1, *, force: bool = False) -> Path:

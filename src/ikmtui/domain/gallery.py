@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
@@ -174,18 +174,41 @@ def parse_link(value: object) -> dict[str, str]:
     return {"marketplace": name, "url": url}
 
 
+#: A web address in a list of links: it ends at a space, a comma or a semicolon (which separate the links).
+_LINK_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s,;]*")
+
+
+def _split_links(text: str) -> list[str]:
+    """``Shopee https://a https://b, Tokopedia: https://c`` -> ``["Shopee https://a", "https://b",
+    "Tokopedia: https://c"]``: each address with the name written before it; text after the last address
+    (a link without ``://``) stays an item of its own, so that it is refused rather than dropped."""
+    items: list[str] = []
+    start = 0
+    for match in _LINK_URL.finditer(text):
+        name = text[start : match.start()].strip(" \t\r\n,;")
+        items.append(f"{name} {match.group(0)}".strip())
+        start = match.end()
+    rest = text[start:].strip(" \t\r\n,;")
+    if rest:
+        items.append(rest)
+    return items
+
+
 def parse_links(value: object) -> list[dict[str, str]]:
-    """Marketplace links, one per ``;`` or line: ``Shopee https://shopee.co.id/...; Tokopedia https://...``."""
+    """Marketplace links, one per line or separated by spaces, commas or ``;``, each with its marketplace's name
+    before it (a bare link to a known marketplace needs none): ``Shopee https://shopee.co.id/a
+    https://www.tokopedia.com/b`` keeps both, and no address keeps the comma that follows it."""
     if is_blank(value):
         return []
-    items = list(value) if isinstance(value, list | tuple) else re.split(r"[;\n]", str(value))
+    items = list(value) if isinstance(value, list | tuple) else [value]
     links: list[dict[str, str]] = []
     for item in items:
         if not isinstance(item, Mapping) and is_blank(item):
             continue
-        link = parse_link(item)
-        if link not in links:
-            links.append(link)
+        for part in [item] if isinstance(item, Mapping) else _split_links(str(item)):
+            link = parse_link(part)
+            if link not in links:
+                links.append(link)
     return links
 
 
@@ -352,3 +375,113 @@ def parse_month(value: object) -> tuple[int, int]:
     if not 1 <= month <= 12 or not 1900 <= year <= 9999:
         raise ValueError(_("'{value}' is not a month: write 11/2026 or 2026-11", value=str(value).strip()))
     return year, month
+
+
+# ---------------------------------------------------------------------------------------------- stock movements
+#: Kinds of stock movement, each with the sign of its effect on the stock in the gallery: units received from
+#: the IKM, sold, handed back to the IKM, adjusted after a count (either way, with a reason), and a cancelled
+#: sale giving its units back. A listing's stock is the sum of its movements' ``quantity`` (signed).
+MOVEMENT_KINDS = ("received", "sold", "returned", "adjusted", "cancelled")
+MOVEMENT_LABELS: dict[str, str] = {
+    "received": N_("received"),
+    "sold": N_("sold"),
+    "returned": N_("returned to the IKM"),
+    "adjusted": N_("adjusted"),
+    "cancelled": N_("sale cancelled"),
+}
+
+
+def movement_label(kind: str) -> str:
+    return _(MOVEMENT_LABELS.get(kind, kind))
+
+
+def parse_adjustment(value: object) -> int:
+    """A stock correction: a whole number of units, ``+3`` or ``-2``, never 0."""
+    text = "".join(str(value if value is not None else "").split())
+    if not re.fullmatch(r"[+-]?\d{1,9}", text) or int(text) == 0:
+        raise ValueError(_("Write the change in units, e.g. +3 or -2 (not 0)"))
+    return int(text)
+
+
+class StockMovement(Record):
+    table: ClassVar[str] = "stock_movements"
+    code_prefix: ClassVar[str] = "MUT"
+
+    listing_id: int
+    ikm_id: int
+    date: Day
+    kind: Annotated[str, BeforeValidator(parse_choice(MOVEMENT_KINDS))]
+    #: The change in stock: positive for received and cancelled sales, negative for sold and returned.
+    quantity: int
+    sale_id: int | None = None
+    #: Why (required for an adjustment and a cancelled sale), or a note.
+    reason: OptionalText = ""
+
+
+def legacy_movements(listing: Mapping[str, Any], sales: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The movements of a listing stored before movements were recorded, computed from what it kept: the
+    units consigned (stock on hand + units sold + units returned) received on the consignment date, one
+    ``sold`` per sale and one ``returned`` per return, so that they add up to the stock it has."""
+    sold: list[dict[str, Any]] = [
+        {
+            "date": str(s.get("date", ""))[:10],
+            "kind": "sold",
+            "quantity": -int(s.get("quantity") or 0),
+            "sale_id": s.get("id"),
+        }
+        for s in sales
+    ]
+    returned: list[dict[str, Any]] = [
+        {"date": str(r.get("date", ""))[:10], "kind": "returned", "quantity": -int(r.get("quantity") or 0)}
+        for r in listing.get("returns") or []
+    ]
+    received = int(listing.get("stock") or 0) - sum(int(m["quantity"]) for m in sold + returned)
+    opening = {"date": str(listing.get("consigned_on") or "")[:10], "kind": "received", "quantity": received}
+    return sorted([opening, *sold, *returned], key=movement_order)
+
+
+def movement_order(movement: Mapping[str, Any]) -> tuple[str, int, int]:
+    """Date order; on one day what came in before what went out (a delivery is sold the day it arrives), and a
+    cancelled sale after the sale it cancels."""
+    kind, quantity = movement.get("kind"), int(movement.get("quantity") or 0)
+    rank = 2 if kind == "cancelled" else (0 if quantity > 0 else 1)
+    return (str(movement.get("date", ""))[:10], rank, int(movement.get("id") or 0))
+
+
+def stock_total(movements: Sequence[Mapping[str, Any]], until: str | None = None) -> int:
+    """The stock the movements leave (those dated up to ``until``, ISO, if given)."""
+    return sum(int(m.get("quantity") or 0) for m in movements if until is None or str(m.get("date", ""))[:10] <= until)
+
+
+def available_from(movements: Sequence[Mapping[str, Any]], day: str) -> int:
+    """How many units can leave on ``day`` without the stock going below zero then or on any later date: the
+    lowest balance from that day on (a sale recorded late must not take units that later sales already took)."""
+    ordered = sorted(movements, key=movement_order)
+    balance = sum(int(m.get("quantity") or 0) for m in ordered if str(m.get("date", ""))[:10] <= day)
+    lowest = balance
+    for movement in ordered:
+        if str(movement.get("date", ""))[:10] > day:
+            balance += int(movement.get("quantity") or 0)
+            lowest = min(lowest, balance)
+    return lowest
+
+
+def ledgers(
+    listings: Mapping[str, Mapping[str, Any]],
+    movements: Mapping[str, Mapping[str, Any]],
+    sales: Mapping[str, Mapping[str, Any]],
+) -> dict[str, list[dict[str, Any]]]:
+    """Each listing's movements (by listing id, as stored keys), oldest first: the stored ones, or, for a listing
+    stored before movements were recorded, :func:`legacy_movements`. One pass over each table."""
+    stored: dict[str, list[dict[str, Any]]] = {}
+    for key, movement in movements.items():
+        stored.setdefault(str(movement.get("listing_id")), []).append({**movement, "id": int(key)})
+    sold: dict[str, list[dict[str, Any]]] = {}
+    for key, sale in sales.items():
+        lid = str(sale.get("listing_id"))
+        if lid not in stored:
+            sold.setdefault(lid, []).append({**sale, "id": int(key)})
+    return {
+        key: sorted(stored[key], key=movement_order) if key in stored else legacy_movements(doc, sold.get(key, []))
+        for key, doc in listings.items()
+    }

@@ -1,18 +1,25 @@
-"""Gallery use cases: listings, sales, returns; each applies ``ikmtui.domain.gallery`` in ONE transaction.
+"""Gallery use cases: listings, sales, stock movements, payouts; each applies ``ikmtui.domain.gallery`` in ONE
+transaction.
 
-The acting staff member is ``db.user``. ``today`` (default: the computer's date) is the day a status is judged
-on and the latest date a sale or a return may carry. Errors a staff member can cause are raised as
+The acting staff member is ``db.user``. ``today`` (default: the one clock's day) is the day a status is judged
+on and the latest date a sale, a movement or a payment may carry. Errors a staff member can cause are raised as
 :class:`ikmtui.domain.records.RecordInvalid` (``.errors``: field -> message, ``"__all__"`` for the listing as a
 whole); nothing is written when an error is raised. Overview::
 
     create_listing(db, data) -> doc             # validated, SKU unique, photos copied in, IKM by id, code or name
-    update_listing(db, id, data, expected_version=v) -> doc
+    update_listing(db, id, data, expected_version=v) -> doc   # the stock is never typed over
     delete_listing(db, id, expected_version=v)  # refused (RecordReferenced) once it has sales
-    record_sale(db, id, quantity=..., date=..., unit_price=None) -> sale doc   # sale + stock in one write
-    return_stock(db, id, quantity=None, date=...) -> listing doc               # None: everything left
-    cancel_sale(db, sale_id) -> listing doc     # a sale entered by mistake: removed, stock put back
+    record_sale(db, id, quantity=..., date=..., unit_price=None) -> sale doc   # sale + movement + stock, one write
+    receive_stock / return_stock / adjust_stock(db, id, ...) -> listing doc    # one movement each
+    cancel_sale(db, sale_id, reason=...) -> listing doc   # a supervisor's correction: units given back
+    mark_paid(db, ikm_id, year, month, paid_on=..., reference=...)            # a payout statement, paid once
     resolve_ikm / ikm_matches / suggest_sku / form_values
     check_photo / keep_photo / photo_file / open_photo   # photos live in NAME.json.media/, served only from there
+
+Stock is the sum of a listing's stock movements (``stock_movements``: received, sold, returned, adjusted,
+cancelled); the listing keeps ``stock``, ``sold`` and ``returned`` in line with them, written in the same
+transaction, for the screens and reports that read a listing alone. A listing stored before movements were
+recorded gets its movements computed from its stock, sales and returns the first time its stock moves.
 
 A listing's photos are names in the media folder beside the database (``paths.media_dir``): a picture named on
 the form is checked (a .jpg/.jpeg/.png/.webp/.gif of at most 10 MB whose content is a picture, never the
@@ -32,19 +39,26 @@ from pathlib import Path
 from typing import Any
 
 from ikmtui import clock
-from ikmtui.domain.fields import is_blank, parse_date
+from ikmtui.domain import permissions
+from ikmtui.domain.fields import is_blank, parse_count, parse_date
 from ikmtui.domain.gallery import (
     DEFAULT_COMMISSION_PCT,
     DEFAULT_TERM_DAYS,
     GalleryListing,
     Sale,
+    StockMovement,
+    available_from,
     format_links,
+    legacy_movements,
     listing_status,
+    movement_order,
     next_sku,
+    parse_adjustment,
     parse_photos,
     parse_quantity,
     parse_sku,
     status_label,
+    stock_total,
     stored_status,
 )
 from ikmtui.domain.money import format_number, format_rupiah, parse_rupiah
@@ -63,6 +77,7 @@ from ikmtui.storage import Database, RecordReferenced, Transaction
 
 LISTINGS = GalleryListing.table
 SALES = Sale.table
+MOVEMENTS = StockMovement.table
 #: What staff enter on the listing form; stock movements (sold, returned, returns) only change through
 #: sales and returns.
 FORM_FIELDS = (
@@ -238,6 +253,7 @@ def _stock_doc(listing: GalleryListing, previous_status: str, *, returned_last: 
 
 
 def _day(value: object, today: dt.date, field: str, errors: dict[str, str]) -> dt.date:
+    """The date typed in ``field`` (blank: today); a date after today is refused, naming today."""
     if is_blank(value):
         return today
     try:
@@ -246,8 +262,114 @@ def _day(value: object, today: dt.date, field: str, errors: dict[str, str]) -> d
         errors[field] = str(exc)
         return today
     if day > today:
-        errors[field] = _("The date {date} is in the future", date=format_date(day))
+        errors[field] = _(
+            "The date {date} is after today ({today}): it cannot be recorded yet",
+            date=format_date(day),
+            today=format_date(today),
+        )
     return day
+
+
+def _not_before_consignment(doc: Mapping[str, Any], day: dt.date, errors: dict[str, str]) -> None:
+    consigned = parse_date(doc["consigned_on"])
+    if "date" not in errors and day < consigned:
+        errors["date"] = _("The date is before the consignment date {date}", date=format_date(consigned))
+
+
+def _listing_on(
+    txn: Transaction,
+    listing_id: int,
+    expected_version: int | None,
+    date: object,
+    today: dt.date | None,
+    errors: dict[str, str],
+) -> tuple[Doc, dt.date]:
+    """The listing whose stock moves, and the day typed for the movement (blank: today; refused after today or
+    before the consignment date, in ``errors``)."""
+    doc = txn.current(LISTINGS, listing_id, expected_version)
+    day = _day(date, _today(today), "date", errors)
+    _not_before_consignment(doc, day, errors)
+    return doc, day
+
+
+# ---------------------------------------------------------------------------------------------- movements
+def _stored_movements(table: Mapping[str, Mapping[str, Any]], listing_id: int) -> list[Doc]:
+    return [{**doc, "id": int(key)} for key, doc in table.items() if doc.get("listing_id") == listing_id]
+
+
+def movements_of(db: Database, listing_id: int) -> list[Doc]:
+    """A listing's stock movements, oldest first (for a listing stored before movements were recorded: the
+    ones its stock, sales and returns imply, see :func:`ikmtui.domain.gallery.legacy_movements`)."""
+    stored = _stored_movements(db.docs(MOVEMENTS), listing_id)
+    if stored:
+        return sorted(stored, key=movement_order)
+    doc = db.get(LISTINGS, listing_id)
+    return legacy_movements(doc, _sales_of(db.docs(SALES), listing_id)) if doc else []
+
+
+def _ledger(txn: Transaction, doc: Doc) -> list[Doc]:
+    """The listing's movements in this transaction. A listing stored before movements were recorded gets them
+    now, computed from its stock, sales and returns (:func:`legacy_movements`): its stock is kept, not lost."""
+    stored = _stored_movements(txn.table(MOVEMENTS), doc["id"])
+    if stored:
+        return sorted(stored, key=movement_order)
+    opening = legacy_movements(doc, _sales_of(txn.table(SALES), doc["id"]))
+    return [
+        _insert_movement(txn, doc, m["kind"], m["quantity"], m["date"], m.get("sale_id"), "")
+        for m in opening
+        if m["quantity"]
+    ]
+
+
+def _insert_movement(
+    txn: Transaction, doc: Mapping[str, Any], kind: str, quantity: int, day: object, sale_id: int | None, reason: str
+) -> Doc:
+    movement = StockMovement.parse(
+        {
+            "listing_id": doc["id"],
+            "ikm_id": doc["ikm_id"],
+            "date": day,
+            "kind": kind,
+            "quantity": quantity,
+            "sale_id": sale_id,
+            "reason": reason,
+        }
+    )
+    return txn.insert(MOVEMENTS, movement.doc(), code_prefix=StockMovement.code_prefix)
+
+
+def _move(
+    txn: Transaction,
+    doc: Doc,
+    ledger: list[Doc],
+    kind: str,
+    quantity: int,
+    day: dt.date,
+    *,
+    sale_id: int | None = None,
+    reason: str = "",
+    extra: Mapping[str, Any] | None = None,
+) -> Doc:
+    """Record one movement and bring the listing's stock, sold and returned figures (kept on the listing for
+    the screens and reports that read them) in line with the sum of its movements."""
+    ledger = [*ledger, _insert_movement(txn, doc, kind, quantity, day, sale_id, " ".join(str(reason).split()))]
+    stock = stock_total(ledger)
+    changes = {
+        "stock": stock,
+        "sold": -sum(int(m["quantity"]) for m in ledger if m["kind"] in ("sold", "cancelled")),
+        "returned": -sum(int(m["quantity"]) for m in ledger if m["kind"] == "returned"),
+        "status": stored_status(stock, doc.get("status", "displayed"), returned_last=kind == "returned"),
+        **(extra or {}),
+    }
+    return txn.update(LISTINGS, doc["id"], changes, expected_version=doc.get("version"))
+
+
+def _units(value: object, field: str, errors: dict[str, str]) -> int:
+    try:
+        return parse_quantity(value)
+    except ValueError as exc:
+        errors[field] = str(exc)
+        return 0
 
 
 # ---------------------------------------------------------------------------------------------- listings
@@ -287,29 +409,62 @@ def form_values(db: Database, doc: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def create_listing(db: Database, data: Mapping[str, Any]) -> Doc:
+def create_listing(db: Database, data: Mapping[str, Any], *, today: dt.date | None = None) -> Doc:
     """A new listing from form data (:data:`FORM_FIELDS`; ``ikm_id`` may be an id, an IKM code or a name).
 
     Refused with :class:`RecordInvalid` listing every problem: required fields, a negative price or stock,
     a commission outside 0-100 %, an unknown IKM, a SKU already in use (any case), a photo that is not a picture
-    file (missing, too large, the database, another kind of file), a malformed marketplace link. Returns the
-    stored document (with ``id`` and ``code`` GAL-000123).
+    file (missing, too large, the database, another kind of file), a malformed marketplace link, a consignment
+    date after today. The stock entered is the first delivery: a ``received`` movement on the consignment date.
+    Returns the stored document (with ``id`` and ``code`` GAL-000123).
     """
+    now = _today(today)
     with db.transaction() as txn:
         listing = _validated(txn, data, None, db.path)
+        if listing.consigned_on > now:
+            errors: dict[str, str] = {}
+            _day(listing.consigned_on, now, "consigned_on", errors)
+            raise RecordInvalid(errors)
         doc = _stock_doc(listing.model_copy(update={"sold": 0, "returned": 0, "returns": []}), "displayed")
-        return txn.insert(LISTINGS, doc, code_prefix=GalleryListing.code_prefix)
+        saved = txn.insert(LISTINGS, doc, code_prefix=GalleryListing.code_prefix)
+        if listing.stock:
+            _insert_movement(txn, saved, "received", listing.stock, listing.consigned_on, None, "")
+        return saved
 
 
 def update_listing(
     db: Database, listing_id: int, data: Mapping[str, Any], *, expected_version: int | None = None
 ) -> Doc:
-    """Change a listing's form fields (same checks as :func:`create_listing`). Stock entered here is the stock
-    on hand (a new delivery, a count); a listing with stock again is displayed again. The IKM cannot change
-    once there are sales. A commission changed here applies to later sales only (each sale keeps its own)."""
+    """Change a listing's form fields (same checks as :func:`create_listing`). The stock is not typed over:
+    it changes through movements (:func:`receive_stock`, :func:`return_stock`, :func:`adjust_stock`, sales);
+    a stock here other than the one on hand is refused. The IKM cannot change once there are sales, nor the
+    consignment date move past the first movement. A commission changed here applies to later sales only
+    (each sale keeps its own)."""
     with db.transaction() as txn:
         current = txn.current(LISTINGS, listing_id, expected_version)
-        listing = _validated(txn, data, current, db.path)
+        errors: dict[str, str] = {}
+        if "stock" in data and not is_blank(data["stock"]):
+            try:
+                typed = parse_count(data["stock"])
+            except ValueError as exc:
+                errors["stock"] = str(exc)
+            else:
+                if typed != int(current.get("stock") or 0):
+                    errors["stock"] = _(
+                        "The stock is not typed over: record a delivery, a return or an adjustment with its reason"
+                    )
+        try:
+            listing = _validated(txn, {**data, "stock": current.get("stock", 0)}, current, db.path)
+        except RecordInvalid as exc:
+            raise RecordInvalid({**exc.errors, **errors}) from None
+        first = min((m["date"] for m in _stored_movements(txn.table(MOVEMENTS), listing_id)), default=None)
+        if first is not None and listing.consigned_on.isoformat() > str(first)[:10]:
+            errors["consigned_on"] = _(
+                "Stock was already received on {date}: the consignment date cannot be later",
+                date=format_date(parse_date(first)),
+            )
+        if errors:
+            raise RecordInvalid(errors)
         return txn.update(
             LISTINGS,
             listing_id,
@@ -319,13 +474,15 @@ def update_listing(
 
 
 def delete_listing(db: Database, listing_id: int, *, expected_version: int | None = None) -> None:
-    """Remove a listing entered by mistake; refused with :class:`RecordReferenced` once it has sales
-    (hand the stock back with :func:`return_stock` instead)."""
+    """Remove a listing entered by mistake, with its stock movements; refused with :class:`RecordReferenced`
+    once it has sales (hand the stock back with :func:`return_stock` instead)."""
     with db.transaction() as txn:
         current = txn.current(LISTINGS, listing_id, expected_version)
         sold = _sales_of(txn.table(SALES), listing_id)
         if sold:
             raise RecordReferenced(current.get("code", ""), {SALES: len(sold)})
+        for movement in _stored_movements(txn.table(MOVEMENTS), listing_id):
+            txn.delete(MOVEMENTS, movement["id"])
         txn.delete(LISTINGS, listing_id, expected_version=current.get("version"))
 
 
@@ -342,32 +499,27 @@ def record_sale(
     expected_version: int | None = None,
 ) -> Doc:
     """Record a sale of ``quantity`` units on ``date`` (default today) at ``unit_price`` (default the listing
-    price). The sale is inserted and the listing's stock lowered in the same transaction (one journal line).
+    price). The sale, its ``sold`` movement and the listing's stock are written in one transaction (one journal
+    line).
 
-    Refused when the listing is not displayed on the sale date (sold out, returned, or past its consignment
-    term), when the quantity is more than the stock on hand, when the date is in the future or before the
-    consignment date. The sale keeps the listing's commission % of that moment. Returns the sale document.
+    Refused when the listing has no stock on the sale date (or would run short later: a sale recorded late
+    cannot take units later sales took), when the consignment term has passed on that date, when the date is
+    after today or before the consignment date. The sale keeps the listing's commission % of that moment.
+    Returns the sale document.
     """
-    now = _today(today)
     errors: dict[str, str] = {}
     with db.transaction() as txn:
-        doc = txn.current(LISTINGS, listing_id, expected_version)
-        day = _day(date, now, "date", errors)
-        try:
-            qty = parse_quantity(quantity)
-        except ValueError as exc:
-            errors["quantity"] = str(exc)
-            qty = 0
+        doc, day = _listing_on(txn, listing_id, expected_version, date, today, errors)
+        qty = _units(quantity, "quantity", errors)
         price = int(doc.get("price") or 0)
         if not is_blank(unit_price):
             try:
                 price = parse_rupiah(unit_price)
             except ValueError as exc:
                 errors["unit_price"] = str(exc)
-        consigned = parse_date(doc["consigned_on"])
-        if "date" not in errors and day < consigned:
-            errors["date"] = _("The date is before the consignment date {date}", date=format_date(consigned))
-        status = listing_status(doc, day)
+        ledger = _ledger(txn, doc)
+        available = available_from(ledger, day.isoformat())
+        status = listing_status({**doc, "stock": available}, day)
         if status != "displayed":
             errors["__all__"] = _(
                 "{code} is {status} on {date}: it cannot be sold",
@@ -375,9 +527,9 @@ def record_sale(
                 status=status_label(status),
                 date=format_date(day),
             )
-        elif qty > int(doc.get("stock") or 0):
+        elif qty > available:
             errors["quantity"] = _(
-                "Only {stock} left in stock: {quantity} cannot be sold", stock=int(doc.get("stock") or 0), quantity=qty
+                "Only {stock} left in stock: {quantity} cannot be sold", stock=available, quantity=qty
             )
         if errors:
             raise RecordInvalid(errors)
@@ -392,18 +544,9 @@ def record_sale(
                 "note": note,
             }
         )
-        stock = int(doc["stock"]) - qty
-        txn.update(
-            LISTINGS,
-            listing_id,
-            {
-                "stock": stock,
-                "sold": int(doc.get("sold") or 0) + qty,
-                "status": stored_status(stock, doc.get("status", "displayed")),
-            },
-            expected_version=doc.get("version"),
-        )
-        return txn.insert(SALES, sale.doc(), code_prefix=Sale.code_prefix)
+        saved = txn.insert(SALES, sale.doc(), code_prefix=Sale.code_prefix)
+        _move(txn, txn.current(LISTINGS, listing_id), ledger, "sold", -qty, day, sale_id=saved["id"])
+        return saved
 
 
 def return_stock(
@@ -416,64 +559,176 @@ def return_stock(
     today: dt.date | None = None,
     expected_version: int | None = None,
 ) -> Doc:
-    """Hand ``quantity`` unsold units (default: all on hand) back to the IKM on ``date`` (default today).
-    A listing with nothing left after a return is ``returned``. Returns the listing document."""
-    now = _today(today)
+    """Hand ``quantity`` unsold units (default: all on hand) back to the IKM on ``date`` (default today): a
+    ``returned`` movement. A listing with nothing left after a return is ``returned``. Returns the listing."""
     errors: dict[str, str] = {}
     with db.transaction() as txn:
-        doc = txn.current(LISTINGS, listing_id, expected_version)
+        doc, day = _listing_on(txn, listing_id, expected_version, date, today, errors)
         stock = int(doc.get("stock") or 0)
-        day = _day(date, now, "date", errors)
         if stock <= 0:
             raise RecordInvalid({"__all__": _("{code} has no stock left to return", code=doc.get("code", ""))})
-        qty = stock
-        if not is_blank(quantity):
-            try:
-                qty = parse_quantity(quantity)
-            except ValueError as exc:
-                errors["quantity"] = str(exc)
-            if "quantity" not in errors and qty > stock:
-                errors["quantity"] = _(
-                    "Only {stock} left in stock: {quantity} cannot be returned", stock=stock, quantity=qty
-                )
-        consigned = parse_date(doc["consigned_on"])
-        if "date" not in errors and day < consigned:
-            errors["date"] = _("The date is before the consignment date {date}", date=format_date(consigned))
+        ledger = _ledger(txn, doc)
+        available = available_from(ledger, day.isoformat()) if "date" not in errors else stock
+        qty = stock if is_blank(quantity) else _units(quantity, "quantity", errors)
+        if "quantity" not in errors and qty > available:
+            errors["quantity"] = _(
+                "Only {stock} left in stock: {quantity} cannot be returned", stock=available, quantity=qty
+            )
         if errors:
             raise RecordInvalid(errors)
-        left = stock - qty
-        entry = {"date": day.isoformat(), "quantity": qty, "note": " ".join(str(note or "").split()), "by": db.user}
-        return txn.update(
-            LISTINGS,
-            listing_id,
-            {
-                "stock": left,
-                "returned": int(doc.get("returned") or 0) + qty,
-                "returns": [*(doc.get("returns") or []), entry],
-                "status": stored_status(left, doc.get("status", "displayed"), returned_last=True),
-            },
-            expected_version=doc.get("version"),
-        )
+        note = " ".join(str(note or "").split())
+        entry = {"date": day.isoformat(), "quantity": qty, "note": note, "by": db.user}
+        extra = {"returns": [*(doc.get("returns") or []), entry]}
+        return _move(txn, txn.current(LISTINGS, listing_id), ledger, "returned", -qty, day, reason=note, extra=extra)
 
 
-def cancel_sale(db: Database, sale_id: int, *, expected_version: int | None = None) -> Doc:
-    """Remove a sale entered by mistake and put its units back in stock, in one transaction."""
+def receive_stock(
+    db: Database,
+    listing_id: int,
+    *,
+    quantity: object,
+    date: object = None,
+    note: str = "",
+    today: dt.date | None = None,
+    expected_version: int | None = None,
+) -> Doc:
+    """A new delivery from the IKM: ``quantity`` units received on ``date`` (default today), added to the stock
+    as a ``received`` movement (never typed over it); a sold-out or returned listing is displayed again.
+    Returns the listing."""
+    errors: dict[str, str] = {}
     with db.transaction() as txn:
+        doc, day = _listing_on(txn, listing_id, expected_version, date, today, errors)
+        qty = _units(quantity, "quantity", errors)
+        if errors:
+            raise RecordInvalid(errors)
+        ledger = _ledger(txn, doc)
+        return _move(txn, txn.current(LISTINGS, listing_id), ledger, "received", qty, day, reason=note)
+
+
+def adjust_stock(
+    db: Database,
+    listing_id: int,
+    *,
+    change: object,
+    reason: str,
+    date: object = None,
+    today: dt.date | None = None,
+    expected_version: int | None = None,
+) -> Doc:
+    """Correct the stock after a count (``+3``: found, ``-2``: damaged or lost) on ``date``: an ``adjusted``
+    movement with its reason (required). The stock never goes below zero, then or later. Returns the listing."""
+    errors: dict[str, str] = {}
+    with db.transaction() as txn:
+        doc, day = _listing_on(txn, listing_id, expected_version, date, today, errors)
+        try:
+            units = parse_adjustment(change)
+        except ValueError as exc:
+            errors["change"] = str(exc)
+            units = 0
+        if is_blank(reason):
+            errors["reason"] = _("Give a reason: it is kept in the history")
+        ledger = _ledger(txn, doc)
+        if units < 0 and "date" not in errors and -units > available_from(ledger, day.isoformat()):
+            errors["change"] = _(
+                "Only {stock} left in stock: {quantity} cannot be taken off",
+                stock=available_from(ledger, day.isoformat()),
+                quantity=-units,
+            )
+        if errors:
+            raise RecordInvalid(errors)
+        return _move(txn, txn.current(LISTINGS, listing_id), ledger, "adjusted", units, day, reason=reason)
+
+
+def cancel_sale(db: Database, sale_id: int, *, reason: str = "", expected_version: int | None = None) -> Doc:
+    """Cancel a sale entered by mistake (a supervisor's correction, ``records.correct``): the sale is removed,
+    a ``cancelled`` movement dated as the sale gives its units back (the ``sold`` one stays: the history keeps
+    the mistake and its correction), and the audit log keeps the reason. A sale already paid out to the IKM
+    cannot be cancelled. Returns the listing."""
+    with db.transaction() as txn:
+        permissions.require(txn.table("staff"), db.user, "records.correct")
         sale = txn.current(SALES, sale_id, expected_version)
-        doc = txn.current(LISTINGS, int(sale["listing_id"]), None)
-        qty = int(sale.get("quantity") or 0)
-        stock = int(doc.get("stock") or 0) + qty
+        paid = sale.get("payout") or {}
+        if paid:
+            raise RecordInvalid(
+                {
+                    "__all__": _(
+                        "{code} was paid out to the IKM on {date} ({reference}): it cannot be cancelled",
+                        code=sale.get("code", ""),
+                        date=format_date(parse_date(paid.get("paid_on"))),
+                        reference=paid.get("reference", ""),
+                    )
+                }
+            )
+        doc = txn.current(LISTINGS, int(sale["listing_id"]))
+        ledger = _ledger(txn, doc)
+        why = " ".join(str(reason or "").split())
         txn.delete(SALES, sale_id)
-        return txn.update(
-            LISTINGS,
-            doc["id"],
-            {
-                "stock": stock,
-                "sold": max(0, int(doc.get("sold") or 0) - qty),
-                "status": stored_status(stock, doc.get("status", "displayed")),
-            },
-            expected_version=doc.get("version"),
-        )
+        txn.log("cancel", SALES, sale_id, str(sale.get("code", "")), detail=why)
+        qty = int(sale.get("quantity") or 0)
+        day = parse_date(sale["date"])
+        return _move(txn, txn.current(LISTINGS, doc["id"]), ledger, "cancelled", qty, day, sale_id=sale_id, reason=why)
+
+
+# ---------------------------------------------------------------------------------------------- payouts
+def unpaid_sales(db: Database, ikm_id: int, year: int, month: int) -> list[Doc]:
+    """The IKM's sales dated in the month that no payout has paid yet."""
+    prefix = f"{year:04d}-{month:02d}"
+    return [
+        {**sale, "id": int(key)}
+        for key, sale in db.docs(SALES).items()
+        if sale.get("ikm_id") == ikm_id and str(sale.get("date", "")).startswith(prefix) and not sale.get("payout")
+    ]
+
+
+def mark_paid(
+    db: Database,
+    ikm_id: int,
+    year: int,
+    month: int,
+    *,
+    paid_on: object,
+    reference: str,
+    today: dt.date | None = None,
+) -> list[Doc]:
+    """Mark the payout statement of the IKM for the month paid: every sale of it not yet paid gets the payment
+    (date, transfer reference, officer) in one transaction. Refused when everything in it is paid already (a
+    statement is paid once; a sale recorded later for that month is paid by a payout of its own), when there is
+    nothing to pay, for a date after today or before the last sale it pays. Returns the sales it paid."""
+    now = _today(today)
+    errors: dict[str, str] = {}
+    day = _day(paid_on, now, "paid_on", errors)
+    ref = " ".join(str(reference or "").split())
+    if not ref:
+        errors["reference"] = _("Give the transfer reference (e.g. the bank's transaction number)")
+    with db.transaction() as txn:
+        prefix = f"{year:04d}-{month:02d}"
+        lines = [
+            {**sale, "id": int(key)}
+            for key, sale in txn.table(SALES).items()
+            if sale.get("ikm_id") == ikm_id and str(sale.get("date", "")).startswith(prefix)
+        ]
+        unpaid = [sale for sale in lines if not sale.get("payout")]
+        if not unpaid:
+            paid = [sale["payout"] for sale in lines if sale.get("payout")]
+            if paid:
+                last = max(paid, key=lambda p: str(p.get("paid_on")))
+                errors["__all__"] = _(
+                    "This statement was paid already on {date} ({reference}, by {officer})",
+                    date=format_date(parse_date(last.get("paid_on"))),
+                    reference=last.get("reference", ""),
+                    officer=last.get("by", ""),
+                )
+            else:
+                errors["__all__"] = _("No sales in this month: nothing is due.")
+        latest = max((str(sale.get("date")) for sale in unpaid), default="")
+        if latest and "paid_on" not in errors and day.isoformat() < latest:
+            errors["paid_on"] = _(
+                "The payment cannot be before the last sale it pays ({date})", date=format_date(parse_date(latest))
+            )
+        if errors:
+            raise RecordInvalid(errors)
+        payout = {"paid_on": day.isoformat(), "reference": ref, "by": db.user, "at": txn.ts}
+        return [txn.update(SALES, sale["id"], {"payout": payout}) for sale in unpaid]
 
 
 # ---------------------------------------------------------------------------------------------- photos

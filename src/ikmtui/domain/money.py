@@ -6,17 +6,31 @@ import re
 
 from ikmtui.i18n import _
 
-# 1234567 | 1.234.567 | Rp 1.234.567 | Rp1.234.567 (optionally negative where allowed)
-_RUPIAH = re.compile(r"^(?P<neg>-)?\s*(?:rp\.?\s*)?(?P<num>\d{1,3}(?:\.\d{3})+|\d+)$", re.IGNORECASE | re.ASCII)
+# What offices and banks write for an amount: 1234567 | 1.234.567 | 1 234 567, after Rp / Rp. / IDR or not, with a
+# tail that says "no cents" (,00 | ,- | .- | ,=) or not; a minus first where a negative amount is allowed.
+_RUPIAH = re.compile(
+    r"^(?P<neg>-)?\s*(?:(?:rp\.?|idr)\s*)?(?P<num>\d{1,3}(?:\.\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)"
+    r"\s*(?:,(?P<cents>\d{1,2})|[,.]\s*[-\u2013\u2014=])?$",
+    re.IGNORECASE | re.ASCII,
+)
+
+
+def _dotted_cents(value: float) -> str:
+    """``2500.25`` -> ``2.500,25``: a number with cents as an Indonesian reads it."""
+    return f"{value:,.2f}".translate(str.maketrans(",.", ".,"))
 
 
 def parse_rupiah(value: object, *, allow_negative: bool = False) -> int:
-    """Parse ``1234567``, ``1.234.567`` or ``Rp 1.234.567`` into an integer number of rupiah."""
+    """Whole rupiah from what staff type, a bank's list or a sheet holds: ``1500000``, ``1.500.000``,
+    ``Rp 1.500.000``, ``Rp1.500.000,00``, ``1.500.000,-``, ``IDR 1.500.000``, ``290.278,00``. Real cents
+    (``,50``) and anything else (letters, ``1,5``) are refused with a message that says what to write."""
     if isinstance(value, bool):
         raise ValueError(_("Enter an amount in rupiah, e.g. 1.234.567"))
     if isinstance(value, int):
         number = value
-    elif isinstance(value, float) and value.is_integer():
+    elif isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(_("'{value}' has cents: amounts are whole rupiah", value=_dotted_cents(value)))
         number = int(value)
     else:
         text = str(value).strip()
@@ -25,9 +39,11 @@ def parse_rupiah(value: object, *, allow_negative: bool = False) -> int:
         match = _RUPIAH.match(text)
         if not match:
             raise ValueError(
-                _("'{value}' is not an amount in rupiah: write 1234567, 1.234.567 or Rp 1.234.567", value=text)
+                _("'{value}' is not an amount in rupiah: write 1234567, 1.234.567 or Rp 1.234.567", value=text[:40])
             )
-        number = int(match["num"].replace(".", ""))
+        if match["cents"] and int(match["cents"]):
+            raise ValueError(_("'{value}' has cents: amounts are whole rupiah", value=text[:40]))
+        number = int(re.sub(r"\D", "", match["num"]))
         if match["neg"]:
             number = -number
     if number < 0 and not allow_negative:

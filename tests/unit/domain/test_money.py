@@ -41,7 +41,6 @@ def test_negative_refused_unless_allowed(n: int) -> None:
         "1.2345.678",
         "Rp",
         "5 juta",
-        "1.234.567,00",
         "USD 100",
         "1e6",
         "١٢٣",

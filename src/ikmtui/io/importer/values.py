@@ -24,9 +24,7 @@ _UNITS = re.compile(
     r"people|persons|months|days)\.?\s*$",
     re.IGNORECASE,
 )
-_RUPIAH_TAIL = re.compile(r"(?:,0{1,2}|,-|\.-|,–)\s*$")
-_RUPIAH_HEAD = re.compile(r"^(-?)\s*(?:IDR|Rp\.?)\s*", re.IGNORECASE)
-_COMMA_THOUSANDS = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+")
+_COMMA_THOUSANDS = re.compile(r"(?P<head>-?\s*(?:(?:IDR|Rp\.?)\s*)?)(?P<num>[0-9]{1,3}(?:,[0-9]{3})+)(?:\.00?)?", re.I)
 _WHOLE = re.compile(r"(-?[0-9]+)[.,]0{1,2}")
 _PHONE_SPLIT = re.compile(r"\s*(?:/|;|,|\batau\b|\bor\b)\s*")
 _PHONE_NOISE = re.compile(r"[\s\-().]")
@@ -75,14 +73,13 @@ def _phone(value: object) -> object:
 
 
 def _rupiah(value: object) -> object:
-    """``Rp 1.500.000,-``, ``IDR 1.500.000,00``, ``1 500 000`` and ``1,500,000`` -> ``1.500.000`` / ``1500000``."""
+    """An amount as :func:`ikmtui.domain.money.parse_rupiah` reads it (``Rp 1.500.000,-``, ``IDR 1.500.000,00``
+    ...); a sheet may also hold thousands with commas, as English Excel shows them (``Rp 1,500,000``)."""
     if not isinstance(value, str):
         return value
-    text = _RUPIAH_HEAD.sub(r"\1", value.strip())
-    text = _RUPIAH_TAIL.sub("", text).strip().replace(" ", "")
-    if _COMMA_THOUSANDS.fullmatch(text):  # thousands with commas, as English Excel shows them
-        text = text.replace(",", "")
-    return text
+    text = value.strip()
+    match = _COMMA_THOUSANDS.fullmatch(text)
+    return f"{match['head']}{match['num'].replace(',', '')}" if match else text
 
 
 def _count(value: object) -> object:

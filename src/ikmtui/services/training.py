@@ -54,6 +54,7 @@ from ikmtui.domain.training import (
     status_label,
 )
 from ikmtui.i18n import _, format_date
+from ikmtui.services.settings import CERTIFICATE_UNIT, value_in
 from ikmtui.storage import Database, RecordMissing, Transaction
 
 COURSES = Course.table
@@ -469,8 +470,9 @@ def _issue(txn: Transaction, docs: Sequence[Doc], course: Mapping[str, Any], on:
     existing += [d.get("number") for d in txn.table(CERTIFICATES).values()]
     sequence = next_certificate_sequence(existing, on.year, int(counters.get(key, 0)))
     issued = []
+    unit = str(value_in(txn.table("settings"), CERTIFICATE_UNIT))  # the office's unit code (settings)
     for doc in docs:
-        number = certificate_number(sequence, str(course.get("cert_code", "")), on)
+        number = certificate_number(sequence, str(course.get("cert_code", "")), on, unit)
         issued.append(txn.update(ENROLLMENTS, doc["id"], {"certificate_no": number}))
         txn.insert(CERTIFICATES, _certificate_record(doc, number, on))
         sequence += 1

@@ -45,6 +45,7 @@ from ikmtui.reports.overview import (
     training_figures,
 )
 from ikmtui.reports.period import Period, month_label, months_between
+from ikmtui.reports.registry import completeness, completeness_section
 
 #: Rows of a long list shown on screen and in print (the JSON has every row).
 LIST_LIMIT = 40
@@ -180,6 +181,7 @@ def ikm_report(tables: Tables, period: Period, today: date) -> Report:
         "by_kbli": dict(sorted(kbli.items())),
         "new_by_period": {key: registered.get(key, 0) for key in keys},
         "certifications": base["certifications"],
+        "completeness": completeness(i for i in tables["ikm"].values() if day_of(i.get("created_at")) <= cut),
     }
     doc = _document(_("IKM registry report"), period, as_of, tables)
     if data["total"] == 0 and not doc.notice:
@@ -204,6 +206,7 @@ def ikm_report(tables: Tables, period: Period, today: date) -> Report:
                 ],
             )
         )
+        doc.sections.append(completeness_section(data["completeness"]))
         doc.sections.append(
             Section(
                 _("By kecamatan"),

@@ -28,13 +28,64 @@ from ikmtui.domain.identifiers import mask_nik
 from ikmtui.domain.ikm import scale_label, status_label
 from ikmtui.domain.money import format_number, format_rupiah
 from ikmtui.domain.reference import kbli_codes
-from ikmtui.i18n import _, format_date
+from ikmtui.i18n import N_, _, format_date
+from ikmtui.reports.document import Figures, Section
 
 Tables = Mapping[str, Mapping[str, Mapping[str, Any]]]
 Doc = dict[str, Any]
 
 #: Enrollments in which the participant came to the training (completed or not).
 ATTENDED_STATES = ("attended", "completed", "not_completed")
+
+#: Fields an IKM may be registered without but that the programme wants filled in (getting an IKM its NIB is part
+#: of the help it receives), with their labels: what "data completeness" counts.
+COMPLETENESS_FIELDS = {
+    "nib": N_("NIB"),
+    "owner_nik": N_("Owner NIK"),
+    "npwp": N_("NPWP"),
+    "phone": N_("Phone"),
+    "year_founded": N_("Year founded"),
+    "scale": N_("Scale"),
+}
+
+
+# ---------------------------------------------------------------------------------------------- completeness
+def missing_fields(doc: Mapping[str, Any]) -> list[str]:
+    """The completeness fields ``doc`` leaves empty, in :data:`COMPLETENESS_FIELDS` order."""
+    return [name for name in COMPLETENESS_FIELDS if doc.get(name) in (None, "")]
+
+
+def completeness(docs: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """How many IKM leave each completeness field empty (``missing``), how many leave none (``complete``), of
+    ``total``: ``{"total": 3497, "complete": 2900, "missing": {"nib": 412, ...}}``."""
+    missing = dict.fromkeys(COMPLETENESS_FIELDS, 0)
+    total = complete = 0
+    for doc in docs:
+        total += 1
+        gaps = missing_fields(doc)
+        complete += not gaps
+        for name in gaps:
+            missing[name] += 1
+    return {"total": total, "complete": complete, "missing": missing}
+
+
+def completeness_section(counts: Mapping[str, Any]) -> Section:
+    """The IKM report's section: how many IKM lack each field (``counts`` from :func:`completeness`)."""
+    items = [(_("IKM with complete data"), counts["complete"], "int")]
+    items += [(_("IKM without {field}", field=missing_label(name)), n, "int") for name, n in counts["missing"].items()]
+    return Section(_("Data completeness"), [Figures(items)])
+
+
+def missing_label(name: str) -> str:
+    return _(COMPLETENESS_FIELDS[name]) if name in COMPLETENESS_FIELDS else name
+
+
+def missing_text(names: Iterable[str]) -> Text:
+    """``Missing: NIB, Phone`` in the warning colour, or that nothing is missing (said in words, not colour)."""
+    names = list(names)
+    if not names:
+        return Text(_("Data complete"), style="green")
+    return Text(_("Missing: {fields}", fields=", ".join(missing_label(n) for n in names)), style="bold yellow")
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -369,17 +420,17 @@ def ikm_profile(tables: Tables, ikm_id: int, as_of: date) -> dict[str, Any]:
             "name": doc.get("name", ""),
             "owner_name": doc.get("owner_name", ""),
             "owner_nik": mask_nik(doc.get("owner_nik")),
-            "nib": doc.get("nib", ""),
+            "nib": doc.get("nib") or "",
             "npwp": mask_nik(doc.get("npwp")) if doc.get("npwp") else "",
             "address": doc.get("address", ""),
             "kelurahan": doc.get("kelurahan", ""),
             "kecamatan": doc.get("kecamatan", ""),
-            "phone": doc.get("phone", ""),
+            "phone": doc.get("phone") or "",
             "email": doc.get("email") or "",
             "kbli": kbli,
             "kbli_name": kbli_codes().get(kbli, ""),
             "product": doc.get("product", ""),
-            "scale": doc.get("scale", ""),
+            "scale": doc.get("scale") or "",
             "workers_male": int(doc.get("workers_male") or 0),
             "workers_female": int(doc.get("workers_female") or 0),
             "investment": int(doc.get("investment") or 0),
@@ -387,6 +438,7 @@ def ikm_profile(tables: Tables, ikm_id: int, as_of: date) -> dict[str, Any]:
             "year_founded": doc.get("year_founded"),
             "certifications": list(doc.get("certifications") or ()),
             "status": doc.get("status", "active"),
+            "missing": missing_fields(doc),
             "version": doc.get("version"),
             "created_at": doc.get("created_at", ""),
             "created_by": doc.get("created_by", ""),
@@ -461,6 +513,7 @@ def ikm_profile_renderable(profile: Mapping[str, Any]) -> RenderableType:
     for row in pairs:
         head.add_row(*row)
     title = Text(f"{ikm['code']}  {ikm['name']}", style="bold reverse")
+    gaps = missing_text(ikm["missing"])
 
     clusters = _section(
         _("Clusters"),
@@ -575,4 +628,4 @@ def ikm_profile_renderable(profile: Mapping[str, Any]) -> RenderableType:
         ],
         _("No sales"),
     )
-    return Group(title, Text(""), head, Text(""), clusters, training, credit, listings, sales)
+    return Group(title, Text(""), head, gaps, Text(""), clusters, training, credit, listings, sales)

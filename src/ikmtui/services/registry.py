@@ -11,12 +11,14 @@ for the form), :class:`ikmtui.storage.RecordReferenced` (a delete of what other 
 Overview::
 
     create_ikm(db, data) -> dict                    update_ikm(db, ikm_id, changes, expected_version=v)
+    possible_duplicates(db, data) -> [Duplicate]    create_ikm(db, data, keep_duplicates=True)  # audited
     delete_ikm(db, ikm_id, expected_version=v)      set_ikm_status(db, ikm_id, "inactive", expected_version=v)
     ikm_referrers(db, ikm_id) -> {table: n}         find_nib(db, nib) -> dict | None
     create_cluster / update_cluster / delete_cluster / set_cluster_status / cluster_referrers
     cluster_member_ids(db, cluster_id) -> [ikm_id]
     change_members(db, cluster_id, add=[...], remove=[...]) -> (added, removed)   # one transaction
     IkmIndex.of(db).resolve("batik sari") -> ikm_id    # an IKM found from what an officer types
+    active_ikm(db) -> {id: doc}                     # what pickers offer: inactive IKM join no programme
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ikmtui.domain.duplicates import Duplicate, DuplicateIndex
 from ikmtui.domain.ikm import STATUSES, Cluster, Ikm, nib_taken_message
 from ikmtui.domain.records import RecordInvalid
 from ikmtui.domain.relations import referrers
@@ -43,7 +46,9 @@ def _all_tables(txn: Transaction) -> dict[str, Mapping[str, Doc]]:
     return {name: txn.table(name) for name in TABLES}
 
 
-def _nib_owner(ikm: Mapping[str, Doc], nib: str, exclude: int | None) -> tuple[int, Doc] | None:
+def _nib_owner(ikm: Mapping[str, Doc], nib: str | None, exclude: int | None) -> tuple[int, Doc] | None:
+    if not nib:  # many IKM have no NIB yet: an empty NIB is nobody's
+        return None
     for key, doc in ikm.items():
         if doc.get("nib") == nib and int(key) != exclude:
             return int(key), doc
@@ -69,23 +74,53 @@ def _ikm_doc(txn: Transaction, data: Mapping[str, Any], exclude: int | None) -> 
     return doc
 
 
+class PossibleDuplicates(ValueError):
+    """A new IKM looks like one already registered; nothing was saved. ``duplicates`` are the look-alikes."""
+
+    def __init__(self, duplicates: list[Duplicate]) -> None:
+        self.duplicates = duplicates
+        super().__init__(
+            _(
+                "This business may already be registered: {records}",
+                records="; ".join(f"{d.code} {d.name} ({d.reason_text()})" for d in duplicates),
+            )
+        )
+
+
 def _fields_only(data: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
     wanted = set(fields)
     return {k: v for k, v in data.items() if k in wanted}
 
 
 # ---------------------------------------------------------------------------------------------- IKM
-def find_nib(db: Database, nib: str, *, exclude: int | None = None) -> Doc | None:
+def find_nib(db: Database, nib: str | None, *, exclude: int | None = None) -> Doc | None:
     """The IKM registered with ``nib`` (other than ``exclude``), or ``None``."""
     found = _nib_owner(db.docs(IKM), nib, exclude)
     return None if found is None else {**found[1], "id": found[0]}
 
 
-def create_ikm(db: Database, data: Mapping[str, Any]) -> Doc:
-    """Register a business: every field valid and its NIB not yet registered, or nothing is saved."""
+def possible_duplicates(db: Database, data: Mapping[str, Any], *, exclude: int | None = None) -> list[Duplicate]:
+    """Registered IKM that may be the business ``data`` describes (same NIK, phone, or similar name with the
+    same owner or address)."""
+    return DuplicateIndex(db.docs(IKM).items()).find(data, exclude=exclude)
+
+
+def create_ikm(db: Database, data: Mapping[str, Any], *, keep_duplicates: bool = False) -> Doc:
+    """Register a business: every field valid and its NIB not yet registered, or nothing is saved.
+
+    A business that looks like one already registered is refused with :class:`PossibleDuplicates` (checked under
+    the lock, against the newest data); with ``keep_duplicates`` the officer has seen them and it is saved, the
+    audit log naming the look-alikes (entry ``duplicate.kept``)."""
     with db.transaction() as txn:
         doc = _ikm_doc(txn, _fields_only(data, Ikm.model_fields), None)
-        return txn.insert(IKM, doc, code_prefix=Ikm.code_prefix)
+        duplicates = DuplicateIndex(txn.table(IKM).items()).find(doc)
+        if duplicates and not keep_duplicates:
+            raise PossibleDuplicates(duplicates)
+        saved = txn.insert(IKM, doc, code_prefix=Ikm.code_prefix)
+        if duplicates:
+            seen = "; ".join(f"{d.code} ({','.join(d.reasons)})" for d in duplicates)
+            txn.log("duplicate.kept", IKM, saved["id"], saved.get("code", ""), seen)
+        return saved
 
 
 def update_ikm(db: Database, ikm_id: int, changes: Mapping[str, Any], *, expected_version: int | None = None) -> Doc:
@@ -196,6 +231,12 @@ def change_members(
                 continue
             txn.update(IKM, ikm_id, {"cluster_ids": sorted(ids)})
     return added, removed
+
+
+def active_ikm(db: Database) -> dict[str, Doc]:
+    """The IKM a programme may take in (training, clusters, credit): inactive ones are left out. Keyed like the
+    stored table, so a picker builds its rows from it as from ``db.docs("ikm")``."""
+    return {key: doc for key, doc in db.docs(IKM).items() if doc.get("status", "active") != "inactive"}
 
 
 # ---------------------------------------------------------------------------------------------- finding an IKM

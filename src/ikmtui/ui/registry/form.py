@@ -1,8 +1,11 @@
 """The IKM form: every field of an IKM, lists that search as you type, the scale suggested from the figures.
 
 Nothing is saved until the whole record is valid (``services.registry`` validates it whole, NIB included);
-each problem is shown beside its field. Editing refuses a save over another officer's newer one.
+each problem is shown beside its field. Fields the record cannot be saved without are marked ``*`` (the domain's
+``IKM_REQUIRED``). Editing refuses a save over another officer's newer one.
 The owner's NIK and the NPWP are personal data: editing does not show them; left empty they are kept.
+A new business that looks like one already registered is not saved at once: the look-alikes are shown
+(:class:`~ikmtui.ui.registry.duplicates.DuplicatesScreen`) to open and compare, or to save anyway.
 """
 
 from __future__ import annotations
@@ -13,16 +16,17 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.widget import Widget
-from textual.widgets import Select, SelectionList
+from textual.widgets import Label, Select, SelectionList, Static
 
 from ikmtui.domain.identifiers import mask_nik
-from ikmtui.domain.ikm import CERTIFICATIONS, SCALES, STATUSES, scale_label, status_label, suggest_scale
+from ikmtui.domain.ikm import CERTIFICATIONS, IKM_REQUIRED, SCALES, STATUSES, scale_label, status_label, suggest_scale
 from ikmtui.domain.money import format_number, parse_rupiah
 from ikmtui.domain.reference import kbli_codes, regions
 from ikmtui.i18n import N_, _
 from ikmtui.services import registry
 from ikmtui.ui.kit.form import FormField, FormScreen, Options
 from ikmtui.ui.kit.screen import open_record_form, store_record
+from ikmtui.ui.registry.duplicates import DuplicatesScreen
 
 if TYPE_CHECKING:
     from ikmtui.storage import Database
@@ -30,6 +34,7 @@ if TYPE_CHECKING:
 
 #: Typing "-" into a personal field being edited clears it (empty keeps the stored value).
 CLEAR_MARK = "-"
+REQUIRED_MARK = " *"
 
 
 class SearchableSelectionList(SelectionList[Any]):
@@ -101,7 +106,7 @@ def cluster_options(db: Database) -> Options:
 def ikm_fields(db: Database, record: dict[str, Any] | None) -> list[FormField]:
     nik_hint = npwp_hint = ""
     if record is not None:
-        nik_hint = _("Leave empty to keep {value}", value=mask_nik(record.get("owner_nik")))
+        nik_hint = _("Leave empty to keep {value}; type - to remove it", value=mask_nik(record.get("owner_nik")))
     if record is not None and record.get("npwp"):
         npwp_hint = _("Leave empty to keep {value}; type - to remove it", value=mask_nik(record.get("npwp")))
     return [
@@ -180,6 +185,17 @@ class IkmFormScreen(FormScreen):
             else _("Edit {code} {name}", code=record.get("code", ""), name=record.get("name", ""))
         )
         super().__init__(title, ikm_fields(db, record), form_values(record), self.save)
+        self.keep_duplicates = False
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        required = set(IKM_REQUIRED)
+        for row in self.query(".form-row"):
+            label, widget = row.query_one(Label), row.children[-1]
+            if (widget.id or "").removeprefix("field-") in required:
+                label.update(str(label.content) + REQUIRED_MARK)
+        title = self.query_one("#form-title", Static)
+        title.update(self.form_title + "   " + _("(* required)"))
 
     def _widget(self, spec: FormField) -> Widget:
         if spec.kind == "multi":
@@ -214,7 +230,7 @@ class IkmFormScreen(FormScreen):
                 text = str(data.get(key) or "").strip()
                 if not text:
                     data.pop(key, None)
-                elif key == "npwp" and text == CLEAR_MARK:
+                elif text == CLEAR_MARK:
                     data[key] = None
         for key in ("workers_male", "workers_female"):
             if str(data.get(key) or "").strip() == "":
@@ -225,7 +241,19 @@ class IkmFormScreen(FormScreen):
         return data
 
     def save(self, values: dict[str, Any]) -> dict[str, str] | None:
-        return store_record(self, registry.create_ikm, registry.update_ikm, self.data(values))
+        return store_record(self, self._create, registry.update_ikm, self.data(values))
+
+    def _create(self, db: Database, data: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return registry.create_ikm(db, data, keep_duplicates=self.keep_duplicates)
+        except registry.PossibleDuplicates as exc:
+            self.app.push_screen(DuplicatesScreen(exc.duplicates), self._duplicates_answered)
+            raise
+
+    def _duplicates_answered(self, save_anyway: bool | None) -> None:
+        if save_anyway:
+            self.keep_duplicates = True
+            self.action_submit()
 
 
 def open_ikm_form(

@@ -1,9 +1,17 @@
-"""One IKM and everything linked to it: clusters, training and certificates, credit, gallery and sales."""
+"""One IKM and everything linked to it: clusters, training and certificates, credit, gallery and sales.
+
+The profile is a list of sections (:data:`SECTIONS`), each a function of :class:`ProfileView` that returns what
+to show (or ``None`` to show nothing); an area adds its own section by adding a builder to the list.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from rich.console import Group, RenderableType
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -16,6 +24,33 @@ from ikmtui.ui.kit.footer import AppFooter
 from ikmtui.ui.kit.screen import BaseScreen
 from ikmtui.ui.registry.deleting import USER_ERRORS, delete_ikm_flow
 from ikmtui.ui.registry.form import open_ikm_form
+
+Tables = Mapping[str, Mapping[str, Mapping[str, Any]]]
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    """What a section is built from: the stored tables, the registry's profile of the IKM
+    (:func:`ikmtui.reports.registry.ikm_profile`), the IKM's id and the day the profile describes."""
+
+    tables: Tables
+    profile: Mapping[str, Any]
+    ikm_id: int
+    as_of: date
+
+
+def registry_section(view: ProfileView) -> RenderableType:
+    """Who the business is, what is missing from its record, its clusters, training, credit and gallery."""
+    return ikm_profile_renderable(view.profile)
+
+
+SectionBuilder = Callable[[ProfileView], RenderableType | None]
+#: The profile's sections, top to bottom.
+SECTIONS: list[SectionBuilder] = [registry_section]
+
+
+def profile_renderable(view: ProfileView) -> RenderableType:
+    return Group(*(shown for build in SECTIONS if (shown := build(view)) is not None))
 
 
 class IkmProfileScreen(BaseScreen):
@@ -52,9 +87,10 @@ class IkmProfileScreen(BaseScreen):
                 self.notify(_("That record no longer exists"), severity="warning")
                 self.app.pop_screen()
             return
-        profile = ikm_profile(tables, self.ikm_id, self.as_of or self.today())
+        as_of = self.as_of or self.today()
+        profile = ikm_profile(tables, self.ikm_id, as_of)
         self.title = f"{_(self.TITLE_MSG)}: {profile['ikm']['code']}"
-        self.query_one("#profile", Static).update(ikm_profile_renderable(profile))
+        self.query_one("#profile", Static).update(profile_renderable(ProfileView(tables, profile, self.ikm_id, as_of)))
 
     def action_close(self) -> None:
         self.app.pop_screen()

@@ -1,0 +1,120 @@
+"""The IKM form as offices fill it in: required fields marked, records without NIB/NIK/phone/year saved, what a
+record lacks shown on its profile, look-alikes of a new business shown before it is saved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import Input, Label, OptionList, Static
+
+from ikmtui.storage import Database
+from ikmtui.ui.app import make_app
+from ikmtui.ui.kit.dialogs import ViewerScreen
+from ikmtui.ui.registry.duplicates import DuplicatesScreen
+from ikmtui.ui.registry.form import IkmFormScreen
+from ikmtui.ui.registry.profile import IkmProfileScreen
+from ikmtui.ui.registry.table import IkmScreen
+from tests.app.test_registry_ui import GOOD, fill, journal_size, shown_text
+
+SIZE = (120, 40)
+
+
+def labels(form: IkmFormScreen) -> dict[str, str]:
+    found = {}
+    for row in form.query(".form-row"):
+        found[(row.children[-1].id or "").removeprefix("field-")] = str(row.query_one(Label).content)
+    return found
+
+
+async def open_new_form(pilot: Any) -> IkmFormScreen:
+    await pilot.press("2", "a")
+    await pilot.pause()
+    form = pilot.app.screen
+    assert isinstance(form, IkmFormScreen)
+    return form
+
+
+async def test_a_business_like_a_registered_one_shows_it_and_is_saved_only_when_the_officer_says_so(
+    db: Database,
+) -> None:
+    existing = db.all("ikm")[4]
+    before = journal_size(db)
+    look_alike = {**GOOD, "nib": "9120000000077", "owner_nik": existing["owner_nik"], "name": existing["name"]}
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_new_form(pilot)
+        await fill(pilot, look_alike)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, DuplicatesScreen)
+        assert [d.code for d in dialog.duplicates] == [existing["code"]]
+        shown = str(dialog.query_one(OptionList).get_option_at_index(0).prompt)
+        assert existing["code"] in shown and "NIK pemilik sama" in shown
+        assert journal_size(db) == before  # nothing saved while the officer decides
+
+        await pilot.press("enter")  # open the existing record to compare
+        await pilot.pause()
+        assert isinstance(app.screen, ViewerScreen)
+        assert existing["name"] in shown_text(app.screen.query_one("#viewer-content", Static).content)
+        await pilot.press("escape", "escape")  # close it, then back to the form
+        await pilot.pause()
+        assert app.screen is form
+        assert form.query_one("#field-name", Input).value == existing["name"]  # nothing typed is lost
+        assert db.count("ikm") == 60
+
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, DuplicatesScreen)
+        await pilot.press("s")  # save anyway
+        await pilot.pause()
+        assert isinstance(app.screen, IkmScreen)
+    assert db.count("ikm") == 61
+    saved = max(db.all("ikm"), key=lambda doc: doc["id"])
+    kept = [a for a in db.all("audit") if a["action"] == "duplicate.kept"]
+    assert [(a["record_id"], a["user"]) for a in kept] == [(saved["id"], "tester")]
+    assert existing["code"] in kept[0]["detail"] and existing["owner_nik"] not in str(kept[0])
+
+
+async def test_required_fields_are_marked(db: Database) -> None:
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_new_form(pilot)
+        shown = labels(form)
+        for name in ("name", "owner_name", "address", "kecamatan", "kelurahan", "kbli", "product"):
+            assert shown[name].endswith(" *"), name
+        for name in ("npwp", "email", "workers_male", "investment", "cluster_ids", "status"):
+            assert not shown[name].endswith("*"), name
+        assert "wajib" in str(form.query_one("#form-title", Static).content)
+
+
+async def test_the_profile_says_what_the_record_lacks(db: Database) -> None:
+    lacking, complete = db.all("ikm")[2], db.all("ikm")[3]
+    with db.transaction() as txn:  # as an imported office list leaves them
+        txn.update("ikm", lacking["id"], {"nib": None, "phone": None})
+        txn.update("ikm", complete["id"], {"npwp": "0123456789012345"})
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        app.push_screen(IkmProfileScreen(lacking["id"]))
+        await pilot.pause()
+        text = shown_text(app.screen.query_one("#profile", Static).content)
+        assert "Belum diisi: NIB, NPWP, Telepon" in text
+        app.push_screen(IkmProfileScreen(complete["id"]))
+        await pilot.pause()
+        text = shown_text(app.screen.query_one("#profile", Static).content)
+        assert "Data lengkap" in text and "Belum diisi" not in text
+
+
+async def test_an_ikm_without_nib_nik_phone_and_year_founded_is_saved_by_the_form(db: Database) -> None:
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_new_form(pilot)
+        await fill(pilot, {**GOOD, "nib": "", "owner_nik": "", "phone": "", "year_founded": ""})
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, IkmScreen)  # saved and closed
+    saved = max(Database(db.path, "reader").all("ikm"), key=lambda doc: doc["id"])
+    assert saved["name"] == GOOD["name"]
+    assert (saved["nib"], saved["owner_nik"], saved["phone"], saved["year_founded"]) == (None, None, None, None)

@@ -1,4 +1,5 @@
-"""Gallery reports: the payout statement of an IKM for a month, the gallery summary and a listing sheet.
+"""Gallery reports: the payout statement of an IKM for a month, the consignment statement (stock movements and
+payout, reconciled), the gallery summary and a listing sheet.
 
 Each report is plain data first (dataclasses built from the tables in one pass) and a Rich renderable second,
 so the same figures can be printed, shown in the app or exported. Money is whole rupiah throughout; the
@@ -24,9 +25,12 @@ from ikmtui.domain.gallery import (
     CATEGORIES,
     category_label,
     consignment_end,
+    ledgers,
     listing_status,
+    movement_label,
     sale_amounts,
     status_label,
+    stock_total,
 )
 from ikmtui.domain.money import format_number, format_rupiah
 from ikmtui.i18n import _, format_date
@@ -59,6 +63,10 @@ class PayoutLine:
     commission_pct: float
     commission: int
     due: int
+    #: The payment that paid this line to the IKM (``services.gallery.mark_paid``), if any.
+    paid_on: str = ""
+    reference: str = ""
+    paid_by: str = ""
 
 
 @dataclass
@@ -127,18 +135,231 @@ def payout_statement(tables: Tables, ikm_id: int, year: int, month: int) -> Payo
                 commission_pct=float(sale.get("commission_pct") or 0),
                 commission=commission,
                 due=due,
+                paid_on=str((sale.get("payout") or {}).get("paid_on") or ""),
+                reference=str((sale.get("payout") or {}).get("reference") or ""),
+                paid_by=str((sale.get("payout") or {}).get("by") or ""),
             )
         )
     statement.lines.sort(key=lambda line: (line.date, line.sale_code))
     return statement
 
 
+# ---------------------------------------------------------------------------------------------- consignment
+@dataclass(frozen=True)
+class StockRow:
+    """One listing's units in a month: opening + received - sold - returned + adjusted = closing."""
+
+    listing_code: str
+    sku: str
+    product: str
+    opening: int
+    received: int
+    sold: int
+    returned: int
+    adjusted: int
+    closing: int
+
+    @property
+    def reconciles(self) -> bool:
+        return self.opening + self.received - self.sold - self.returned + self.adjusted == self.closing
+
+
+@dataclass(frozen=True)
+class MovementLine:
+    date: str
+    code: str
+    listing_code: str
+    product: str
+    kind: str
+    quantity: int
+    reason: str
+    by: str
+
+
+@dataclass(frozen=True)
+class Payment:
+    paid_on: str
+    reference: str
+    by: str
+    amount: int
+
+
+@dataclass
+class ConsignmentStatement:
+    """The consignment statement of an IKM for a month: per listing the units at the start of the month, received,
+    sold, returned, adjusted and left at its end (from the stock movements), the month's movements, and the payout
+    (sales, the gallery's commission, the amount due to the IKM, and what was paid of it, when and how)."""
+
+    payout: PayoutStatement
+    rows: list[StockRow] = field(default_factory=list)
+    movements: list[MovementLine] = field(default_factory=list)
+
+    def total(self, name: str) -> int:
+        return sum(int(getattr(row, name)) for row in self.rows)
+
+    @property
+    def payments(self) -> list[Payment]:
+        """Each payment of the month's lines (one per date and reference), with the amount it paid."""
+        paid: dict[tuple[str, str, str], int] = {}
+        for line in self.payout.lines:
+            if line.paid_on:
+                key = (line.paid_on, line.reference, line.paid_by)
+                paid[key] = paid.get(key, 0) + line.due
+        return [Payment(day, ref, by, amount) for (day, ref, by), amount in sorted(paid.items())]
+
+    @property
+    def unpaid(self) -> int:
+        return sum(line.due for line in self.payout.lines if not line.paid_on)
+
+    @property
+    def reconciles(self) -> bool:
+        """Every row adds up, and the units sold by the movements are the units of the month's sales."""
+        return all(row.reconciles for row in self.rows) and self.total("sold") == self.payout.quantity
+
+    def as_dict(self) -> dict[str, Any]:
+        totals = {name: self.total(name) for name in ("opening", "received", "sold", "returned", "adjusted", "closing")}
+        return {
+            **self.payout.as_dict(),
+            "stock": {**totals, "rows": [row.__dict__.copy() for row in self.rows]},
+            "movements": [line.__dict__.copy() for line in self.movements],
+            "paid": [payment.__dict__.copy() for payment in self.payments],
+            "unpaid": self.unpaid,
+            "reconciles": self.reconciles,
+        }
+
+
+def _month_bounds(year: int, month: int) -> tuple[str, str, str]:
+    """ISO (day before the month, first day, last day)."""
+    first = date(year, month, 1)
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return (
+        date.fromordinal(first.toordinal() - 1).isoformat(),
+        first.isoformat(),
+        date.fromordinal(following.toordinal() - 1).isoformat(),
+    )
+
+
+def monthly_consignment(tables: Tables, ikm_id: int, year: int, month: int) -> ConsignmentStatement:
+    """The consignment statement of IKM ``ikm_id`` for the month (see :class:`ConsignmentStatement`): every listing
+    of the IKM consigned by the month's end, its units from its stock movements (computed for a listing stored
+    before movements were recorded), and the payout of the sales dated in the month. The closing stock of a month
+    is the opening stock of the next; the units sold are those of the month's sales."""
+    before, first, last = _month_bounds(year, month)
+    statement = ConsignmentStatement(payout_statement(tables, ikm_id, year, month))
+    listings = {
+        key: doc
+        for key, doc in tables["gallery_listings"].items()
+        if doc.get("ikm_id") == ikm_id and str(doc.get("consigned_on") or "")[:10] <= last
+    }
+    movements = {k: m for k, m in tables.get("stock_movements", {}).items() if m.get("ikm_id") == ikm_id}
+    sales = {k: s for k, s in tables["sales"].items() if s.get("ikm_id") == ikm_id}
+    by_listing = ledgers(listings, movements, sales)
+    for key, doc in sorted(listings.items(), key=lambda item: str(item[1].get("code") or item[0])):
+        ledger = by_listing[key]
+        inside = [m for m in ledger if first <= str(m.get("date", ""))[:10] <= last]
+
+        def units(*kinds: str, moves: list[dict[str, Any]] = inside) -> int:
+            return sum(int(m.get("quantity") or 0) for m in moves if m.get("kind") in kinds)
+
+        statement.rows.append(
+            StockRow(
+                str(doc.get("code") or key),
+                str(doc.get("sku", "")),
+                str(doc.get("product_name", "")),
+                opening=stock_total(ledger, before),
+                received=units("received"),
+                sold=-units("sold", "cancelled"),
+                returned=-units("returned"),
+                adjusted=units("adjusted"),
+                closing=stock_total(ledger, last),
+            )
+        )
+        for m in inside:
+            statement.movements.append(
+                MovementLine(
+                    str(m.get("date", ""))[:10],
+                    str(m.get("code", "")),
+                    str(doc.get("code") or key),
+                    str(doc.get("product_name", "")),
+                    str(m.get("kind", "")),
+                    int(m.get("quantity") or 0),
+                    str(m.get("reason", "")),
+                    str(m.get("created_by", "")),
+                )
+            )
+    statement.movements.sort(key=lambda line: (line.date, line.listing_code, line.code))
+    return statement
+
+
+def consignment_renderable(statement: ConsignmentStatement, *, printed_on: date | None = None) -> RenderableType:
+    """The consignment statement as a printable sheet: the stock of each product through the month, the month's
+    movements, then the payout (sales, commission, due) with what was paid, and the signatures."""
+    stock = Table(
+        title=_("Stock in the gallery"),
+        title_justify="left",
+        title_style="bold",
+        header_style="bold",
+        show_footer=bool(statement.rows),
+        box=box.SIMPLE_HEAD,
+        expand=True,
+    )
+    stock.add_column(_("Product") + " / " + _("SKU"), footer=_("Total"), ratio=1, overflow="fold")
+    names = ("opening", "received", "sold", "returned", "adjusted", "closing")
+    labels = (_("Opening"), _("Received"), _("Sold"), _("Returned"), _("Adjusted"), _("Closing"))
+    for name, label in zip(names, labels, strict=True):
+        stock.add_column(label, justify="right", footer=format_number(statement.total(name)), no_wrap=True)
+    for row in statement.rows:
+        stock.add_row(
+            Text.assemble(row.product, "\n", (f"{row.listing_code} · {row.sku}", "dim")),
+            *(format_number(int(getattr(row, name))) for name in names),
+        )
+    parts: list[RenderableType] = [stock if statement.rows else Text(_("No product of this IKM in the gallery."))]
+    if statement.movements:
+        moves = Table(title=_("Stock movements in the month"), title_justify="left", title_style="bold")
+        for label, justify in (
+            (_("Date"), "left"),
+            (_("Product"), "left"),
+            (_("Movement"), "left"),
+            (_("Qty"), "right"),
+            (_("Reason"), "left"),
+            (_("Officer"), "left"),
+        ):
+            moves.add_column(label, justify=justify)  # type: ignore[arg-type]
+        for line in statement.movements:
+            moves.add_row(
+                format_date(parse_date(line.date)),
+                f"{line.product} ({line.listing_code})",
+                movement_label(line.kind),
+                f"{line.quantity:+d}",
+                line.reason,
+                line.by,
+            )
+        parts += [Text(""), moves]
+    paid = [
+        _(
+            "Paid {amount} on {date}, transfer {reference} ({officer})",
+            amount=format_rupiah(p.amount),
+            date=format_date(parse_date(p.paid_on)),
+            reference=p.reference,
+            officer=p.by,
+        )
+        for p in statement.payments
+    ]
+    if statement.payout.lines:
+        paid.append(_("Not paid yet: {amount}", amount=format_rupiah(statement.unpaid)))
+    parts += [Text(""), Text("\n".join(paid)), Text("")]
+    return payout_renderable(statement.payout, printed_on=printed_on, stock=parts)
+
+
 def _pct(value: float) -> str:
     return (f"{value:.2f}".rstrip("0").rstrip(".")).replace(".", ",") + "%"
 
 
-def payout_renderable(statement: PayoutStatement, *, printed_on: date | None = None) -> RenderableType:
-    """The statement as a printable sheet: heading, one row per sale, totals, rounding note, signatures."""
+def payout_renderable(
+    statement: PayoutStatement, *, printed_on: date | None = None, stock: list[RenderableType] | None = None
+) -> RenderableType:
+    """The statement as a printable sheet: heading, (``stock``: the consignment's stock part,) one row per sale,
+    totals, rounding note, signatures."""
     heading = Text.assemble(
         (f"{SHOWROOM}\n", "bold"),
         (_("Payout statement") + f" · {month_name(statement.year, statement.month)}\n", "bold"),
@@ -166,7 +387,7 @@ def payout_renderable(statement: PayoutStatement, *, printed_on: date | None = N
             format_rupiah(line.commission),
             format_rupiah(line.due),
         )
-    parts: list[RenderableType] = [heading, Text("")]
+    parts: list[RenderableType] = [heading, Text(""), *(stock or [])]
     if statement.lines:
         parts.append(table)
     else:

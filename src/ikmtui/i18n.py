@@ -47,6 +47,44 @@ def _(message: str, /, **params: object) -> str:
     return text.format(**params) if params else text
 
 
+def ngettext(singular: str, plural: str, n: int, /, **params: object) -> str:
+    """``singular`` or ``plural`` by ``n`` (English: one and other), translated and filled in with ``n`` (shown
+    with the language's thousands separator) and ``params``. The catalog keys a message by its plural msgid:
+    Indonesian has one form for every number."""
+    if _current == "en":
+        text = singular if n == 1 else plural
+    else:
+        text = catalog(_current).get(plural) or catalog(_current).get(singular) or (singular if n == 1 else plural)
+    return text.format(n=format_count(n), **params)
+
+
+def format_count(n: int | float) -> str:
+    """A whole number with the language's thousands separator: ``2,478`` in English, ``2.478`` in Indonesian."""
+    text = f"{round(n):,}"
+    return text if _current == "en" else text.replace(",", ".")
+
+
+def _argparse_message(message: str) -> str:
+    """argparse's own texts ("usage: ", "options", its errors), from the catalogs (``%s`` placeholders kept)."""
+    return message if _current == "en" else catalog(_current).get(message, message)
+
+
+def _argparse_plural(singular: str, plural: str, n: int) -> str:
+    if _current == "en":
+        return singular if n == 1 else plural
+    return catalog(_current).get(plural) or catalog(_current).get(singular) or (singular if n == 1 else plural)
+
+
+def translate_argparse() -> None:
+    """Make argparse say its usage, headings and errors in the current language: it looks its texts up through
+    its module's ``_`` and ``ngettext`` (the standard gettext, whose catalogs ikmtui does not ship) when it
+    formats them, so these two are pointed at ours."""
+    import argparse
+
+    argparse._ = _argparse_message  # type: ignore[attr-defined]
+    argparse.ngettext = _argparse_plural  # type: ignore[attr-defined]
+
+
 def N_(message: str, /) -> str:
     """Mark a message for translation where it is defined; translate it with ``_`` where it is shown."""
     return message

@@ -7,6 +7,7 @@ substring on the keys and sorts by raw values; the widget computes and formats o
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ class Column:
     align: str = "left"
     value: Callable[[Doc], Any] | None = None  # default: doc[key]
     fmt: Callable[[Any], str] = field(default=lambda v: "" if v is None else str(v))
+    #: Not shown until the officer picks it in the column chooser (investment, turnover, phone ...).
+    optional: bool = False
 
     def get(self, doc: Doc) -> Any:
         return self.value(doc) if self.value else doc.get(self.key)
@@ -33,6 +36,40 @@ class Column:
     @property
     def title(self) -> str:
         return _(self.label)
+
+    @property
+    def minimum(self) -> int:
+        """The narrowest it is drawn when the terminal is short of room: short columns (codes, numbers, states)
+        keep their declared width, text columns give way down to 8 characters."""
+        return self.width if self.width <= 10 or self.align == "right" else 8
+
+
+def fit_widths(naturals: Sequence[int], minimums: Sequence[int], room: int) -> list[int]:
+    """Column widths for ``room`` characters (gaps already taken off): each column as wide as its widest text
+    (``naturals``) when all fit; otherwise no column under its minimum (nor over its natural width) and the room
+    left shared evenly among the columns that still want more, narrow ones satisfied first."""
+    lows = [min(low, high) for low, high in zip(minimums, naturals, strict=True)]
+    if sum(naturals) <= room or sum(lows) >= room:
+        return list(naturals) if sum(naturals) <= room else lows
+    widths = list(lows)
+    spare = room - sum(lows)
+    wanting = sorted((i for i in range(len(widths)) if naturals[i] > lows[i]), key=lambda i: naturals[i] - lows[i])
+    while wanting and spare > 0:
+        share = -(-spare // len(wanting))  # rounded up: no character of the room is left unused
+        i = wanting.pop(0)
+        grant = min(share, naturals[i] - widths[i], spare)
+        widths[i] += grant
+        spare -= grant
+    return widths
+
+
+#: ``field:value`` in a filter: ``status:nonaktif``, ``kec:tembalang`` (field names may be shortened).
+_TERM = re.compile(r"^(?P<field>[^\W\d_][\w]*):(?P<value>.*)$")
+
+
+def _cell_matches(text: str, value: str) -> bool:
+    """Whether a word of ``text`` (folded) starts with ``value``: ``aktif`` is not ``nonaktif``."""
+    return text.startswith(value) or any(word.startswith(value) for word in text.split())
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:
@@ -112,6 +149,7 @@ class RowSet:
         self.view: list[int] = self.order
         self.query = ""
         self._words: list[str] = []  # the words ``view`` was filtered by (out of ``order``)
+        self._terms: list[tuple[str, str]] = []  # and its ``field:value`` terms
         self.sort_column: int | None = None
         self.sort_reverse = False
         self._sort_keys: list[Any] = []  # of the sorted column, in stored order
@@ -235,34 +273,81 @@ class RowSet:
         return reused
 
     # ------------------------------------------------------------------ filter and sort
+    def field_getter(self, name: str) -> Callable[[Doc], list[str]] | None:
+        """What a ``name:value`` filter term compares with: the texts (as shown and as stored, folded) of the
+        column whose key or title starts with ``name``, or of a searched field; ``None`` if nothing is called so."""
+        name = name.casefold()
+        for column in self.columns:
+            if column.key.casefold().startswith(name) or column.title.casefold().startswith(name):
+                get, fmt = self._getters[self.columns.index(column)], column.fmt
+
+                def shown(doc: Doc, get: Callable[[Doc], Any] = get, fmt: Callable[[Any], str] = fmt) -> list[str]:
+                    raw = get(doc)
+                    return [fmt(raw).casefold(), "" if raw is None else str(raw).casefold()]
+
+                return shown
+        for key in self.search_fields:
+            if key.casefold().startswith(name):
+
+                def stored(doc: Doc, key: str = key) -> list[str]:
+                    return [str(doc.get(key) or "").casefold()]
+
+                return stored
+        return None
+
+    def split_query(self, query: str) -> tuple[list[str], list[tuple[str, str]]]:
+        """The plain words of a filter and its ``field:value`` terms (a field no column has stays a word)."""
+        words: list[str] = []
+        terms: list[tuple[str, str]] = []
+        for word in query.casefold().split():
+            match = _TERM.match(word)
+            if match and self.field_getter(match["field"]) is not None:
+                if match["value"]:
+                    terms.append((match["field"], match["value"]))
+            else:
+                words.append(word)
+        return words, terms
+
     def filter(self, query: str) -> None:
-        """Keep rows whose search key holds every word of ``query`` (any case).
+        """Keep rows whose search key holds every word of ``query`` (any case) and whose fields match every
+        ``field:value`` term (``status:nonaktif kec:tembalang batik``: a word of the field starts with the value).
 
         Typing narrows: when every word of the previous query is part of a word of the new one, only the
         rows shown now are searched again.
         """
-        words = query.casefold().split()
+        words, terms = self.split_query(query)
         self.query = query
-        if not words:
-            self.view, self._words, self.partial = self.order, [], False
+        if not words and not terms:
+            self.view, self._words, self._terms, self.partial = self.order, [], [], False
             return
-        search = self._partial if self.building else self.search
-        ready = len(search)
-        partial = ready < len(self.docs)
         narrows = (
-            bool(self._words) and not self.partial and all(any(old in new for new in words) for old in self._words)
+            bool(self._words or self._terms)
+            and not self.partial
+            and all(any(old in new for new in words) for old in self._words)
+            and all(any(f == g and v.startswith(w) for g, v in terms) for f, w in self._terms)
         )
-        # A fresh search reads the keys in stored order, as they lie in memory (in a sorted order the same
-        # scan takes four times as long at 100,000 rows), and puts the few found in the shown order after.
-        rows: Iterable[int] = self.view if narrows else range(ready)
-        for word in sorted(set(words), key=len, reverse=True):  # the longest word keeps the fewest rows
-            rows = [i for i in rows if word in search[i]]
+        partial = False
+        rows: Iterable[int] = self.view if narrows else range(len(self.docs))
+        if words:
+            search = self._partial if self.building else self.search
+            ready = len(search)
+            partial = ready < len(self.docs)
+            # A fresh search reads the keys in stored order, as they lie in memory (in a sorted order the same
+            # scan takes four times as long at 100,000 rows), and puts the few found in the shown order after.
+            rows = self.view if narrows else range(ready)
+            for word in sorted(set(words), key=len, reverse=True):  # the longest word keeps the fewest rows
+                rows = [i for i in rows if word in search[i]]
+        docs = self.docs
+        for name, value in terms:
+            texts = self.field_getter(name)
+            assert texts is not None
+            rows = [i for i in rows if any(_cell_matches(text, value) for text in texts(docs[i]))]
         if not narrows and self.sort_column is not None:
             found = bytearray(len(self.docs))
             for i in rows:
                 found[i] = 1
             rows = [i for i in self.order if found[i]]
-        self.view, self._words, self.partial = list(rows), words, partial
+        self.view, self._words, self._terms, self.partial = list(rows), words, terms, partial
 
     def sort(self, column: int, reverse: bool | None = None, *, like: RowSet | None = None) -> None:
         """Sort by ``column``; sorting the same column again flips the direction.
@@ -283,7 +368,7 @@ class RowSet:
             )
             order = sorted(range(len(keys)), key=keys.__getitem__, reverse=reverse)
         self.order = order
-        self._words = []
+        self._words, self._terms = [], []
         self.filter(self.query)
 
     def _resorted(self, like: RowSet, column: int, reverse: bool) -> list[int] | None:

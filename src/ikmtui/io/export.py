@@ -608,3 +608,56 @@ def export(
     raise ValueError(
         _("Unknown export format '{format}'; choose one of: {options}", format=fmt, options=", ".join(FORMATS))
     )
+
+
+def export_rows(
+    titles: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    path: PathLike,
+    *,
+    sheet: str = "",
+    db_path: PathLike | None = None,
+    force: bool = False,
+) -> int:
+    """The rows a table shows, as they are shown (filtered, sorted, its chosen columns), into one ``.xlsx`` sheet or
+    one ``.csv`` file picked by ``path``'s extension: numbers stay numbers, text is written as data only
+    (:func:`guard.spreadsheet_value`), the file owner-only, never onto the database or its parts, over an existing
+    file only with ``force``. Returns how many rows were written."""
+    target = guard.writable_target(path, db_path, force=force)
+    fmt = target.suffix.casefold().lstrip(".")
+    if fmt not in FORMATS:
+        raise ValueError(
+            _("Unknown export format '{format}'; choose one of: {options}", format=fmt, options=", ".join(FORMATS))
+        )
+    safe = guard.spreadsheet_value
+    written = 0
+    if fmt == "csv":
+        with guard.private_output(target, db_path, force=force) as raw:
+            fh = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+            writer = csv.writer(fh)
+            writer.writerow([safe(title) for title in titles])
+            for row in rows:
+                writer.writerow(["" if v is None else safe(v) for v in row])
+                written += 1
+            fh.flush()
+            fh.detach()  # the guard flushes, syncs and closes the file itself
+        return written
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet(_BAD_SHEET.sub("-", sheet)[:31] or "Sheet1")
+    ws.freeze_panes = "A2"
+    header = []
+    for title in titles:
+        cell = WriteOnlyCell(ws, value=safe(title))
+        cell.font = Font(bold=True)
+        header.append(cell)
+    ws.append(header)
+    for row in rows:
+        ws.append([safe(v, ws) if v.__class__ is str else v for v in row])
+        written += 1
+    with guard.private_output(target, db_path, force=force) as out:
+        workbook.save(out)
+    return written

@@ -26,6 +26,9 @@ them); ``App`` receives ``events.DeliveryComplete`` / ``events.DeliveryFailed`` 
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,3 +65,17 @@ def deliver_file(
         return key
     app.notify(_("Saved to {path}", path=str(target.resolve())))
     return None
+
+
+_DOWNLOADS: list[Path] = []
+
+
+def download_folder() -> Path:
+    """An owner-only folder of this process for files sent to a browser (each tab is its own process): a tab can
+    neither pick nor overwrite a file of the server. Kept while the app runs, as the browser reads a download
+    while it happens; removed at exit."""
+    if not _DOWNLOADS:
+        folder = Path(tempfile.mkdtemp(prefix="ikmtui-downloads-"))
+        atexit.register(shutil.rmtree, folder, True)
+        _DOWNLOADS.append(folder)
+    return _DOWNLOADS[0]

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Markdown, Static
+from textual.widgets import Button, Input, Markdown, SelectionList, Static
 
 from ikmtui.i18n import _
 from ikmtui.ui.kit.translate import TranslatedBindings
@@ -105,6 +105,42 @@ class ReasonScreen(PromptScreen):
             self.query_one("#prompt-error", Static).update(_("Give a reason: it is kept in the history"))
             return
         self.dismiss(value.strip())
+
+
+class PickScreen(TranslatedBindings, ModalScreen[list[Any] | None]):
+    """Tick some of a list (the columns a table shows): space or enter ticks, ctrl+s keeps, esc cancels."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "keep", "Apply", id="pick.keep", priority=True),
+        Binding("escape", "cancel", "Cancel", id="pick.cancel"),
+    ]
+    DEFAULT_CSS = """
+    PickScreen { align: center middle; }
+    PickScreen > Vertical { width: 60; max-width: 100%; height: auto; max-height: 90%; border: thick $primary;
+        background: $surface; padding: 0 1; }
+    PickScreen SelectionList { height: auto; max-height: 20; }
+    PickScreen #pick-hint { color: $text-muted; }
+    """
+
+    def __init__(self, question: str, options: list[tuple[str, Any, bool]]) -> None:
+        super().__init__()
+        self.question = question
+        self.options = options
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.question)
+            yield SelectionList[Any](*self.options, id="pick-list")
+            yield Static(_("space tick · ctrl+s apply · esc cancel"), id="pick-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(SelectionList).focus()
+
+    def action_keep(self) -> None:
+        self.dismiss(list(self.query_one(SelectionList).selected))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class ViewerScreen(TranslatedBindings, ModalScreen[None]):

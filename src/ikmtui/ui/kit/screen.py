@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import events, on
@@ -13,9 +14,14 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
-from ikmtui.i18n import _
+from ikmtui.i18n import _, ngettext
+from ikmtui.io.export import export_rows
+from ikmtui.io.guard import FileExists
 from ikmtui.tabular import Column, RowSet
+from ikmtui.ui.kit import prefs
 from ikmtui.ui.kit.context import AppContext, context_of
+from ikmtui.ui.kit.delivery import deliver_file, download_folder, in_browser
+from ikmtui.ui.kit.dialogs import ConfirmScreen, PickScreen, PromptScreen
 from ikmtui.ui.kit.footer import AppFooter
 from ikmtui.ui.kit.form import saving
 from ikmtui.ui.kit.translate import TranslatedBindings
@@ -130,6 +136,8 @@ class TableScreen(BaseScreen):
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="table.search"),
         Binding("escape", "focus_table", "To table", show=False),
+        Binding("k", "choose_columns", "Columns", id="table.columns"),
+        Binding("t", "export_rows", "Export rows shown", id="table.export"),
     ]
     DEFAULT_CSS = """
     TableScreen #search-row { height: 3; }
@@ -140,13 +148,27 @@ class TableScreen(BaseScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="search-row"):
-            yield Input(placeholder=_("Type to filter ( / )"), id="search")
+            yield Input(placeholder=_("Type to filter ( / ), e.g. status:inactive"), id="search")
         yield VirtualTable(id="table")
         yield Static("", id="status")
         yield AppFooter()
 
     def columns(self) -> list[Column]:
+        """Every column the table can show; those marked ``optional`` only once the officer picks them."""
         raise NotImplementedError
+
+    def prefs_key(self) -> str:
+        """Under what the officer's column choice for this table is kept."""
+        return type(self).__name__
+
+    def shown_columns(self) -> list[Column]:
+        """The columns the officer chose (``k``), in the table's order; the usual ones until they choose."""
+        columns = self.columns()
+        chosen = prefs.shown_columns(self.context.officer, self.prefs_key())
+        if chosen is None:
+            return [c for c in columns if not c.optional]
+        shown = [c for c in columns if c.key in chosen]
+        return shown or columns[:1]  # never a table without columns
 
     def records(self) -> Mapping[str, Mapping[str, Any]] | Iterable[tuple[int, Mapping[str, Any]]]:
         """The table's records: the stored table itself, or ``(id, doc)`` pairs where a screen adds to them."""
@@ -174,11 +196,15 @@ class TableScreen(BaseScreen):
         between frames once it is on screen (at 100,000 IKM about a second of work)."""
         table = self.table
         old = table.rows
-        rows = RowSet(self.columns(), self.records(), self.SEARCH_FIELDS)
-        if self.reuse_search_keys():
+        rows = RowSet(self.shown_columns(), self.records(), self.SEARCH_FIELDS)
+        same_columns = [c.key for c in rows.columns] == [c.key for c in old.columns]
+        if self.reuse_search_keys() and same_columns:
             rows.keep_search_of(old)
-        if old.sort_column is not None and old.sort_column < len(rows.columns):
-            rows.sort(old.sort_column, old.sort_reverse, like=old)
+        if old.sort_column is not None and old.sort_column < len(old.columns):
+            sorted_key = old.columns[old.sort_column].key
+            at = next((i for i, c in enumerate(rows.columns) if c.key == sorted_key), None)
+            if at is not None:
+                rows.sort(at, old.sort_reverse, like=old if same_columns else None)
         rows.filter(self.query_one("#search", Input).value)
         table.set_rows(rows, keep_id=keep_id)
         self.update_status()
@@ -203,6 +229,88 @@ class TableScreen(BaseScreen):
 
     def action_focus_table(self) -> None:
         self.set_focus(self.table)
+
+    # ------------------------------------------------------------------ columns and export
+    def action_choose_columns(self) -> None:
+        shown = {c.key for c in self.table.rows.columns}
+        options = [(c.title, c.key, c.key in shown) for c in self.columns()]
+
+        def chosen(keys: list[Any] | None) -> None:
+            if not keys:
+                return
+            try:
+                prefs.remember_columns(self.context.officer, self.prefs_key(), [str(k) for k in keys])
+            except OSError as exc:
+                self.report_error(exc)
+                return
+            self.reload(keep_id=self.table.current_id)
+
+        self.app.push_screen(PickScreen(_("Columns shown in this table"), options), chosen)
+
+    def export_file_name(self) -> str:
+        name = (self.TABLE or type(self).__name__.removesuffix("Screen").casefold()).replace("_", "-")
+        return f"{name}-{self.today():%Y%m%d}.xlsx"
+
+    def action_export_rows(self) -> None:
+        """The rows shown (filter, sort and columns as on screen) to an .xlsx or .csv file; under ``ikmtui serve``
+        a download."""
+        rows = self.table.rows
+        if not len(rows):
+            self.notify(_("No rows to export"), severity="warning")
+            return
+        if in_browser(self.app):
+            self._write_rows(download_folder() / self.export_file_name(), force=True)
+            return
+
+        def chosen(path: str | None) -> None:
+            if path and path.strip():
+                self._write_rows(Path(path.strip()).expanduser(), force=False)
+
+        self.app.push_screen(
+            PromptScreen(
+                _(
+                    "Export the {n} rows shown to which file? The extension picks the format: .xlsx or .csv",
+                    n=len(rows),
+                ),
+                self.export_file_name(),
+            ),
+            chosen,
+        )
+
+    def _write_rows(self, target: Path, *, force: bool) -> None:
+        rows = self.table.rows
+        titles = [c.title for c in rows.columns]
+
+        def cells() -> Iterable[list[Any]]:
+            for position in range(len(rows)):
+                _id, values = rows.row(position)
+                yield [
+                    value if isinstance(value, int | float) and not isinstance(value, bool) else column.fmt(value)
+                    for column, value in zip(rows.columns, values, strict=True)
+                ]
+
+        try:
+            written = export_rows(titles, cells(), target, sheet=self.screen_title(), db_path=self.db.path, force=force)
+        except FileExists:
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._write_rows(target, force=True)
+
+            self.app.push_screen(
+                ConfirmScreen(_("{path} already exists. Overwrite it?", path=target), yes=_("Overwrite")), answered
+            )
+            return
+        except (ValueError, OSError) as exc:
+            self.report_error(exc)
+            return
+        if in_browser(self.app):
+            deliver_file(self.app, target)
+        else:
+            self.notify(
+                ngettext("Wrote {n} row to {path}", "Wrote {n} rows to {path}", written, path=target.resolve()),
+                timeout=8,
+            )
 
     def selected_id(self) -> int | None:
         """The record under the cursor; says so when there is none (an empty or filtered-out table)."""

@@ -20,11 +20,13 @@ from textual.strip import Strip
 from textual.widgets import Input
 
 from ikmtui.i18n import _
-from ikmtui.tabular import RowSet
+from ikmtui.tabular import RowSet, fit_widths
 from ikmtui.ui.kit.translate import TranslatedBindings
 
 #: Rows keyed per slice when search keys are built in the background (about 1 ms at 10 µs a row).
 SEARCH_SLICE = 100
+#: Rows measured when columns are fitted, besides those on screen: the first ones of the view.
+MEASURED_ROWS = 200
 
 
 class VirtualTable(TranslatedBindings, ScrollView, can_focus=True):
@@ -72,6 +74,7 @@ class VirtualTable(TranslatedBindings, ScrollView, can_focus=True):
     def __init__(self, rows: RowSet | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.rows = rows or RowSet([], [])
+        self.widths: list[int] = [c.width for c in self.rows.columns]
         self._resize()  # the header shows before the first rows arrive
 
     # ------------------------------------------------------------------ data
@@ -130,19 +133,45 @@ class VirtualTable(TranslatedBindings, ScrollView, can_focus=True):
         return self.rows.row(min(self.cursor_row, len(self.rows) - 1))[0]
 
     def _resize(self) -> None:
-        width = sum(c.width + 1 for c in self.rows.columns)
-        self.virtual_size = Size(width, len(self.rows) + 1)
+        """Fit the columns to the rows shown and the width there is, and size the scrollable area to them."""
+        self.widths = self.fitted_widths()
+        self.virtual_size = Size(sum(w + 1 for w in self.widths), len(self.rows) + 1)
+
+    def fitted_widths(self) -> list[int]:
+        """Each column as wide as its title and the widest of the rows measured (those on screen and the first
+        of the view); when the terminal is too narrow, short columns keep their width and text columns share
+        what is left (:func:`ikmtui.tabular.fit_widths`)."""
+        rows, columns = self.rows, self.rows.columns
+        if not columns:
+            return []
+        naturals = [len(c.title) + (2 if rows.sort_column == i else 0) for i, c in enumerate(columns)]
+        top = int(self.scroll_y) if self.is_mounted else 0
+        height = self.size.height or 50
+        positions = set(range(min(len(rows), MEASURED_ROWS)))
+        positions.update(range(top, min(len(rows), top + height)))
+        for position in positions:
+            for i, text in enumerate(rows.cells(position)):
+                if len(text) > naturals[i]:
+                    naturals[i] = len(text)
+        room = (self._room() or sum(c.width + 1 for c in columns)) - len(columns)
+        return fit_widths(naturals, [c.minimum for c in columns], room)
+
+    def _room(self) -> int:
+        """The width the rows are drawn in: the widget's less its vertical scrollbar."""
+        return self.scrollable_content_region.width if self.is_mounted else 0
+
+    def on_resize(self) -> None:
+        self._resize()
+        self.refresh()
 
     # ------------------------------------------------------------------ drawing
     def _line(self, cells: list[str], style: Style, sorted_style: Style | None = None) -> list[Segment]:
         segments: list[Segment] = []
-        last = len(self.rows.columns) - 1
+        widths = self.widths
+        last = len(widths) - 1
         for index, (column, text) in enumerate(zip(self.rows.columns, cells, strict=True)):
-            width = (
-                max(column.width, self.size.width - sum(c.width + 1 for c in self.rows.columns[:-1]))
-                if index == last
-                else column.width
-            )
+            # the last column takes what the terminal has left
+            width = max(widths[index], self._room() - sum(widths) - last - 1) if index == last else widths[index]
             text = text if len(text) <= width else text[: width - 1] + "…"
             text = text.rjust(width) if column.align == "right" else text.ljust(width)
             cell_style = sorted_style if sorted_style is not None and index == self.cursor_column else style
@@ -211,6 +240,7 @@ class VirtualTable(TranslatedBindings, ScrollView, can_focus=True):
     def action_sort(self) -> None:
         current = self.current_id
         self.rows.sort(self.cursor_column)
+        self._resize()  # the sorted column's mark takes room in its title
         position = self.rows.position_of(current) if current is not None else None
         self.cursor_row = position or 0
         self.refresh()
@@ -226,8 +256,8 @@ class VirtualTable(TranslatedBindings, ScrollView, can_focus=True):
             return
         if offset.y == 0:
             x = offset.x + int(self.scroll_x)
-            for index, column in enumerate(self.rows.columns):
-                x -= column.width + 1
+            for index, width in enumerate(self.widths):
+                x -= width + 1
                 if x < 0:
                     self.cursor_column = index
                     self.action_sort()

@@ -8,7 +8,7 @@ from textual import on
 from textual.binding import Binding
 
 from ikmtui.domain.ikm import scale_label, status_label
-from ikmtui.domain.money import format_number
+from ikmtui.i18n import format_count
 from ikmtui.tabular import Column
 from ikmtui.ui.kit.screen import TableScreen
 from ikmtui.ui.kit.vtable import VirtualTable
@@ -25,7 +25,8 @@ def cluster_names(db: Any, *, short: bool = False) -> dict[int, str]:
 
 
 def ikm_columns(db: Any) -> list[Column]:
-    """The registry table's columns; 118 characters in all, so a row fits a 120-column terminal."""
+    """The registry table's columns (widths are what each keeps when the terminal is short of room; the table
+    fits them to the rows and the width there is); the optional ones show once picked with ``k``."""
     clusters = cluster_names(db, short=True)
 
     def names(doc: Any) -> str:
@@ -45,17 +46,27 @@ def ikm_columns(db: Any) -> list[Column]:
             6,
             "right",
             value=lambda d: d.get("workers_male", 0) + d.get("workers_female", 0),
-            fmt=format_number,
+            fmt=format_count,
         ),
         Column("status", "Status", 8, fmt=status_label),
         Column("clusters", "Clusters", 13, value=names),  # takes what the terminal has left
+        Column("kelurahan", "Kelurahan", 16, optional=True),
+        Column("product", "Product", 20, optional=True),
+        Column("phone", "Phone", 14, optional=True),
+        Column("investment", "Investment (Rp)", 14, "right", fmt=_rupiah, optional=True),
+        Column("turnover", "Annual turnover (Rp)", 14, "right", fmt=_rupiah, optional=True),
+        Column("year_founded", "Year founded", 6, "right", optional=True),
     ]
+
+
+def _rupiah(value: Any) -> str:
+    return "" if value is None else format_count(value)
 
 
 class IkmScreen(TableScreen):
     TITLE_MSG = "IKM"
     TABLE = "ikm"
-    SEARCH_FIELDS = ("nib", "product")
+    SEARCH_FIELDS = ("nib", "product", "kelurahan")
     BINDINGS = [
         Binding("a", "add", "Add", id="ikm.add"),
         Binding("e", "edit", "Edit", id="ikm.edit"),

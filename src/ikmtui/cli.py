@@ -13,6 +13,7 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -24,23 +25,48 @@ from ikmtui.storage.errors import DatabaseDamaged
 COMMAND_MODULES = ("demo", "check", "simulate", "report", "export", "importer", "backup", "staff", "serve")
 
 
+class TranslatedFormatter(argparse.HelpFormatter):
+    """Placeholders in the interface language: ``--db BERKAS`` (an option's default placeholder, its name in
+    capitals, and a positional's name are looked up in the catalogs)."""
+
+    def _get_default_metavar_for_optional(self, action: argparse.Action) -> str:
+        return _(action.dest.upper())
+
+    def _get_default_metavar_for_positional(self, action: argparse.Action) -> str:
+        return _(action.dest)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse's parser with translated placeholders; the subcommands' parsers are of this class too (argparse
+    makes them of the class of the parser they belong to)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", TranslatedFormatter)
+        super().__init__(*args, **kwargs)
+
+
 def common_options(defaults: bool) -> argparse.ArgumentParser:
     """``--db``, ``--lang`` and ``--user``, accepted before or after a subcommand."""
-    parser = argparse.ArgumentParser(add_help=False)
+    parser = Parser(add_help=False)
     default = (lambda value: value) if defaults else (lambda value: argparse.SUPPRESS)
-    parser.add_argument("--db", type=Path, default=default(None), help=_("database file"))
-    parser.add_argument("--lang", choices=i18n.LANGUAGES, default=default(None), help=_("language: id or en"))
-    parser.add_argument("--user", default=default(None), help=_("name of the acting officer"))
+    parser.add_argument("--db", type=Path, default=default(None), metavar=_("FILE"), help=_("database file"))
+    parser.add_argument(
+        "--lang", choices=i18n.LANGUAGES, default=default(None), metavar="{id,en}", help=_("language: id or en")
+    )
+    parser.add_argument("--user", default=default(None), metavar=_("NAME"), help=_("name of the acting officer"))
     return parser
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    i18n.translate_argparse()  # its headings are made with the parser, its errors when they happen
+    parser = Parser(
         prog="ikmtui",
         parents=[common_options(True)],
         description=_("IKM development programme: registry, training, credit, gallery and reports."),
     )
-    parser.add_argument("--version", action="version", version=f"ikmtui {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"ikmtui {__version__}", help=_("show the version and exit")
+    )
     parser.add_argument("--demo", action="store_true", help=_("open the app on a fresh copy of the demo data"))
     sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
     common = common_options(False)
@@ -107,12 +133,13 @@ def main(argv: list[str] | None = None) -> int:
         i18n.set_language(lang)
     parser = build_parser()
     args = parser.parse_args(argv)
+    from ikmtui.commands import run_command
     from ikmtui.domain.records import RecordInvalid
     from ikmtui.storage import StorageError
 
     try:
         if getattr(args, "handler", None):
-            return int(args.handler(args) or 0)
+            return run_command(args)
         return run_app(args)
     except (StorageError, RecordInvalid, ValueError, OSError) as exc:
         message = str(exc)

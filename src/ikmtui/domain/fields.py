@@ -79,27 +79,85 @@ def parse_percent(value: object) -> float:
     return number
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+#: Month names and the abbreviations offices write, Indonesian (with the older spellings Pebruari, Nopember and
+#: abbreviations Agt, Nop, Peb) and English.
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            "januari january jan",
+            "februari pebruari february feb peb pebr",
+            "maret march mar mrt",
+            "april apr",
+            "mei may",
+            "juni june jun",
+            "juli july jul",
+            "agustus august agu agt ags agst aug",
+            "september sep sept",
+            "oktober october okt oct",
+            "november nopember nov nop",
+            "desember december des dec",
+        ),
+        1,
+    )
+    for name in names.split()
+}
+_WEEKDAYS = (
+    "senin selasa rabu kamis jumat jum'at sabtu minggu ahad",
+    "monday tuesday wednesday thursday friday saturday sunday",
+)
+_WEEKDAY = re.compile(r"^(?:" + "|".join(" ".join(_WEEKDAYS).split()) + r")\s*,?\s+", re.IGNORECASE)
+_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_NUMERIC = re.compile(r"(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})")
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})(?:\s+|\s*[-/.]\s*)([a-z']+)\.?(?:\s+|\s*[-/.,]\s*)(\d{4}|\d{2})")
+_MONTH_DAY_YEAR = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\s*,?\s+(\d{4})")
+
+
+def _full_year(text: str) -> int:
+    """A two-digit year is this century's unless that lies more than 20 years ahead (``17/8/85`` is 1985)."""
+    year = int(text)
+    if len(text) > 2:
+        return year
+    return 2000 + year if 2000 + year <= clock.today().year + 20 else 1900 + year
+
+
+def _read_date(text: str) -> date | None:
+    text = _WEEKDAY.sub("", " ".join(text.split()).casefold())
+    parts: tuple[int, int, int] | None = None
+    if found := _ISO.fullmatch(text):
+        parts = int(found[1]), int(found[2]), int(found[3])
+    elif found := _NUMERIC.fullmatch(text):
+        parts = _full_year(found[4]), int(found[3]), int(found[1])
+    elif (found := _DAY_MONTH_YEAR.fullmatch(text)) and found[2] in _MONTHS:
+        parts = _full_year(found[3]), _MONTHS[found[2]], int(found[1])
+    elif (found := _MONTH_DAY_YEAR.fullmatch(text)) and found[1] in _MONTHS:
+        parts = int(found[3]), _MONTHS[found[1]], int(found[2])
+    if parts is None:
+        return None
+    try:
+        return date(*parts)
+    except ValueError:
+        return None
 
 
 def parse_date(value: object) -> date:
-    """ISO ``2026-11-27`` or Indonesian ``27/11/2026`` (also with ``-`` or ``.``)."""
+    """A day as offices write it: ISO ``2026-08-17``, ``17/08/2026``, ``17-8-2026``, ``17.08.26``, ``17 Agustus
+    2026``, ``17 Agt 2026`` (also ``Nop``, ``Peb``, English ``17 August 2026`` or ``Aug 17, 2026``), a weekday in
+    front (``Senin, 17 Agustus 2026``); a date or datetime (a spreadsheet's own dates) as it is."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
     text = str(value).strip()
-    if len(text) == 10 and text[4] == "-":  # stored dates: ISO, and strptime is ten times slower
+    if len(text) == 10 and text[4] == "-":  # stored dates: ISO, the quick way
         try:
             return date.fromisoformat(text)
         except ValueError:
             pass
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(_("'{value}' is not a date: write 27/11/2026 or 2026-11-27", value=text))
+    found = _read_date(text)
+    if found is None:
+        raise ValueError(_("'{value}' is not a date: write 27/11/2026 or 2026-11-27", value=text[:40]))
+    return found
 
 
 def parse_year(value: object) -> int:

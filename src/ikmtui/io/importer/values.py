@@ -99,10 +99,12 @@ def _date(value: object) -> object:
 
 
 def _year(value: object) -> object:
-    """A founding date where the year was asked for counts as its year (``01/02/2019`` -> 2019)."""
+    """A founding date where the year was asked for counts as its year (``01/02/2019``, ``17 Agustus 2019``, a
+    date cell or its Excel serial number -> 2019)."""
+    value = _date(value)
     if isinstance(value, date):
         return value.year
-    if isinstance(value, str) and re.search(r"[/.-]", value.strip()):
+    if isinstance(value, str) and not value.strip().isdigit():
         try:
             return parse_date(value).year
         except ValueError:

@@ -313,6 +313,7 @@ def build(businesses: int = 300, seed: int = 1) -> dict[str, dict[str, dict[str,
     _training(b, ikm_ids, max(6, businesses // 50))
     _credit(b, ikm_ids, max(12, businesses // 10))
     _gallery(b, ikm_ids, ikm_sector, max(6, businesses // 5))
+    _results(b, ikm_ids, max(10, businesses // 6))
     _gallery_movements(b)
 
     b.tables["audit"]["1"] = {
@@ -613,6 +614,126 @@ def _gallery_movements(b: _Builder) -> None:
                 date.fromisoformat(movement["date"]),
                 "MUT",
                 user=listing["created_by"],
+            )
+
+
+def _results(b: _Builder, ikm_ids: list[int], count: int) -> None:
+    """Facilitations, yearly figures for 2025 and 2026, and the office's targets and budget for both years.
+
+    Granted certifications go to IKM that hold that certification already (the registry's certifications came
+    partly through the office's help), so the IKM records stay as they were generated."""
+    from ikmtui.domain.results import kinds
+    from ikmtui.reports.kinerja import realisations
+
+    rng = b.rng
+    ikm = b.tables["ikm"]
+    catalogue = list(kinds().values())
+    weights = [{"nib": 3, "halal": 6, "hki": 4, "pirt": 5, "marketplace": 4}.get(k.code, 1) for k in catalogue]
+    for n in range(count):
+        kind = rng.choices(catalogue, weights=weights)[0]
+        ikm_id = rng.choice(ikm_ids)
+        doc = ikm[str(ikm_id)]
+        requested = b.day_between(max(date(2025, 1, 2), date.fromisoformat(doc["created_at"][:10])), AS_OF)
+        state = rng.choices(("requested", "in_process", "granted", "refused", "withdrawn"), (2, 3, 8, 1, 1))[0]
+        if kind.certification and state == "granted" and kind.certification not in doc["certifications"]:
+            state = "in_process"
+        by = rng.choice(USERS[:5])
+        history = [{"state": "requested", "date": requested.isoformat(), "by": by, "note": ""}]
+        started = decided = None
+        if state != "requested":
+            started = min(requested + timedelta(days=rng.randrange(1, 20)), AS_OF)
+            if state == "withdrawn" and rng.random() < 0.5:
+                started = None
+            else:
+                history.append({"state": "in_process", "date": started.isoformat(), "by": by, "note": ""})
+        if state in ("granted", "refused", "withdrawn"):
+            decided = min((started or requested) + timedelta(days=rng.randrange(7, 90)), AS_OF)
+            history.append({"state": state, "date": decided.isoformat(), "by": by, "note": ""})
+        permit = ""
+        if state == "granted" and kind.permit:
+            permit = doc["nib"] if kind.fills_nib else f"{kind.code.upper()}-{requested.year}-{n + 1:05d}"
+        b.add(
+            "facilitations",
+            {
+                "ikm_id": ikm_id,
+                "kind": kind.code,
+                "pillar": kind.pillar,
+                "state": state,
+                "requested_on": requested.isoformat(),
+                "started_on": started.isoformat() if started else None,
+                "decided_on": decided.isoformat() if decided else None,
+                "officer": by,
+                "permit_number": permit,
+                "note": "",
+                "history": history,
+            },
+            requested,
+            "FAS",
+            per_year=True,
+        )
+    # Yearly figures (pemutakhiran data): most IKM report both years; 2026's updated in October.
+    for ikm_id in ikm_ids:
+        doc = ikm[str(ikm_id)]
+        if rng.random() < 0.2:
+            continue
+        men, women = int(doc["workers_male"]), int(doc["workers_female"])
+        turnover, investment = int(doc["turnover"]), int(doc["investment"])
+        for year in (2025, 2026):
+            if int(doc["created_at"][:4]) > year:
+                continue
+            if year == 2025:
+                m, w = max(0, men - rng.randrange(0, 2)), max(0, women - rng.randrange(0, 2))
+                sales = turnover * rng.randrange(80, 100) // 100
+            else:
+                m, w, sales = men, women, turnover
+            b.add(
+                "yearly_figures",
+                {
+                    "ikm_id": ikm_id,
+                    "year": year,
+                    "workers_male": m,
+                    "workers_female": w,
+                    "turnover": sales,
+                    "production_value": sales * rng.randrange(60, 85) // 100,
+                    "investment": investment,
+                    "note": "",
+                },
+                min(date(year, 10, 15), AS_OF),
+                "DTA",
+            )
+    # The office's plan: a target near what was done, and the budget of the activity behind it.
+    activities = {
+        "credit_disbursed": "Fasilitasi pembiayaan Kredit Wibawa",
+        "ikm_financed": "Pendampingan pengajuan kredit",
+        "gallery_products": "Pengelolaan Semarang Kreatif Galeri",
+        "new_ikm": "Pendataan dan pembinaan IKM baru",
+        "workers_absorbed": "Pemutakhiran data IKM",
+        "ikm_trained": "Pelatihan teknis dan manajemen IKM",
+        "facilitated.halal": "Fasilitasi sertifikasi halal",
+        "facilitated.hki": "Fasilitasi pendaftaran merek",
+        "facilitated.pirt": "Fasilitasi P-IRT",
+        "facilitated.nib": "Pendampingan NIB melalui OSS",
+        "facilitated.marketplace": "Semarang Digital Kreatif (marketplace)",
+    }
+    for year in (2025, 2026):
+        done = realisations(b.tables, year)
+        for indicator, activity in activities.items():
+            target = max(1, done.get(indicator, 0) * rng.randrange(85, 125) // 100)
+            budget = rng.randrange(50, 400) * 1_000_000
+            spent = budget if year == 2025 else budget * rng.randrange(55, 95) // 100
+            b.add(
+                "targets",
+                {
+                    "year": year,
+                    "indicator": indicator,
+                    "activity": activity,
+                    "target": target,
+                    "budget": budget,
+                    "spent": spent,
+                },
+                date(year, 1, 15),
+                "TGT",
+                user="sri.wahyuni",
             )
 
 

@@ -32,6 +32,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     parser.add_argument(
         "--period", default="all", help=_("2026-11 (month), 2026-Q4 (quarter), 2026 (year) or all (default)")
     )
+    parser.add_argument("--year", default=None, help=_("a whole year, e.g. 2026 (the same as --period 2026)"))
     parser.add_argument("--ikm", default=None, help=_("IKM code for the profile report, e.g. IKM-000123"))
     parser.add_argument(
         "--format",
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
 
     name = check_name(args.name)  # a bad name or period is reported before the database is opened
     day = parse_date(args.as_of) if args.as_of else clock.today()
-    period = parse_period(args.period, day)
+    period = parse_period(args.year if args.year else args.period, day)
     fmt = check_format(args.format) if args.format else (format_for(args.out) if args.out else "text")
     db = open_database(args)
     permissions.require(db.docs("staff"), db.user, "report")

@@ -29,6 +29,7 @@ REPORTS: dict[str, str] = {
     "credit": N_("Credit"),
     "gallery": N_("Gallery"),
     "profile": N_("IKM profile"),
+    "kinerja": N_("Kinerja (results)"),
 }
 FORMATS = ("text", "md", "html", "svg", "json", "xlsx")
 #: File name extension -> format, to pick the format from ``--out`` or a path typed in the app.
@@ -84,7 +85,7 @@ def format_for(path: str | Path) -> str:
 
 def build_report(tables: Tables, name: str, period: Period, today: date, *, ikm: str | None = None) -> Report:
     """The report ``name`` for ``period`` seen on ``today``; ``ikm`` (a code) for the profile report."""
-    from ikmtui.reports import areas, overview, profile
+    from ikmtui.reports import areas, kinerja, overview, profile
 
     name = check_name(name)
     if name == "ikm" and ikm:
@@ -102,6 +103,7 @@ def build_report(tables: Tables, name: str, period: Period, today: date, *, ikm:
         "training": areas.training_report,
         "credit": areas.credit_report,
         "gallery": areas.gallery_report,
+        "kinerja": kinerja.kinerja,
     }
     return builders[name](tables, period, today)
 

@@ -43,6 +43,7 @@ REPORT_KEYS = {
     "credit": "c",
     "gallery": "g",
     "profile": "p",
+    "kinerja": "n",
 }
 #: The folder of reports written for a browser's download, made at the first one.
 _DOWNLOADS: list[Path] = []
@@ -59,6 +60,7 @@ class ReportsScreen(BaseScreen):
         Binding("c", "report('credit')", "Credit report", id="reports.credit", show=False),
         Binding("g", "report('gallery')", "Gallery report", id="reports.gallery", show=False),
         Binding("p", "profile", "IKM profile", id="reports.profile", show=False),
+        Binding("n", "report('kinerja')", "Kinerja report", id="reports.kinerja", show=False),
         Binding("m", "period_kind('month')", "Month", id="reports.month", show=False),
         Binding("u", "period_kind('quarter')", "Quarter", id="reports.quarter", show=False),
         Binding("y", "period_kind('year')", "Year", id="reports.year", show=False),

@@ -28,6 +28,7 @@ from ikmtui.ui.credit.simulator import SimulatorScreen
 from ikmtui.ui.kit.dialogs import ConfirmScreen
 from ikmtui.ui.kit.form import FormScreen
 from ikmtui.ui.signin.forms import SignInScreen
+from tests.support.credit_office import application
 
 CREDIT_KEY = next(key for mode, key, _title in app_module.SCREENS if mode == "credit")
 DISBURSED = date(2026, 1, 10)
@@ -81,18 +82,7 @@ def errors(app: Any) -> str:
 
 
 def new_app(db: Database, ikm_id: int = 1, **overrides: Any) -> dict[str, Any]:
-    data = {
-        "ikm_id": ikm_id,
-        "product": "WIBAWA",
-        "amount_requested": 12_000_000,
-        "tenor_months": 12,
-        "purpose": "modal kerja",
-        "collateral": "BPKB sepeda motor",
-        "documents": ["KTP", "KK", "NIB/IUMK"],
-        "bank": "PD BPR Bank Pasar Kota Semarang",
-    }
-    data.update(overrides)
-    return svc.create_application(db, data, date=DISBURSED - timedelta(days=5))
+    return application(db, ikm_id, **overrides)
 
 
 def as_user(db: Database, user: str) -> Database:
@@ -107,7 +97,9 @@ def disbursed(db: Database, ikm_id: int = 1, **overrides: Any) -> dict[str, Any]
     svc.submit(db, app["id"], date=DISBURSED - timedelta(days=4))
     as_user(db, "budi")
     svc.verify(db, app["id"], date=DISBURSED - timedelta(days=3))
+    as_user(db, "citra")  # maker-checker: whoever verified does not approve, whoever approved does not disburse
     svc.approve(db, app["id"], date=DISBURSED - timedelta(days=2))
+    as_user(db, "budi")
     loan = svc.disburse(db, app["id"], date=DISBURSED)
     as_user(db, maker)
     return loan
@@ -218,14 +210,17 @@ async def test_application_through_every_state_with_keys(office: Database, day: 
         as_user(office, "budi")
         await step(pilot, "v", "dokumen asli dicek")
         assert state(office, app_id) == "verified"
+        as_user(office, "citra")  # maker-checker: a third officer approves
         await step(pilot, "p", "survei usaha baik", amount_approved="10.000.000")
         assert state(office, app_id) == "approved"
         assert office.get(APPS, app_id)["amount_approved"] == 10_000_000
+        as_user(office, "budi")
+        day(date(2026, 1, 12))  # the bank disbursed on 12/01: recorded that day (never in advance)
         await step(pilot, "c", date="12/01/2026")
         loan = office.get(APPS, app_id)
         assert (loan["state"], loan["disbursed_on"]) == ("disbursed", "2026-01-12")
         assert len(loan["schedule"]) == 12 and sum(r["principal"] for r in loan["schedule"]) == 10_000_000
-        assert [h["by"] for h in loan["history"]] == ["ani", "ani", "budi", "budi", "budi"]
+        assert [h["by"] for h in loan["history"]] == ["ani", "ani", "budi", "citra", "budi"]
         assert "KRD-" in " ".join(m for m, _s in messages(app))
 
         # r: the first installment (the form proposes the oldest unpaid one) reduces the balance
@@ -314,6 +309,7 @@ async def test_forbidden_step_and_a_refusal_at_confirmation_change_nothing(offic
         # approving more than requested is refused by the service when confirmed: shown, nothing saved
         svc.submit(office, draft["id"], date="2026-01-06")
         svc.verify(as_user(office, "budi"), draft["id"], date="2026-01-07")
+        as_user(office, "citra")  # maker-checker: whoever verified does not approve
         app.data_saved()
         await pilot.pause()
         await step(pilot, "p", amount_approved="13.000.000")
@@ -447,9 +443,9 @@ async def test_edit_a_draft_then_only_documents_then_nothing(office: Database, d
 # ---------------------------------------------------------------------------------------------- arrears on screen
 async def test_overdue_loan_shows_days_past_due_and_collectability(office: Database, day: Any) -> None:
     loan = disbursed(office, 1)
-    svc.record_repayment(office, loan["id"], "2026-02-10", 1_030_000)
     # installment 2 (due 10/03/2026) is the oldest unpaid: 95 days late on 13/06/2026
     day(date(2026, 6, 13))
+    svc.record_repayment(office, loan["id"], "2026-02-10", 1_030_000)
     app = make_app(office, poll_seconds=0)
     async with app.run_test(size=(120, 50)) as pilot:
         screen = await open_credit(pilot, select=loan["id"])
@@ -532,6 +528,7 @@ async def test_repayment_on_a_loan_not_disbursed_is_refused_at_once(office: Data
 async def test_bulk_list_checked_then_recorded_all_or_nothing(office: Database, day: Any, tmp_path: Path) -> None:
     a = disbursed(office, 1)
     b = disbursed(office, 2, amount_requested=3_000_000, tenor_months=3, collateral="")
+    day(date(2026, 4, 30))  # every row of the lists is paid by then: no repayment is dated after today
     app = make_app(office, poll_seconds=0)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_credit(pilot)

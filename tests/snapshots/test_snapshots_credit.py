@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from ikmtui.services import credit as svc
+from ikmtui.services import settings
 from ikmtui.storage import Database
 from ikmtui.ui.app import make_app
 
@@ -29,6 +30,9 @@ def loan_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
             "staff", {"username": username, "name": username.title(), "role": role, "active": True, "password_hash": ""}
         )
     db.insert("ikm", {"name": "Batik Sekar Arum", "nib": "1234567890123"}, code_prefix="IKM")
+    # budi verifies, approves and disburses (the picture's history): this office has maker-checker off
+    settings.put(Database(db.path, "admin"), "credit.maker_checker", False)
+    db.refresh()
     app = svc.create_application(
         db,
         {

@@ -9,8 +9,16 @@ Lifecycle (after Apache Fineract)::
     approved -> disbursed -> closed | written_off
     withdrawn is also allowed from draft, submitted and verified; rejected only from verified
 
-Each transition appends ``{"state", "date", "by", "note"}`` to ``history``. Maker-checker: whoever submitted
-an application cannot verify, approve or disburse it.
+Each transition appends ``{"state", "date", "by", "note"}`` to ``history``; no step is dated after today or before
+the step before it. Maker-checker: whoever submitted an application cannot verify, approve or disburse it; with the
+office's maker-checker setting on (the default), whoever created, submitted or verified it cannot approve it and
+whoever approved it cannot disburse it.
+
+Corrections (as Apache Fineract makes them, never by deleting): an approved application may still be withdrawn or
+cancelled (rejected) with a reason; an approval not yet disbursed and a disbursement without repayments can be
+undone; a repayment can be reversed. The undone step stays in ``history`` marked ``undone`` (who, when, why) and a
+``correction`` entry records the correction itself; neither counts as a step (:func:`steps`), so the state of an
+application on any date is read as if the undone step had never been taken.
 
 Repayments are applied installment by installment, oldest first, interest before principal of each
 installment, running on into installments not yet due when a payment is larger than what is due
@@ -66,7 +74,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "draft": ("submitted", "withdrawn"),
     "submitted": ("verified", "withdrawn"),
     "verified": ("approved", "rejected", "withdrawn"),
-    "approved": ("disbursed",),
+    "approved": ("disbursed", "withdrawn", "rejected"),
     "disbursed": ("closed", "written_off"),
     "rejected": (),
     "withdrawn": (),
@@ -78,6 +86,14 @@ CHECKER_STEPS: dict[str, str] = {
     "verified": N_("verify"),
     "approved": N_("approve"),
     "disbursed": N_("disburse"),
+}
+#: Steps out of ``approved`` that correct the decision (a supervisor, with a reason): withdrawn or cancelled.
+CORRECTING_STEPS = ("withdrawn", "rejected")
+#: Kinds of ``correction`` entries in an application's history.
+CORRECTIONS: dict[str, str] = {
+    "undo_approval": N_("approval undone"),
+    "undo_disbursal": N_("disbursement undone"),
+    "reverse_repayment": N_("repayment reversed"),
 }
 #: States in which the application is still being decided (its amount is not yet lent).
 PENDING_STATES = ("draft", "submitted", "verified", "approved")
@@ -109,6 +125,34 @@ def method_label(method: str) -> str:
 def show_date(day: date) -> str:
     """Dates in messages are written the Indonesian way: ``27/11/2026``."""
     return day.strftime("%d/%m/%Y")
+
+
+#: What may not be dated after today, with its refusal (``{date}``, ``{today}``).
+FUTURE_REFUSALS: dict[str, str] = {
+    "step": N_("The date {date} is after today ({today}): a step is recorded on or after the day it happened"),
+    "repayment": N_("The repayment date {date} is after today ({today}): record a repayment once it is paid"),
+    "correction": N_("The date {date} is after today ({today}): a correction is dated on or before today"),
+}
+
+
+def check_not_future(day: date, today: date, kind: str = "step") -> None:
+    """Refuse (``ValueError`` naming today) a ``day`` after ``today`` (the program's one clock)."""
+    if day > today:
+        raise ValueError(_(FUTURE_REFUSALS[kind], date=show_date(day), today=show_date(today)))
+
+
+def correction_label(kind: str) -> str:
+    return _(CORRECTIONS.get(kind, kind))
+
+
+def counts_as_step(entry: Mapping[str, Any]) -> bool:
+    """A history entry that moved the application (not undone later, not the record of a correction)."""
+    return not entry.get("undone") and not entry.get("correction")
+
+
+def steps(history: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The entries of ``history`` that count as steps (see :func:`counts_as_step`), in order."""
+    return [entry for entry in history if counts_as_step(entry)]
 
 
 # ---------------------------------------------------------------------------------------------- products
@@ -235,8 +279,21 @@ class CreditApplication(Record):
         return [d for d in DOCUMENTS if d not in self.documents]
 
     def step(self, state: str) -> dict[str, Any] | None:
-        """The latest history entry that moved the application into ``state`` (who, when, note)."""
-        return next((entry for entry in reversed(self.history) if entry.get("state") == state), None)
+        """The latest history entry that moved the application into ``state`` (who, when, note); undone steps
+        and corrections do not count."""
+        return next(
+            (entry for entry in reversed(self.history) if entry.get("state") == state and counts_as_step(entry)),
+            None,
+        )
+
+    def step_by(self, state: str) -> str:
+        """Who took the step into ``state`` ("" when nobody did)."""
+        entry = self.step(state)
+        return str(entry.get("by") or "") if entry else ""
+
+    @property
+    def creator(self) -> str:
+        return self.step_by("draft") or self.created_by
 
 
 class Repayment(Record):
@@ -258,6 +315,13 @@ class Repayment(Record):
     #: ``manual`` or ``bulk`` (from a bank's monthly list).
     source: str = "manual"
     note: OptionalText = ""
+    #: Set when it was reversed: ``{"date", "by", "reason", "principal", "interest"}`` (the split it had). A
+    #: reversed repayment stays on record with principal and interest 0 and is left out of every ledger.
+    reversal: dict[str, Any] | None = None
+
+
+def is_reversed(repayment: Mapping[str, Any]) -> bool:
+    return bool(repayment.get("reversal"))
 
 
 # ---------------------------------------------------------------------------------------------- product rules
@@ -338,8 +402,45 @@ def can_transition(current: str, wanted: str) -> bool:
     return wanted in allowed_transitions(current)
 
 
-def check_transition(app: CreditApplication, wanted: str, by: str, on: date) -> None:
-    """Refuse (``ValueError`` with a translated message) a transition the lifecycle does not allow."""
+def check_maker_checker(app: CreditApplication, wanted: str, by: str) -> None:
+    """The office's maker-checker rule (on by default): whoever created or verified an application may not approve
+    it (nor whoever submitted it: :func:`check_transition` refuses that always); whoever approved it may not
+    disburse it."""
+    roles: tuple[tuple[str, str], ...]
+    if wanted == "approved":
+        roles = (
+            (app.creator, N_("{user} created {code} and so cannot also approve it: another staff member must do that")),
+            (
+                app.step_by("verified"),
+                N_("{user} verified {code} and so cannot also approve it: another staff member must do that"),
+            ),
+        )
+    elif wanted == "disbursed":
+        roles = (
+            (
+                app.step_by("approved"),
+                N_("{user} approved {code} and so cannot also disburse it: another staff member must do that"),
+            ),
+        )
+    else:
+        return
+    for who, message in roles:
+        if who and by == who:
+            raise ValueError(_(message, user=by, code=app.label))
+
+
+def check_transition(
+    app: CreditApplication,
+    wanted: str,
+    by: str,
+    on: date,
+    *,
+    today: date | None = None,
+    maker_checker: bool = False,
+) -> None:
+    """Refuse (``ValueError`` with a translated message) a transition the lifecycle does not allow, one by
+    someone maker-checker excludes (``maker_checker``: the office's wider rule), or one dated after ``today`` or
+    before the previous step."""
     if wanted not in STATES:
         raise ValueError(
             _("Unknown credit state {state}; choose one of: {options}", state=wanted, options=", ".join(STATES))
@@ -374,8 +475,13 @@ def check_transition(app: CreditApplication, wanted: str, by: str, on: date) -> 
                 action=_(CHECKER_STEPS[wanted]),
             )
         )
-    if app.history:
-        last = app.history[-1]
+    if maker_checker:
+        check_maker_checker(app, wanted, by)
+    if today is not None:
+        check_not_future(on, today)
+    taken = steps(app.history)
+    if taken:
+        last = taken[-1]
         try:
             previous = parse_date(last.get("date", ""))
         except ValueError:
@@ -407,12 +513,124 @@ def apply_transition(app: CreditApplication, wanted: str, *, by: str, on: date, 
     return app.model_copy(update=changes)
 
 
+# ---------------------------------------------------------------------------------------------- corrections
+#: What each undo takes back: the state it must be in, the state it returns to.
+UNDO: dict[str, tuple[str, str]] = {
+    "undo_approval": ("approved", "verified"),
+    "undo_disbursal": ("disbursed", "approved"),
+}
+
+
+def _reason(reason: str) -> str:
+    text = " ".join(str(reason or "").split())
+    if not text:
+        raise ValueError(_("Give a reason: it is kept in the history"))
+    return text
+
+
+def correction_entry(kind: str, state: str, on: date, by: str, reason: str, **extra: Any) -> dict[str, Any]:
+    """The history entry that records a correction (it is not a step: :func:`counts_as_step`)."""
+    return {**history_entry(state, on, by, reason), "correction": kind, **extra}
+
+
+def _undone(history: list[dict[str, Any]], state: str, on: date, by: str, reason: str) -> list[dict[str, Any]]:
+    """``history`` with its latest step into ``state`` marked undone (who, when, why); nothing is removed."""
+    marked = list(history)
+    for index in range(len(marked) - 1, -1, -1):
+        entry = marked[index]
+        if entry.get("state") == state and counts_as_step(entry):
+            marked[index] = {**entry, "undone": {"date": on.isoformat(), "by": by, "reason": reason}}
+            break
+    return marked
+
+
+def check_correction_date(app: CreditApplication, state: str, on: date, today: date) -> None:
+    """A correction is dated on or before today and not before the step it corrects."""
+    check_not_future(on, today, "correction")
+    entry = app.step(state)
+    try:
+        taken = parse_date(entry.get("date", "")) if entry else None
+    except ValueError:
+        taken = None
+    if taken is not None and on < taken:
+        raise ValueError(
+            _(
+                "The date {date} is before the step it corrects ({state} on {previous})",
+                date=show_date(on),
+                state=state_label(state),
+                previous=show_date(taken),
+            )
+        )
+
+
+def check_undoable(app: CreditApplication, kind: str) -> None:
+    """Refuse (``ValueError``) an undo (:data:`UNDO`) of an application not in the state it takes back."""
+    current = UNDO[kind][0]
+    if app.state != current:
+        raise ValueError(
+            _(
+                "{code} is {state}: only an application that is {wanted} can have this undone",
+                code=app.label,
+                state=state_label(app.state),
+                wanted=state_label(current),
+            )
+        )
+
+
+def undo(app: CreditApplication, kind: str, *, by: str, on: date, reason: str, today: date) -> CreditApplication:
+    """A copy of ``app`` with its approval (``undo_approval``, while not disbursed) or its disbursement
+    (``undo_disbursal``; the caller checks that no repayment stands) undone: the step is marked undone, a
+    correction entry says who, when and why, and the state goes back. ``ValueError`` when not possible."""
+    current, back = UNDO[kind]
+    why = _reason(reason)
+    check_undoable(app, kind)
+    check_correction_date(app, current, on, today)
+    history = [*_undone(app.history, current, on, by, why), correction_entry(kind, back, on, by, why)]
+    changes: dict[str, Any] = {"state": back, "history": history}
+    if kind == "undo_approval":
+        changes["amount_approved"] = None
+    else:
+        changes.update(disbursed_on=None, schedule=[])
+    return app.model_copy(update=changes)
+
+
+def record_reversal(
+    app: CreditApplication, repayment_code: str, *, by: str, on: date, reason: str, paid_off: bool
+) -> CreditApplication:
+    """A copy of ``app`` whose history records the reversal of ``repayment_code``; a loan closed by its
+    repayments that is no longer paid off (``paid_off``) is open again: its closing step is marked undone."""
+    why = _reason(reason)
+    history = list(app.history)
+    state = app.state
+    if state == "closed" and not paid_off:
+        history, state = _undone(history, "closed", on, by, why), ACTIVE_STATE
+    history.append(correction_entry("reverse_repayment", state, on, by, why, repayment=repayment_code))
+    return app.model_copy(update={"state": state, "history": history})
+
+
+def reversal_changes(repayment: Mapping[str, Any], *, by: str, on: date, reason: str) -> dict[str, Any]:
+    """The changes that mark a repayment reversed: its split kept in ``reversal``, its figures back to 0."""
+    return {
+        "reversal": {
+            "date": on.isoformat(),
+            "by": by,
+            "reason": _reason(reason),
+            "principal": int(repayment.get("principal") or 0),
+            "interest": int(repayment.get("interest") or 0),
+        },
+        "principal": 0,
+        "interest": 0,
+        "waived_interest": 0,
+        "allocation": [],
+    }
+
+
 def state_on(app: Mapping[str, Any], day: date) -> str | None:
     """The state an application (a stored document) was in at the end of ``day``; ``None`` if it did not
     exist yet. Read from its history, so every summary can be made "as of" any date."""
     history = app.get("history") or []
     state: str | None = None
-    for entry in history:
+    for entry in steps(history):
         try:
             entry_day = parse_date(entry.get("date", ""))
         except ValueError:
@@ -431,8 +649,8 @@ def state_on(app: Mapping[str, Any], day: date) -> str | None:
 
 
 def step_date(app: Mapping[str, Any], state: str) -> date | None:
-    """When an application (a stored document) first reached ``state``, from its history."""
-    for entry in app.get("history") or []:
+    """When an application (a stored document) first reached ``state``, from its history (undone steps left out)."""
+    for entry in steps(app.get("history") or []):
         if entry.get("state") == state:
             try:
                 return parse_date(entry.get("date", ""))
@@ -682,15 +900,24 @@ def repayment_order(repayment: Mapping[str, Any]) -> tuple[date, int]:
     return (day if isinstance(day, date) else parse_date(day), int(repayment.get("id") or 0))
 
 
-def replay(
+def reapply(
     rows: Iterable[Mapping[str, Any] | Installment], repayments: Iterable[Mapping[str, Any]], as_of: date | None = None
-) -> Ledger:
-    """The ledger of a loan after its stored repayments (dated on or before ``as_of``, if given), applied in
-    date order with the rule of :class:`Ledger`."""
+) -> tuple[Ledger, list[tuple[Mapping[str, Any], Allocation]]]:
+    """The ledger of a loan after its stored repayments that are not reversed (dated on or before ``as_of``, if
+    given), applied in date order with the rule of :class:`Ledger`, and how each was split."""
     ledger = Ledger(rows)
-    for repayment in sorted(repayments, key=repayment_order):
+    applied: list[tuple[Mapping[str, Any], Allocation]] = []
+    for repayment in sorted((r for r in repayments if not is_reversed(r)), key=repayment_order):
         day = repayment_order(repayment)[0]
         if as_of is not None and day > as_of:
             continue
-        ledger.apply(int(repayment.get("amount") or 0), day, prepay=bool(repayment.get("prepayment")), strict=False)
-    return ledger
+        amount = int(repayment.get("amount") or 0)
+        applied.append((repayment, ledger.apply(amount, day, prepay=bool(repayment.get("prepayment")), strict=False)))
+    return ledger, applied
+
+
+def replay(
+    rows: Iterable[Mapping[str, Any] | Installment], repayments: Iterable[Mapping[str, Any]], as_of: date | None = None
+) -> Ledger:
+    """The ledger of a loan after its stored repayments that are not reversed (see :func:`reapply`)."""
+    return reapply(rows, repayments, as_of)[0]

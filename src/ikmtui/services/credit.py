@@ -24,6 +24,9 @@ Overview::
     record_repayments_bulk(db, rows) -> [BulkRowResult]       # a bank's monthly list, all or nothing
     repayments_of / loan_ledger / loan_status / payoff_amount / loans_in_arrears / portfolio
     check_step / check_takes_repayments / editable_fields            # refuse before a dialog asks for a note
+    reverse_repayment(db, repayment_id, reason)       # corrections (a supervisor, with a reason, never a deletion)
+    undo_approval / undo_disbursal(db, app_id, reason)      withdraw / cancel an approved application
+    check_correction(db, app_id, kind) / reversible_repayments(db, app_id)
     installment_rows(db, app_id, as_of) -> [InstallmentRow]          # each installment's status on a date
     days_past_due(db, as_of) -> {app_id: days}      bulk_totals(results) -> {rows, ok, amount, ...}
 """
@@ -40,28 +43,37 @@ from ikmtui.domain import permissions
 from ikmtui.domain.arrears import DaysPastDue, LoanArrears, loan_arrears, portfolio_loans, portfolio_summary
 from ikmtui.domain.credit import (
     ACTIVE_STATE,
+    CORRECTING_STEPS,
     DEFAULT_PRODUCT,
     CreditApplication,
     Ledger,
     Repayment,
     apply_product_terms,
     apply_transition,
+    check_not_future,
     check_transition,
+    check_undoable,
     get_product,
     history_entry,
+    is_reversed,
     loan_schedule,
     product_errors,
+    reapply,
+    record_reversal,
     repayment_order,
     replay,
+    reversal_changes,
     schedule_rows,
     show_date,
     state_label,
+    undo,
 )
 from ikmtui.domain.fields import parse_date
 from ikmtui.domain.money import format_rupiah, parse_rupiah
 from ikmtui.domain.records import META_FIELDS, RecordInvalid
 from ikmtui.domain.schedule import Installment
 from ikmtui.i18n import _
+from ikmtui.services import settings
 from ikmtui.storage import Database, RecordMissing, Transaction
 
 APPS = CreditApplication.table
@@ -79,8 +91,11 @@ EDITABLE_FIELDS = (
     "bank",
 )
 EDITABLE_WHEN_SUBMITTED = ("documents",)
-#: Steps that need a note giving the reason.
+#: Steps that need a note giving the reason (and so do withdrawing or cancelling an approved application).
 NOTE_REQUIRED = ("rejected", "written_off")
+#: Corrections need a supervisor (``records.correct``), and so do the correcting steps out of ``approved``.
+CORRECT = "records.correct"
+MAKER_CHECKER = "credit.maker_checker"
 #: The permission (``ikmtui.domain.permissions``) each lifecycle step needs once staff accounts exist.
 STEP_PERMISSIONS = {
     "submitted": "credit.submit",
@@ -123,6 +138,43 @@ def _active_loans(txn: Transaction, ikm_id: int, product: str, exclude: int | No
 def _repayment_docs(table: Mapping[str, Doc], app_id: int) -> list[Doc]:
     docs = [{**doc, "id": int(key)} for key, doc in table.items() if doc.get("application_id") == app_id]
     return sorted(docs, key=repayment_order)
+
+
+def _standing(docs: Iterable[Doc]) -> list[Doc]:
+    """Repayments that are not reversed (a reversed one counts for nothing, not even the date order)."""
+    return [doc for doc in docs if not is_reversed(doc)]
+
+
+def _last_day(docs: Sequence[Doc]) -> dt.date | None:
+    standing = _standing(docs)
+    return repayment_order(standing[-1])[0] if standing else None
+
+
+def _maker_checker(db: Database) -> bool:
+    return bool(settings.value(db, MAKER_CHECKER))
+
+
+def _permission(state: str, to_state: str) -> str | None:
+    """The permission a step needs: withdrawing or cancelling an approved application is a correction."""
+    if state == "approved" and to_state in CORRECTING_STEPS:
+        return CORRECT
+    return STEP_PERMISSIONS.get(to_state)
+
+
+def _ikm_errors(txn: Transaction, ikm_id: int) -> dict[str, str]:
+    """The applicant must exist and be active: an inactive IKM joins no programme."""
+    ikm = txn.get("ikm", ikm_id)
+    if ikm is None:
+        return {"ikm_id": _("There is no IKM with id {id}", id=ikm_id)}
+    if ikm.get("status") == "inactive":
+        return {
+            "ikm_id": _(
+                "{code} {name} is inactive: an inactive IKM cannot apply for credit",
+                code=ikm.get("code", ""),
+                name=ikm.get("name", ""),
+            )
+        }
+    return {}
 
 
 def _ledger_of(app: CreditApplication, repayments: Iterable[Mapping[str, Any]]) -> Ledger:
@@ -174,9 +226,10 @@ def create_application(db: Database, data: Mapping[str, Any], *, date: dt.date |
     except ValueError as exc:
         raise RecordInvalid({"product": str(exc)}) from None
     app = CreditApplication.parse(apply_product_terms(form, product))
+    check_not_future(on, clock.today())
     with db.transaction() as txn:
-        if txn.get("ikm", app.ikm_id) is None:
-            raise RecordInvalid({"ikm_id": _("There is no IKM with id {id}", id=app.ikm_id)})
+        if ikm_errors := _ikm_errors(txn, app.ikm_id):
+            raise RecordInvalid(ikm_errors)
         errors = product_errors(app, product, active_loans=_active_loans(txn, app.ikm_id, product.code, None))
         if errors:
             raise RecordInvalid(errors)
@@ -217,6 +270,8 @@ def update_application(
         if product.code != doc.get("product"):
             merged = apply_product_terms(merged, product)
         new = CreditApplication.parse(merged)
+        if new.ikm_id != app.ikm_id and (ikm_errors := _ikm_errors(txn, new.ikm_id)):
+            raise RecordInvalid(ikm_errors)
         if txn.get("ikm", new.ikm_id) is None:
             raise RecordInvalid({"ikm_id": _("There is no IKM with id {id}", id=new.ikm_id)})
         active = _active_loans(txn, new.ikm_id, product.code, app_id)
@@ -242,8 +297,10 @@ def transition(
 
     ``by_user`` defaults to (and should normally be left as) ``db.user``, the signed-in staff member.
     Refused with a translated ``ValueError`` when the lifecycle does not allow the step from the current
-    state, when the person who submitted tries to verify, approve or disburse (maker-checker), when the date
-    is before the previous step, or when a rule of the step fails:
+    state, when the person who submitted tries to verify, approve or disburse (maker-checker; with the office's
+    ``credit.maker_checker`` setting on, the default, also when whoever created or verified tries to approve and
+    whoever approved tries to disburse), when the date is after today or before the previous step, or when a
+    rule of the step fails:
 
     * submitted: the product's rules (limit, tenor, no active loan of the same product);
     * verified: the document checklist (KTP, KK, NIB/IUMK) is complete;
@@ -253,7 +310,8 @@ def transition(
     * disbursed: the schedule is computed from the approved amount, tenor, rate, method, rounding and the
       disbursement date, and stored with the application (later product changes never rewrite it);
     * closed: only when the loan is fully repaid (repayments close it by themselves);
-    * rejected, written_off: ``note`` must give the reason.
+    * rejected, written_off: ``note`` must give the reason;
+    * withdrawn or rejected (cancelled) once approved: a correction, by a supervisor, with the reason.
 
     Once staff accounts exist, the step also needs the role's permission (:data:`STEP_PERMISSIONS`:
     operators submit and withdraw, supervisors decide and disburse); refused with
@@ -261,12 +319,15 @@ def transition(
     """
     on = _day(date)
     by = by_user or db.user
+    maker_checker = _maker_checker(db)
     with db.transaction() as txn:
         doc, app = _load(txn, app_id, expected_version)
-        if to_state in STEP_PERMISSIONS:
-            permissions.require(txn.table("staff"), by, STEP_PERMISSIONS[to_state])
-        check_transition(app, to_state, by, on)
-        if to_state in NOTE_REQUIRED and not note.strip():
+        needed = _permission(app.state, to_state)
+        if needed:
+            permissions.require(txn.table("staff"), by, needed)
+        check_transition(app, to_state, by, on, today=clock.today(), maker_checker=maker_checker)
+        correcting = app.state == "approved" and to_state in CORRECTING_STEPS
+        if (to_state in NOTE_REQUIRED or correcting) and not note.strip():
             raise ValueError(_("Give the reason for {state} in the note", state=state_label(to_state)))
         updates: dict[str, Any] = {}
         if to_state in ("submitted", "approved", "disbursed"):
@@ -418,8 +479,9 @@ class BulkRowResult:
     lines: list[dict[str, int]] = field(default_factory=list)
 
 
-def check_repayable(app: CreditApplication, day: dt.date, last: dt.date | None) -> None:
-    """Refuse (``ValueError``, translated) a repayment dated ``day`` on ``app`` (``last``: its latest one)."""
+def check_repayable(app: CreditApplication, day: dt.date, last: dt.date | None, today: dt.date | None = None) -> None:
+    """Refuse (``ValueError``, translated) a repayment dated ``day`` on ``app`` (``last``: its latest one that
+    stands; ``today``: the one clock's day, after which nothing is paid yet)."""
     if app.state != ACTIVE_STATE:
         if app.state == "closed":
             raise ValueError(_("{code} is already paid off (closed)", code=app.label))
@@ -430,6 +492,8 @@ def check_repayable(app: CreditApplication, day: dt.date, last: dt.date | None) 
                 state=state_label(app.state),
             )
         )
+    if today is not None:
+        check_not_future(day, today, "repayment")
     if app.disbursed_on and day < app.disbursed_on:
         raise ValueError(
             _(
@@ -490,14 +554,14 @@ def record_repayment(
     amount). With ``prepay=True`` the amount first settles what is due on ``date`` and the rest repays
     principal only; once the whole principal is repaid the interest of later installments is waived (early
     payoff); a prepayment above the payoff amount is refused. When the loan is fully paid it closes itself.
-    Repayments must be entered in date order per loan, not before the disbursement.
+    Repayments must be entered in date order per loan, not before the disbursement and not after today.
     """
     day = parse_date(date)
     money = parse_rupiah(amount)
     with db.transaction() as txn:
         doc, app = _load(txn, app_id, expected_version)
         history = _repayment_docs(txn.table(REPAYMENTS), app_id)
-        check_repayable(app, day, repayment_order(history[-1])[0] if history else None)
+        check_repayable(app, day, _last_day(history), clock.today())
         ledger = _ledger_of(app, history)
         allocation = ledger.apply(money, day, prepay=prepay)
         stored = _insert_repayment(txn, app_id, day, money, prepay, note, "manual", allocation)
@@ -530,12 +594,13 @@ def record_repayments_bulk(
     false, all are stored in ONE transaction; if any row is invalid NOTHING is stored. Either way the result
     has one :class:`BulkRowResult` per row in the order given, with ``ok``/``error`` and the split into
     principal and interest. ``bank`` (optional) refuses rows of loans channelled through another bank; a
-    row identical to a repayment already recorded (same loan, date and amount) is refused as a probable
-    double import unless ``allow_duplicates``. Amounts above what is owed are refused (no prepayments here:
-    record early payoffs one by one with :func:`record_repayment`).
+    row identical to a repayment already recorded and not reversed (same loan, date and amount) is refused as a
+    probable double import unless ``allow_duplicates``; a row dated after today is refused. Amounts above what
+    is owed are refused (no prepayments here: record early payoffs one by one with :func:`record_repayment`).
     """
     items = list(rows)
     results: list[BulkRowResult] = []
+    today = clock.today()
     with db.transaction() as txn:
         by_code = {str(doc.get("code", "")).upper(): int(key) for key, doc in txn.table(APPS).items()}
         repayment_table = txn.table(REPAYMENTS)
@@ -566,7 +631,7 @@ def record_repayments_bulk(
             try:
                 if app_id not in ledgers:
                     _doc, app = _load(txn, app_id)
-                    history = _repayment_docs(repayment_table, app_id)
+                    history = _standing(_repayment_docs(repayment_table, app_id))
                     ledgers[app_id] = (app, _ledger_of(app, history), history)
                     if history:
                         last_day[app_id] = repayment_order(history[-1])[0]
@@ -582,7 +647,7 @@ def record_repayments_bulk(
                     )
                 if app.state == ACTIVE_STATE and ledger.paid_off:
                     raise ValueError(_("{code} is already paid off by an earlier row", code=app.label))
-                check_repayable(app, day, last_day.get(app_id))
+                check_repayable(app, day, last_day.get(app_id), today)
                 if not allow_duplicates:
                     for old in history:
                         if repayment_order(old)[0] == day and int(old.get("amount") or 0) == result.amount:
@@ -629,6 +694,155 @@ def record_repayments_bulk(
             if result.closed:
                 _close(txn, result.application_id, app, day, db.user, stored["code"])
     return results
+
+
+# ---------------------------------------------------------------------------------------------- corrections
+def _audit_correction(txn: Transaction, action: str, table: str, record_id: int, code: str, reason: str) -> None:
+    """The correction in the audit log with its reason (the changed records are audited by their updates)."""
+    txn.log(action, table, record_id, code, " ".join(reason.split()))
+
+
+def withdraw_approved(
+    db: Database, app_id: int, *, note: str, date: dt.date | str | None = None, expected_version: int | None = None
+) -> Doc:
+    """approved -> withdrawn (the applicant no longer wants the loan): a correction, by a supervisor, with a reason."""
+    return transition(db, app_id, "withdrawn", note=note, date=date, expected_version=expected_version)
+
+
+def cancel(
+    db: Database, app_id: int, *, note: str, date: dt.date | str | None = None, expected_version: int | None = None
+) -> Doc:
+    """approved -> rejected (the office cancels its approval before disbursement): by a supervisor, with a reason."""
+    return transition(db, app_id, "rejected", note=note, date=date, expected_version=expected_version)
+
+
+def check_correction(db: Database, app_id: int, kind: str) -> None:
+    """Raise what a correction of ``app_id`` would refuse whatever the reason: the role (``PermissionDenied``),
+    the state, an undo of a disbursement that still has repayments, a reversal with none to reverse."""
+    permissions.require(db.docs("staff"), db.user, CORRECT)
+    app = get_application(db, app_id)
+    if kind == "reverse_repayment":
+        if not reversible_repayments(db, app_id):
+            raise ValueError(_("{code} has no repayment to reverse", code=app.label))
+        return
+    check_undoable(app, kind)
+    if kind == "undo_disbursal":
+        _refuse_repaid(app, _standing(repayments_of(db, app_id)))
+
+
+def _refuse_repaid(app: CreditApplication, standing: Sequence[Doc]) -> None:
+    if standing:
+        raise ValueError(
+            _(
+                "{code} has {n} repayment(s) ({codes}): reverse them first, then undo the disbursement",
+                code=app.label,
+                n=len(standing),
+                codes=", ".join(str(r.get("code", "?")) for r in standing),
+            )
+        )
+
+
+def _undo(
+    db: Database, app_id: int, kind: str, reason: str, date: dt.date | str | None, expected_version: int | None
+) -> Doc:
+    on = _day(date)
+    with db.transaction() as txn:
+        permissions.require(txn.table("staff"), db.user, CORRECT)
+        doc, app = _load(txn, app_id, expected_version)
+        if kind == "undo_disbursal" and app.state == ACTIVE_STATE:
+            _refuse_repaid(app, _standing(_repayment_docs(txn.table(REPAYMENTS), app_id)))
+        moved = undo(app, kind, by=db.user, on=on, reason=reason, today=clock.today())
+        stored = txn.update(APPS, app_id, _stored(moved), expected_version=doc.get("version"))
+        _audit_correction(txn, f"credit.{kind}", APPS, app_id, app.code, reason)
+        return stored
+
+
+def undo_approval(
+    db: Database, app_id: int, reason: str, *, date: dt.date | str | None = None, expected_version: int | None = None
+) -> Doc:
+    """approved -> verified while not disbursed: the approval is marked undone (who, when, why) and the amount
+    approved cleared; the application can be approved again (by someone maker-checker allows). A supervisor's
+    correction, dated (default today, never after), with a reason; in the history and the audit log."""
+    return _undo(db, app_id, "undo_approval", reason, date, expected_version)
+
+
+def undo_disbursal(
+    db: Database, app_id: int, reason: str, *, date: dt.date | str | None = None, expected_version: int | None = None
+) -> Doc:
+    """disbursed -> approved while no repayment stands (reverse them first): the disbursement is marked undone,
+    its date and schedule cleared, so the loan leaves every figure as if it had never been lent. A supervisor's
+    correction, dated, with a reason; in the history and the audit log."""
+    return _undo(db, app_id, "undo_disbursal", reason, date, expected_version)
+
+
+def reversible_repayments(db: Database, app_id: int) -> list[Doc]:
+    """The repayments of a loan that stand (not reversed), latest first: what a reversal can be asked for."""
+    return list(reversed(_standing(repayments_of(db, app_id))))
+
+
+@dataclass
+class ReversalResult:
+    """A reversed repayment, the application as it now stands, and the later repayments re-applied."""
+
+    repayment: Doc
+    application: Doc
+    reapplied: list[Doc]
+    reopened: bool
+
+
+def reverse_repayment(
+    db: Database,
+    repayment_id: int,
+    reason: str,
+    *,
+    date: dt.date | str | None = None,
+    expected_version: int | None = None,
+) -> ReversalResult:
+    """Reverse a repayment, as Apache Fineract does: it stays on record, marked reversed (who, when, why, and the
+    split it had) with principal and interest 0, and counts for nothing from then on; the loan's other repayments
+    are re-applied in date order and each one's split into principal and interest is stored anew, so the
+    schedule's paid status, outstanding, days past due and collectability are those of the repayments that
+    remain. A loan closed by its repayments that is no longer paid off is open again. A supervisor's correction,
+    dated (default today, never after), with a reason; in the loan's history and the audit log.
+
+    A repayment dated after today (stored by an older version) can be reversed too, which unlocks the loan: the
+    date order of later entries is checked against the repayments that stand."""
+    on = _day(date)
+    with db.transaction() as txn:
+        permissions.require(txn.table("staff"), db.user, CORRECT)
+        check_not_future(on, clock.today(), "correction")
+        repayment = txn.current(REPAYMENTS, repayment_id, expected_version)
+        code = str(repayment.get("code", ""))
+        if is_reversed(repayment):
+            reversal = repayment["reversal"]
+            raise ValueError(
+                _(
+                    "{code} was already reversed on {date} by {user}",
+                    code=code,
+                    date=show_date(parse_date(reversal.get("date", ""))),
+                    user=reversal.get("by", "?"),
+                )
+            )
+        app_id = int(repayment.get("application_id") or 0)
+        doc, app = _load(txn, app_id)
+        stored_rep = txn.update(REPAYMENTS, repayment_id, reversal_changes(repayment, by=db.user, on=on, reason=reason))
+        others = [r for r in _standing(_repayment_docs(txn.table(REPAYMENTS), app_id)) if r["id"] != repayment_id]
+        rows: list[Any] = app.schedule or (loan_schedule(app, app.disbursed_on) if app.disbursed_on else [])
+        ledger, applied = reapply(rows, others)
+        reapplied: list[Doc] = []
+        for old, allocation in applied:
+            split = {
+                "principal": allocation.principal,
+                "interest": allocation.interest,
+                "waived_interest": allocation.waived_interest,
+                "allocation": allocation.lines,
+            }
+            if any(old.get(key) != value for key, value in split.items()):
+                reapplied.append(txn.update(REPAYMENTS, int(old["id"]), split))
+        moved = record_reversal(app, code, by=db.user, on=on, reason=reason, paid_off=ledger.paid_off)
+        stored_app = txn.update(APPS, app_id, _stored(moved), expected_version=doc.get("version"))
+        _audit_correction(txn, "repayment.reverse", REPAYMENTS, repayment_id, code, reason)
+        return ReversalResult(stored_rep, stored_app, reapplied, app.state != moved.state)
 
 
 # ---------------------------------------------------------------------------------------------- loan status
@@ -692,10 +906,17 @@ def check_step(db: Database, app_id: int, to_state: str) -> None:
     doc = db.get(APPS, app_id)
     if doc is None:
         raise RecordMissing(APPS, app_id)
-    if to_state in STEP_PERMISSIONS:
-        permissions.require(db.docs("staff"), db.user, STEP_PERMISSIONS[to_state])
-    # The date rule needs the step's own date: checked by the service when the dialog is confirmed.
-    check_transition(CreditApplication.parse(doc), to_state, db.user, dt.date.max)
+    needed = _permission(str(doc.get("state", "")), to_state)
+    if needed:
+        permissions.require(db.docs("staff"), db.user, needed)
+    # The date rules need the step's own date: checked by the service when the dialog is confirmed.
+    check_transition(CreditApplication.parse(doc), to_state, db.user, dt.date.max, maker_checker=_maker_checker(db))
+
+
+def needs_reason(doc: Mapping[str, Any], to_state: str) -> bool:
+    """Whether the step into ``to_state`` needs the note to give a reason (withdrawing or cancelling an approved
+    application is a correction)."""
+    return to_state in NOTE_REQUIRED or (doc.get("state") == "approved" and to_state in CORRECTING_STEPS)
 
 
 def check_takes_repayments(db: Database, app_id: int) -> None:

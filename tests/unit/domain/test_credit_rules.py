@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ikmtui import i18n
+from ikmtui import clock, i18n
 from ikmtui.domain import arrears
 from ikmtui.domain.credit import (
     PRODUCTS,
@@ -25,6 +25,7 @@ from ikmtui.domain.records import RecordInvalid
 from ikmtui.domain.schedule import schedule
 from ikmtui.services import credit as svc
 from ikmtui.storage import Database, StaleRecord
+from tests.support.credit_office import application
 
 ALLOWED = {
     ("draft", "submitted"),
@@ -35,6 +36,8 @@ ALLOWED = {
     ("verified", "rejected"),
     ("verified", "withdrawn"),
     ("approved", "disbursed"),
+    ("approved", "withdrawn"),  # corrections: withdrawn or cancelled once approved (a supervisor, with a reason)
+    ("approved", "rejected"),
     ("disbursed", "closed"),
     ("disbursed", "written_off"),
 }
@@ -59,23 +62,24 @@ def checker(tmp_path: Path, maker: Database) -> Database:
     return Database(tmp_path / "credit.json", "budi")
 
 
+@pytest.fixture(autouse=True)
+def _late_today() -> Iterator[None]:
+    """Steps and repayments are never dated after today: these loans are followed into 2027."""
+    with clock.fixed(date(2027, 12, 31)):
+        yield
+
+
+def approver(checker: Database) -> Database:
+    """A third officer: maker-checker keeps whoever verified (the checker) from approving too."""
+    return Database(checker.path, "citra")
+
+
 def add_ikm(db: Database, name: str = "Batik Sekar Arum") -> int:
     return int(db.insert("ikm", {"name": name}, code_prefix="IKM")["id"])
 
 
 def new_app(db: Database, ikm_id: int, **overrides: Any) -> dict[str, Any]:
-    data = {
-        "ikm_id": ikm_id,
-        "product": "WIBAWA",
-        "amount_requested": 12_000_000,
-        "tenor_months": 12,
-        "purpose": "modal kerja",
-        "collateral": "BPKB sepeda motor",
-        "documents": ["KTP", "KK", "NIB/IUMK"],
-        "bank": "PD BPR Bank Pasar Kota Semarang",
-    }
-    data.update(overrides)
-    return svc.create_application(db, data, date="2026-01-05")
+    return application(db, ikm_id, **overrides)  # dated 2026-01-05
 
 
 def disbursed_loan(
@@ -87,7 +91,7 @@ def disbursed_loan(
     app = new_app(maker, ikm_id, **overrides)
     svc.submit(maker, app["id"], date=on - timedelta(days=4))
     svc.verify(checker, app["id"], date=on - timedelta(days=3))
-    svc.approve(checker, app["id"], date=on - timedelta(days=2))
+    svc.approve(approver(checker), app["id"], date=on - timedelta(days=2))
     loan = svc.disburse(checker, app["id"], date=on)
     maker.refresh()  # reads come from memory: pick up what the checker saved (writes always catch up)
     return loan
@@ -179,7 +183,7 @@ def test_full_lifecycle_through_the_services(maker: Database, checker: Database)
     assert (app["annual_rate"], app["interest_method"], app["rounding"]) == (3.0, "flat", 1)
     svc.submit(maker, app["id"], date="2026-01-06", note="berkas masuk")
     svc.verify(checker, app["id"], date="2026-01-07")
-    approved = svc.approve(checker, app["id"], amount_approved="Rp 10.000.000", date="2026-01-08")
+    approved = svc.approve(approver(checker), app["id"], amount_approved="Rp 10.000.000", date="2026-01-08")
     assert approved["amount_approved"] == 10_000_000
     maker.refresh()  # reads come from memory: pick up what the checker saved
     preview = svc.schedule_preview(maker, app["id"], start=date(2026, 1, 10))
@@ -188,7 +192,7 @@ def test_full_lifecycle_through_the_services(maker: Database, checker: Database)
     assert loan["state"] == "disbursed" and loan["disbursed_on"] == "2026-01-10"
     assert [r["total"] for r in loan["schedule"]] == [r.total for r in preview]
     assert [h["state"] for h in loan["history"]] == ["draft", "submitted", "verified", "approved", "disbursed"]
-    assert [h["by"] for h in loan["history"]] == ["ani", "ani", "budi", "budi", "budi"]
+    assert [h["by"] for h in loan["history"]] == ["ani", "ani", "budi", "citra", "budi"]
     assert loan["history"][1]["note"] == "berkas masuk"
     assert loan["submitted_by"] == "ani"
 
@@ -201,7 +205,7 @@ def test_maker_checker_through_the_services(maker: Database, checker: Database, 
     svc.verify(checker, app["id"], date="2026-01-07")
     with pytest.raises(ValueError, match="cannot also approve"):
         svc.approve(maker, app["id"], date="2026-01-08")
-    svc.approve(checker, app["id"], date="2026-01-08")
+    svc.approve(approver(checker), app["id"], date="2026-01-08")
     with pytest.raises(ValueError, match="cannot also disburse"):
         svc.disburse(maker, app["id"], date="2026-01-10")
     assert maker.get("credit_applications", app["id"])["state"] == "approved"
@@ -302,7 +306,7 @@ def test_schedule_is_frozen_against_product_changes(
     # an application made before the change keeps the terms it was made with
     svc.submit(maker, draft["id"], date="2026-01-06")
     svc.verify(checker, draft["id"], date="2026-01-07")
-    svc.approve(checker, draft["id"], date="2026-01-08")
+    svc.approve(approver(checker), draft["id"], date="2026-01-08")
     other = svc.disburse(checker, draft["id"], date="2026-01-10")
     maker.refresh()
     assert other["schedule"] == loan["schedule"]
@@ -402,8 +406,10 @@ def test_approval_is_checked_against_request_and_limit(maker: Database, checker:
     svc.submit(maker, app["id"], date="2026-01-06")
     svc.verify(checker, app["id"], date="2026-01-07")
     with pytest.raises(ValueError, match=r"cannot be more than the Rp 4\.000\.000 requested"):
-        svc.approve(checker, app["id"], amount_approved=4_500_000, date="2026-01-08")
-    assert svc.approve(checker, app["id"], amount_approved=3_000_000, date="2026-01-08")["state"] == "approved"
+        svc.approve(approver(checker), app["id"], amount_approved=4_500_000, date="2026-01-08")
+    assert (
+        svc.approve(approver(checker), app["id"], amount_approved=3_000_000, date="2026-01-08")["state"] == "approved"
+    )
 
 
 # ---------------------------------------------------------------------------------------------- repayments

@@ -35,7 +35,8 @@ def office(tmp_path: Path) -> Database:
 
 
 def loan(db: Database, ikm_id: int = 1, **overrides: Any) -> dict[str, Any]:
-    """Rp 12.000.000, 12 months, 3% flat: Rp 1.030.000 a month; submitted by ani, the rest by budi."""
+    """Rp 12.000.000, 12 months, 3% flat: Rp 1.030.000 a month; submitted by ani, approved by citra, the rest by
+    budi."""
     data = {
         "ikm_id": ikm_id,
         "product": "WIBAWA",
@@ -51,7 +52,9 @@ def loan(db: Database, ikm_id: int = 1, **overrides: Any) -> dict[str, Any]:
     svc.submit(db, app["id"], date="2026-01-06")
     db.user = "budi"
     svc.verify(db, app["id"], date="2026-01-07")
+    db.user = "citra"  # maker-checker: whoever verified does not approve, whoever approved does not disburse
     svc.approve(db, app["id"], date="2026-01-08")
+    db.user = "budi"
     done = svc.disburse(db, app["id"], date=DISBURSED)
     db.user = "ani"
     return done

@@ -13,7 +13,9 @@ from typing import Any, ClassVar
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import Screen
+from textual.theme import ThemeProvider
 from textual.timer import Timer
 from textual.widget import AwaitMount
 
@@ -26,8 +28,9 @@ from ikmtui.ui.dashboard.overview import DashboardScreen
 from ikmtui.ui.gallery.listings import GalleryScreen
 from ikmtui.ui.kit.context import AppContext
 from ikmtui.ui.kit.dialogs import ViewerScreen
-from ikmtui.ui.kit.help import help_text
+from ikmtui.ui.kit.help import declared_bindings, help_text
 from ikmtui.ui.kit.translate import TranslatedBindings
+from ikmtui.ui.palette import RecordsProvider
 from ikmtui.ui.registry.clusters import ClustersScreen
 from ikmtui.ui.registry.table import IkmScreen
 from ikmtui.ui.reports.catalog import ReportsScreen
@@ -58,6 +61,7 @@ class IkmApp(TranslatedBindings, App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "ikmtui"
+    COMMANDS = App.COMMANDS | {RecordsProvider}
     #: The screen of each mode (the screens know nothing of this class: no import cycle).
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
         "dashboard": DashboardScreen,
@@ -269,9 +273,23 @@ class IkmApp(TranslatedBindings, App[None]):
         if not self.awaiting_sign_in:
             self.push_screen(ImportScreen())
 
+    def action_command_palette(self) -> None:
+        """Textual's palette with a placeholder in the app's language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(
+                CommandPalette(
+                    placeholder=_("Search screens, actions and records (code or name)…"), id="--command-palette"
+                )
+            )
+
+    def search_themes(self) -> None:
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=_("Search for themes…")))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The palette reaches every screen and every action of the screen it was opened from; before sign-in
-        only Help and Quit."""
+        """The palette reaches every screen, every action of the screen it was opened from and of the other
+        screens (the screen opened first), and the app's own; before sign-in only Help and Quit. Textual's own
+        entries are replaced by the app's, in its language (no screenshot: the terminal and the browser have
+        their own)."""
         if self.awaiting_sign_in:
             yield SystemCommand(_("Help"), "F1", self.action_help)
             yield SystemCommand(_("Quit"), _("key {key}", key="ctrl+q"), self.action_quit)
@@ -281,18 +299,64 @@ class IkmApp(TranslatedBindings, App[None]):
                 _("Go to: {screen}", screen=_(title)), _("key {key}", key=key), partial(self.switch_mode, mode)
             )
         seen: set[str] = set()
+        declared: dict[int, set[tuple[str, str]]] = {}
         for active in screen.active_bindings.values():
-            binding = active.binding
-            if not binding.description or binding.action.startswith("switch_mode") or binding.action in seen:
-                continue
+            binding, node = active.binding, active.node
+            if id(node) not in declared:
+                declared[id(node)] = declared_bindings(node)
+            if (
+                not binding.description
+                or binding.action.startswith("switch_mode")
+                or binding.action in seen
+                or (binding.key, binding.action) not in declared[id(node)]
+            ):
+                continue  # Textual's generic keys (focus next, copy) are not the app's actions
             seen.add(binding.action)
             yield SystemCommand(
                 binding.description,
                 _("key {key}", key=self.get_key_display(binding)),
-                partial(self.call_later, self.run_action, binding.action, active.node),
+                partial(self.call_later, self.run_action, binding.action, node),
             )
-        yield SystemCommand(_("Help"), "F1", self.action_help)
-        yield from super().get_system_commands(screen)
+        yield from self._other_screens_commands(screen)
+        yield SystemCommand(_("Theme"), _("Change the colours of the app"), self.action_change_theme)
+        if screen.maximized is not None:
+            yield SystemCommand(
+                _("Restore size"), _("Show the other parts of the screen again"), screen.action_minimize
+            )
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand(_("Maximize"), _("Show the focused part on the whole screen"), screen.action_maximize)
+
+    def _other_screens_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The actions of the area screens other than ``screen``: "IKM: Add" from the dashboard switches to the
+        IKM screen and adds there."""
+        for mode, key, title in SCREENS:
+            target = self.MODES[mode]
+            if not isinstance(target, type) or isinstance(screen, target):
+                continue
+            seen: set[str] = set()
+            for cls in target.__mro__:
+                if not cls.__module__.startswith("ikmtui."):
+                    continue
+                for item in cls.__dict__.get("BINDINGS", []):
+                    binding = item if isinstance(item, Binding) else Binding(*item)
+                    if not binding.description or binding.action in seen or binding.key == "escape":
+                        continue
+                    seen.add(binding.action)
+                    yield SystemCommand(
+                        f"{_(title)}: {_(binding.description)}",
+                        _("key {key} on the screen {screen}", key=binding.key.split(",")[0], screen=key),
+                        partial(self._run_on_mode, mode, binding.action),
+                    )
+
+    def _run_on_mode(self, mode: str, action: str) -> None:
+        """Switch to ``mode`` and run ``action`` on its screen once it is shown (its first opening composes it)."""
+
+        def run() -> None:
+            if self.current_mode == mode:
+                self.call_later(self.run_action, action, self.screen)
+
+        self.switch_mode(mode)
+        self.call_after_refresh(run)
 
 
 def make_app(

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
 
-def _declared(node: DOMNode) -> set[tuple[str, str]]:
+def declared_bindings(node: DOMNode) -> set[tuple[str, str]]:
     """(key, action) of every binding the node's ikmtui classes declare (Textual's own are left out)."""
     declared: set[tuple[str, str]] = set()
     for cls in type(node).__mro__:
@@ -50,7 +50,7 @@ def key_rows(screen: Screen[Any]) -> tuple[list[tuple[str, str]], list[tuple[str
     for key, active in screen.active_bindings.items():
         binding, node = active.binding, active.node
         if id(node) not in declared:
-            declared[id(node)] = _declared(node)
+            declared[id(node)] = declared_bindings(node)
         description = binding.description
         if node is app and key == app.COMMAND_PALETTE_BINDING:
             description = _("Command palette: every screen and every action, searchable")

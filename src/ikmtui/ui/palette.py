@@ -1,0 +1,127 @@
+"""The command palette's records: type a code or a name from any screen and open the record's screen (an IKM's
+profile, a cluster, a training batch, a loan, a gallery listing).
+
+The record screens are imported here, not by the kit, so that no area screen needs to know another; the app
+registers :class:`RecordsProvider` beside its own commands (``ui/app.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from textual.command import Hit, Hits, Provider
+from textual.screen import Screen
+from textual.widgets import Input
+
+from ikmtui.i18n import N_, _
+from ikmtui.ui.kit.context import HasContext
+
+#: Records offered per search at most (a query of two letters matches thousands of IKM at 100,000).
+MOST = 30
+#: Characters typed before records are searched (one letter is every record).
+SHORTEST = 2
+
+Doc = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """One kind of record the palette finds: its table, what it is called, and how it is named in a hit."""
+
+    table: str
+    label: str  # English msgid
+    name: Callable[[Doc, Any], str]
+
+
+def _ikm_name(db: Any, ikm_id: Any) -> str:
+    doc = db.get("ikm", ikm_id) if ikm_id is not None else None
+    return str(doc.get("name", "")) if doc else ""
+
+
+def _batch_name(doc: Doc, db: Any) -> str:
+    course = db.get("courses", doc.get("course_id")) if doc.get("course_id") is not None else None
+    return f"{course.get('name', '') if course else ''} {doc.get('start_date', '')}".strip()
+
+
+KINDS = (
+    RecordKind("ikm", N_("IKM profile"), lambda doc, db: f"{doc.get('name', '')} · {doc.get('owner_name', '')}"),
+    RecordKind("clusters", N_("Cluster"), lambda doc, db: str(doc.get("name", ""))),
+    RecordKind("batches", N_("Training batch"), _batch_name),
+    RecordKind("credit_applications", N_("Loan"), lambda doc, db: _ikm_name(db, doc.get("ikm_id"))),
+    RecordKind(
+        "gallery_listings",
+        N_("Gallery listing"),
+        lambda doc, db: f"{doc.get('product_name', '')} {doc.get('sku', '')} · {_ikm_name(db, doc.get('ikm_id'))}",
+    ),
+)
+
+
+def find_records(db: Any, query: str, most: int = MOST) -> Iterator[tuple[RecordKind, int, str]]:
+    """(kind, id, text) of records whose code and name hold every word of ``query`` (any case), IKM first."""
+    words = query.casefold().split()
+    if len(query.strip()) < SHORTEST:
+        return
+    found = 0
+    for kind in KINDS:
+        for key, doc in db.docs(kind.table).items():
+            code = str(doc.get("code", ""))
+            # the cheap part first: most records fail on their code and own name before a reference is looked up
+            quick = " ".join(str(doc.get(k) or "") for k in ("code", "name", "owner_name", "product_name", "sku"))
+            text = ""
+            if not all(word in quick.casefold() for word in words):
+                if kind.table == "ikm":
+                    continue
+                text = f"{code} {kind.name(doc, db)}"
+                if not all(word in text.casefold() for word in words):
+                    continue
+            yield kind, int(key), (text or f"{code} {kind.name(doc, db)}").strip()
+            found += 1
+            if found >= most:
+                return
+
+
+def open_record(app: Any, table: str, record_id: int) -> None:
+    """Push the screen of one record over the current screen (a listing: the Gallery, filtered to it)."""
+    from ikmtui.ui.credit.detail import CreditDetailScreen
+    from ikmtui.ui.registry.cluster import ClusterScreen
+    from ikmtui.ui.registry.profile import IkmProfileScreen
+    from ikmtui.ui.training.batch import BatchScreen
+
+    screens: dict[str, Callable[[int], Screen[Any]]] = {
+        "ikm": IkmProfileScreen,
+        "clusters": ClusterScreen,
+        "batches": BatchScreen,
+        "credit_applications": CreditDetailScreen,
+    }
+    if table in screens:
+        app.push_screen(screens[table](record_id))
+        return
+    doc = app.context.db.get(table, record_id) or {}
+
+    def show() -> None:
+        app.screen.query_one("#search", Input).value = str(doc.get("code", ""))
+        app.screen.action_focus_table()
+
+    app.switch_mode("gallery")
+    app.call_after_refresh(show)
+
+
+class RecordsProvider(Provider):
+    """IKM, clusters, batches, loans and gallery listings by code or name (words in any order)."""
+
+    async def search(self, query: str) -> Hits:
+        app = self.app
+        if getattr(app, "awaiting_sign_in", False) or not isinstance(app, HasContext):
+            return
+        matcher = self.matcher(query)
+        for kind, record_id, text in find_records(app.context.db, query):
+            score = matcher.match(text)
+            yield Hit(
+                max(score, 0.01),  # every word was found, in any order: the fuzzy score only ranks them
+                matcher.highlight(text) if score > 0 else text,
+                partial(open_record, app, kind.table, record_id),
+                help=_(kind.label),
+            )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 
 from ikmtui.storage import Database
 from ikmtui.ui import app as app_module
@@ -17,7 +17,7 @@ from ikmtui.ui.registry.profile import IkmProfileScreen
 async def _wait_for_hits(pilot: Any, palette: CommandPalette) -> None:
     for _try in range(40):
         await pilot.pause(0.05)
-        if palette.query("CommandList").first().option_count:
+        if palette.query_one(CommandList).option_count:
             return
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property, lru_cache
 
 import orjson
 
@@ -16,11 +16,30 @@ from ikmtui import paths
 from ikmtui.i18n import _
 
 
+@lru_cache(maxsize=4096)
+def place_key(name: str) -> str:
+    """How a place name is compared: case, accents, spaces and punctuation do not matter (``Tanjung Mas`` is
+    ``Tanjungmas``, ``Gajah Mungkur`` is ``Gajahmungkur``)."""
+    return "".join(ch for ch in _folded(name) if ch.isalnum())
+
+
 @dataclass(frozen=True)
 class Kecamatan:
     code: str
     name: str
     kelurahan: tuple[str, ...]
+    #: Other spellings of a kelurahan in use (``Pindrikan Kidul`` for ``Pendrikan Kidul``): (alias, canonical).
+    aliases: tuple[tuple[str, str], ...] = ()
+
+    @cached_property
+    def _by_key(self) -> dict[str, str]:
+        names = {place_key(alias): canon for alias, canon in self.aliases}
+        names.update((place_key(kel), kel) for kel in self.kelurahan)
+        return names
+
+    def find_kelurahan(self, name: object) -> str | None:
+        """The canonical name of kelurahan ``name`` (written any way, or by an alias), or None."""
+        return self._by_key.get(place_key(str(name)))
 
 
 @dataclass(frozen=True)
@@ -33,8 +52,8 @@ class Regions:
         return [k.name for k in self.kecamatan]
 
     def find(self, name: str) -> Kecamatan | None:
-        wanted = " ".join(name.split()).casefold()
-        return next((k for k in self.kecamatan if k.name.casefold() == wanted), None)
+        wanted = place_key(str(name))
+        return next((k for k in self.kecamatan if place_key(k.name) == wanted), None) if wanted else None
 
     def all_kelurahan(self) -> list[str]:
         return sorted({kel for k in self.kecamatan for kel in k.kelurahan})
@@ -46,7 +65,15 @@ def regions() -> Regions:
     return Regions(
         city=raw["city"],
         nik_prefix=raw.get("nik_prefix", ""),
-        kecamatan=tuple(Kecamatan(k["code"], k["name"], tuple(k["kelurahan"])) for k in raw["kecamatan"]),
+        kecamatan=tuple(
+            Kecamatan(
+                k["code"],
+                k["name"],
+                tuple(k["kelurahan"]),
+                tuple((alias, canon) for canon, spellings in k.get("aliases", {}).items() for alias in spellings),
+            )
+            for k in raw["kecamatan"]
+        ),
     )
 
 
@@ -104,12 +131,14 @@ def clean_kecamatan(value: object) -> str:
 
 
 def clean_kelurahan(value: object, kecamatan: str | None) -> str:
-    wanted = " ".join(str(value).split()).casefold()
+    """Kelurahan ``value`` of ``kecamatan`` (of any kecamatan when that is unknown) by its canonical name: any case
+    or spacing, or another spelling in use (the region file's ``aliases``: ``Pindrikan Kidul`` is stored as
+    ``Pendrikan Kidul``)."""
     region = regions().find(kecamatan) if kecamatan else None
-    pool = region.kelurahan if region else tuple(regions().all_kelurahan())
-    for name in pool:
-        if name.casefold() == wanted:
-            return name
+    for place in (region,) if region else regions().kecamatan:
+        found = place.find_kelurahan(value)
+        if found:
+            return found
     if region:
         raise ValueError(
             _("'{value}' is not a kelurahan of kecamatan {kec}", value=str(value).strip(), kec=region.name)

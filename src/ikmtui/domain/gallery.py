@@ -428,15 +428,27 @@ def legacy_movements(listing: Mapping[str, Any], sales: Sequence[Mapping[str, An
             "kind": "sold",
             "quantity": -int(s.get("quantity") or 0),
             "sale_id": s.get("id"),
+            "created_by": s.get("created_by", ""),
         }
         for s in sales
     ]
     returned: list[dict[str, Any]] = [
-        {"date": str(r.get("date", ""))[:10], "kind": "returned", "quantity": -int(r.get("quantity") or 0)}
+        {
+            "date": str(r.get("date", ""))[:10],
+            "kind": "returned",
+            "quantity": -int(r.get("quantity") or 0),
+            "reason": str(r.get("note") or ""),
+            "created_by": r.get("by", ""),
+        }
         for r in listing.get("returns") or []
     ]
     received = int(listing.get("stock") or 0) - sum(int(m["quantity"]) for m in sold + returned)
-    opening = {"date": str(listing.get("consigned_on") or "")[:10], "kind": "received", "quantity": received}
+    opening = {
+        "date": str(listing.get("consigned_on") or "")[:10],
+        "kind": "received",
+        "quantity": received,
+        "created_by": listing.get("created_by", ""),
+    }
     return sorted([opening, *sold, *returned], key=movement_order)
 
 

@@ -753,17 +753,30 @@ def listing_sheet(tables: Tables, listing_id: int, as_of: date) -> RenderableTyp
                 format_rupiah(due),
             )
         parts += [table, Text("")]
-    returns = doc.get("returns") or []
-    if returns:
-        table = Table(title=_("Returned to the IKM"), title_justify="left", title_style="bold", header_style="bold")
-        for label, justify in ((_("Date"), "left"), (_("Qty"), "right"), (_("Officer"), "left"), (_("Note"), "left")):
+    ledger = ledgers(
+        {str(listing_id): doc}, tables.get("stock_movements", {}), {k: s for k, s in tables["sales"].items()}
+    )[str(listing_id)]
+    if ledger:
+        table = Table(title=_("Stock movements"), title_justify="left", title_style="bold", header_style="bold")
+        for label, justify in (
+            (_("Date"), "left"),
+            (_("Movement"), "left"),
+            (_("Qty"), "right"),
+            (_("Stock"), "right"),
+            (_("Officer"), "left"),
+            (_("Reason"), "left"),
+        ):
             table.add_column(label, justify=justify)  # type: ignore[arg-type]
-        for entry in returns:
+        balance = 0
+        for movement in ledger:
+            balance += int(movement.get("quantity") or 0)
             table.add_row(
-                format_date(parse_date(entry["date"])),
-                format_number(int(entry.get("quantity") or 0)),
-                str(entry.get("by", "")),
-                str(entry.get("note", "")),
+                format_date(parse_date(str(movement["date"])[:10])),
+                movement_label(str(movement.get("kind", ""))),
+                f"{int(movement.get('quantity') or 0):+d}",
+                format_number(balance),
+                str(movement.get("created_by", "")),
+                str(movement.get("reason", "")),
             )
         parts.append(table)
     return Group(*parts)

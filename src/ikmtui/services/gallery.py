@@ -315,7 +315,7 @@ def _ledger(txn: Transaction, doc: Doc) -> list[Doc]:
         return sorted(stored, key=movement_order)
     opening = legacy_movements(doc, _sales_of(txn.table(SALES), doc["id"]))
     return [
-        _insert_movement(txn, doc, m["kind"], m["quantity"], m["date"], m.get("sale_id"), "")
+        _insert_movement(txn, doc, m["kind"], m["quantity"], m["date"], m.get("sale_id"), m.get("reason", ""))
         for m in opening
         if m["quantity"]
     ]

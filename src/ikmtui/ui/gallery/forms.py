@@ -1,4 +1,5 @@
-"""The Gallery's forms: a listing, a sale, a return, and the choice of IKM and month for a payout statement.
+"""The Gallery's forms: a listing, a sale, a delivery, a return, a stock adjustment, the choice of IKM and month
+for a consignment statement, and its payment.
 
 Every form only collects text; ``ikmtui.services.gallery`` validates and saves, and its messages appear beside
 the fields (``FormScreen`` closes only when nothing is wrong).
@@ -20,8 +21,10 @@ if TYPE_CHECKING:
     from ikmtui.storage import Database
 
 
-def listing_fields() -> list[FormField]:
-    return [
+def listing_fields(*, new: bool = True) -> list[FormField]:
+    """The listing form; the stock is entered once, as the first delivery (afterwards it moves through
+    deliveries, sales, returns and adjustments, each recorded)."""
+    fields = [
         FormField("product_name", "Product name", placeholder="Batik tulis motif Asem Arang"),
         FormField("ikm_id", "IKM (maker)", placeholder="IKM-000012", help=N_("Its code, or part of its name")),
         FormField(
@@ -29,7 +32,7 @@ def listing_fields() -> list[FormField]:
         ),
         FormField("sku", "SKU", placeholder="SKG-BAT-00012", help=N_("Suggested from the category; must be unique")),
         FormField("price", "Price (Rp)", placeholder="150.000"),
-        FormField("stock", "Stock on hand", placeholder="12"),
+        FormField("stock", "Units received", placeholder="12", help=N_("The first delivery; later ones: key t")),
         FormField("consigned_on", "Consigned on", placeholder="27/11/2026"),
         FormField("term_days", "Term (days)", placeholder="90"),
         FormField("commission_pct", "Commission %", placeholder="10"),
@@ -46,10 +49,14 @@ def listing_fields() -> list[FormField]:
             "marketplace_links",
             "Marketplace links",
             placeholder="Shopee https://shopee.co.id/...",
-            help=N_("Marketplace and web address, separated by ; e.g. Tokopedia https://tokopedia.com/..."),
+            help=N_(
+                "Marketplace and web address, separated by spaces, commas or ; e.g. Shopee https://shopee.co.id/a, "
+                "Tokopedia https://tokopedia.com/b"
+            ),
         ),
         FormField("badges", "Certification badges", kind="multi", options=[(b, b) for b in BADGES]),
     ]
+    return fields if new else [spec for spec in fields if spec.name != "stock"]
 
 
 def sale_fields() -> list[FormField]:
@@ -66,6 +73,30 @@ def return_fields() -> list[FormField]:
         FormField("quantity", "Quantity", help=N_("Defaults to everything still in stock")),
         FormField("date", "Date", placeholder="27/11/2026"),
         FormField("note", "Note"),
+    ]
+
+
+def receive_fields() -> list[FormField]:
+    return [
+        FormField("quantity", "Units received", placeholder="12"),
+        FormField("date", "Date", placeholder="27/11/2026"),
+        FormField("note", "Note", placeholder=N_("e.g. delivery note number")),
+    ]
+
+
+def adjust_fields() -> list[FormField]:
+    return [
+        FormField("change", "Change in units", placeholder="-2", help=N_("+3 found in a count, -2 damaged or lost")),
+        FormField("date", "Date", placeholder="27/11/2026"),
+        FormField("reason", "Reason (required)", placeholder=N_("e.g. stock count of 30 November")),
+    ]
+
+
+def paid_fields() -> list[FormField]:
+    return [
+        *payout_fields(),
+        FormField("paid_on", "Paid on", placeholder="04/12/2026"),
+        FormField("reference", "Transfer reference", placeholder="TRF-2026-1204-001"),
     ]
 
 
@@ -111,8 +142,10 @@ class GalleryForm(FormScreen):
 class ListingForm(GalleryForm):
     """The listing form: also suggests a free SKU when a category is chosen and the SKU is blank or suggested."""
 
-    def __init__(self, title: str, values: dict[str, Any] | None, submit: Submit, *, db: Database) -> None:
-        super().__init__(title, listing_fields(), values, submit, db=db)
+    def __init__(
+        self, title: str, values: dict[str, Any] | None, submit: Submit, *, db: Database, new: bool = True
+    ) -> None:
+        super().__init__(title, listing_fields(new=new), values, submit, db=db)
         self._suggested = ""
 
     def on_field_changed(self, name: str) -> None:

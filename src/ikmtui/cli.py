@@ -22,7 +22,19 @@ from ikmtui.i18n import _
 from ikmtui.storage.errors import DatabaseDamaged
 
 #: Subcommand modules, each with ``register(subparsers, common)``; a module not yet present is skipped.
-COMMAND_MODULES = ("demo", "check", "simulate", "report", "export", "importer", "backup", "staff", "serve")
+COMMAND_MODULES = (
+    "demo",
+    "check",
+    "simulate",
+    "report",
+    "export",
+    "importer",
+    "backup",
+    "staff",
+    "serve",
+    "document",
+    "settings",
+)
 
 
 class TranslatedFormatter(argparse.HelpFormatter):

@@ -137,7 +137,7 @@ def test_profile_of_one_ikm_masks_the_nik(capsys: pytest.CaptureFixture[str], db
         (["profile", "--ikm", "IKM-999999"], "Tidak ada IKM dengan kode IKM-999999"),
         (["profile"], "memerlukan kode IKM"),
         (["credit", "--ikm", "IKM-000001"], "--ikm hanya"),
-        (["overview", "--format", "pdf"], "Format 'pdf' tidak dikenal"),
+        (["overview", "--format", "docx"], "Format 'docx' tidak dikenal"),
         (["overview", "--out", "laporan.docx"], "akhiri nama berkas"),
     ],
 )

@@ -4,6 +4,7 @@ ikmtui report overview --period 2026-Q4
 ikmtui report credit --period 2026-11 --format html --out kredit-nov.html
 ikmtui report profile --ikm IKM-000123 --format md
 ikmtui report overview --period 2026 --format json
+ikmtui report overview --period 2026-11 --out rekap-nov.pdf     (letterhead and signature block)
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help=_("a report for a period: overview, ikm, clusters, training, credit, gallery, profile"),
         description=_(
             "Figures of the programme for a month, a quarter, a year or all time, on the terminal or "
-            "written to a file (text, Markdown, HTML, SVG or JSON)."
+            "written to a file (text, Markdown, HTML, SVG, JSON, Excel or PDF with the office's letterhead)."
         ),
     )
     parser.add_argument("name", metavar=_("NAME"), help=_("the report: {names}", names=", ".join(REPORTS)))
@@ -58,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
     from ikmtui.reports.catalog import WIDTH, build_report, check_format, check_name, format_for, render, write_report
     from ikmtui.reports.common import tables_of
     from ikmtui.reports.period import parse_period
+    from ikmtui.services import documents
 
     name = check_name(args.name)  # a bad name or period is reported before the database is opened
     day = parse_date(args.as_of) if args.as_of else clock.today()
@@ -69,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
         writable_target(Path(args.out).expanduser(), db.path, force=args.force)
     report = build_report(tables_of(db), name, period, day, ikm=args.ikm)
     if args.out:
-        path = write_report(report, args.out, fmt, db_path=db.path, force=args.force)
+        office = documents.office_of(db) if fmt == "pdf" else None
+        path = write_report(report, args.out, fmt, db_path=db.path, force=args.force, office=office, today=day)
         console(stderr=True).print(_("Wrote {path}", path=path))
         return 0
     if fmt == "text":

@@ -1,7 +1,8 @@
 """Every report by name, built for a period and written in any format: text, Markdown, HTML, SVG or JSON.
 
 ``build_report(tables, "overview", period, today)`` is pure; ``render(report, "html")`` gives the text of a
-file. The command line (``ikmtui report``) and the Laporan screen both go through here.
+file; a PDF (``write_report(..., "pdf")``) has the office's letterhead and signature block.
+The command line (``ikmtui report``) and the Laporan screen both go through here.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from ikmtui.reports.period import Period
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from ikmtui.documents.pdf import Office
+
 #: name -> English title (a msgid). ``profile`` needs an IKM code.
 REPORTS: dict[str, str] = {
     "overview": N_("Overview"),
@@ -31,7 +34,7 @@ REPORTS: dict[str, str] = {
     "profile": N_("IKM profile"),
     "kinerja": N_("Kinerja (results)"),
 }
-FORMATS = ("text", "md", "html", "svg", "json", "xlsx")
+FORMATS = ("text", "md", "html", "svg", "json", "xlsx", "pdf")
 #: File name extension -> format, to pick the format from ``--out`` or a path typed in the app.
 EXTENSIONS = {
     ".txt": "text",
@@ -43,6 +46,7 @@ EXTENSIONS = {
     ".svg": "svg",
     ".json": "json",
     ".xlsx": "xlsx",
+    ".pdf": "pdf",
 }
 #: Columns of the text and SVG renderings.
 WIDTH = 110
@@ -142,6 +146,8 @@ def render(report: Report, fmt: str, *, width: int = WIDTH) -> str:
     fmt = check_format(fmt)
     if fmt == "xlsx":
         raise ValueError(_("An Excel report is a file: give it with --out NAME.xlsx"))
+    if fmt == "pdf":
+        raise ValueError(_("A PDF report is a file: give it with --out NAME.pdf"))
     if fmt == "json":
         return to_json(report)
     if fmt == "md":
@@ -157,22 +163,43 @@ def render(report: Report, fmt: str, *, width: int = WIDTH) -> str:
 
 
 def write_report(
-    report: Report, path: str | Path, fmt: str | None = None, *, db_path: str | Path | None = None, force: bool = False
+    report: Report,
+    path: str | Path,
+    fmt: str | None = None,
+    *,
+    db_path: str | Path | None = None,
+    force: bool = False,
+    office: Office | None = None,
+    today: date | None = None,
 ) -> Path:
     """Write the report to ``path`` (format from ``fmt`` or the extension); returns the path written.
 
     Through the file guard: never onto the database ``db_path`` or its parts, an existing file only with
-    ``force``, and created readable by its owner only (a profile holds an owner's details).
+    ``force``, and created readable by its owner only (a profile holds an owner's details). A PDF is on the
+    letterhead of ``office`` (the settings' defaults if not given), signed and dated ``today``.
     """
     from ikmtui.io.guard import private_output, writable_target
     from ikmtui.reports.document import to_xlsx
 
     target = writable_target(Path(path).expanduser(), db_path, force=force)  # said before a bad extension
     fmt = check_format(fmt) if fmt else format_for(target)
-    text = None if fmt == "xlsx" else render(report, fmt)  # rendered first: a failure leaves no file behind
+    data: bytes | None = None  # made first: a failure leaves no file behind
+    if fmt == "pdf":
+        data = _pdf(report, office, today)
+    elif fmt != "xlsx":
+        data = render(report, fmt).encode("utf-8")
     with private_output(target, db_path, force=force) as fh:
-        if text is None:
+        if data is None:
             to_xlsx(report.document, fh)
         else:
-            fh.write(text.encode("utf-8"))
+            fh.write(data)
     return target
+
+
+def _pdf(report: Report, office: Office | None, today: date | None) -> bytes:
+    from ikmtui import clock
+    from ikmtui.documents.pdf import Office
+    from ikmtui.documents.report import report_pdf
+    from ikmtui.services.settings import DEFAULTS
+
+    return report_pdf(report.document, office or Office.from_settings(DEFAULTS), today or clock.today())

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[3] / "src" / "ikmtui"
-NON_UI = ["domain", "storage", "services", "reports", "io", "commands", "serve"]
+NON_UI = ["domain", "storage", "services", "reports", "documents", "io", "commands", "serve"]
 NON_UI_MODULES = ["i18n.py", "tabular.py", "demodata.py", "paths.py"]
 #: Run in a browser tab's own process: the one module of the server package that starts the app.
 UI_ENTRY_POINTS = [SRC / "serve" / "tab.py"]

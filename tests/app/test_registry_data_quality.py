@@ -11,10 +11,10 @@ from ikmtui.storage import Database
 from ikmtui.ui.app import make_app
 from ikmtui.ui.kit.dialogs import ViewerScreen
 from ikmtui.ui.registry.duplicates import DuplicatesScreen
-from ikmtui.ui.registry.form import IkmFormScreen
+from ikmtui.ui.registry.form import IkmFormScreen, field_of
 from ikmtui.ui.registry.profile import IkmProfileScreen
 from ikmtui.ui.registry.table import IkmScreen
-from tests.app.test_registry_ui import GOOD, fill, journal_size, shown_text
+from tests.app.test_registry_ui import GOOD, fill, journal_size, shown_text, type_into
 
 SIZE = (120, 40)
 
@@ -22,7 +22,7 @@ SIZE = (120, 40)
 def labels(form: IkmFormScreen) -> dict[str, str]:
     found = {}
     for row in form.query(".form-row"):
-        found[(row.children[-1].id or "").removeprefix("field-")] = str(row.query_one(Label).content)
+        found[field_of(row)] = str(row.query_one(Label).content)
     return found
 
 
@@ -118,3 +118,58 @@ async def test_an_ikm_without_nib_nik_phone_and_year_founded_is_saved_by_the_for
     saved = max(Database(db.path, "reader").all("ikm"), key=lambda doc: doc["id"])
     assert saved["name"] == GOOD["name"]
     assert (saved["nib"], saved["owner_nik"], saved["phone"], saved["year_founded"]) == (None, None, None, None)
+
+
+# ---------------------------------------------------------------------------------------------- KBLI
+async def test_a_business_under_a_code_of_the_full_list_is_registered_by_words_of_its_title(db: Database) -> None:
+    from ikmtui.ui.registry.kbli import KbliInput
+
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_new_form(pilot)
+        await fill(pilot, {key: value for key, value in GOOD.items() if key != "kbli"})
+        field = form.query_one("#field-kbli", KbliInput)
+        field.focus()
+        await type_into(pilot, "kimia organik pertanian")  # one title has all three words
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert field.value == "20115 Industri kimia dasar organik yang bersumber dari hasil pertanian"
+        assert app.focused is form.query_one("#field-product")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, IkmScreen)
+
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, IkmFormScreen)
+        await fill(pilot, {**{k: v for k, v in GOOD.items() if k != "kbli"}, "name": "Pande Besi Mranggen"})
+        await fill(pilot, {"nib": "9120000000002", "owner_nik": "", "phone": "", "owner_name": "Darmo"})
+        form.query_one("#field-kbli", KbliInput).focus()
+        await type_into(pilot, "logam")  # many titles: enter goes into the list of matches
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.focused, OptionList)
+        while "25910" not in str(app.focused.get_option_at_index(app.focused.highlighted or 0).prompt):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert form.query_one("#field-kbli", KbliInput).value.startswith("25910 Industri penempaan")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, IkmScreen), form.query_one("#form-summary", Static).content
+    codes = {doc["name"]: doc["kbli"] for doc in Database(db.path, "reader").all("ikm")}
+    assert codes[GOOD["name"]] == "20115" and codes["Pande Besi Mranggen"] == "25910"
+
+
+async def test_words_that_name_no_code_are_refused_beside_the_field(db: Database) -> None:
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_new_form(pilot)
+        await fill(pilot, {**GOOD, "kbli": "roket antariksa"})
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        assert "roket antariksa" in str(form.query_one("#error-kbli", Static).content)
+    assert db.count("ikm") == 60

@@ -101,9 +101,9 @@ async def test_add_an_ikm_with_keys_only_and_find_it_on_disk(db: Database, db_pa
         await type_into(pilot, "jangli")
         await pilot.press("enter", "tab")
         await type_into(pilot, "+62 812 3456 7890")
-        await pilot.press("tab", "tab", "enter")  # e-mail left empty; KBLI list
+        await pilot.press("tab", "tab")  # e-mail left empty; the KBLI field searches as you type
         await type_into(pilot, "10213")
-        await pilot.press("enter", "tab")
+        await pilot.press("enter")  # the one match, then on to the product
         await type_into(pilot, "bandeng presto")
         await pilot.press("tab", "ctrl+u", "3", "tab", "ctrl+u", "5", "tab")
         await type_into(pilot, "1.500.000.000")

@@ -21,12 +21,13 @@ from textual.widgets import Label, Select, SelectionList, Static
 from ikmtui.domain.identifiers import mask_nik
 from ikmtui.domain.ikm import CERTIFICATIONS, IKM_REQUIRED, SCALES, STATUSES, scale_label, status_label, suggest_scale
 from ikmtui.domain.money import format_number, parse_rupiah
-from ikmtui.domain.reference import kbli_codes, regions
+from ikmtui.domain.reference import regions
 from ikmtui.i18n import N_, _
 from ikmtui.services import registry
 from ikmtui.ui.kit.form import FormField, FormScreen, Options
 from ikmtui.ui.kit.screen import open_record_form, store_record
 from ikmtui.ui.registry.duplicates import DuplicatesScreen
+from ikmtui.ui.registry.kbli import KbliField, kbli_code, kbli_label, kbli_problem
 
 if TYPE_CHECKING:
     from ikmtui.storage import Database
@@ -88,14 +89,6 @@ def kelurahan_options(values: dict[str, Any]) -> Options:
     return [(name, name) for name in region.kelurahan] if region else []
 
 
-def kbli_options(current: str | None = None) -> Options:
-    codes = kbli_codes()
-    options = [(f"{code} {name}", code) for code, name in codes.items()]
-    if current and current not in codes:
-        options.insert(0, (current, current))
-    return options
-
-
 def cluster_options(db: Database) -> Options:
     return sorted(
         ((f"{doc.get('code', '')} {doc.get('name', '')}", int(key)) for key, doc in db.docs("clusters").items()),
@@ -120,7 +113,13 @@ def ikm_fields(db: Database, record: dict[str, Any] | None) -> list[FormField]:
         FormField("kelurahan", "Kelurahan", kind="select", options=kelurahan_options, depends_on="kecamatan"),
         FormField("phone", "Phone", placeholder="081234567890"),
         FormField("email", "E-mail (optional)"),
-        FormField("kbli", "KBLI", kind="select", options=kbli_options(record.get("kbli") if record else None)),
+        FormField(
+            "kbli",
+            "KBLI",
+            kind="kbli",
+            placeholder=N_("a code or words of its title, e.g. kimia organik"),
+            help=N_("KBLI 2020 section C: type, then enter (one match) or ↓ to pick"),
+        ),
         FormField("product", "Product description"),
         FormField("workers_male", "Workers (male)"),
         FormField("workers_female", "Workers (female)"),
@@ -162,6 +161,7 @@ def form_values(record: dict[str, Any] | None) -> dict[str, Any]:
         )
     }
     values["email"] = record.get("email") or ""
+    values["kbli"] = kbli_label(record.get("kbli"))
     for key in ("workers_male", "workers_female", "year_founded"):
         values[key] = "" if record.get(key) is None else str(record[key])
     for key in ("investment", "turnover"):
@@ -169,6 +169,11 @@ def form_values(record: dict[str, Any] | None) -> dict[str, Any]:
     values["cluster_ids"] = list(record.get("cluster_ids") or [])
     values["certifications"] = list(record.get("certifications") or [])
     return values
+
+
+def field_of(row: Widget) -> str:
+    """The name of the field a form row holds (its widget's id is ``field-<name>``)."""
+    return next((w.id[6:] for w in row.query("*") if w.id and w.id.startswith("field-")), "")
 
 
 # ---------------------------------------------------------------------------------------------- the form
@@ -191,13 +196,17 @@ class IkmFormScreen(FormScreen):
         super().on_mount()
         required = set(IKM_REQUIRED)
         for row in self.query(".form-row"):
-            label, widget = row.query_one(Label), row.children[-1]
-            if (widget.id or "").removeprefix("field-") in required:
+            if field_of(row) in required:
+                label = row.query_one(Label)
                 label.update(str(label.content) + REQUIRED_MARK)
         title = self.query_one("#form-title", Static)
         title.update(self.form_title + "   " + _("(* required)"))
 
     def _widget(self, spec: FormField) -> Widget:
+        if spec.kind == "kbli":
+            return KbliField(
+                str(self.initial.get(spec.name) or ""), input_id=f"field-{spec.name}", placeholder=_(spec.placeholder)
+            )
         if spec.kind == "multi":
             chosen = set(self.initial.get(spec.name) or [])
             return SearchableSelectionList(
@@ -225,6 +234,7 @@ class IkmFormScreen(FormScreen):
     def data(self, values: dict[str, Any]) -> dict[str, Any]:
         """Form values as the service expects them (blank personal fields of an edit keep what is stored)."""
         data = dict(values)
+        data["kbli"] = kbli_code(data.get("kbli"))
         if self.record is not None:
             for key in ("owner_nik", "npwp"):
                 text = str(data.get(key) or "").strip()
@@ -241,7 +251,9 @@ class IkmFormScreen(FormScreen):
         return data
 
     def save(self, values: dict[str, Any]) -> dict[str, str] | None:
-        return store_record(self, self._create, registry.update_ikm, self.data(values))
+        errors = store_record(self, self._create, registry.update_ikm, self.data(values))
+        problem = kbli_problem(values.get("kbli"))  # words that name no single code: say so, not "5 digits"
+        return {**(errors or {}), "kbli": problem} if problem else errors
 
     def _create(self, db: Database, data: dict[str, Any]) -> dict[str, Any]:
         try:

@@ -11,8 +11,18 @@ from ikmtui.ui.kit.dialogs import ViewerScreen
 from ikmtui.ui.kit.screen import TableScreen
 
 TITLES = {
-    "id": ["Dasbor", "IKM", "Klaster", "Pelatihan", "Kredit", "Galeri", "Laporan", "Log audit"],
-    "en": ["Dashboard", "IKM", "Clusters", "Training", "Credit", "Gallery", "Reports", "Audit log"],
+    "id": ["Dasbor", "IKM", "Klaster", "Pelatihan", "Kredit", "Galeri", "Laporan", "Log audit", "Hasil program"],
+    "en": [
+        "Dashboard",
+        "IKM",
+        "Clusters",
+        "Training",
+        "Credit",
+        "Gallery",
+        "Reports",
+        "Audit log",
+        "Programme results",
+    ],
 }
 
 

@@ -66,7 +66,7 @@ def update_facilitation(
     """Change the officer, note, pillar or request day of a facilitation (its state moves by :func:`move`)."""
     with db.transaction() as txn:
         current = txn.current(FACILITATIONS, fac_id, expected_version)
-        merged = {**current, **{k: v for k, v in changes.items() if k in EDITABLE}}
+        merged = {**current, **{k: v for k, v in changes.items() if k in EDITABLE and v is not None}}
         doc = rules.Facilitation.parse(merged).doc()
         return txn.update(FACILITATIONS, fac_id, doc, expected_version=expected_version)
 

@@ -34,6 +34,7 @@ from ikmtui.ui.palette import RecordsProvider
 from ikmtui.ui.registry.clusters import ClustersScreen
 from ikmtui.ui.registry.table import IkmScreen
 from ikmtui.ui.reports.catalog import ReportsScreen
+from ikmtui.ui.results.facilitations import ResultsScreen
 from ikmtui.ui.training.batches import TrainingScreen
 
 HELP_DIR = Path(__file__).parent
@@ -53,6 +54,7 @@ SCREENS = (
     ("gallery", "6", N_("Gallery")),
     ("reports", "7", N_("Reports")),
     ("audit", "8", N_("Audit log")),
+    ("results", "9", N_("Programme results")),
 )
 
 
@@ -72,6 +74,7 @@ class IkmApp(TranslatedBindings, App[None]):
         "gallery": GalleryScreen,
         "reports": ReportsScreen,
         "audit": AuditScreen,
+        "results": ResultsScreen,
     }
     BINDINGS = [
         *[Binding(key, f"switch_mode('{mode}')", title, id=f"mode.{mode}") for mode, key, title in SCREENS],

@@ -3,14 +3,18 @@
 ``IKMTUI_TODAY`` (``YYYY-MM-DD``) fixes the day for demonstrations, recaps made after the fact and snapshot tests;
 :func:`now` is then that day at the current local time, so stamps stay unique and ordered. Tests pin the day with
 :func:`fixed` (a context manager) or :func:`set_today`, which win over the environment.
+
+Stored moments carry this machine's offset (``now`` is aware); :func:`who_when` shows a stored change as people
+read it: the officer's full name and the local time.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
+from typing import Any
 
 from ikmtui.i18n import _
 
@@ -60,3 +64,36 @@ def fixed(day: date) -> Iterator[date]:
         yield day
     finally:
         set_today(previous)
+
+
+def local_time(stamp: object) -> str:
+    """A stored moment shown as people read it: in this machine's local time, to the minute (``2026-12-04 13:27``).
+
+    Stamps carry the offset of the machine that wrote them (``+07:00`` in Semarang, another on a server set to
+    UTC): the same moment is shown the same on every machine. A stamp without an offset is shown as written;
+    anything unreadable is shown as stored rather than hidden.
+    """
+    if isinstance(stamp, datetime):
+        moment = stamp
+    else:
+        text = str(stamp or "")
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            return text
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def officer_name(staff: Mapping[str, Mapping[str, Any]], username: object) -> str:
+    """The full name of the staff record with ``username``, else the username itself (an account removed, a tool)."""
+    for doc in staff.values():
+        if doc.get("username") == username and doc.get("name"):
+            return str(doc["name"])
+    return str(username or "?")
+
+
+def who_when(staff: Mapping[str, Mapping[str, Any]], username: object, stamp: object) -> tuple[str, str]:
+    """Who (their full name) and when (local time) of a stored change: the one way every screen shows them."""
+    return officer_name(staff, username), local_time(stamp)

@@ -14,6 +14,7 @@ from ikmtui import paths
 from ikmtui.domain.staff import system_user
 from ikmtui.i18n import _
 from ikmtui.storage import Database
+from ikmtui.storage.database import open_databases
 
 
 def acting_user(args: argparse.Namespace) -> str:
@@ -24,6 +25,18 @@ def acting_user(args: argparse.Namespace) -> str:
 def db_path(args: argparse.Namespace) -> Path:
     given: Path | None = getattr(args, "db", None)  # argparse makes it a Path
     return given or paths.default_db_path()
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run the subcommand ``args`` names, then close every database it opened (even on an error): the last
+    ikmtui to close a database folds its journal into the file, so that plain TinyDB reads all of it."""
+    before = open_databases()  # held, so that no id is reused by a new one meanwhile
+    try:
+        return int(args.handler(args) or 0)
+    finally:
+        for db in open_databases():
+            if all(db is not other for other in before):
+                db.close()
 
 
 def open_database(args: argparse.Namespace, *, create: bool = False, sign_in: bool = True) -> Database:

@@ -16,7 +16,11 @@ On disk a database is two files, and a third that only serves as a lock:
   written, the held file is checked to still be the one at that path: a lock file deleted or replaced meanwhile
   (which would let a second process take a lock of its own) makes the save fail with nothing written. Appends
   and truncations also hold a flock on the journal and refuse if it holds complete lines they did not read, so
-  even two writers in that instant take turns and the second one refuses rather than overwrite a save.
+  even two writers in that instant take turns and the second one refuses rather than overwrite a save;
+* ``NAME.json.open``: held with a shared ``flock`` by every process that has the database open. The last one to
+  close (the only one that can turn its shared lock into an exclusive one) folds the journal into the snapshot,
+  so that when no ikmtui runs ``NAME.json`` alone is the whole database, readable by plain TinyDB. A process
+  that closes while others are open leaves the journal to them; a killed one leaves it to the next open.
 
 The path is resolved first (symlinks, ``..``), so two paths to one file share one journal and one lock, and a
 symlink to the database stays a symlink (the real file is what gets replaced).
@@ -46,6 +50,7 @@ import os
 import stat as stat_
 import threading
 import time
+import weakref
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -82,7 +87,17 @@ from ikmtui.storage.files import (
     remove_abandoned_temps,
     write_backup,
 )
-from ikmtui.storage.schema import APP_MARK, META_ID, SCHEMA_VERSION, TABLES, Doc, Tables, is_record_id
+from ikmtui.storage.schema import (
+    APP_MARK,
+    META_ID,
+    PRIVATE_FIELDS,
+    SCHEMA_VERSION,
+    TABLES,
+    UNBINNED,
+    Doc,
+    Tables,
+    is_record_id,
+)
 
 try:
     import fcntl
@@ -128,6 +143,66 @@ def resolve(path: str | os.PathLike[str]) -> Path:
 
 def lock_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".lock")
+
+
+def open_path(db_path: Path) -> Path:
+    """The file every process holding the database open keeps a shared flock on (see the module's doc)."""
+    return db_path.with_name(db_path.name + ".open")
+
+
+#: Every Database of this process that is not closed yet (a command closes those it opened, see ``open_databases``).
+_OPEN: weakref.WeakSet[Database] = weakref.WeakSet()
+
+
+def open_databases() -> list[Database]:
+    """The databases this process opened and has not closed yet."""
+    return list(_OPEN)
+
+
+class _Presence:
+    """A shared flock on ``NAME.json.open`` while a Database is open: how the last to close knows it is the last.
+
+    It only decides whether a close folds the journal; nothing depends on it for safety (a fold under the write
+    lock is always safe, it merely makes the others read the new snapshot). So where the file cannot be made,
+    there is no presence and a close folds as before.
+    """
+
+    def __init__(self, path: Path, timeout: float) -> None:
+        self._fd: int | None = None
+        if fcntl is None:  # pragma: no cover - Windows: every close folds
+            return
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | NOFOLLOW | CLOEXEC, 0o600)
+        except OSError:
+            return
+        deadline = time.monotonic() + timeout
+        while True:  # an exclusive holder is a last closer folding the journal: a second or two at most
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    return
+                time.sleep(0.01)
+        self._fd = fd
+        self._release = weakref.finalize(self, os.close, fd)  # a Database dropped unclosed lets go too
+
+    def last(self) -> bool:
+        """Whether no other open Database (here or in another process) holds it; if so it is kept exclusive
+        until :meth:`release`, so that nobody opens in the middle of the fold."""
+        if self._fd is None:
+            return True
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False
+        return True
+
+    def release(self) -> None:
+        if self._fd is not None:
+            self._fd = None
+            self._release()
 
 
 def fingerprint(raw: bytes) -> str:
@@ -430,7 +505,10 @@ class Transaction:
             raise RecordMissing(table, record_id)
         if expected_version is not None and doc.get("version") != expected_version:
             raise StaleRecord(
-                doc.get("code") or f"{table} {record_id}", doc.get("updated_by", "?"), doc.get("updated_at", "?")
+                doc.get("code") or f"{table} {record_id}",
+                doc.get("updated_by", "?"),
+                doc.get("updated_at", "?"),
+                staff=self.table("staff"),
             )
         return doc
 
@@ -500,34 +578,65 @@ class Transaction:
         return {**stored, "id": record_id}
 
     def update(self, table: str, record_id: int, changes: Doc, *, expected_version: int | None = None) -> Doc:
-        """Change fields of a record; refused with :class:`StaleRecord` if it moved past ``expected_version``."""
+        """Change fields of a record; refused with :class:`StaleRecord` if it moved past ``expected_version``.
+        The audit entry keeps what each changed field was and became (a private field: only that it changed)."""
         current = self.current(table, record_id, expected_version)
         del current["id"]
         changed = sorted(k for k, v in changes.items() if k != "id" and current.get(k) != v)
         stored = {**current, **{k: v for k, v in changes.items() if k != "id"}}
         stored.update(version=current.get("version", 0) + 1, updated_at=self.ts, updated_by=self._db.user)
         self._put(table, str(record_id), stored)
-        self._audit("update", table, record_id, stored, changed)
+        values = {k: [current.get(k), stored.get(k)] for k in changed if k not in PRIVATE_FIELDS}
+        self._audit("update", table, record_id, stored, changed, values)
         return {**stored, "id": int(record_id)}
 
-    def delete(self, table: str, record_id: int, *, expected_version: int | None = None) -> None:
+    def delete(self, table: str, record_id: int, *, expected_version: int | None = None, reason: str = "") -> None:
+        """Remove a record; an officer's record is kept in the recycle bin (who, when, why) for a supervisor to
+        restore. Its id and code are never handed out again (``meta`` keeps the last ones)."""
         current = self.current(table, record_id, expected_version)
         del current["id"]
         self._put(table, str(record_id), None)
         self._audit("delete", table, record_id, current, [])
+        if table not in UNBINNED:
+            binned = {
+                "table": table,
+                "record_id": int(record_id),
+                "code": current.get("code", ""),
+                "doc": current,
+                "deleted_at": self.ts,
+                "deleted_by": self._db.user,
+                "reason": reason,
+            }
+            self._put("recycle_bin", str(self._next_id("recycle_bin")), binned)
+
+    def put_back(self, bin_id: int) -> Doc:
+        """Bring a record back from the recycle bin under its own id and code (neither was handed out again:
+        ``meta`` keeps the last ones), one version on; the bin's entry is marked restored (by whom, when)."""
+        binned = self.current("recycle_bin", bin_id)
+        table, record_id = str(binned["table"]), int(binned["record_id"])
+        doc = dict(binned["doc"])
+        doc.update(version=int(doc.get("version", 0)) + 1, updated_at=self.ts, updated_by=self._db.user)
+        self._put(table, str(record_id), doc)
+        del binned["id"]
+        self._put("recycle_bin", str(bin_id), {**binned, "restored_at": self.ts, "restored_by": self._db.user})
+        self._entry("restore", table, record_id, doc.get("code", ""), [], detail=str(binned.get("reason") or ""))
+        return {**doc, "id": record_id}
 
     def log(self, action: str, table: str, record_id: int | None, code: str = "", detail: str = "") -> None:
         """An audit entry for something that is not a change, e.g. personal data viewed or exported."""
         self._entry(action, table, record_id, code, [], detail=detail)
 
-    def _audit(self, action: str, table: str, record_id: int, doc: Doc, fields: list[str]) -> None:
+    def _audit(
+        self, action: str, table: str, record_id: int, doc: Doc, fields: list[str], values: Doc | None = None
+    ) -> None:
         if table in ("audit", "meta", "signin"):  # sign-in counters are logged as signin / signin.failed
             return
-        # Field names only: values may be personal data, which the audit log must not copy.
-        self._entry(action, table, record_id, doc.get("code", ""), fields)
+        # ``changes``: [was, became] of each changed field but the private ones, named in ``fields`` only.
+        extra = {"changes": values} if values else {}
+        self._entry(action, table, record_id, doc.get("code", ""), fields, **extra)
 
     def _entry(
-        self, action: str, table: str, record_id: int | None, code: str, fields: list[str], **extra: str
+        self, action: str, table: str, record_id: int | None, code: str, fields: list[str], **extra: Any
     ) -> None:
         entry = {"ts": self.ts, "user": self._db.user, "action": action, "table": table, "record_id": record_id}
         self._put("audit", str(self._next_id("audit")), {**entry, "code": code, "fields": fields, **extra})
@@ -594,6 +703,10 @@ class Database:
             finally:
                 self._lock.release()
         self._check_schema()
+        # Taken once the file proved to be a database (a refused file gets nothing beside it but the lock).
+        self._presence = _Presence(open_path(self.path), self.lock_timeout) if not self.read_only else None
+        self.closed = False
+        _OPEN.add(self)
 
     # ------------------------------------------------------------------ opening
     def _create(self) -> None:
@@ -996,9 +1109,9 @@ class Database:
         with self.transaction() as txn:
             return txn.update(table, record_id, changes, expected_version=expected_version)
 
-    def delete(self, table: str, record_id: int, *, expected_version: int | None = None) -> None:
+    def delete(self, table: str, record_id: int, *, expected_version: int | None = None, reason: str = "") -> None:
         with self.transaction() as txn:
-            txn.delete(table, record_id, expected_version=expected_version)
+            txn.delete(table, record_id, expected_version=expected_version, reason=reason)
 
     # ------------------------------------------------------------------ compaction
     def _maybe_compact(self) -> None:
@@ -1058,10 +1171,22 @@ class Database:
             self._load()
 
     def close(self) -> None:
+        """Let go of the database. The last process to close it folds the journal into the snapshot; one that
+        closes while others have it open leaves the journal to them (no reload of a new snapshot forced on them)."""
         if self._compactor is not None:
             self._compactor.join()
-        with contextlib.suppress(Exception):
-            self.compact()
+        if self.closed:
+            return
+        self.closed = True
+        _OPEN.discard(self)
+        presence, self._presence = self._presence, None
+        try:
+            if presence is None or presence.last():
+                with contextlib.suppress(Exception):
+                    self.compact()
+        finally:
+            if presence is not None:
+                presence.release()
 
     def __enter__(self) -> Database:
         return self

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from ikmtui.clock import who_when
 from ikmtui.i18n import _
 
 
@@ -93,16 +97,20 @@ class RecordMissing(StorageError):
 
 
 class StaleRecord(StorageError):
-    """Someone else saved the record after it was opened: saving now would overwrite their change."""
+    """Someone else saved the record after it was opened: saving now would overwrite their change.
 
-    def __init__(self, code: str, who: str, when: str) -> None:
+    ``who`` and ``when`` are as stored (username, stamp); the message names the officer by their full name from
+    ``staff`` and the time in local time."""
+
+    def __init__(self, code: str, who: str, when: str, *, staff: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+        name, shown = who_when(staff or {}, who, when)
         super().__init__(
             _(
                 "{code} was changed by {who} at {when} after you opened it. "
                 "Close it, open it again and redo your change.",
                 code=code,
-                who=who,
-                when=when,
+                who=name,
+                when=shown,
             )
         )
         self.code = code

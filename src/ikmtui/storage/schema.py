@@ -31,6 +31,11 @@ TABLES = (
     "yearly_figures",
     "meta",
 )
+#: Fields whose values an audit entry never copies (UU PDP No. 27/2022; a password hash is nobody's business):
+#: a change to one records only that it changed. Every other field's change keeps what it was and became.
+PRIVATE_FIELDS = frozenset({"owner_nik", "nik", "npwp", "phone", "email", "address", "password_hash"})
+#: Tables whose records are not kept in the recycle bin when deleted (bookkeeping, not an officer's records).
+UNBINNED = frozenset({"audit", "meta", "signin", "recycle_bin"})
 APP_MARK = "ikmtui"
 SCHEMA_VERSION = 1
 META_ID = "1"

@@ -21,6 +21,7 @@ from ikmtui.domain import reference
 from ikmtui.domain.identifiers import clean_nik
 from ikmtui.io import importer
 from ikmtui.storage import Database
+from tests.support.commits import committed, count_commits  # noqa: F401 (count_commits: a fixture)
 
 IKM_HEADERS = [
     "No",
@@ -142,13 +143,14 @@ def test_helpers_make_valid_identifiers() -> None:
 
 
 # ------------------------------------------------------------------------------------------------ valid files
+@pytest.mark.usefixtures("count_commits")
 def test_messy_but_valid_xlsx_is_imported_in_one_transaction(
     tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = Database(db_path, "tester")
     cluster_id, cluster = next((int(k), d) for k, d in db.docs("clusters").items())
     before = db.count("ikm")
-    lines = journal_lines(db_path)
+    lines = committed(db_path)
     headers = [
         "No.",
         "NAMA  USAHA",
@@ -229,7 +231,7 @@ def test_messy_but_valid_xlsx_is_imported_in_one_transaction(
     assert "2 baru" in out
     db.refresh()
     assert db.count("ikm") == before + 2
-    assert journal_lines(db_path) == lines + 1  # ONE transaction
+    assert committed(db_path) == lines + 1  # ONE transaction
     first = db.find("ikm", nib=nib(1))[0]
     second = db.find("ikm", nib=nib(2))[0]
     assert first["name"] == "Batik Sari" and first["owner_nik"] == nik(1)
@@ -352,16 +354,17 @@ def test_one_invalid_row_writes_nothing_and_reports_row_column_value_reason(
     assert all(line[0] == "5" for line in written[1:])
 
 
+@pytest.mark.usefixtures("count_commits")
 def test_skip_invalid_writes_the_valid_rows_only(
     tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = _mixed(tmp_path)
-    lines = journal_lines(db_path)
+    lines = committed(db_path)
     code, out, _err = run(capsys, path, "--db", db_path, "--skip-invalid")
     assert code == 0
     db = Database(db_path, "tester")
     assert db.find("ikm", nib=nib(41)) and db.find("ikm", nib=nib(43)) and not db.find("ikm", nib=nib(42))
-    assert journal_lines(db_path) == lines + 1
+    assert committed(db_path) == lines + 1
     assert "1 baris bermasalah dilewati" in out
 
 
@@ -416,6 +419,7 @@ def test_a_row_with_a_nib_already_in_the_database_is_a_duplicate_without_update(
     assert report.duplicate_rows == [2] and report.problems[0].column == "NIB" and report.problems[0].duplicate
 
 
+@pytest.mark.usefixtures("count_commits")
 def test_update_changes_the_existing_record_with_the_filled_in_cells(
     tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -439,9 +443,9 @@ def test_update_changes_the_existing_record_with_the_filled_in_cells(
     assert after["scale"] == existing["scale"]
     assert "1 diperbarui" in out
     # The same sheet again changes nothing and writes nothing.
-    lines = journal_lines(db_path)
+    lines = committed(db_path)
     code, out, _err = run(capsys, path, "--db", db_path, "--update")
-    assert code == 0 and "sudah ada di basis data apa adanya" in out and journal_lines(db_path) == lines
+    assert code == 0 and "sudah ada di basis data apa adanya" in out and committed(db_path) == lines
 
 
 def test_update_of_an_invalid_value_is_refused(tmp_path: Path, db_path: Path) -> None:

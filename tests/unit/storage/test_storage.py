@@ -12,6 +12,7 @@ import orjson
 import pytest
 
 from ikmtui import i18n
+from ikmtui.clock import local_time
 from ikmtui.storage import (
     Database,
     DatabaseDamaged,
@@ -157,7 +158,8 @@ def test_stale_edit_refused_with_who_and_when(path: Path, db: Database) -> None:
         db.update("ikm", rec["id"], {"turnover": 99}, expected_version=opened_version)
     err = info.value
     assert (err.code, err.who, err.when) == ("IKM-000001", "budi", "2026-03-01T09:05:00+07:00")
-    assert "budi" in str(err) and "IKM-000001" in str(err) and "09:05" in str(err)
+    # Shown in this machine's local time (09:05 in Semarang, 02:05 on a machine set to UTC).
+    assert "budi" in str(err) and "IKM-000001" in str(err) and local_time("2026-03-01T09:05:00+07:00") in str(err)
     # Budi's change survives, nothing half-written.
     assert db.get("ikm", rec["id"])["turnover"] == 150_000_000
     assert db.get("ikm", rec["id"])["version"] == 2

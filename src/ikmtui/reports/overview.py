@@ -3,9 +3,13 @@
 
 Definitions (each figure of ``overview --format json`` is one of these, counted from the stored tables):
 
+Positions are those at the end of the as-of date, so that a past period comes out the same whenever it is
+counted: IKM and clusters as they stood then (status, clusters, workers ... as the audit log says they were,
+:func:`ikmtui.reports.period.records_as_of`), and a listing's stock from its movements dated up to then.
+
 * IKM *total*: registered (``created_at``) on or before the as-of date; *new*: registered in the period;
-  *active* / *inactive*: of the total, by status. Breakdowns by kecamatan, scale, KBLI section and division and
-  cluster give *total* and *new* the same way.
+  *active* / *inactive*: of the total, by status on the as-of date. Breakdowns by kecamatan, scale, KBLI section
+  and division and cluster give *total* and *new* the same way.
 * workers (by gender), investment and certifications held: of the active IKM in the total; investment *new*:
   of the new IKM that are active.
 * clusters *active*: active clusters decreed (``decree_date``) on or before the as-of date; *members*: IKM in
@@ -18,8 +22,9 @@ Definitions (each figure of ``overview --format json`` is one of these, counted 
 * credit: as :func:`ikmtui.domain.arrears.portfolio_summary` (applications and outstanding on the as-of date;
   approved and disbursed in the period; PAR30 = principal of loans more than 30 days late / outstanding).
 * gallery: *listings* consigned on or before the as-of date, *new* ones consigned in the period, *displayed*
-  on the as-of date (stock left, consignment term not passed); sales in the period: items, revenue (gross),
-  commission (per sale line, half up) and payout (revenue - commission).
+  on the as-of date (stock left then, from the stock movements dated up to it; consignment term not passed);
+  sales in the period: items, revenue (gross), commission (per sale line, half up) and payout (revenue -
+  commission).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from typing import Any
 
 from ikmtui.domain import reference
 from ikmtui.domain.arrears import portfolio_summary
+from ikmtui.domain.gallery import ledgers, stock_total
 from ikmtui.domain.ikm import CERTIFICATIONS, SCALES
 from ikmtui.domain.training import CATEGORIES, PILLAR_NAMES, PILLARS
 from ikmtui.i18n import N_, _
@@ -54,7 +60,7 @@ from ikmtui.reports.common import (
     subtitle,
 )
 from ikmtui.reports.document import Col, Document, Figures, Note, Section, TableBlock
-from ikmtui.reports.period import Period
+from ikmtui.reports.period import Period, records_as_of
 
 CREDIT_KEYS = (
     "applications",
@@ -97,12 +103,12 @@ def _counts() -> dict[str, int]:
 
 # ---------------------------------------------------------------------------------------------- figures
 def ikm_figures(tables: Tables, first: str, cut: str) -> dict[str, Any]:
-    """IKM, workers, investment, clusters and certifications (one pass over the IKM table)."""
+    """IKM, workers, investment, clusters and certifications (one pass over the IKM table as it stood on ``cut``)."""
     by_kecamatan = {name: _counts() for name in reference.regions().names()}
     by_scale = {scale: _counts() for scale in SCALES}
     by_section: dict[str, dict[str, int]] = {}
     by_division: dict[str, dict[str, int]] = {}
-    clusters = tables["clusters"]
+    clusters = records_as_of(tables, "clusters", cut)
     by_cluster: dict[str, dict[str, Any]] = {
         key: {"code": str(doc.get("code") or key), "name": str(doc.get("name") or ""), "total": 0, "new": 0}
         for key, doc in sorted(clusters.items(), key=lambda item: str(item[1].get("code") or item[0]))
@@ -110,7 +116,7 @@ def ikm_figures(tables: Tables, first: str, cut: str) -> dict[str, Any]:
     total = active = new = members = 0
     male = female = investment = investment_new = 0
     certifications: Counter[str] = Counter()
-    for doc in tables["ikm"].values():
+    for doc in records_as_of(tables, "ikm", cut).values():
         created = day_of(doc.get("created_at"))
         if created > cut:
             continue
@@ -236,14 +242,17 @@ def credit_figures(tables: Tables, period: Period, as_of: date) -> dict[str, Any
 
 
 def gallery_figures(tables: Tables, first: str, cut: str, as_of: date) -> dict[str, Any]:
-    listings = listings_new = displayed = 0
-    for doc in tables["gallery_listings"].values():
-        consigned = day_of(doc.get("consigned_on")) or day_of(doc.get("created_at"))
-        if consigned > cut:
-            continue
-        listings += 1
-        listings_new += consigned >= first
-        displayed += listing_status_on(doc, as_of) == "displayed"
+    listed = {
+        key: doc
+        for key, doc in tables["gallery_listings"].items()
+        if (day_of(doc.get("consigned_on")) or day_of(doc.get("created_at"))) <= cut
+    }
+    stock = ledgers(listed, tables.get("stock_movements", {}), tables["sales"])
+    listings = len(listed)
+    listings_new = displayed = 0
+    for key, doc in listed.items():
+        listings_new += (day_of(doc.get("consigned_on")) or day_of(doc.get("created_at"))) >= first
+        displayed += listing_status_on({**doc, "stock": stock_total(stock[key], cut)}, as_of) == "displayed"
     items = revenue = commission = 0
     for sale in tables["sales"].values():
         if first <= day_of(sale.get("date")) <= cut:

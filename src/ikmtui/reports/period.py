@@ -11,8 +11,10 @@ fixed dates.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from ikmtui.clock import today as today  # re-exported: reports and screens ask period.today()
 from ikmtui.i18n import _, format_date
@@ -175,3 +177,59 @@ def months_between(first: date, last: date) -> list[tuple[int, int]]:
 def month_label(year: int, month: int) -> str:
     """``Nov 26``: a month on a chart axis, in the interface language."""
     return format_date(date(year, month, 1), "MMM yy")
+
+
+# ---------------------------------------------------------------------------------------------- closed periods
+#: Fields with two values only: a change to one recorded without its values (audit entries written before the
+#: log kept them) is undone by taking the other value.
+TWO_VALUED = {"status": ("active", "inactive")}
+
+
+def records_as_of(tables: Mapping[str, Mapping[str, Mapping[str, Any]]], table: str, cut: str) -> Mapping[str, Any]:
+    """The records of ``table`` as they stood at the end of the day ``cut`` (ISO), so that a past period's figures
+    come out the same whenever they are counted: every change audited after that day is undone, newest first
+    (a field goes back to what its audit entry says it was; a status change logged by name only goes back to the
+    other status), and a record deleted after that day is back from the recycle bin. Records created after it are
+    still there: the reports count by their creation date. While nothing changed after ``cut`` (a period seen on
+    its last day or later than every change), the table itself is returned."""
+    docs = tables[table]
+    later = sorted(
+        (
+            (str(entry.get("ts", "")), int(key), entry)
+            for key, entry in tables.get("audit", {}).items()
+            if entry.get("table") == table
+            and entry.get("action") == "update"
+            and entry.get("record_id") is not None
+            and str(entry.get("ts", ""))[:10] > cut
+        ),
+        key=lambda item: (item[0], item[1]),
+        reverse=True,
+    )
+    binned = [
+        entry
+        for entry in tables.get("recycle_bin", {}).values()
+        if entry.get("table") == table
+        and str(entry.get("deleted_at", ""))[:10] > cut
+        and str(entry.get("record_id")) not in docs
+        and isinstance(entry.get("doc"), Mapping)
+    ]
+    if not later and not binned:
+        return docs
+    result: dict[str, Any] = dict(docs)
+    for entry in binned:
+        result.setdefault(str(entry["record_id"]), entry["doc"])
+    for _ts, _key, entry in later:
+        key = str(entry["record_id"])
+        if key not in result:
+            continue
+        restored = dict(result[key])
+        recorded = entry.get("changes")
+        changes: Mapping[str, Any] = recorded if isinstance(recorded, Mapping) else {}
+        for name, pair in changes.items():
+            if isinstance(pair, list | tuple) and len(pair) == 2:
+                restored[name] = pair[0]
+        for name, (first, second) in TWO_VALUED.items():
+            if name in (entry.get("fields") or []) and name not in changes:
+                restored[name] = second if restored.get(name, first) == first else first
+        result[key] = restored
+    return result

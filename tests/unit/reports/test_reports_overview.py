@@ -69,8 +69,20 @@ def counted(t: dict[str, dict[str, dict[str, Any]]], first: str, cut: str) -> di
     def inside(day: str | None) -> bool:
         return bool(day) and first <= day <= cut
 
-    # ---- IKM
-    ikm = [d for d in t["ikm"].values() if d["created_at"][:10] <= cut]
+    # ---- IKM, as they stood on the cut day: status changes logged after it are undone
+    statuses = {key: d["status"] for key, d in t["ikm"].items()}
+    later = sorted(
+        (a for a in t["audit"].values() if a["table"] == "ikm" and a["action"] == "update" and a["ts"][:10] > cut),
+        key=lambda a: a["ts"],
+        reverse=True,
+    )
+    for entry in later:
+        if "status" in (entry.get("changes") or {}):
+            statuses[str(entry["record_id"])] = entry["changes"]["status"][0]
+        elif "status" in entry["fields"]:
+            was = statuses[str(entry["record_id"])]
+            statuses[str(entry["record_id"])] = "inactive" if was == "active" else "active"
+    ikm = [{**d, "status": statuses[key]} for key, d in t["ikm"].items() if d["created_at"][:10] <= cut]
     new = [d for d in ikm if d["created_at"][:10] >= first]
     active = [d for d in ikm if d["status"] == "active"]
 
@@ -170,10 +182,18 @@ def counted(t: dict[str, dict[str, dict[str, Any]]], first: str, cut: str) -> di
         for g, s in zip(gross, sales, strict=True)
     ]
     cut_day = date.fromisoformat(cut)
+
+    def stock_then(key: str) -> int:  # the listing's movements dated up to the cut day
+        return sum(
+            m["quantity"] for m in t["stock_movements"].values() if m["listing_id"] == int(key) and m["date"] <= cut
+        )
+
     displayed = [
         g
-        for g in listed
-        if g["stock"] > 0 and date.fromisoformat(g["consigned_on"]) + timedelta(days=g["term_days"]) >= cut_day
+        for key, g in t["gallery_listings"].items()
+        if g["consigned_on"] <= cut
+        and stock_then(key) > 0
+        and date.fromisoformat(g["consigned_on"]) + timedelta(days=g["term_days"]) >= cut_day
     ]
 
     divisions = Counter(d["kbli"][:2] for d in ikm)
@@ -290,15 +310,23 @@ def test_the_figures_are_not_trivially_zero(capsys: pytest.CaptureFixture[str], 
     assert 0 < data["training"]["completion_rate"] <= 1
 
 
-def test_overview_counts_a_change_saved_after_the_demo(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
-    """Counted from the database as it is now (journal included), not from the demo as generated."""
+def test_overview_counts_a_change_saved_after_the_demo(
+    capsys: pytest.CaptureFixture[str], db_path: Path, today: date
+) -> None:
+    """Counted from the database as it is now (journal included), not from the demo as generated; a change saved
+    today counts from today on, and a period that ended before it stays as it was."""
     from ikmtui.storage import Database
 
     before = report_json(capsys, db_path, "all")
     db = Database(db_path, "tester")
     doc = next(d for d in db.all("ikm") if d["status"] == "active")
     db.update("ikm", doc["id"], {"status": "inactive"}, expected_version=doc["version"])
-    after = report_json(capsys, db_path, "all")
+    assert report_json(capsys, db_path, "all") == before  # as of 1 Nov: the change came later
+    now = today.isoformat()
+    code = main(["report", "overview", "--db", str(db_path), "--period", "all", "--as-of", now, "--format", "json"])
+    assert code == 0
+    after = json.loads(capsys.readouterr().out)
     assert after["ikm"]["active"] == before["ikm"]["active"] - 1
     assert after["workers"]["total"] == before["workers"]["total"] - doc["workers_male"] - doc["workers_female"]
-    assert counted(load(db_path), "", AS_OF)["ikm"] == after["ikm"]
+    assert counted(load(db_path), "", now)["ikm"] == after["ikm"]
+    assert counted(load(db_path), "", AS_OF)["ikm"] == before["ikm"]

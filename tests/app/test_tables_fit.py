@@ -99,7 +99,7 @@ async def test_column_choice_is_kept_per_officer(db: Database, own_prefs: Path) 
         await pilot.press("2")
         await pilot.pause()
         assert "investment" not in [c.key for c in app.screen.query_one(VirtualTable).rows.columns]
-        await pilot.press("k")
+        await pilot.press("ctrl+k")
         await pilot.pause()
         assert isinstance(app.screen, PickScreen)
         picker = app.screen.query_one("#pick-list")
@@ -128,7 +128,7 @@ async def test_export_writes_the_rows_shown(db: Database, tmp_path: Path, suffix
         rows = app.screen.query_one(VirtualTable).rows
         shown = [rows.row(p)[1][1] for p in range(len(rows))]  # business names, in the order shown
         assert 0 < len(shown) < db.count("ikm")
-        await pilot.press("t")
+        await pilot.press("ctrl+e")
         await pilot.pause()
         assert isinstance(app.screen, PromptScreen)
         app.screen.query_one("#prompt-input", Input).value = str(target)

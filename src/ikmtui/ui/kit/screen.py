@@ -136,8 +136,8 @@ class TableScreen(BaseScreen):
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="table.search"),
         Binding("escape", "focus_table", "To table", show=False),
-        Binding("k", "choose_columns", "Columns", id="table.columns"),
-        Binding("t", "export_rows", "Export rows shown", id="table.export"),
+        Binding("ctrl+k", "choose_columns", "Columns", id="table.columns"),
+        Binding("ctrl+e", "export_rows", "Export rows shown", id="table.export"),
     ]
     DEFAULT_CSS = """
     TableScreen #search-row { height: 3; }
@@ -162,7 +162,7 @@ class TableScreen(BaseScreen):
         return type(self).__name__
 
     def shown_columns(self) -> list[Column]:
-        """The columns the officer chose (``k``), in the table's order; the usual ones until they choose."""
+        """The columns the officer chose (``ctrl+k``), in the table's order; the usual ones until they choose."""
         columns = self.columns()
         chosen = prefs.shown_columns(self.context.officer, self.prefs_key())
         if chosen is None:

@@ -26,7 +26,7 @@ def cluster_names(db: Any, *, short: bool = False) -> dict[int, str]:
 
 def ikm_columns(db: Any) -> list[Column]:
     """The registry table's columns (widths are what each keeps when the terminal is short of room; the table
-    fits them to the rows and the width there is); the optional ones show once picked with ``k``."""
+    fits them to the rows and the width there is); the optional ones show once picked with ``ctrl+k``."""
     clusters = cluster_names(db, short=True)
 
     def names(doc: Any) -> str:

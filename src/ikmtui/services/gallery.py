@@ -309,10 +309,17 @@ def movements_of(db: Database, listing_id: int) -> list[Doc]:
 
 def _ledger(txn: Transaction, doc: Doc) -> list[Doc]:
     """The listing's movements in this transaction. A listing stored before movements were recorded gets them
-    now, computed from its stock, sales and returns (:func:`legacy_movements`): its stock is kept, not lost."""
-    stored = _stored_movements(txn.table(MOVEMENTS), doc["id"])
+    now, computed from its stock, sales and returns (:func:`legacy_movements`): its stock is kept, not lost. A
+    stock figure set since outside the gallery's services (an import with update) is kept too: the difference
+    becomes an adjustment dated when the listing was last saved."""
+    stored = sorted(_stored_movements(txn.table(MOVEMENTS), doc["id"]), key=movement_order)
     if stored:
-        return sorted(stored, key=movement_order)
+        drift = int(doc.get("stock") or 0) - stock_total(stored)
+        if drift:
+            day = str(doc.get("updated_at") or "")[:10] or str(doc["consigned_on"])[:10]
+            why = _("stock figure changed outside the gallery screen (e.g. an import)")
+            stored.append(_insert_movement(txn, doc, "adjusted", drift, day, None, why))
+        return stored
     opening = legacy_movements(doc, _sales_of(txn.table(SALES), doc["id"]))
     return [
         _insert_movement(txn, doc, m["kind"], m["quantity"], m["date"], m.get("sale_id"), m.get("reason", ""))

@@ -219,3 +219,12 @@ def test_marketplace_links_are_kept_whole() -> None:
     for bad in ("Shopee https://shopee.co.id/a Tokopedia", "Shopee https://shopee.co.id/a www.tokopedia.com/b"):
         with pytest.raises(ValueError, match="bukan alamat web"):
             parse_links(bad)
+
+
+def test_a_stock_figure_set_outside_the_gallery_is_kept_as_an_adjustment(db: Database, listing: dict[str, Any]) -> None:
+    """An import with update may still write the stock figure: the next movement keeps it, as an adjustment."""
+    db.update("gallery_listings", listing["id"], {"stock": 14})
+    saved = service.record_sale(db, listing["id"], quantity=1, date="04/12/2026")
+    assert db.get("gallery_listings", listing["id"])["stock"] == 13  # type: ignore[index]
+    adjusted = [m for m in service.movements_of(db, listing["id"]) if m["kind"] == "adjusted"]
+    assert [(m["quantity"], m["date"]) for m in adjusted] == [(4, "2026-12-04")] and saved["quantity"] == 1

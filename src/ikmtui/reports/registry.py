@@ -20,6 +20,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from ikmtui.clock import local_time, officer_name
 from ikmtui.domain import credit as credit_domain
 from ikmtui.domain import training as training_domain
 from ikmtui.domain.arrears import loan_arrears
@@ -444,6 +445,7 @@ def ikm_profile(tables: Tables, ikm_id: int, as_of: date) -> dict[str, Any]:
             "created_by": doc.get("created_by", ""),
             "updated_at": doc.get("updated_at", ""),
             "updated_by": doc.get("updated_by", ""),
+            "updated_by_name": officer_name(tables.get("staff", {}), doc.get("updated_by", "")),
         },
         "clusters": clusters,
         "training": training,
@@ -507,7 +509,7 @@ def ikm_profile_renderable(profile: Mapping[str, Any]) -> RenderableType:
             _("Status"),
             status_label(ikm["status"]),
             _("Last change"),
-            _("{who}, {when}", who=ikm["updated_by"], when=_show_day(str(ikm["updated_at"])[:10])),
+            _("{who}, {when}", who=ikm["updated_by_name"], when=local_time(ikm["updated_at"])),
         ),
     ]
     for row in pairs:

@@ -21,6 +21,7 @@ from ikmtui.i18n import _
 from ikmtui.reports.registry import ikm_profile, ikm_profile_renderable
 from ikmtui.storage import TABLES
 from ikmtui.ui.kit.footer import AppFooter
+from ikmtui.ui.kit.history import record_timeline
 from ikmtui.ui.kit.screen import BaseScreen
 from ikmtui.ui.registry.deleting import USER_ERRORS, delete_ikm_flow
 from ikmtui.ui.registry.form import open_ikm_form
@@ -44,9 +45,14 @@ def registry_section(view: ProfileView) -> RenderableType:
     return ikm_profile_renderable(view.profile)
 
 
+def history_section(view: ProfileView) -> RenderableType:
+    """Every change of the record: what each field was and became, who and when (local time)."""
+    return record_timeline(view.tables, "ikm", view.ikm_id)
+
+
 SectionBuilder = Callable[[ProfileView], RenderableType | None]
 #: The profile's sections, top to bottom.
-SECTIONS: list[SectionBuilder] = [registry_section]
+SECTIONS: list[SectionBuilder] = [registry_section, history_section]
 
 
 def profile_renderable(view: ProfileView) -> RenderableType:

@@ -19,12 +19,13 @@ from dataclasses import dataclass
 
 from ikmtui.i18n import N_
 
-KINDS = ("ikm", "clusters", "credit_applications", "gallery_listings")
+KINDS = ("ikm", "clusters", "credit_applications", "gallery_listings", "yearly_figures")
 KIND_LABELS = {
     "ikm": N_("IKM"),
     "clusters": N_("Clusters"),
     "credit_applications": N_("Credit applications"),
     "gallery_listings": N_("Gallery listings"),
+    "yearly_figures": N_("Yearly figures of IKM"),
 }
 #: Sheet name of the template of each kind.
 SHEET_NAMES = {
@@ -32,6 +33,7 @@ SHEET_NAMES = {
     "clusters": "Klaster",
     "credit_applications": "Pengajuan Kredit",
     "gallery_listings": "Produk Galeri",
+    "yearly_figures": "Data Tahunan",
 }
 
 
@@ -512,11 +514,31 @@ GALLERY_COLUMNS = (
     ),
 )
 
+#: An IKM's figures for a year (pemutakhiran data): workers, turnover and investment read as the registry's columns.
+FIGURE_COLUMNS = (
+    _IKM_REF,
+    Col(
+        "year",
+        "Tahun",
+        ("Tahun Data", "Tahun Pendataan", "Tahun Pemutakhiran", "Tahun Laporan", "Year", "Data year"),
+        True,
+        N_("The year the figures are for, e.g. 2026"),
+    ),
+    *(
+        c
+        for c in IKM_COLUMNS
+        if c.field in ("workers_male", "workers_female", "workers_total", "turnover", "turnover_monthly", "investment")
+    ),
+    Col("production_value", "Nilai Produksi", ("Nilai Produksi per Tahun", "Nilai Output", "Production value")),
+    Col("note", "Keterangan", ("Catatan", "Ket", "Note", "Notes")),
+)
+
 COLUMNS: dict[str, tuple[Col, ...]] = {
     "ikm": IKM_COLUMNS,
     "clusters": CLUSTER_COLUMNS,
     "credit_applications": CREDIT_COLUMNS,
     "gallery_listings": GALLERY_COLUMNS,
+    "yearly_figures": FIGURE_COLUMNS,
 }
 #: Fields a template leaves out (understood when present, but not what a new sheet should use).
 NOT_IN_TEMPLATE = {"workers_total", "turnover_monthly"} | {c.field for c in GALLERY_COLUMNS if ":" in c.field}
@@ -550,7 +572,8 @@ def match(kind: str, header: object) -> tuple[str, int] | None:
         hit = index.get(key) or index.get(key.removesuffix("rp"))
         if hit:
             return hit
-        if kind == "ikm":  # "Jumlah Tenaga Kerja L", "Tenaga Kerja (P)", "TK Jumlah": workers by gender
+        # "Jumlah Tenaga Kerja L", "Tenaga Kerja (P)", "TK Jumlah": workers by gender
+        if kind in ("ikm", "yearly_figures"):
             for suffixes, field in ((_MALE, "workers_male"), (_FEMALE, "workers_female"), (_TOTAL, "workers_total")):
                 for suffix in suffixes:
                     if key.endswith(suffix) and index.get(key[: -len(suffix)], ("",))[0] == "workers_total":

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 from ikmtui.io import columns as cols
 from ikmtui.io.columns import KINDS
+from ikmtui.io.importer import figures  # noqa: F401  (registers the yearly figures kind)
 from ikmtui.io.importer.bounds import (
     EXCEL_SUFFIXES,
     HEADER_SEARCH_ROWS,

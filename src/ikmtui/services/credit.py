@@ -913,12 +913,6 @@ def check_step(db: Database, app_id: int, to_state: str) -> None:
     check_transition(CreditApplication.parse(doc), to_state, db.user, dt.date.max, maker_checker=_maker_checker(db))
 
 
-def needs_reason(doc: Mapping[str, Any], to_state: str) -> bool:
-    """Whether the step into ``to_state`` needs the note to give a reason (withdrawing or cancelling an approved
-    application is a correction)."""
-    return to_state in NOTE_REQUIRED or (doc.get("state") == "approved" and to_state in CORRECTING_STEPS)
-
-
 def check_takes_repayments(db: Database, app_id: int) -> None:
     """Raise :func:`check_repayable`'s ``ValueError`` when ``app_id`` takes no repayments (not disbursed, or
     closed), before a dialog asks for the amount."""

@@ -1,8 +1,10 @@
 """The Credit actions, shared by the applications table and the application detail: new and edit, the lifecycle
-steps, repayments (single and bulk), the loan simulator and the portfolio summary.
+steps, repayments (single and bulk), corrections (reverse a repayment, undo a disbursement or an approval), the loan
+simulator and the portfolio summary.
 
-Each action calls ``ikmtui.services.credit``; a step the lifecycle, maker-checker or the officer's role does not
-allow is refused at once with the service's message (a notification), before any dialog, and nothing changes.
+Each action calls ``ikmtui.services.credit``; a step or correction the lifecycle, maker-checker or the officer's
+role does not allow is refused at once with the service's message (a notification), before any dialog, and nothing
+changes. A date after today is refused beside the date field.
 """
 
 from __future__ import annotations
@@ -12,22 +14,25 @@ from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
-from ikmtui.domain.credit import BANKS, DEFAULT_PRODUCT, state_label
+from ikmtui.domain.credit import BANKS, DEFAULT_PRODUCT, check_not_future, show_date, state_label
 from ikmtui.domain.fields import parse_date
 from ikmtui.domain.money import format_rupiah, parse_rupiah
 from ikmtui.domain.records import RecordInvalid
-from ikmtui.i18n import _
+from ikmtui.i18n import N_, _
 from ikmtui.services import credit as svc
-from ikmtui.services.registry import IkmIndex
+from ikmtui.services.registry import IkmIndex, active_ikm
 from ikmtui.ui.credit import common as common
 from ikmtui.ui.credit.forms import (
+    CORRECTING_STEPS,
     STEPS,
     ApplicationForm,
     StepForm,
     application_fields,
     repayment_fields,
+    reversal_fields,
     step_fields,
 )
+from ikmtui.ui.kit.dialogs import ReasonScreen
 from ikmtui.ui.kit.form import FormScreen
 
 if TYPE_CHECKING:
@@ -37,6 +42,14 @@ if TYPE_CHECKING:
     from ikmtui.ui.kit.context import AppContext
 
 Errors = dict[str, str] | None
+
+UNDO_QUESTIONS = {
+    "undo_disbursal": N_(
+        "Undo the disbursement of {code} ({applicant}, {amount})? It goes back to approved, its schedule is "
+        "cleared and it leaves the portfolio. Why:"
+    ),
+    "undo_approval": N_("Undo the approval of {code} ({applicant}, {amount})? It goes back to verified. Why:"),
+}
 
 #: Keys of the Credit actions. The table keeps ``s`` (sort), ``/`` (search), arrows and enter for itself.
 STEP_BINDINGS = [
@@ -53,6 +66,12 @@ LOAN_BINDINGS = [
     Binding("b", "bulk", "Bulk repayments", id="credit.bulk"),
     Binding("m", "simulate", "Loan simulator", id="credit.simulate"),
     Binding("g", "portfolio", "Portfolio", id="credit.portfolio"),
+]
+#: Corrections (a supervisor, with a reason): shift and the key of what they take back.
+CORRECTION_BINDINGS = [
+    Binding("R", "reverse", "Reverse repayment", id="credit.reverse"),
+    Binding("C", "undo('undo_disbursal')", "Undo disbursement", id="credit.undo_disbursal"),
+    Binding("P", "undo('undo_approval')", "Undo approval", id="credit.undo_approval"),
 ]
 
 
@@ -88,6 +107,17 @@ class CreditActions:
         ikm = self.db.get("ikm", ikm_id) if ikm_id is not None else None
         return str((ikm or {}).get("name") or "?")
 
+    def typed_date(self, values: dict[str, Any], errors: dict[str, str], kind: str = "step") -> date:
+        """The date typed in a dialog (today when blank); what is not a date, or is after today, goes beside it."""
+        day = self.today()
+        if str(values.get("date") or "").strip():
+            try:
+                day = parse_date(values["date"])
+                check_not_future(day, self.today(), kind)
+            except ValueError as exc:
+                errors["date"] = str(exc)
+        return day
+
     def _changed(self, app_id: int | None, message: str) -> None:
         self.context.data_saved()
         if app_id is not None:
@@ -95,8 +125,16 @@ class CreditActions:
         self.notify(message, timeout=6)
 
     # ------------------------------------------------------------------ new / edit
+    def applicants(self, keep: int | None = None) -> IkmIndex:
+        """The IKM the applicant field offers: active ones only (and ``keep``, the applicant a draft already has)."""
+        docs = active_ikm(self.db)
+        current = self.db.docs("ikm").get(str(keep)) if keep is not None else None
+        if current is not None:
+            docs = {**docs, str(keep): current}
+        return IkmIndex(docs)
+
     def action_new(self) -> None:
-        index = IkmIndex.of(self.db)
+        index = self.applicants()
         created: dict[str, Any] = {}
 
         def submit(values: dict[str, Any]) -> Errors:
@@ -132,7 +170,7 @@ class CreditActions:
         if not editable:
             self.refuse(svc.not_editable_message(doc))
             return
-        index = IkmIndex.of(self.db)
+        index = self.applicants(keep=doc.get("ikm_id"))
         saved: dict[str, Any] = {}
 
         def submit(values: dict[str, Any]) -> Errors:
@@ -178,7 +216,8 @@ class CreditActions:
         doc = self.selected_application()
         if doc is None:
             return
-        step = STEPS[state]
+        correcting = doc.get("state") == "approved" and state in CORRECTING_STEPS
+        step = CORRECTING_STEPS[state] if correcting else STEPS[state]
         try:
             svc.check_step(self.db, doc["id"], state)
         except common.REFUSALS as exc:
@@ -188,12 +227,7 @@ class CreditActions:
 
         def submit(values: dict[str, Any]) -> Errors:
             errors: dict[str, str] = {}
-            day = self.today()
-            if str(values.get("date") or "").strip():
-                try:
-                    day = parse_date(values["date"])
-                except ValueError as exc:
-                    errors["date"] = str(exc)
+            day = self.typed_date(values, errors)
             amount = None
             if step.amount and str(values.get("amount_approved") or "").strip():
                 try:
@@ -254,12 +288,7 @@ class CreditActions:
 
         def submit(values: dict[str, Any]) -> Errors:
             errors: dict[str, str] = {}
-            paid_on = day
-            if str(values.get("date") or "").strip():
-                try:
-                    paid_on = parse_date(values["date"])
-                except ValueError as exc:
-                    errors["date"] = str(exc)
+            paid_on = self.typed_date(values, errors, "repayment")
             try:
                 amount = parse_rupiah(values.get("amount") or "")
             except ValueError as exc:
@@ -318,6 +347,89 @@ class CreditActions:
             "amount": common.typed_rupiah(oldest.unpaid) if oldest is not None else "",
         }
         self.app.push_screen(FormScreen("\n".join(lines), repayment_fields(), values, submit), closed)
+
+    # ------------------------------------------------------------------ corrections
+    def action_reverse(self) -> None:
+        doc = self.selected_application()
+        if doc is None:
+            return
+        try:
+            svc.check_correction(self.db, doc["id"], "reverse_repayment")
+        except common.REFUSALS as exc:
+            self.refuse(exc)
+            return
+        standing = svc.reversible_repayments(self.db, doc["id"])
+        done: dict[str, Any] = {}
+
+        def submit(values: dict[str, Any]) -> Errors:
+            chosen = values.get("repayment")
+            reason = str(values.get("reason") or "")
+            if chosen is None:
+                return {"repayment": _("Choose the repayment to reverse")}
+            if not reason.strip():
+                return {"reason": _("Give a reason: it is kept in the history")}
+            try:
+                done["result"] = svc.reverse_repayment(self.db, int(chosen), reason)
+            except common.REFUSALS as exc:
+                self.refuse(exc)
+                return {"__all__": str(exc)}
+            return None
+
+        def closed(result: Any) -> None:
+            outcome: svc.ReversalResult | None = done.get("result")
+            if result is None or outcome is None:
+                return
+            message = _("Reversed {code}", code=outcome.repayment.get("code", ""))
+            if outcome.reapplied:
+                message += "; " + _("{n} later repayment(s) re-applied", n=len(outcome.reapplied))
+            if outcome.reopened:
+                message += "\n" + _("{code} is open again", code=doc.get("code", ""))
+            self._changed(doc["id"], message)
+
+        title = _(
+            "Reverse a repayment of {code} ({applicant}): it stays on record, marked reversed, and the later "
+            "repayments are applied again",
+            code=doc.get("code", ""),
+            applicant=self.applicant_name(doc),
+        )
+        options = [
+            (f"{r.get('code', '')} · {show_date(parse_date(r['date']))} · {common.rupiah(r.get('amount'))}", r["id"])
+            for r in standing
+        ]
+        values = {"repayment": standing[0]["id"] if standing else None}
+        self.app.push_screen(FormScreen(title, reversal_fields(options), values, submit), closed)
+
+    def action_undo(self, kind: str) -> None:
+        doc = self.selected_application()
+        if doc is None:
+            return
+        try:
+            svc.check_correction(self.db, doc["id"], kind)
+        except common.REFUSALS as exc:
+            self.refuse(exc)
+            return
+        question = _(
+            UNDO_QUESTIONS[kind],
+            code=doc.get("code", ""),
+            applicant=self.applicant_name(doc),
+            amount=common.rupiah(doc.get("amount_approved")),
+        )
+
+        def answered(reason: str | None) -> None:
+            if not reason:
+                return
+            undo = svc.undo_disbursal if kind == "undo_disbursal" else svc.undo_approval
+            try:
+                stored = undo(self.db, doc["id"], reason, expected_version=doc.get("version"))
+            except common.REFUSALS as exc:
+                self.refuse(exc)
+                return
+            self._changed(
+                doc["id"],
+                _("{code} is now {state}", code=stored.get("code", ""), state=state_label(str(stored.get("state")))),
+            )
+
+        self.app.push_screen(ReasonScreen(question), answered)
 
     def action_bulk(self) -> None:
         from ikmtui.ui.credit.bulk import BulkRepaymentScreen

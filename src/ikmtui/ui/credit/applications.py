@@ -2,7 +2,9 @@
 repayments, the loan simulator and the portfolio summary on single keys (see ``ui.credit.actions``).
 
 Keys: a new, e edit a draft, i (or enter) detail, u submit, v verify, p approve, x reject, w withdraw,
-c disburse (cair), o write off, r repayment, b bulk repayments, m loan simulator, g portfolio summary.
+c disburse (cair), o write off, r repayment, b bulk repayments, m loan simulator, g portfolio summary; corrections
+(a supervisor, with a reason): R reverse a repayment, C undo a disbursement, P undo an approval (w and x withdraw or
+cancel an approved application).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from ikmtui.domain.money import format_rupiah
 from ikmtui.i18n import _
 from ikmtui.tabular import Column
 from ikmtui.ui.credit import common as common
-from ikmtui.ui.credit.actions import LOAN_BINDINGS, STEP_BINDINGS, CreditActions
+from ikmtui.ui.credit.actions import CORRECTION_BINDINGS, LOAN_BINDINGS, STEP_BINDINGS, CreditActions
 from ikmtui.ui.kit.screen import TableScreen
 from ikmtui.ui.kit.vtable import VirtualTable
 
@@ -39,6 +41,7 @@ class CreditScreen(TableScreen, CreditActions):
         Binding("i", "detail", "Detail", id="credit.detail"),
         *STEP_BINDINGS,
         *LOAN_BINDINGS,
+        *CORRECTION_BINDINGS,
     ]
 
     #: Above this many loan ledgers to replay, days past due are computed in a worker thread and filled in

@@ -17,13 +17,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Static
 
 from ikmtui.domain.arrears import LoanArrears
-from ikmtui.domain.credit import DOCUMENTS, PRODUCTS, method_label, state_label
+from ikmtui.domain.credit import DOCUMENTS, PRODUCTS, correction_label, method_label, state_label
 from ikmtui.domain.money import format_number, format_rupiah
 from ikmtui.i18n import _
 from ikmtui.services import credit as svc
 from ikmtui.services.credit import InstallmentRow, installment_rows
 from ikmtui.ui.credit import common as common
-from ikmtui.ui.credit.actions import LOAN_BINDINGS, STEP_BINDINGS, CreditActions
+from ikmtui.ui.credit.actions import CORRECTION_BINDINGS, LOAN_BINDINGS, STEP_BINDINGS, CreditActions
 from ikmtui.ui.kit.footer import AppFooter
 from ikmtui.ui.kit.screen import BaseScreen
 
@@ -84,11 +84,25 @@ def history_renderable(doc: dict[str, Any]) -> RenderableType:
     table.add_column(_("Officer"), no_wrap=True)
     table.add_column(_("Note"))
     for entry in doc.get("history") or []:
+        state = state_label(str(entry.get("state", "")))
+        note = str(entry.get("note", ""))
+        style = ""
+        if entry.get("correction"):  # the record of a correction: what was corrected, and why
+            state = correction_label(str(entry["correction"]))
+            if entry.get("repayment"):
+                note = f"{entry['repayment']}: {note}"
+            style = "yellow"
+        undone = entry.get("undone")
+        if undone:  # a step taken back: kept, struck through, with who took it back, when and why
+            note = (note + "; " if note else "") + _(
+                "undone {date} by {user}: {reason}",
+                date=common.shown_day(undone.get("date")),
+                user=undone.get("by", ""),
+                reason=undone.get("reason", ""),
+            )
+            style = "dim strike"
         table.add_row(
-            common.shown_day(entry.get("date")),
-            state_label(str(entry.get("state", ""))),
-            str(entry.get("by", "")),
-            str(entry.get("note", "")),
+            common.shown_day(entry.get("date")), Text(state, style=style), str(entry.get("by", "")), Text(note)
         )
     return table
 
@@ -179,14 +193,23 @@ def repayments_renderable(repayments: list[dict[str, Any]]) -> RenderableType:
         note = str(r.get("note") or "")
         if r.get("prepayment"):
             note = _("early payoff") + (f"; {note}" if note else "")
+        reversal = r.get("reversal")
+        if reversal:  # kept on record, counted for nothing
+            note = _(
+                "reversed {date} by {user}: {reason}",
+                date=common.shown_day(reversal.get("date")),
+                user=reversal.get("by", ""),
+                reason=reversal.get("reason", ""),
+            ) + (f"; {note}" if note else "")
+        style = "dim strike" if reversal else ""
         table.add_row(
-            str(r.get("code", "")),
-            common.typed_day(date.fromisoformat(str(r.get("date"))[:10])),
-            format_rupiah(int(r.get("amount") or 0)),
+            Text(str(r.get("code", "")), style=style),
+            Text(common.typed_day(date.fromisoformat(str(r.get("date"))[:10])), style=style),
+            Text(format_rupiah(int(r.get("amount") or 0)), style=style),
             format_rupiah(int(r.get("principal") or 0)),
             format_rupiah(int(r.get("interest") or 0)),
             _("bank list") if r.get("source") == "bulk" else _("manual"),
-            note,
+            Text(note, style="yellow" if reversal else ""),
         )
     if not repayments:
         return Group(table, Text(_("No repayments recorded"), style="dim"))
@@ -200,6 +223,7 @@ class CreditDetailScreen(BaseScreen, CreditActions):
         Binding("e", "edit", "Edit draft", id="credit.edit"),
         *STEP_BINDINGS,
         *LOAN_BINDINGS,
+        *CORRECTION_BINDINGS,
     ]
     DEFAULT_CSS = """
     CreditDetailScreen #detail { height: 1fr; padding: 0 1; }

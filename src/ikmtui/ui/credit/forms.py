@@ -147,6 +147,23 @@ STEPS: dict[str, Step] = {
 }
 
 
+#: Steps out of ``approved`` that correct the decision: the note is the reason and must be given.
+CORRECTING_STEPS: dict[str, Step] = {
+    "withdrawn": Step(
+        "withdrawn",
+        N_("Withdraw"),
+        N_("Withdraw the approved {code} ({applicant}, {amount}): the applicant no longer wants the loan?"),
+        reason=True,
+    ),
+    "rejected": Step(
+        "rejected",
+        N_("Cancel application"),
+        N_("Cancel the approved {code} ({applicant}, {amount})? It will not be disbursed."),
+        reason=True,
+    ),
+}
+
+
 def step_fields(step: Step) -> list[FormField]:
     fields = []
     if step.amount:
@@ -176,7 +193,11 @@ class StepForm(FormScreen):
 
     def on_mount(self) -> None:  # FormScreen.on_mount runs too (Textual calls every class's handler)
         self.query_one("#form-save", Button).label = f"{_(self.verb)} (ctrl+s)"
-        self.call_after_refresh(self.query_one(f"#field-{self.fields[-1].name}").focus)
+        # The amount approved when the step asks for one (a typed amount once went into the note and the full
+        # amount was approved), else the note: the date is filled in with today.
+        names = [spec.name for spec in self.fields]
+        first = "amount_approved" if "amount_approved" in names else names[-1]
+        self.call_after_refresh(self.query_one(f"#field-{first}").focus)
 
     @on(Input.Submitted)
     def _enter(self, event: Input.Submitted) -> None:
@@ -201,4 +222,12 @@ def repayment_fields() -> list[FormField]:
             ),
         ),
         FormField("note", "Note"),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------- reversal
+def reversal_fields(options: list[tuple[str, Any]]) -> list[FormField]:
+    return [
+        FormField("repayment", "Repayment", kind="select", options=options),
+        FormField("reason", "Reason", help=N_("Required: it is kept in the loan's history")),
     ]

@@ -140,7 +140,8 @@ class PortfolioScreen(BaseScreen):
         yield AppFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#portfolio", VerticalScroll).focus()
+        # The date has the focus: typed digits go into it, never to the app's screen keys (1-9).
+        self.query_one("#portfolio-date", Input).focus()
         self.data_changed()
 
     def data_changed(self) -> None:

@@ -3,17 +3,21 @@ targets and budget, and an IKM's yearly figures."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
-from textual.widgets import Input, Select
+from rich.console import Console
+from textual.widgets import Input, Select, Static
 
+from ikmtui.services import results as service
 from ikmtui.storage import Database
 from ikmtui.ui.app import SCREENS, make_app
 from ikmtui.ui.kit.dialogs import ViewerScreen
 from ikmtui.ui.kit.form import FormScreen
+from ikmtui.ui.registry.profile import IkmProfileScreen
 from ikmtui.ui.results.facilitations import ResultsScreen
 from ikmtui.ui.results.targets import TargetsScreen
 
@@ -187,3 +191,20 @@ async def test_targets_and_yearly_figures_by_keys(db: Database) -> None:
         )
         saved = [d for d in db.all("yearly_figures") if d["ikm_id"] == 11 and d["year"] == 2026]
         assert len(saved) == 1 and saved[0]["workers_female"] == 6 and saved[0]["turnover"] == 300_000_000
+
+
+async def test_the_profile_shows_facilitations_and_figures_by_year(db: Database) -> None:
+    ikm_id = next(d for d in db.all("yearly_figures") if d["year"] == 2025)["ikm_id"]
+    service.save_figures(db, {"ikm_id": ikm_id, "year": 2024, "workers_male": 1, "workers_female": 1})
+    fac = service.create_facilitation(db, {"ikm_id": ikm_id, "kind": "marketplace", "requested_on": "2026-11-02"})
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=(150, 50)) as pilot:
+        await pilot.pause()
+        app.push_screen(IkmProfileScreen(ikm_id))
+        await pilot.pause()
+        console = Console(width=150, file=io.StringIO(), color_system=None)
+        console.print(app.screen.query_one("#profile", Static).content)
+        text = console.file.getvalue()
+    assert "Fasilitasi" in text and fac["code"] in text and "Diajukan" in text
+    by_year = text[text.index("Data per tahun") :]
+    assert by_year.index("2024") < by_year.index("2025") < by_year.index("2026 (terkini)")

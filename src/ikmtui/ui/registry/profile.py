@@ -25,6 +25,7 @@ from ikmtui.ui.kit.history import record_timeline
 from ikmtui.ui.kit.screen import BaseScreen
 from ikmtui.ui.registry.deleting import USER_ERRORS, delete_ikm_flow
 from ikmtui.ui.registry.form import open_ikm_form
+from ikmtui.ui.results.profile_section import results_section
 
 Tables = Mapping[str, Mapping[str, Mapping[str, Any]]]
 
@@ -52,7 +53,7 @@ def history_section(view: ProfileView) -> RenderableType:
 
 SectionBuilder = Callable[[ProfileView], RenderableType | None]
 #: The profile's sections, top to bottom.
-SECTIONS: list[SectionBuilder] = [registry_section, history_section]
+SECTIONS: list[SectionBuilder] = [registry_section, results_section, history_section]
 
 
 def profile_renderable(view: ProfileView) -> RenderableType:

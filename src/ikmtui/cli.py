@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import shutil
 import sys
 import tempfile
 import traceback
@@ -17,7 +16,7 @@ from typing import Any
 
 import platformdirs
 
-from ikmtui import __version__, i18n, paths
+from ikmtui import __version__, i18n
 from ikmtui.i18n import _
 from ikmtui.storage.errors import DatabaseDamaged
 
@@ -108,10 +107,10 @@ def run_app(args: argparse.Namespace) -> int:
 
     if args.demo:
         folder = Path(tempfile.mkdtemp(prefix="ikmtui-demo-"))
-        demo_copy = folder / "demo.json"
-        shutil.copyfile(paths.DEMO_DB, demo_copy)
-        os.chmod(demo_copy, 0o600)
-        args.db = demo_copy
+        from ikmtui import clock
+        from ikmtui.demodata import write_live_demo
+
+        args.db = write_live_demo(folder / "demo.json", clock.today())  # dated so that its last day is today
     db = open_database(args, create=True, sign_in=False)  # the app asks for the password itself
     # Today's backup in the background: at 100,000 IKM it takes a while, and opening must not wait for it.
     from ikmtui.storage.backup import daily_backup_in_background

@@ -7,18 +7,19 @@ in one snapshot, so that 100,000 IKM with every other table in proportion take s
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from ikmtui import i18n
+from ikmtui import i18n, paths
 from ikmtui.domain import reference
 from ikmtui.domain.gallery import legacy_movements
 from ikmtui.domain.money import format_number
 from ikmtui.domain.schedule import schedule
 from ikmtui.domain.training import attendance_rate, certificate_counter_key, certificate_number, meets_threshold
-from ikmtui.storage.database import create_database
+from ikmtui.storage.database import Database, create_database
 from ikmtui.storage.schema import META_ID, TABLES
 
 #: Demo data are dated relative to this day, not to today, so a seed always gives the same file.
@@ -737,6 +738,54 @@ def _results(b: _Builder, ikm_ids: list[int], count: int) -> None:
             )
 
 
-def write_demo(path: Path, businesses: int = 300, seed: int = 1, *, force: bool = False) -> Path:
-    """Generate and write a demo database; refuses to overwrite an existing file unless ``force``."""
-    return create_database(path, build(businesses, seed), user="demo", force=force)
+def write_demo(
+    path: Path, businesses: int = 300, seed: int = 1, *, force: bool = False, as_of: date | None = None
+) -> Path:
+    """Generate and write a demo database; refuses to overwrite an existing file unless ``force``.
+
+    With ``as_of`` its dates are moved so that its last day is that day (:func:`live`): the same seed and day
+    give the same records. Without it the demo is dated as generated (around :data:`AS_OF`)."""
+    tables = build(businesses, seed)
+    return create_database(path, live(tables, as_of) if as_of else tables, user="demo", force=force)
+
+
+# ---------------------------------------------------------------------------------------------- a live office
+#: A stored date, alone or at the start of a moment: ``2026-11-04`` or ``2026-11-04T09:00:00+07:00``.
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?=$|T)")
+
+
+def last_day(tables: dict[str, dict[str, dict[str, Any]]]) -> date:
+    """The demo's last day: when its last record was entered or changed (planned batches may lie beyond it)."""
+    stamps = (
+        str(doc.get(key) or "")[:10]
+        for name, docs in tables.items()
+        if name != "meta"
+        for doc in docs.values()
+        for key in ("created_at", "updated_at")
+    )
+    return date.fromisoformat(max((s for s in stamps if _DATE.match(s)), default=AS_OF.isoformat()))
+
+
+def _shifted(value: Any, days: timedelta) -> Any:
+    if isinstance(value, str):
+        found = _DATE.match(value)
+        return value if found is None else (date.fromisoformat(found.group()) + days).isoformat() + value[10:]
+    if isinstance(value, dict):
+        return {key: _shifted(item, days) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shifted(item, days) for item in value]
+    return value
+
+
+def live(tables: dict[str, dict[str, dict[str, Any]]], today: date) -> dict[str, dict[str, dict[str, Any]]]:
+    """The demo with every stored date (records, schedules, histories) moved by the same number of days, so
+    that its last day is ``today``: loans as late, listings as fresh, registrations as recent as when it was
+    made. Codes keep the year they were issued in (they are numbers, not dates)."""
+    days = timedelta(days=(today - last_day(tables)).days)
+    return {name: (docs if name == "meta" else _shifted(docs, days)) for name, docs in tables.items()}
+
+
+def write_live_demo(path: Path, today: date) -> Path:
+    """The bundled demo (``ikmtui --demo``) as a new database at ``path``, its last day moved to ``today``."""
+    tables = Database.read_snapshot(paths.DEMO_DB)
+    return create_database(path, live(tables, today), user="demo", force=True)

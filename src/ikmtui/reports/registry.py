@@ -16,7 +16,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from rich.console import Group, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -147,9 +148,41 @@ def _repayments_by_app(tables: Tables, app_ids: set[int]) -> dict[int, list[Mapp
 
 
 # ---------------------------------------------------------------------------------------------- cluster summary
+class FigurePairs:
+    """Figures as (label, value, label, value) rows: two pairs a line where the width allows, else one pair a line,
+    so that a value ("Rp 5.289.000.000") is never wrapped."""
+
+    def __init__(self, title: str, rows: list[tuple[str, str, str, str]]) -> None:
+        self.title = title
+        self.rows = rows
+
+    def _table(self, pairs_per_line: int) -> Table:
+        table = Table(
+            title=self.title, show_header=False, box=None, padding=(0, 2), title_justify="left", title_style="bold"
+        )
+        for _pair in range(pairs_per_line):
+            table.add_column(style="bold", overflow="fold")
+            table.add_column(justify="right", no_wrap=True)
+        if pairs_per_line == 2:
+            for row in self.rows:
+                table.add_row(*row)
+        else:
+            for row in self.rows:
+                table.add_row(row[0], row[1])
+            for row in self.rows:
+                table.add_row(row[2], row[3])
+        return table
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        widths = [max((cell_len(row[i]) for row in self.rows), default=0) for i in range(4)]
+        wide = sum(widths) + 2 * 3  # three gaps of two between the four columns
+        yield self._table(2 if wide <= options.max_width else 1)
+
+
 def cluster_summary(tables: Tables, cluster_id: int, as_of: date) -> dict[str, Any]:
     """What a cluster adds up to on ``as_of``: its members and their workers, investment, products, the
-    trainings they attended and the credit they took. Plain data (int rupiah, ISO dates)."""
+    trainings they attended and the credit they took. Plain data (int rupiah, ISO dates). Workers, investment
+    and turnover are the active members'; inactive members' are apart under ``inactive``."""
     cluster = tables["clusters"].get(str(cluster_id))
     if cluster is None:
         raise KeyError(cluster_id)
@@ -158,15 +191,23 @@ def cluster_summary(tables: Tables, cluster_id: int, as_of: date) -> dict[str, A
     product_names: dict[str, str] = {}  # one spelling per product, the first one met
     scales: Counter[str] = Counter()
     workers_male = workers_female = investment = turnover = active = 0
+    inactive = {"members": 0, "workers": 0, "investment": 0, "turnover": 0}
     for doc in members.values():
         product = " ".join(str(doc.get("product") or "").split())
         products[product_names.setdefault(product.casefold(), product)] += 1
         scales[str(doc.get("scale") or "")] += 1
-        workers_male += int(doc.get("workers_male") or 0)
-        workers_female += int(doc.get("workers_female") or 0)
+        male, female = int(doc.get("workers_male") or 0), int(doc.get("workers_female") or 0)
+        if doc.get("status", "active") == "inactive":  # still a member, but no longer part of what it adds up to
+            inactive["members"] += 1
+            inactive["workers"] += male + female
+            inactive["investment"] += int(doc.get("investment") or 0)
+            inactive["turnover"] += int(doc.get("turnover") or 0)
+            continue
+        active += 1
+        workers_male += male
+        workers_female += female
         investment += int(doc.get("investment") or 0)
         turnover += int(doc.get("turnover") or 0)
-        active += doc.get("status", "active") == "active"
 
     attended = completed = certificates = 0
     trained: set[int] = set()
@@ -205,6 +246,7 @@ def cluster_summary(tables: Tables, cluster_id: int, as_of: date) -> dict[str, A
         },
         "members": len(members),
         "members_active": active,
+        "inactive": inactive,
         "workers_male": workers_male,
         "workers_female": workers_female,
         "workers": workers_male + workers_female,
@@ -241,18 +283,6 @@ def cluster_summary_renderable(summary: Mapping[str, Any]) -> RenderableType:
     head.add_row(_("Coordinator"), cluster["coordinator"] or "-")
     head.add_row(_("Status"), status_label(cluster["status"]))
 
-    figures = Table(
-        title=_("Summary as of {date}", date=_show_day(summary["as_of"])),
-        show_header=False,
-        box=None,
-        padding=(0, 2),
-        title_justify="left",
-        title_style="bold",
-    )
-    figures.add_column(style="bold")
-    figures.add_column(justify="right")
-    figures.add_column(style="bold")
-    figures.add_column(justify="right")
     scales = ", ".join(f"{scale_label(s)} {n}" for s, n in summary["scales"].items()) or "-"
     rows = [
         (
@@ -301,8 +331,21 @@ def cluster_summary_renderable(summary: Mapping[str, Any]) -> RenderableType:
             format_rupiah(summary["credit_outstanding"]),
         ),
     ]
-    for row in rows:
-        figures.add_row(*row)
+    inactive = summary["inactive"]
+    if inactive["members"]:  # apart: an inactive member's workers and investment are not the cluster's
+        rows.append(
+            (
+                _("Inactive (not counted)"),
+                _(
+                    "{n} IKM, {workers} workers",
+                    n=format_number(inactive["members"]),
+                    workers=format_number(inactive["workers"]),
+                ),
+                _("Investment (inactive)"),
+                format_rupiah(inactive["investment"]),
+            )
+        )
+    figures = FigurePairs(_("Summary as of {date}", date=_show_day(summary["as_of"])), rows)
     products = Text(_("Products") + ": ", style="bold")
     products.append(", ".join(f"{p['product']} ({p['count']})" for p in summary["products"][:12]) or "-")
     return Group(head, Text(""), figures, Text(""), products)

@@ -19,6 +19,7 @@ Overview::
     change_members(db, cluster_id, add=[...], remove=[...]) -> (added, removed)   # one transaction
     IkmIndex.of(db).resolve("batik sari") -> ikm_id    # an IKM found from what an officer types
     active_ikm(db) -> {id: doc}                     # what pickers offer: inactive IKM join no programme
+    IkmIndex.active(db)                             # the same, for finding an applicant as it is typed
 """
 
 from __future__ import annotations
@@ -27,11 +28,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ikmtui import clock
 from ikmtui.domain.duplicates import Duplicate, DuplicateIndex
 from ikmtui.domain.ikm import STATUSES, Cluster, Ikm, nib_taken_message
 from ikmtui.domain.records import RecordInvalid
 from ikmtui.domain.relations import referrers
-from ikmtui.i18n import _
+from ikmtui.i18n import _, format_date
 from ikmtui.storage import TABLES, Database, RecordMissing, RecordReferenced, Transaction
 
 Doc = dict[str, Any]
@@ -161,10 +163,27 @@ def _set_status(db: Database, table: str, record_id: int, status: str, expected_
 
 
 # ---------------------------------------------------------------------------------------------- clusters
-def create_cluster(db: Database, data: Mapping[str, Any]) -> Doc:
+def _cluster_doc(data: Mapping[str, Any]) -> Doc:
+    """Validate a whole cluster or raise RecordInvalid; a decree is dated on or before today (the one clock)."""
     record = Cluster.parse(_fields_only(data, Cluster.model_fields))
+    today = clock.today()
+    if record.decree_date > today:
+        raise RecordInvalid(
+            {
+                "decree_date": _(
+                    "The decree date {date} is after today ({today}): record a decree once it is signed",
+                    date=format_date(record.decree_date),
+                    today=format_date(today),
+                )
+            }
+        )
+    return record.doc()
+
+
+def create_cluster(db: Database, data: Mapping[str, Any]) -> Doc:
+    doc = _cluster_doc(data)
     with db.transaction() as txn:
-        return txn.insert(CLUSTERS, record.doc(), code_prefix=Cluster.code_prefix)
+        return txn.insert(CLUSTERS, doc, code_prefix=Cluster.code_prefix)
 
 
 def update_cluster(
@@ -172,8 +191,8 @@ def update_cluster(
 ) -> Doc:
     with db.transaction() as txn:
         current = txn.current(CLUSTERS, cluster_id, expected_version)
-        record = Cluster.parse({**current, **_fields_only(changes, Cluster.model_fields)})
-        return txn.update(CLUSTERS, cluster_id, record.doc(), expected_version=expected_version)
+        doc = _cluster_doc({**current, **changes})
+        return txn.update(CLUSTERS, cluster_id, doc, expected_version=expected_version)
 
 
 def cluster_referrers(db: Database, cluster_id: int) -> dict[str, int]:
@@ -206,7 +225,8 @@ def change_members(
     """Add and remove members in one transaction (each IKM's ``cluster_ids`` updated, each change audited).
 
     Works on the newest data under the lock, so memberships other officers changed meanwhile are kept. IKM
-    deleted in the meantime are skipped. Returns how many were really added and removed.
+    deleted in the meantime are skipped; an inactive IKM is not added (ValueError naming it), though it may be
+    removed. Returns how many were really added and removed.
     """
     adding, removing = set(add), set(remove)
     if adding & removing:
@@ -216,6 +236,15 @@ def change_members(
         if txn.get(CLUSTERS, cluster_id) is None:
             raise RecordMissing(CLUSTERS, cluster_id)
         table = txn.table(IKM)
+        inactive = [
+            str(table[str(i)].get("code", i))
+            for i in sorted(adding)
+            if str(i) in table
+            and not is_active(table[str(i)])
+            and cluster_id not in (table[str(i)].get("cluster_ids") or ())
+        ]
+        if inactive:
+            raise ValueError(_("Inactive IKM cannot join a cluster: {codes}", codes=", ".join(inactive)))
         for ikm_id in sorted(adding | removing):
             doc = table.get(str(ikm_id))
             if doc is None:
@@ -233,10 +262,14 @@ def change_members(
     return added, removed
 
 
+def is_active(doc: Mapping[str, Any]) -> bool:
+    return str(doc.get("status") or "active") != "inactive"
+
+
 def active_ikm(db: Database) -> dict[str, Doc]:
     """The IKM a programme may take in (training, clusters, credit): inactive ones are left out. Keyed like the
     stored table, so a picker builds its rows from it as from ``db.docs("ikm")``."""
-    return {key: doc for key, doc in db.docs(IKM).items() if doc.get("status", "active") != "inactive"}
+    return {key: doc for key, doc in db.docs(IKM).items() if is_active(doc)}
 
 
 # ---------------------------------------------------------------------------------------------- finding an IKM
@@ -278,6 +311,11 @@ class IkmIndex:
     @classmethod
     def of(cls, db: Database) -> IkmIndex:
         return cls(db.docs("ikm"))
+
+    @classmethod
+    def active(cls, db: Database) -> IkmIndex:
+        """Only the IKM a programme may take in (an applicant, a participant): inactive ones are not found."""
+        return cls(active_ikm(db))
 
     def entry(self, i: int) -> IkmEntry:
         return IkmEntry(self.ids[i], self.codes[i], self.nibs[i], self.names[i])

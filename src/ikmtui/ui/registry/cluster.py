@@ -1,4 +1,7 @@
-"""One cluster: its legal basis, what its members add up to, and the members themselves."""
+"""One cluster: its legal basis, what its members add up to, and the members themselves.
+
+The summary scrolls in at most half the screen so that the members always keep rows of their own (at 80x24 too).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.widgets import Header, Static
 
 from ikmtui.domain.ikm import status_label
@@ -34,8 +38,10 @@ class ClusterScreen(BaseScreen):
         Binding("e", "edit", "Edit", id="cluster.edit"),
     ]
     DEFAULT_CSS = """
+    ClusterScreen #summary-scroll { height: auto; max-height: 50%; }
     ClusterScreen #cluster-summary { height: auto; padding: 0 1 1 1; }
-    ClusterScreen #members-title { text-style: bold; padding: 0 1; }
+    ClusterScreen #members-title { text-style: bold; padding: 0 1; height: auto; }
+    ClusterScreen #members { height: 1fr; min-height: 5; }
     """
 
     def __init__(self, cluster_id: int, *, as_of: date | None = None) -> None:
@@ -46,7 +52,8 @@ class ClusterScreen(BaseScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="cluster-summary")
+        with VerticalScroll(id="summary-scroll"):
+            yield Static("", id="cluster-summary")
         yield Static(_("Members (enter opens a profile, m adds or removes several, x removes one)"), id="members-title")
         yield VirtualTable(id="members")
         yield AppFooter()

@@ -1,4 +1,6 @@
-"""Pick a cluster's members from the whole registry: filter as you type, tick several, save them at once."""
+"""Pick a cluster's members from the registry: filter as you type, tick several, save them at once.
+
+Inactive IKM are not offered, except members already in the cluster (marked, so that they can be removed)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from ikmtui.domain.ikm import status_label
 from ikmtui.i18n import _
 from ikmtui.services import registry
 from ikmtui.tabular import Column, RowSet
@@ -72,7 +75,9 @@ class MemberPickerScreen(TranslatedBindings, ModalScreen[bool]):
         return self.query_one("#picker-table", VirtualTable)
 
     def on_mount(self) -> None:
-        docs = self.db.docs("ikm")
+        docs = {
+            key: doc for key, doc in self.db.docs("ikm").items() if registry.is_active(doc) or int(key) in self.original
+        }
         self.code_ids = {doc.get("code", ""): int(key) for key, doc in docs.items()}
         code_ids, ticked = self.code_ids, self.ticked
 
@@ -84,7 +89,8 @@ class MemberPickerScreen(TranslatedBindings, ModalScreen[bool]):
             Column("name", "Business name", 30),
             Column("owner_name", "Owner", 20),
             Column("kecamatan", "Kecamatan", 16),
-            Column("product", "Product", 24),
+            Column("product", "Product", 16),
+            Column("status", "Status", 8, fmt=status_label),
         ]
         rows = RowSet(columns, self._records(docs), ("nib",))
         self.table.set_rows(rows)

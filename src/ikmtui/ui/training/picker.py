@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from ikmtui.i18n import _
+from ikmtui.services import registry
 from ikmtui.tabular import Column, RowSet
 from ikmtui.ui.kit.context import context_of
 from ikmtui.ui.kit.dialogs import ConfirmScreen
@@ -21,7 +22,8 @@ from ikmtui.ui.kit.vtable import VirtualTable
 class IkmPickerScreen(TranslatedBindings, ModalScreen[list[int] | None]):
     """Returns the chosen IKM ids in the order they were selected (``None`` when cancelled).
 
-    IKM in ``already`` (e.g. enrolled in the batch) are marked and cannot be chosen.
+    IKM in ``already`` (e.g. enrolled in the batch) are marked and cannot be chosen; inactive IKM are not
+    offered (they join no programme).
     """
 
     BINDINGS = [
@@ -67,7 +69,7 @@ class IkmPickerScreen(TranslatedBindings, ModalScreen[list[int] | None]):
         return self.query_one("#picker-search", Input)
 
     def on_mount(self) -> None:
-        ikm = context_of(self).db.docs("ikm")
+        ikm = registry.active_ikm(context_of(self).db)
         self._codes = {str(ikm.get(str(i), {}).get("code", "")): "•" for i in self.already}
 
         def mark(code: str) -> str:

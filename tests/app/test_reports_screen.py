@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 from textual.widgets import Input, Static
-from textual_plotext import PlotextPlot
 
 from ikmtui.reports.figures import dashboard, headline
 from ikmtui.reports.period import Period
 from ikmtui.storage import Database
 from ikmtui.ui.app import make_app
+from ikmtui.ui.dashboard.charts import BarChart
 from ikmtui.ui.dashboard.overview import DashboardScreen
 from ikmtui.ui.kit.dialogs import PromptScreen
 from ikmtui.ui.reports.catalog import ReportsScreen
@@ -61,7 +61,7 @@ async def test_dashboard_shows_the_headline_and_five_charts(db: Database) -> Non
         text = screen_text(app)
         assert "Program SMART sekilas · per 1 November 2026" in text
         assert f"{figures['headline']['ikm']}" in text and "Rp " in text
-        plots = list(screen.query(PlotextPlot))
+        plots = list(screen.query(BarChart))
         assert len(plots) == 5
         assert all(plot.size.height >= 8 for plot in plots)
 

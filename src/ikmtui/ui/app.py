@@ -14,7 +14,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.theme import ThemeProvider
 from textual.timer import Timer
 from textual.widget import AwaitMount
@@ -42,6 +42,8 @@ HELP_DIR = Path(__file__).parent
 IDLE_SECONDS = 2.0
 #: The app's actions allowed before sign-in (textual's palette, quit and its ctrl+c hint; our help).
 PUBLIC_ACTIONS = frozenset({"quit", "help", "command_palette", "help_quit", "bell"})
+#: The app's actions that would take the officer away from a dialog (disabled while one is open).
+LEAVING_ACTIONS = frozenset({"switch_mode", "import_file"})
 
 
 #: (mode, key, English title) of every screen, in the order of their keys.
@@ -256,12 +258,19 @@ class IkmApp(TranslatedBindings, App[None]):
     # ------------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Before sign-in the app's own keys do nothing but Help, Quit and the palette (which then offers
-        only those two): no screen keys, no import. Hidden from the footer too."""
+        only those two): no screen keys, no import. Hidden from the footer too. Over a dialog the screen keys
+        and import do nothing either: a digit typed into a form (a date, an amount) never leaves it."""
+        if action in LEAVING_ACTIONS and isinstance(self.screen, ModalScreen):
+            return False
         return not self.awaiting_sign_in or action in PUBLIC_ACTIONS
 
     def switch_mode(self, mode: str) -> AwaitMount:
         """No screen opens before sign-in, whichever way it is asked for."""
         if self.awaiting_sign_in and mode in self.MODES:
+            return AwaitMount(self.screen, [])
+        if mode == self.current_mode:  # its key inside a screen pushed there (a batch): back to the list
+            while len(self.screen_stack) > 1 and not isinstance(self.screen, ModalScreen):
+                self.pop_screen()
             return AwaitMount(self.screen, [])
         return super().switch_mode(mode)
 

@@ -78,6 +78,9 @@ class PromptScreen(TranslatedBindings, ModalScreen[str | None]):
             yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
             yield Static("", id="prompt-error")
 
+    def on_mount(self) -> None:
+        self.query_one("#prompt-input", Input).focus()  # what is typed goes into the answer, never to a screen key
+
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -28,6 +29,8 @@ from ikmtui.ui.kit.translate import TranslatedBindings
 from ikmtui.ui.kit.vtable import VirtualTable
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from ikmtui.storage import Database
 
 
@@ -62,6 +65,9 @@ class BaseScreen(TranslatedBindings, Screen[None]):
         """The title in the header; screens about one record override it to name the record."""
         return _(self.TITLE_MSG)
 
+    def on_screen_suspend(self) -> None:
+        withdraw_private_notices(self.app)
+
     def on_screen_resume(self) -> None:
         self.title = self.screen_title()
         if self.context.version != getattr(self, "_seen_version", None):
@@ -73,6 +79,18 @@ class BaseScreen(TranslatedBindings, Screen[None]):
 
     def report_error(self, exc: Exception) -> None:
         self.notify(str(exc), severity="error", timeout=8)
+
+
+#: A full NIK (16 digits) in a notice: shown to the officer who asked, withdrawn once they leave the screen.
+FULL_NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
+
+
+def withdraw_private_notices(app: App[Any]) -> None:
+    """Take back the notices that show a full NIK (the profile's n): a screen switched to must not keep showing
+    it to whoever looks next."""
+    for notice in list(app._notifications):
+        if FULL_NIK.search(str(notice.message)):
+            app._unnotify(notice)
 
 
 def rows_shown(rows: RowSet) -> str:

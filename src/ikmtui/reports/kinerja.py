@@ -42,7 +42,7 @@ from ikmtui.domain.results import (
 )
 from ikmtui.domain.training import PILLARS
 from ikmtui.i18n import N_, _
-from ikmtui.reports.common import Report, Tables, day_of, is_empty, ratio, subtitle
+from ikmtui.reports.common import Report, Tables, is_empty, ratio, subtitle
 from ikmtui.reports.document import Col, Document, Figures, Note, Section, TableBlock
 from ikmtui.reports.overview import EMPTY_NOTICE, pillar_label
 from ikmtui.reports.period import Period
@@ -67,7 +67,8 @@ def report_year(period: Period, today: date) -> int:
 
 
 def _year_of(value: object) -> int:
-    text = day_of(value)[:4]
+    """The year of a stored date or timestamp (0 when there is none)."""
+    text = str(value or "")[:4]
     return int(text) if text.isdigit() else 0
 
 
@@ -90,7 +91,22 @@ def helped_ikm(tables: Tables, years: tuple[int, ...]) -> dict[str, set[int]]:
     return found
 
 
-def realisations(tables: Tables, year: int) -> dict[str, int]:
+#: Year -> IKM id -> (workers, turnover) of its yearly figures.
+FiguresByYear = dict[int, dict[int, tuple[int, int]]]
+
+
+def figures_by_year(tables: Tables) -> FiguresByYear:
+    """One pass over the yearly figures, kept as plain numbers for the sums of the impact table."""
+    found: FiguresByYear = defaultdict(dict)
+    for doc in tables["yearly_figures"].values():
+        found[int(doc.get("year") or 0)][int(doc.get("ikm_id") or 0)] = (
+            workers_of(doc),
+            int(doc.get("turnover") or 0),
+        )
+    return found
+
+
+def realisations(tables: Tables, year: int, figures: FiguresByYear | None = None) -> dict[str, int]:
     """Indicator code -> its realisation in ``year`` (see the module's definitions)."""
     counts: dict[str, int] = {ind.code: 0 for ind in indicators()}
     financed: set[int] = set()
@@ -104,9 +120,8 @@ def realisations(tables: Tables, year: int) -> dict[str, int]:
         1 for doc in tables["gallery_listings"].values() if _year_of(doc.get("consigned_on")) == year
     )
     counts["new_ikm"] = sum(1 for doc in tables["ikm"].values() if _year_of(doc.get("created_at")) == year)
-    counts["workers_absorbed"] = sum(
-        workers_of(doc) for doc in tables["yearly_figures"].values() if doc.get("year") == year
-    )
+    by_year = figures if figures is not None else figures_by_year(tables)
+    counts["workers_absorbed"] = sum(pair[0] for pair in by_year.get(year, {}).values())
     ended = {key for key, doc in tables["batches"].items() if _year_of(doc.get("end_date")) == year}
     counts["ikm_trained"] = len(
         {
@@ -140,12 +155,12 @@ def facilitation_counts(tables: Tables, year: int) -> dict[str, dict[str, int]]:
 
 
 def _group(
-    ids: set[int], before: Mapping[int, Mapping[str, Any]], after: Mapping[int, Mapping[str, Any]]
+    ids: set[int], before: Mapping[int, tuple[int, int]], after: Mapping[int, tuple[int, int]]
 ) -> dict[str, Any]:
-    workers_before = sum(workers_of(before[i]) for i in ids)
-    workers_after = sum(workers_of(after[i]) for i in ids)
-    turnover_before = sum(int(before[i].get("turnover") or 0) for i in ids)
-    turnover_after = sum(int(after[i].get("turnover") or 0) for i in ids)
+    workers_before = sum(before[i][0] for i in ids)
+    workers_after = sum(after[i][0] for i in ids)
+    turnover_before = sum(before[i][1] for i in ids)
+    turnover_after = sum(after[i][1] for i in ids)
     return {
         "ikm": len(ids),
         "workers_before": workers_before,
@@ -157,13 +172,10 @@ def _group(
     }
 
 
-def impact(tables: Tables, year: int) -> dict[str, Any]:
+def impact(tables: Tables, year: int, figures: FiguresByYear | None = None) -> dict[str, Any]:
     """Growth of the IKM with figures in ``year - 1`` and ``year``: helped (by kind of help) against not helped."""
     base = year - 1
-    by_year: dict[int, dict[int, Mapping[str, Any]]] = defaultdict(dict)
-    for doc in tables["yearly_figures"].values():
-        if doc.get("year") in (base, year):
-            by_year[int(doc["year"])][int(doc.get("ikm_id") or 0)] = doc
+    by_year = figures if figures is not None else figures_by_year(tables)
     before, after = by_year.get(base, {}), by_year.get(year, {})
     panel = set(before) & set(after)
     helped = helped_ikm(tables, (base, year))
@@ -178,25 +190,24 @@ def impact(tables: Tables, year: int) -> dict[str, Any]:
     }
 
 
-def workers_by_year(tables: Tables) -> list[dict[str, Any]]:
-    by_year: dict[int, dict[int, int]] = defaultdict(dict)
-    for doc in tables["yearly_figures"].values():
-        by_year[int(doc.get("year") or 0)][int(doc.get("ikm_id") or 0)] = workers_of(doc)
+def workers_by_year(tables: Tables, figures: FiguresByYear | None = None) -> list[dict[str, Any]]:
+    by_year = figures if figures is not None else figures_by_year(tables)
     rows = []
     for year in sorted(by_year):
-        workers = by_year[year]
+        workers = {ikm: pair[0] for ikm, pair in by_year[year].items()}
         previous = by_year.get(year - 1)
         change = None
         if previous is not None:
             both = set(workers) & set(previous)
-            change = sum(workers[i] for i in both) - sum(previous[i] for i in both)
+            change = sum(workers[i] for i in both) - sum(previous[i][0] for i in both)
         rows.append({"year": year, "ikm": len(workers), "workers": sum(workers.values()), "change": change})
     return rows
 
 
 def kinerja_figures(tables: Tables, year: int) -> dict[str, Any]:
     """Every figure of the Kinerja report for ``year``, JSON-ready."""
-    done = realisations(tables, year)
+    figures = figures_by_year(tables)
+    done = realisations(tables, year, figures)
     plan = {str(doc.get("indicator")): doc for doc in tables["targets"].values() if doc.get("year") == year}
     rows: list[dict[str, Any]] = []
     for ind in indicators():
@@ -226,8 +237,8 @@ def kinerja_figures(tables: Tables, year: int) -> dict[str, Any]:
         "indicators": rows,
         "budget": {"budget": budget_total, "spent": spent_total, "spent_share": ratio(spent_total, budget_total)},
         "facilitation": facilitation_counts(tables, year),
-        "impact": impact(tables, year),
-        "workers_by_year": workers_by_year(tables),
+        "impact": impact(tables, year, figures),
+        "workers_by_year": workers_by_year(tables, figures),
     }
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ikmtui.domain.money import parse_rupiah
 from ikmtui.i18n import _
+from ikmtui.io.guard import FileRefused, read_regular
 
 _SPLIT = re.compile(r"\s*[;\t|]\s*")
 
@@ -45,16 +46,21 @@ def parse_repayment_text(text: str) -> list[list[str]]:
     return rows
 
 
+#: A bank's monthly list is a few thousand rows at most; anything far larger is not one.
+MAX_BYTES = 20 * 1024 * 1024
+
+
 def read_repayment_file(path: str | Path) -> list[list[str]]:
-    """The rows of a CSV file (``;``, ``,`` or tab separated, UTF-8 or a spreadsheet's Windows encoding);
-    ``ValueError`` (translated) when it cannot be read."""
+    """The rows of a CSV file (``;``, ``,`` or tab separated, UTF-8 or a spreadsheet's Windows encoding), read
+    through the file guard (a regular file, not a pipe or a device, of at most :data:`MAX_BYTES`); ``ValueError``
+    (translated) when it cannot be read. The bulk screen and ``ikmtui credit repayments`` both read with this."""
     target = Path(str(path).strip()).expanduser()
+    if not target.exists():
+        raise ValueError(_("There is no file {path}", path=str(target)))
     try:
-        raw = target.read_bytes()
-    except FileNotFoundError:
-        raise ValueError(_("There is no file {path}", path=str(target))) from None
-    except OSError as exc:
-        raise ValueError(_("{path} cannot be read: {reason}", path=str(target), reason=exc.strerror or exc)) from None
+        raw = read_regular(target, MAX_BYTES)
+    except FileRefused as exc:
+        raise ValueError(_("{path} cannot be read: {reason}", path=str(target), reason=exc.reason)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

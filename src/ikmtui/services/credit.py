@@ -1019,6 +1019,39 @@ def bulk_totals(results: Iterable[BulkRowResult]) -> dict[str, int]:
     }
 
 
+def bulk_summary(results: Iterable[BulkRowResult], *, stored: bool) -> str:
+    """One line on a checked or recorded bank list, the same on the screen and on the command line: how many rows
+    were refused (and so nothing recorded), or what was (or would be) recorded."""
+    totals = bulk_totals(results)
+    if totals["failed"]:
+        return _(
+            "{failed} of {rows} rows refused: nothing was recorded. Correct them and check again.",
+            failed=totals["failed"],
+            rows=totals["rows"],
+        )
+    money = {key: format_rupiah(totals[key]) for key in ("amount", "principal", "interest")}
+    if stored:
+        return _(
+            "Recorded {rows} repayments, {amount} ({principal} principal, {interest} interest); "
+            "{closed} loan(s) paid off",
+            rows=totals["rows"],
+            closed=totals["closed"],
+            **money,
+        )
+    return _(
+        "All {rows} rows are valid: {amount} ({principal} principal, {interest} interest)", rows=totals["rows"], **money
+    )
+
+
+def row_outcome(result: BulkRowResult) -> str:
+    """What one row of a bank list did, or why it was refused (``✗ reason``, ``✓ ANS-... · closed``, ``✓ valid``)."""
+    if not result.ok:
+        return "✗ " + result.error
+    if result.repayment_code:
+        return "✓ " + result.repayment_code + (" · " + state_label("closed") if result.closed else "")
+    return "✓ " + (_("valid, pays the loan off") if result.closed else _("valid"))
+
+
 def days_past_due(db: Database, as_of: dt.date) -> dict[int, int]:
     """Days past due of every active loan on ``as_of``, by application id."""
     return DaysPastDue()(list(db.docs(APPS).items()), list(db.docs(REPAYMENTS).items()), as_of)

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Header, Input, Label, Select, Static, TextArea
 
-from ikmtui.domain.credit import BANKS, state_label
+from ikmtui.domain.credit import BANKS
 from ikmtui.domain.money import format_rupiah
 from ikmtui.i18n import _
 from ikmtui.io.repayments import parse_repayment_text, read_repayment_file
@@ -44,12 +44,7 @@ def result_columns() -> list[Column]:
 def result_docs(results: list[svc.BulkRowResult]) -> list[tuple[int, dict[str, Any]]]:
     docs = []
     for r in results:
-        if not r.ok:
-            outcome = "✗ " + r.error
-        elif r.repayment_code:
-            outcome = "✓ " + r.repayment_code + (" · " + state_label("closed") if r.closed else "")
-        else:
-            outcome = "✓ " + (_("valid, pays the loan off") if r.closed else _("valid"))
+        outcome = svc.row_outcome(r)
         docs.append(
             (
                 r.row,
@@ -139,32 +134,11 @@ class BulkRepaymentScreen(BaseScreen):
     def _show(self, results: list[svc.BulkRowResult], stored: bool) -> None:
         self.results = results
         self.query_one("#bulk-results", VirtualTable).set_rows(RowSet(result_columns(), result_docs(results)))
-        totals = bulk_totals(results)
-        if totals["failed"]:
-            text = _(
-                "{failed} of {rows} rows refused: nothing was recorded. Correct them and check again.",
-                failed=totals["failed"],
-                rows=totals["rows"],
-            )
-        elif stored:
-            text = _(
-                "Recorded {rows} repayments, {amount} ({principal} principal, {interest} interest); "
-                "{closed} loan(s) paid off",
-                rows=totals["rows"],
-                amount=format_rupiah(totals["amount"]),
-                principal=format_rupiah(totals["principal"]),
-                interest=format_rupiah(totals["interest"]),
-                closed=totals["closed"],
-            )
-        else:
-            text = _(
-                "All {rows} rows are valid: {amount} ({principal} principal, {interest} interest); ctrl+s records them",
-                rows=totals["rows"],
-                amount=format_rupiah(totals["amount"]),
-                principal=format_rupiah(totals["principal"]),
-                interest=format_rupiah(totals["interest"]),
-            )
-        self._summary(text, error=bool(totals["failed"]))
+        text = svc.bulk_summary(results, stored=stored)
+        failed = not all(r.ok for r in results)
+        if not failed and not stored:
+            text += "; " + _("ctrl+s records them")
+        self._summary(text, error=failed)
 
     def _run(self, rows: list[Any], *, dry_run: bool) -> list[svc.BulkRowResult] | None:
         try:

@@ -23,6 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ikmtui.domain import credit, gallery, ikm, staff, training
 from ikmtui.i18n import N_, _
 from ikmtui.io import guard
 
@@ -111,9 +112,23 @@ def _refs(table: str, key: str) -> Callable[[Doc, Lookups], Any]:
     return lambda doc, lookups: ", ".join(lookups.code(table, x) for x in doc.get(key) or [])
 
 
+def _label(key: str, labels: Mapping[str, str] | None = None) -> Callable[[Doc, Lookups], Any]:
+    """A state or category code as the reader says it (``disbursed`` -> ``dicairkan``, ``furniture`` ->
+    ``furnitur``): through its domain's labels, or the code itself where it is its own message."""
+
+    def value(doc: Doc, _lookups: Lookups) -> Any:
+        raw = doc.get(key)
+        if raw is None or raw == "":
+            return raw
+        return _(labels.get(raw, raw)) if labels is not None else _(str(raw))
+
+    return value
+
+
 def _history(doc: Doc, _lookups: Lookups) -> str:
     return "; ".join(
-        f"{h.get('date', '')} {h.get('state', '')} ({h.get('by', '')})" + (f": {h['note']}" if h.get("note") else "")
+        f"{h.get('date', '')} {_(credit.STATE_LABELS.get(h.get('state', ''), h.get('state', '')))} ({h.get('by', '')})"
+        + (f": {h['note']}" if h.get("note") else "")
         for h in doc.get("history") or []
     )
 
@@ -164,24 +179,24 @@ COLUMNS: dict[str, tuple[Field, ...]] = {
         Field("year_founded", N_("Year founded"), "year"),
         Field("cluster_ids", N_("Clusters"), value=_refs("clusters", "cluster_ids"), width=14),
         Field("certifications", N_("Certifications"), "list", width=16),
-        Field("status", N_("Status"), width=9),
+        Field("status", N_("Status"), value=_label("status", ikm.STATUS_LABELS), width=9),
         *STAMPS,
     ),
     "clusters": (
         *HEAD,
         Field("name", N_("Name"), width=30),
-        Field("sector", N_("Sector"), width=16),
+        Field("sector", N_("Sector"), value=_label("sector"), width=16),
         Field("kecamatan", N_("Kecamatan"), width=16),
         Field("decree_number", N_("Decree"), width=36),
         Field("decree_date", N_("Decree date"), "date"),
         Field("coordinator", N_("Coordinator"), width=20),
-        Field("status", N_("Status"), width=9),
+        Field("status", N_("Status"), value=_label("status", ikm.STATUS_LABELS), width=9),
         *STAMPS,
     ),
     "courses": (
         *HEAD,
         Field("name", N_("Name"), width=36),
-        Field("category", N_("Category"), width=16),
+        Field("category", N_("Category"), value=_label("category", training.CATEGORY_LABELS), width=16),
         Field("pillar", N_("SMART pillar"), width=6),
         Field("description", N_("Description"), width=40),
         Field("session_days", N_("Session days"), "int"),
@@ -197,7 +212,7 @@ COLUMNS: dict[str, tuple[Field, ...]] = {
         Field("venue", N_("Venue"), width=26),
         Field("trainer", N_("Trainer"), width=22),
         Field("capacity", N_("Capacity"), "int"),
-        Field("status", N_("Status"), width=10),
+        Field("status", N_("Status"), value=_label("status", training.BATCH_STATUS_LABELS), width=10),
         Field("days", N_("Session dates"), "list", width=24),
         Field("finished_on", N_("Finished on"), "date"),
         *STAMPS,
@@ -207,7 +222,7 @@ COLUMNS: dict[str, tuple[Field, ...]] = {
         Field("batch_id", N_("Batch code"), value=_ref("batches", "batch_id"), width=14),
         Field("ikm_id", N_("IKM code"), value=_ref("ikm", "ikm_id"), width=12),
         Field("participant", N_("Participant"), width=22),
-        Field("state", N_("State"), width=13),
+        Field("state", N_("State"), value=_label("state", training.ENROLLMENT_STATE_LABELS), width=13),
         Field("requested_at", N_("Requested at"), "datetime", width=17),
         Field("attendance", N_("Attendance"), value=_attendance, width=30),
         Field("attendance_pct", N_("Attendance (%)"), "pct"),
@@ -222,12 +237,14 @@ COLUMNS: dict[str, tuple[Field, ...]] = {
         Field("amount_approved", N_("Amount approved (Rp)"), "rp", width=16),
         Field("tenor_months", N_("Tenor (months)"), "int"),
         Field("annual_rate", N_("Annual rate (%)"), "float"),
-        Field("interest_method", N_("Interest method"), width=14),
+        Field(
+            "interest_method", N_("Interest method"), value=_label("interest_method", credit.METHOD_LABELS), width=14
+        ),
         Field("purpose", N_("Purpose"), width=26),
         Field("collateral", N_("Collateral"), width=20),
         Field("documents", N_("Documents"), "list", width=18),
         Field("bank", N_("Bank"), width=30),
-        Field("state", N_("State"), width=11),
+        Field("state", N_("State"), value=_label("state", credit.STATE_LABELS), width=11),
         Field("submitted_by", N_("Submitted by"), width=14),
         Field("disbursed_on", N_("Disbursed on"), "date"),
         Field("history", N_("History"), value=_history, width=50),
@@ -251,7 +268,7 @@ COLUMNS: dict[str, tuple[Field, ...]] = {
         Field("ikm_id", N_("IKM code"), value=_ref("ikm", "ikm_id"), width=12),
         Field("product_name", N_("Product"), width=28),
         Field("sku", N_("SKU"), width=15),
-        Field("category", N_("Category"), width=12),
+        Field("category", N_("Category"), value=_label("category", gallery.CATEGORY_LABELS), width=12),
         Field("price", N_("Price (Rp)"), "rp"),
         Field("stock", N_("Stock"), "int"),
         Field("sold", N_("Sold"), "int"),
@@ -259,7 +276,7 @@ COLUMNS: dict[str, tuple[Field, ...]] = {
         Field("consigned_on", N_("Consigned on"), "date"),
         Field("term_days", N_("Term (days)"), "int"),
         Field("commission_pct", N_("Commission (%)"), "pct"),
-        Field("status", N_("Status"), width=10),
+        Field("status", N_("Status"), value=_label("status", gallery.STATUS_LABELS), width=10),
         Field("badges", N_("Badges"), "list", width=14),
         Field("marketplace_links", N_("Marketplace links"), value=_links, width=40),
         Field("photos", N_("Photos"), "list", width=20),
@@ -281,7 +298,7 @@ COLUMNS: dict[str, tuple[Field, ...]] = {
         *HEAD,
         Field("username", N_("User name"), width=16),
         Field("name", N_("Name"), width=24),
-        Field("role", N_("Role"), width=13),
+        Field("role", N_("Role"), value=_label("role", staff.ROLE_LABELS), width=13),
         Field("active", N_("Active"), "bool"),
         *STAMPS,
     ),

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from datetime import date
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BeforeValidator, ValidationInfo, field_validator, model_validator
 
+from ikmtui import clock
 from ikmtui.domain import reference
 from ikmtui.domain.fields import (
     Count,
     Day,
     Kbli,
+    OptionalDay,
     OptionalEmail,
     OptionalNib,
     OptionalNik,
@@ -124,11 +127,20 @@ class Ikm(Record):
     cluster_ids: IdList = []
     certifications: Certifications = []
     status: Status = "active"
+    #: When the office registered the business, where that is earlier than the record (a legacy list's date).
+    registered_on: OptionalDay = None
 
     @field_validator("kelurahan")
     @classmethod
     def _kelurahan_in_kecamatan(cls, value: str, info: ValidationInfo) -> str:
         return reference.clean_kelurahan(value, info.data.get("kecamatan"))
+
+    @field_validator("registered_on")
+    @classmethod
+    def _registered_by_now(cls, value: date | None) -> date | None:
+        if value is not None and value > clock.today():
+            raise ValueError(_("The registration date {date} is after today", date=value.strftime("%d/%m/%Y")))
+        return value
 
     @model_validator(mode="after")
     def _scale_from_figures(self) -> Ikm:
@@ -140,6 +152,12 @@ class Ikm(Record):
     @property
     def workers(self) -> int:
         return self.workers_male + self.workers_female
+
+
+def registered_day(doc: dict[str, Any]) -> str:
+    """The ISO day an IKM was registered with the office: ``registered_on`` where an import gave it (a legacy
+    list), else the day its record was created."""
+    return str(doc.get("registered_on") or "")[:10] or str(doc.get("created_at") or "")[:10]
 
 
 class Cluster(Record):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import tomllib
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +39,7 @@ class Source:
             if name == field_name:
                 return self.headers[index]
         col = cols.column(self.kind, field_name)
-        return col.header if col else field_name
+        return col.header if col else SHEET_ONLY_FIELDS.get(field_name, field_name)
 
     def has(self, field_name: str) -> bool:
         return field_name in self.fields.values()
@@ -75,10 +79,50 @@ def _text(value: object) -> str:
     return "" if value is None else " ".join(show_value(value).split())
 
 
+#: Fields a sheet may give that no record stores as such (see headers.toml).
+SHEET_ONLY_FIELDS = {"founded_on": "Tanggal Berdiri", "registered_on": "Tanggal Terdaftar"}
+_EXTRA_RANK = 20  # a spelling from headers.toml yields to io/columns.py's own when a sheet has both
+
+
+@cache
+def _spellings() -> tuple[dict[str, str], dict[str, dict[str, tuple[str, int]]]]:
+    """headers.toml: (abbreviation -> word in full, kind -> normalized header -> (field, priority))."""
+    raw = tomllib.loads(resources.files(__package__).joinpath("headers.toml").read_text(encoding="utf-8"))
+    words = {str(k).casefold(): str(v) for k, v in raw.pop("abbreviations", {}).items()}
+    index: dict[str, dict[str, tuple[str, int]]] = {}
+    for kind, fields in raw.items():
+        found = index.setdefault(kind, {})
+        for field_name, headers in fields.items():
+            for rank, header in enumerate(headers):
+                found.setdefault(cols.normalize(header), (field_name, _EXTRA_RANK + rank))
+    return words, index
+
+
+def _written_out(header: str) -> str:
+    """``Jml Tenaga Kerja`` -> ``jumlah Tenaga Kerja``: the words offices shorten, in full (headers.toml)."""
+    words = _spellings()[0]
+    return re.sub(r"[^\W_]+", lambda m: words.get(m.group(0).casefold(), m.group(0)), header)
+
+
+def match_header(kind: str, header: str) -> tuple[str, int] | None:
+    """The field ``header`` means for ``kind`` and its priority (lower wins): as io/columns.py knows it, or as
+    headers.toml spells it, each also with its shortened words written out; None if neither knows it."""
+    extra = _spellings()[1].get(kind, {})
+    hit = extra.get(cols.normalize(header)) or cols.match(kind, header)  # "Omzet (Rp/Bulan)" is not "Omzet"
+    if hit:
+        return hit
+    full = _written_out(header)
+    for text in dict.fromkeys((header, full, re.sub(r"\([^)]*\)", " ", full))):
+        found = extra.get(cols.normalize(text))
+        if found:
+            return found
+    return cols.match(kind, full) if full != header else None
+
+
 def _map_headers(kind: str, headers: list[str]) -> tuple[dict[int, str], list[str]]:
     best: dict[str, tuple[int, int]] = {}  # field -> (priority, column)
     for i, header in enumerate(headers):
-        hit = cols.match(kind, header) if header else None
+        hit = match_header(kind, header) if header else None
         if hit and (hit[0] not in best or hit[1] < best[hit[0]][0]):
             best[hit[0]] = (hit[1], i)
     fields = {i: name for name, (_rank, i) in best.items()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from ikmtui.io import columns as cols
 from ikmtui.io import media
 from ikmtui.io.importer.headers import Source
 from ikmtui.io.importer.report import Planned, RowInvalid
-from ikmtui.io.importer.values import Doc, Tables, _identifier, is_blank, prepare
+from ikmtui.io.importer.values import Doc, Tables, _identifier, is_blank, nik_as_number, prepare
 
 
 def _meta_free(doc: Mapping[str, Any]) -> Doc:
@@ -52,6 +53,14 @@ def _ikm_index(tables: Tables) -> tuple[dict[str, int], dict[str, int]]:
 
 def _name_key(value: object) -> str:
     return " ".join(str(value).split()).casefold()
+
+
+@dataclass(frozen=True)
+class NameOwner:
+    """The key of an IKM row without NIB: the same name and owner (any case or spacing) is the same business."""
+
+    name: str
+    owner: str
 
 
 class _Kind:
@@ -156,7 +165,11 @@ class _Kind:
 
     def marked(self, note: str, planned: Mapping[int, Planned]) -> int:
         """How many of the rows that will be written got ``note``."""
-        return sum(1 for number in self.marks.get(note, ()) if number in planned)
+        return len(self.marked_rows(note, planned))
+
+    def marked_rows(self, note: str, planned: Mapping[int, Planned]) -> list[int]:
+        """The rows that will be written and got ``note``, in order."""
+        return sorted(number for number in self.marks.get(note, ()) if number in planned)
 
 
 class _IkmKind(_Kind):
@@ -169,6 +182,7 @@ class _IkmKind(_Kind):
         "workers_female": ("workers_female", "workers_total"),
         "turnover": ("turnover", "turnover_monthly"),
         "cluster_ids": ("clusters",),
+        "year_founded": ("year_founded", "founded_on"),
     }
 
     def __init__(self, tables: Tables, source: Source, **kwargs: Any) -> None:
@@ -186,13 +200,18 @@ class _IkmKind(_Kind):
         self.by_gender = source.has("workers_male") or source.has("workers_female")
 
     def key(self, values: Mapping[str, Any]) -> Hashable | None:
+        """The NIB; for a row without one, its name and owner (two such rows alike are one business twice)."""
+        if "nib" not in values:
+            if is_blank(values.get("name")) or is_blank(values.get("owner_name")):
+                return None
+            return NameOwner(_name_key(values["name"]), _name_key(values["owner_name"]))
         try:
             return clean_nib(_identifier(values["nib"]))
-        except (KeyError, ValueError):
+        except ValueError:
             return None
 
     def existing(self, key: Hashable) -> tuple[int, Doc] | None:
-        record_id = self.by_nib.get(str(key))
+        record_id = self.by_nib.get(key) if isinstance(key, str) else None
         return (record_id, self.ikm[str(record_id)]) if record_id is not None else None
 
     def duplicate_message(self, key: Hashable, record_id: int, doc: Doc) -> str:
@@ -223,6 +242,13 @@ class _IkmKind(_Kind):
 
     def row(self, number: int, values: Mapping[str, Any]) -> Planned:
         data, errors = self.model_data(values)
+        if "year_founded" not in values and "founded_on" in values:  # a founding date gives the year
+            try:
+                data["year_founded"] = prepare("year_founded", values["founded_on"])
+            except ValueError as exc:
+                errors["founded_on"] = str(exc)
+        if nik_as_number(values.get("owner_nik")):
+            self.mark("nik_number")
         self._workers(values, data, errors)
         if "turnover" not in values and "turnover_monthly" in values:
             try:
@@ -279,8 +305,9 @@ class _IkmKind(_Kind):
                 turnover = parse_rupiah(data.get("turnover", 0))
             except ValueError:
                 investment = turnover = 0  # the amount's own error is reported
-            data["scale"] = suggest_scale(investment, turnover)
-            self.mark("scale")
+            if investment or turnover:  # else the scale stays unknown
+                data["scale"] = suggest_scale(investment, turnover)
+                self.mark("scale")
         return data
 
     def notes(self, planned: Mapping[int, Planned]) -> list[str]:
@@ -297,7 +324,22 @@ class _IkmKind(_Kind):
             notes.append(_("{n} rows give a monthly turnover: it was multiplied by 12", n=n))
         if n := self.marked("scale", planned):
             notes.append(_("{n} rows without a scale: suggested from investment and turnover (PP 7/2021)", n=n))
+        if rows := self.marked_rows("nik_number", planned):
+            notes.append(
+                _(
+                    "Check the NIK on {n} rows ({rows}): the sheet holds it as a number ending in 0, and a number "
+                    "typed into Excel keeps only 15 digits, so the last digit may have been lost; format the column "
+                    "as Text when the list is next kept",
+                    n=len(rows),
+                    rows=_rows_text(rows),
+                )
+            )
         return notes
+
+
+def _rows_text(rows: list[int], shown: int = 10) -> str:
+    """``2, 5, 9`` (and ``…`` past ``shown``): row numbers as the report lists them."""
+    return ", ".join(map(str, rows[:shown])) + (", …" if len(rows) > shown else "")
 
 
 def _short_cluster(name: object) -> str:

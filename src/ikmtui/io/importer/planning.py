@@ -15,7 +15,7 @@ from ikmtui.i18n import _
 from ikmtui.io import columns as cols
 from ikmtui.io import media
 from ikmtui.io.importer.headers import Source, load
-from ikmtui.io.importer.kinds import HANDLERS, _CreditKind, _GalleryKind, _IkmKind, _Kind
+from ikmtui.io.importer.kinds import HANDLERS, NameOwner, _CreditKind, _GalleryKind, _IkmKind, _Kind
 from ikmtui.io.importer.report import ImportReport, Planned, Problem, RowInvalid, _import_detail
 from ikmtui.io.importer.values import _STEP, Progress, Tables, _noop, is_blank, show_value
 
@@ -93,24 +93,30 @@ def plan(
     for key, numbers in keys.items():
         if len(numbers) < 2:
             continue
-        shown = ", ".join(map(str, numbers[:6])) + (", …" if len(numbers) > 6 else "")
+        # The first copy (the first that is valid) is imported; the others are reported as copies of it.
+        kept = next((number for number in numbers if number in planned), numbers[0])
         for number in numbers:
+            if number == kept:
+                continue
             planned.pop(number, None)
             if isinstance(handler, _CreditKind):
                 message = _(
-                    "The same application (IKM, product, amount, purpose) is on {n} rows of this file: {rows}",
-                    n=len(numbers),
-                    rows=shown,
+                    "The same application (IKM, product, amount and purpose) as on row {first}: only one is imported",
+                    first=kept,
                 )
                 column = "amount_requested"
             else:
-                value = (
-                    key
-                    if isinstance(handler, _IkmKind | _GalleryKind)
-                    else show_value(cells_of[numbers[0]].get(handler.key_field))
-                )
-                message = _("{value} is on {n} rows of this file: {rows}", value=value, n=len(numbers), rows=shown)
                 column = handler.key_field
+                if isinstance(key, NameOwner):  # an IKM without NIB: the same name and owner
+                    column = "name"
+                    value = f"{show_value(cells_of[kept].get('name'))} ({show_value(cells_of[kept].get('owner_name'))})"
+                elif isinstance(handler, _IkmKind | _GalleryKind):
+                    value = str(key)
+                else:
+                    value = show_value(cells_of[kept].get(handler.key_field))
+                message = _(
+                    "{value} is also on row {first} of this file: only one is imported", value=value, first=kept
+                )
             _add_problems(report, source, handler, number, cells_of[number], {column: message}, duplicate=True)
     report.planned = [planned[n] for n in sorted(planned)]
     report.problems.sort(key=lambda p: p.row)

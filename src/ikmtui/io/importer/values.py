@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from ikmtui.domain.fields import parse_date
-from ikmtui.i18n import _
 from ikmtui.io import columns as cols
 
 Doc = dict[str, Any]
@@ -135,17 +134,19 @@ def _choices(group: str) -> Callable[[object], object]:
 
 
 def _nik(value: object) -> object:
+    """A NIK stored as a number is its digits (16-digit NIKs are exact in a spreadsheet's number; one typed in by
+    hand that ends in 0 may have lost its last digit: the IKM kind warns of those, see ``nik_as_number``)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        digits = str(int(value))
-        if len(digits) >= 16 and digits.endswith("0"):
-            raise ValueError(
-                _(
-                    "The NIK is stored as a number, and Excel keeps only 15 digits of a number, so its "
-                    "last digit may be lost: format the column as Text and type the NIK again"
-                )
-            )
-        return digits
+        return str(int(value))
     return _identifier(value)
+
+
+def nik_as_number(value: object) -> bool:
+    """A 16-digit NIK the sheet holds as a number ending in 0: Excel keeps 15 digits of a number typed in."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    digits = str(int(value))
+    return len(digits) >= 16 and digits.endswith("0")
 
 
 #: field -> how a cell is tidied before the record model validates it.
@@ -170,6 +171,7 @@ PREPARE: dict[str, Callable[[object], object]] = {
     "decree_date": _date,
     "consigned_on": _date,
     "applied_on": _date,
+    "registered_on": _date,
     "kecamatan": _prefixed(r"kec\.?", "kecamatan"),
     "kelurahan": _prefixed(r"kel\.?", "kelurahan", "desa"),
     "status": _choice("status"),

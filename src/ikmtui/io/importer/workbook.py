@@ -60,6 +60,7 @@ _ODS_ROW_END = re.compile(rb"</(?:[\w.-]+:)?table-row\s*>")
 _ODS_CELL = re.compile(rb"<(?:[\w.-]+:)?(?:covered-)?table-cell(?=[\s/>])" + _ATTRS)
 _ODS_ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["']([0-9]*)["']""")
 _ODS_COLUMNS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["']([0-9]*)["']""")
+_ODS_ROWS_SPANNED = re.compile(rb"""number-rows-spanned\s*=\s*["']([0-9]{1,8})["']""")
 _ODS_NAME = re.compile(rb"""\s(?:[\w.-]+:)?name\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _RELATION = re.compile(rb"<(?:[\w.-]+:)?Relationship(?=[\s/>])" + _ATTRS)
 _SHEET = re.compile(rb"<(?:[\w.-]+:)?sheet(?=[\s/>])" + _ATTRS)
@@ -122,6 +123,9 @@ class _Span:
     right: int = -1
     far: str = ""  # the cell furthest right, as the sheet names it
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> ``#N/A`` ...
+    #: (top row, column, bottom row) of each cell merged down over rows: an .ods table's merges, which calamine
+    #: does not report (it does for .xlsx and .xls)
+    merged_down: list[tuple[int, int, int]] = field(default_factory=list)
 
     def add(self, path: Path, row: int, cells: int, left: int, right: int, far: str) -> None:
         self.add_block(path, 1, cells, row, row, left, right, far)
@@ -530,13 +534,16 @@ class _ZipCheck:
             number = state["row"]
             state["row"] += times
             column, left, right, filled = 0, _FAR, -1, 0
+            span = state["span"]
             for cell in _ODS_CELL.findall(content):
                 count = repeated(_ODS_COLUMNS_REPEATED, cell)
                 if not cell.endswith(b"/") or b"value-type" in cell:
                     filled += count
                     left, right = min(left, column), column + count - 1
+                spanned = _ODS_ROWS_SPANNED.search(cell) if b"rows-spanned" in cell else None
+                if spanned and int(spanned.group(1)) > 1 and column < bounds.MAX_COLUMNS:
+                    span.merged_down.append((number, column, number + int(spanned.group(1)) - 1))
                 column += count
-            span = state["span"]
             for offset in range(min(times, bounds.MAX_ROWS + 1) if filled else 0):
                 if number + offset >= bounds.LAST_ROW:
                     raise damaged(path, _("row number {n} is outside a sheet", n=number + offset + 1))
@@ -640,6 +647,12 @@ class WorkbookReader:
         span = self.check.spans.get(part) if part else None
         return span.errors if span else {}
 
+    def _ods_merges(self, name: str) -> list[tuple[int, int, int]]:
+        """(top row, column, bottom row) of the cells of .ods table ``name`` merged down over rows."""
+        if self.check is None or not self.check.ods:
+            return []
+        return next((span.merged_down for span in self.check.spans.values() if span.label == name), [])
+
     def _rows(self, name: str, limit: int | None, progress: Progress) -> list[tuple[int, tuple[Any, ...]]]:
         """The filled-in rows of sheet ``name`` (those up to row ``limit``), columns numbered from A, a value
         merged over rows filled down."""
@@ -656,6 +669,8 @@ class WorkbookReader:
         for (top, column), (bottom, _right) in sheet.merged_cell_ranges or ():
             if bottom > top:
                 down.setdefault(top, {})[column] = (bottom, None)
+        for top, column, bottom in self._ods_merges(name):
+            down.setdefault(top, {})[column] = (bottom, None)
         filling: dict[int, tuple[int, Any]] = {}  # column -> (last row, value) of the merges being filled down
         rows: list[tuple[int, tuple[Any, ...]]] = []
         filled = 0

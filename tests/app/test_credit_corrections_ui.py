@@ -7,22 +7,24 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Select, Static, TextArea
 
 from ikmtui import clock
 from ikmtui.services import credit as svc
 from ikmtui.storage import Database
 from ikmtui.ui.app import make_app
 from ikmtui.ui.credit.applications import CreditScreen
+from ikmtui.ui.credit.bulk import BulkRepaymentScreen
 from ikmtui.ui.credit.detail import CreditDetailScreen
 from ikmtui.ui.credit.forms import ApplicationForm, StepForm
 from ikmtui.ui.credit.portfolio import PortfolioScreen
 from ikmtui.ui.kit.dialogs import ReasonScreen, ViewerScreen
 from ikmtui.ui.kit.form import FormScreen
 from tests.app.test_credit_ui import errors, field_error, open_credit, text_of
-from tests.support.credit_office import APPS, REPAYMENTS, approved, disbursed, make_office
+from tests.support.credit_office import APPS, REPAYMENTS, application, approved, disbursed, make_office, officer
 
 TODAY = date(2026, 12, 4)
 
@@ -71,6 +73,71 @@ async def test_a_step_or_repayment_after_today_is_refused_beside_the_date(office
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "Tanggal angsuran 20/01/2027 setelah hari ini (04/12/2026)" in field_error(app, "date")
+        assert office.count(REPAYMENTS) == 0
+
+
+def _one_step_before(db: Database, state: str) -> dict[str, Any]:
+    if state in ("submitted", "verified", "approved"):
+        app = application(db)
+        if state != "submitted":
+            svc.submit(db, app["id"], date="2026-01-06")
+        if state == "approved":
+            svc.verify(officer(db, "budi"), app["id"], date="2026-01-07")
+        return app
+    return approved(db) if state == "disbursed" else disbursed(db)
+
+
+@pytest.mark.parametrize(
+    ("key", "state", "who"),
+    [
+        ("u", "submitted", "ani"),
+        ("v", "verified", "budi"),
+        ("p", "approved", "citra"),
+        ("c", "disbursed", "budi"),
+        ("o", "written_off", "citra"),
+    ],
+)
+async def test_each_step_dated_after_today_is_refused_on_screen(
+    office: Database, key: str, state: str, who: str
+) -> None:
+    app_doc = _one_step_before(office, state)
+    as_user(office, who)
+    version = office.get(APPS, app_doc["id"])["version"]
+    app = make_app(office, poll_seconds=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_credit(pilot, select=app_doc["id"])
+        await pilot.press(key)
+        await pilot.pause()
+        assert isinstance(app.screen, StepForm), errors(app)
+        app.screen.query_one("#field-date", Input).value = "05/12/2026"
+        app.screen.query_one("#field-note", Input).value = "alasan"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, StepForm)
+        assert "05/12/2026 setelah hari ini (04/12/2026)" in field_error(app, "date")
+        assert office.get(APPS, app_doc["id"])["version"] == version
+        app.screen.query_one("#field-date", Input).value = "04/12/2026"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert office.get(APPS, app_doc["id"])["state"] == state
+
+
+async def test_a_bank_list_row_after_today_is_refused_on_screen(office: Database) -> None:
+    loan = disbursed(office)
+    app = make_app(office, poll_seconds=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_credit(pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        bulk = app.screen
+        assert isinstance(bulk, BulkRepaymentScreen)
+        bulk.query_one(
+            "#bulk-text", TextArea
+        ).text = f"{loan['code']};10/02/2026;1.030.000\n{loan['code']};10/01/2027;1.030.000\n"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert [r.ok for r in bulk.results] == [True, False]
+        assert "10/01/2027 setelah hari ini (04/12/2026)" in bulk.results[1].error
         assert office.count(REPAYMENTS) == 0
 
 

@@ -5,29 +5,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ikmtui import clock
 from ikmtui.cli import main
 from ikmtui.storage import Database
-from tests.support.credit_office import REPAYMENTS, disbursed, make_office
-
-TODAY = date(2026, 12, 4)
-
-
-@pytest.fixture(autouse=True)
-def _today() -> Iterator[None]:
-    with clock.fixed(TODAY):
-        yield
+from tests.support.credit_office import REPAYMENTS, disbursed, office_on_today
 
 
 @pytest.fixture
-def office(tmp_path: Path) -> Database:
-    return make_office(tmp_path / "ikmtui.json")
+def office(tmp_path: Path) -> Iterator[Database]:
+    yield from office_on_today(tmp_path)
 
 
 def bank_list(tmp_path: Path, rows: list[tuple[str, str, str]]) -> Path:

@@ -3,16 +3,20 @@ no sign-in) and loans taken through the lifecycle by different officers, as make
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from ikmtui import clock
 from ikmtui.services import credit as svc
 from ikmtui.storage import Database
 
 APPS = "credit_applications"
 REPAYMENTS = "repayments"
 DISBURSED = date(2026, 1, 10)
+#: The day the credit tests are run on (the demo data's day).
+TODAY = date(2026, 12, 4)
 #: ani is an operator (makes and submits); budi, citra and dedi are supervisors.
 ROLES = {"ani": "operator", "budi": "supervisor", "citra": "supervisor", "dedi": "supervisor"}
 
@@ -32,6 +36,13 @@ def make_office(path: Path, roles: dict[str, str] | None = None) -> Database:
     ):
         db.insert("ikm", {"name": name, "nib": nib, "status": status}, code_prefix="IKM")
     return db
+
+
+def office_on_today(tmp_path: Path) -> Iterator[Database]:
+    """For a test module's ``office`` fixture (``yield from``): the office of :func:`make_office`, with the one
+    clock pinned to :data:`TODAY` while the test runs."""
+    with clock.fixed(TODAY):
+        yield make_office(tmp_path / "ikmtui.json")
 
 
 def officer(db: Database, username: str) -> Database:

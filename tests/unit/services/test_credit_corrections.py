@@ -12,28 +12,30 @@ from typing import Any
 
 import pytest
 
-from ikmtui import clock
 from ikmtui.domain.credit import state_on
 from ikmtui.domain.permissions import PermissionDenied
 from ikmtui.services import credit as svc
 from ikmtui.storage import Database
-from tests.support.credit_office import APPS, REPAYMENTS, approved, disbursed, make_office, officer
-
-TODAY = date(2026, 12, 4)
-#: Four payments on a Rp 1.030.000-a-month loan: the second is the officer's slip.
-PAYMENTS = [("2026-02-10", 1_030_000), ("2026-03-10", 2_060_000), ("2026-04-12", 1_030_000), ("2026-06-10", 500_000)]
-WHY = "salah input: angsuran milik pinjaman lain"
-
-
-@pytest.fixture(autouse=True)
-def _today() -> Iterator[None]:
-    with clock.fixed(TODAY):
-        yield
+from tests.support.credit_office import (
+    APPS,
+    REPAYMENTS,
+    TODAY,
+    approved,
+    disbursed,
+    make_office,
+    office_on_today,
+    officer,
+)
 
 
 @pytest.fixture
-def office(tmp_path: Path) -> Database:
-    return make_office(tmp_path / "ikmtui.json")
+def office(tmp_path: Path) -> Iterator[Database]:
+    yield from office_on_today(tmp_path)
+
+
+#: Four payments on a Rp 1.030.000-a-month loan: the second is the officer's slip.
+PAYMENTS = [("2026-02-10", 1_030_000), ("2026-03-10", 2_060_000), ("2026-04-12", 1_030_000), ("2026-06-10", 500_000)]
+WHY = "salah input: angsuran milik pinjaman lain"
 
 
 def supervisor(db: Database) -> Database:

@@ -13,21 +13,24 @@ import pytest
 from ikmtui import clock
 from ikmtui.services import credit as svc
 from ikmtui.storage import Database
-from tests.support.credit_office import APPS, DISBURSED, application, approved, disbursed, make_office, officer
-
-TODAY = date(2026, 12, 4)
-TOMORROW = TODAY + timedelta(days=1)
-
-
-@pytest.fixture(autouse=True)
-def _today() -> Iterator[None]:
-    with clock.fixed(TODAY):
-        yield
+from tests.support.credit_office import (
+    APPS,
+    DISBURSED,
+    TODAY,
+    application,
+    approved,
+    disbursed,
+    office_on_today,
+    officer,
+)
 
 
 @pytest.fixture
-def office(tmp_path: Path) -> Database:
-    return make_office(tmp_path / "ikmtui.json")
+def office(tmp_path: Path) -> Iterator[Database]:
+    yield from office_on_today(tmp_path)
+
+
+TOMORROW = TODAY + timedelta(days=1)
 
 
 def _pending(db: Database, state: str) -> dict[str, Any]:

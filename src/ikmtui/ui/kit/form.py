@@ -62,6 +62,7 @@ class FormScreen(TranslatedBindings, ModalScreen[Any]):
         padding: 0 1; }
     FormScreen #form-title { text-style: bold; padding: 0 0 1 0; }
     FormScreen #form-fields { height: 1fr; }
+    FormScreen .form-field { height: auto; }
     FormScreen .form-row { height: auto; margin: 0 0 0 0; }
     FormScreen .form-label { width: 24; padding: 1 1 0 0; }
     FormScreen .form-input { width: 1fr; height: auto; }
@@ -86,12 +87,13 @@ class FormScreen(TranslatedBindings, ModalScreen[Any]):
             yield Static(self.form_title, id="form-title")
             with VerticalScroll(id="form-fields"):
                 for spec in self.fields:
-                    with Horizontal(classes="form-row"):
-                        yield Label(_(spec.label), classes="form-label")
-                        yield self._widget(spec)
-                    if spec.help:
-                        yield Static(_(spec.help), classes="form-help")
-                    yield Static("", id=f"error-{spec.name}", classes="form-error")
+                    with Vertical(classes="form-field"):  # one block per field, so a form may lay them out in columns
+                        with Horizontal(classes="form-row"):
+                            yield Label(_(spec.label), classes="form-label")
+                            yield self._widget(spec)
+                        if spec.help:
+                            yield Static(_(spec.help), classes="form-help")
+                        yield Static("", id=f"error-{spec.name}", classes="form-error")
             yield Static("", id="form-summary")
             with Horizontal(id="form-buttons"):
                 yield Button(_("Save") + " (ctrl+s)", variant="primary", id="form-save")

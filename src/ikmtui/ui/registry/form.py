@@ -14,12 +14,24 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from rich.segment import Segment
 from textual import events
+from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Label, Select, SelectionList, Static
+from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static
+from textual.widgets.option_list import OptionDoesNotExist
 
 from ikmtui.domain.identifiers import mask_nik
-from ikmtui.domain.ikm import CERTIFICATIONS, IKM_REQUIRED, SCALES, STATUSES, scale_label, status_label, suggest_scale
+from ikmtui.domain.ikm import (
+    CERTIFICATIONS,
+    IKM_REQUIRED,
+    SCALES,
+    STATUSES,
+    nib_taken_message,
+    scale_label,
+    status_label,
+    suggest_scale,
+)
 from ikmtui.domain.money import format_number, parse_rupiah
 from ikmtui.domain.reference import regions
 from ikmtui.i18n import N_, _
@@ -39,9 +51,11 @@ REQUIRED_MARK = " *"
 
 
 class SearchableSelectionList(SelectionList[Any]):
-    """A SelectionList where typing jumps to the first option containing what was typed; space ticks."""
+    """A SelectionList where typing jumps to the first option containing what was typed; space ticks. A ticked
+    option shows a tick in its box, not only another colour."""
 
     RESET_SECONDS = 0.8
+    TICKED, UNTICKED = "✓", " "
 
     def __init__(self, *selections: tuple[str, Any, bool], **kwargs: Any) -> None:
         super().__init__(*selections, **kwargs)
@@ -67,6 +81,18 @@ class SearchableSelectionList(SelectionList[Any]):
         match = search_labels(self._labels, self._query)
         if match is not None:
             self.highlighted = match
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        segments = list(strip)
+        if len(segments) < 3 or segments[1].text != Checkbox.BUTTON_INNER:
+            return strip  # not an option line
+        try:
+            ticked = self.get_option_at_index(self.scroll_offset.y + y).value in self._selected
+        except OptionDoesNotExist:
+            return strip
+        segments[1] = Segment(self.TICKED if ticked else self.UNTICKED, segments[1].style)
+        return Strip(segments, strip.cell_length)
 
 
 def search_labels(labels: Sequence[str], query: str) -> int | None:
@@ -178,7 +204,21 @@ def field_of(row: Widget) -> str:
 
 # ---------------------------------------------------------------------------------------------- the form
 class IkmFormScreen(FormScreen):
-    """Add (``record=None``) or edit an IKM; ``saved`` holds the stored record once the form closes with it."""
+    """Add (``record=None``) or edit an IKM; ``saved`` holds the stored record once the form closes with it.
+
+    From 140 columns the fields stand in two columns; narrower, in one that scrolls. On a short terminal the inputs
+    are compact, and a field's error line takes room only while it says something, so that more fields fit at
+    80x24."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-one-column"), (140, "-two-columns")]
+    #: Below this many rows the inputs lose their borders (one row each instead of three).
+    COMPACT_BELOW = 30
+    DEFAULT_CSS = """
+    IkmFormScreen.-compact .form-label { padding: 0 1 0 0; }
+    IkmFormScreen.-two-columns > #form-box { width: 100%; max-width: 200; }
+    IkmFormScreen.-two-columns #form-fields { layout: grid; grid-size: 2; grid-columns: 1fr 1fr; grid-rows: auto;
+        grid-gutter: 0 2; }
+    """
 
     def __init__(self, db: Database, record: dict[str, Any] | None = None) -> None:
         self.db = db
@@ -201,6 +241,22 @@ class IkmFormScreen(FormScreen):
                 label.update(str(label.content) + REQUIRED_MARK)
         title = self.query_one("#form-title", Static)
         title.update(self.form_title + "   " + _("(* required)"))
+        self._fold_empty_errors()
+
+    def on_resize(self, event: events.Resize) -> None:
+        compact = event.size.height < self.COMPACT_BELOW
+        self.set_class(compact, "-compact")
+        for widget in self.query(".form-input"):
+            if isinstance(widget, (Input, Select)):
+                widget.compact = compact
+
+    def _fold_empty_errors(self) -> None:
+        for error in self.query(".form-error").results(Static):
+            error.display = bool(str(error.content))
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        super().show_errors(errors)
+        self._fold_empty_errors()
 
     def _widget(self, spec: FormField) -> Widget:
         if spec.kind == "kbli":
@@ -217,6 +273,8 @@ class IkmFormScreen(FormScreen):
         return super()._widget(spec)
 
     def on_field_changed(self, name: str) -> None:
+        if name == "nib":
+            self._check_nib()
         if name not in ("investment", "turnover"):
             return
         values = self.values()
@@ -230,6 +288,17 @@ class IkmFormScreen(FormScreen):
             suggestion = suggest_scale(investment, turnover)
             if scale.value != suggestion:
                 scale.value = suggestion
+
+    def _check_nib(self) -> None:
+        """A changed NIB clears its error at once; a complete one already registered is named at once."""
+        nib = "".join(str(self.values().get("nib") or "").split())
+        taken = None
+        if len(nib) == 13 and nib.isdigit():
+            taken = registry.find_nib(self.db, nib, exclude=self.record["id"] if self.record else None)
+        message = nib_taken_message(nib, taken.get("code", ""), taken.get("name", "")) if taken else ""
+        error = self.query_one("#error-nib", Static)
+        error.update(message)
+        error.display = bool(message)
 
     def data(self, values: dict[str, Any]) -> dict[str, Any]:
         """Form values as the service expects them (blank personal fields of an edit keep what is stored)."""

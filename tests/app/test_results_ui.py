@@ -12,6 +12,8 @@ import pytest
 from rich.console import Console
 from textual.widgets import Input, Select, Static
 
+from ikmtui.reports.common import tables_of
+from ikmtui.reports.kinerja import progress
 from ikmtui.services import results as service
 from ikmtui.storage import Database
 from ikmtui.ui.app import SCREENS, make_app
@@ -19,6 +21,7 @@ from ikmtui.ui.kit.dialogs import ViewerScreen
 from ikmtui.ui.kit.form import FormScreen
 from ikmtui.ui.registry.profile import IkmProfileScreen
 from ikmtui.ui.results.facilitations import ResultsScreen
+from ikmtui.ui.results.progress import ResultsProgress
 from ikmtui.ui.results.targets import TargetsScreen
 
 TODAY = date(2026, 12, 4)
@@ -208,3 +211,18 @@ async def test_the_profile_shows_facilitations_and_figures_by_year(db: Database)
     assert "Fasilitasi" in text and fac["code"] in text and "Diajukan" in text
     by_year = text[text.index("Data per tahun") :]
     assert by_year.index("2024") < by_year.index("2025") < by_year.index("2026 (terkini)")
+
+
+async def test_the_dashboard_shows_the_years_progress(db: Database) -> None:
+    expected = progress(tables_of(db), 2026)
+    reached = sum(1 for r in expected["indicators"] if (r["achieved"] or 0) >= 1)
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=(150, 50)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        console = Console(width=150, file=io.StringIO(), color_system=None)
+        console.print(app.screen.query_one(ResultsProgress).content)
+        text = " ".join(console.file.getvalue().split())
+    assert "Kinerja 2026" in text
+    assert f"{reached} dari {len(expected['indicators'])} target tercapai" in text, text

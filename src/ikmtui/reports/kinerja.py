@@ -204,9 +204,9 @@ def workers_by_year(tables: Tables, figures: FiguresByYear | None = None) -> lis
     return rows
 
 
-def kinerja_figures(tables: Tables, year: int) -> dict[str, Any]:
-    """Every figure of the Kinerja report for ``year``, JSON-ready."""
-    figures = figures_by_year(tables)
+def indicator_rows(tables: Tables, year: int, figures: FiguresByYear | None = None) -> list[dict[str, Any]]:
+    """Each indicator of ``year``: the office's target and budget line (``None`` where it set none) beside the
+    realisation counted from the records."""
     done = realisations(tables, year, figures)
     plan = {str(doc.get("indicator")): doc for doc in tables["targets"].values() if doc.get("year") == year}
     rows: list[dict[str, Any]] = []
@@ -230,15 +230,41 @@ def kinerja_figures(tables: Tables, year: int) -> dict[str, Any]:
                 "spent_share": ratio(spent, budget) if budget and spent is not None else None,
             }
         )
-    budget_total = sum(r["budget"] or 0 for r in rows)
-    spent_total = sum(r["spent"] or 0 for r in rows)
+    return rows
+
+
+def _money(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    budget = sum(r["budget"] or 0 for r in rows)
+    spent = sum(r["spent"] or 0 for r in rows)
+    return {"budget": budget, "spent": spent, "spent_share": ratio(spent, budget)}
+
+
+def kinerja_figures(tables: Tables, year: int) -> dict[str, Any]:
+    """Every figure of the Kinerja report for ``year``, JSON-ready."""
+    figures = figures_by_year(tables)
+    rows = indicator_rows(tables, year, figures)
     return {
         "year": year,
         "indicators": rows,
-        "budget": {"budget": budget_total, "spent": spent_total, "spent_share": ratio(spent_total, budget_total)},
+        "budget": _money(rows),
         "facilitation": facilitation_counts(tables, year),
         "impact": impact(tables, year, figures),
         "workers_by_year": workers_by_year(tables, figures),
+    }
+
+
+def progress(tables: Tables, year: int) -> dict[str, Any]:
+    """The year's progress for the dashboard: the indicators with a target, the budget, the facilitations granted
+    in the year and those in process now (a part of the report, without the impact table)."""
+    rows = [r for r in indicator_rows(tables, year) if r["target"] is not None]
+    counts = facilitation_counts(tables, year)
+    in_process = sum(1 for doc in tables["facilitations"].values() if doc.get("state") == "in_process")
+    return {
+        "year": year,
+        "indicators": rows,
+        "budget": _money(rows),
+        "granted": sum(c["granted_in_year"] for c in counts.values()),
+        "in_process": in_process,
     }
 
 

@@ -19,11 +19,13 @@ from textual.widgets import Header, Static
 
 from ikmtui.domain.money import format_rupiah
 from ikmtui.i18n import _, format_count, format_date
+from ikmtui.reports.common import tables_of
 from ikmtui.reports.figures import dashboard
 from ikmtui.reports.overview import category_label
 from ikmtui.ui.dashboard.charts import BarChart
 from ikmtui.ui.kit.footer import AppFooter
 from ikmtui.ui.kit.screen import BaseScreen
+from ikmtui.ui.results.progress import ResultsProgress
 
 MILLION = 1_000_000
 
@@ -110,6 +112,7 @@ class DashboardScreen(BaseScreen):
         yield Header()
         with VerticalScroll(id="dashboard-body"):
             yield Static(id="headline")
+            yield ResultsProgress(id="results-progress")
             yield Static("", id="empty")
             with Grid(id="charts"):
                 yield BarChart(id="chart-kecamatan", horizontal=True, color="cyan")
@@ -186,6 +189,7 @@ class DashboardScreen(BaseScreen):
         )
         empty.display = not figures["headline"]["ikm"]
         self._draw(figures["charts"])
+        self.query_one(ResultsProgress).recount(tables_of(self.db), day.year)
 
     def _plot(self, widget_id: str, title: str, labels: list[str], values: list[float]) -> None:
         self.query_one(f"#{widget_id}", BarChart).show(title, labels, values)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -154,7 +155,7 @@ class Ikm(Record):
         return self.workers_male + self.workers_female
 
 
-def registered_day(doc: dict[str, Any]) -> str:
+def registered_day(doc: Mapping[str, Any]) -> str:
     """The ISO day an IKM was registered with the office: ``registered_on`` where an import gave it (a legacy
     list), else the day its record was created."""
     return str(doc.get("registered_on") or "")[:10] or str(doc.get("created_at") or "")[:10]

@@ -15,7 +15,7 @@ from typing import Any
 from ikmtui.domain import reference
 from ikmtui.domain.arrears import collectability_label, portfolio_loans, portfolio_summary
 from ikmtui.domain.credit import STATES, state_label
-from ikmtui.domain.ikm import CERTIFICATIONS, SCALES
+from ikmtui.domain.ikm import CERTIFICATIONS, SCALES, registered_day
 from ikmtui.domain.training import CATEGORIES, PILLARS
 from ikmtui.i18n import N_, _
 from ikmtui.reports.common import (
@@ -127,7 +127,7 @@ def ikm_report(tables: Tables, period: Period, today: date) -> Report:
     registered: Counter[str] = Counter()
     turnover = 0
     for ikm in tables["ikm"].values():
-        created = day_of(ikm.get("created_at"))
+        created = registered_day(ikm)
         if created > cut:
             continue
         if created:
@@ -337,7 +337,7 @@ def clusters_report(tables: Tables, period: Period, today: date) -> Report:
         }
     in_cluster = outside = 0
     for ikm in tables["ikm"].values():
-        created = day_of(ikm.get("created_at"))
+        created = registered_day(ikm)
         if created > cut:
             continue
         ids = [str(c) for c in ikm.get("cluster_ids") or [] if str(c) in rows]

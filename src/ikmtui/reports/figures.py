@@ -16,6 +16,7 @@ from typing import Any
 
 from ikmtui import clock
 from ikmtui.domain import reference
+from ikmtui.domain.ikm import registered_day
 from ikmtui.domain.training import CATEGORIES
 from ikmtui.reports.common import PARTICIPANT_STATES
 
@@ -68,7 +69,7 @@ def _cached(part: str, inputs: tuple[Any, ...], compute: Any) -> dict[str, Any]:
 
 def _ikm_part(docs: Mapping[str, Mapping[str, Any]], month: str, year: str, months: list[str]) -> dict[str, Any]:
     ikm = list(docs.values())
-    created = Counter(map(itemgetter(slice(0, 7)), _text(column(ikm, "created_at"))))
+    created = Counter(day[:7] for day in map(registered_day, ikm))  # a legacy list's registration date
     statuses = column(ikm, "status")
     if None in statuses:
         statuses = [s if s is not None else "active" for s in statuses]

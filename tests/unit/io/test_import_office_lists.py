@@ -7,6 +7,7 @@ wrong: the later copy of a duplicated row, a trade KBLI (47111) and a phone numb
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ import pytest
 from ikmtui.cli import main
 from ikmtui.domain.ikm import registered_day
 from ikmtui.io import importer
+from ikmtui.reports.figures import dashboard
+from ikmtui.reports.overview import ikm_figures
 from ikmtui.storage import Database
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "import"
@@ -126,3 +129,16 @@ def test_a_row_copied_without_nib_is_a_duplicate_by_name_and_owner(tmp_path: Pat
     assert report.duplicate_rows == [3] and report.problems[0].column == "Nama Usaha"
     assert "Keripik Sari (Bu Sari)" in report.problems[0].reason and "baris 2" in report.problems[0].reason
     assert report.inserted == 2  # another owner's business of the same name is another business
+
+
+def test_a_legacy_list_is_not_all_new_this_month(db_path: Path) -> None:
+    db = Database(db_path, "tester")
+    tables = {name: db.docs(name) for name in db._data}
+    before = dashboard(tables, date(2026, 12, 4))["headline"]["ikm_new_month"]
+    importer.import_file(db, FIXTURES / "office-list.xlsx", skip_invalid=True)
+    tables = {name: db.docs(name) for name in db._data}
+    figures = dashboard(tables, date(2026, 12, 4))
+    # Of the 7 imported, only the one registered on 1 Dec 2026 and the one without a registration date are new.
+    assert figures["headline"]["ikm_new_month"] == before + 2
+    overview = ikm_figures(tables, "2026-12-01", "2026-12-04")
+    assert overview["ikm"]["new"] == before + 2

@@ -49,6 +49,21 @@ class FormField:
 Submit = Callable[[dict[str, Any]], dict[str, str] | None]
 
 
+class StateCheckbox(Checkbox):
+    """A checkbox whose state shows without colour: a tick and "Yes", or an empty box and "No"."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # Textual's class attribute, here from the value
+        return "✓" if self.value else " "
+
+    def __init__(self, value: bool = False, **kwargs: Any) -> None:
+        super().__init__(_("Yes") if value else _("No"), value, **kwargs)
+
+    def watch_value(self) -> None:
+        super().watch_value()  # the -on class and the Changed message
+        self.label = _("Yes") if self.value else _("No")
+
+
 class FormScreen(TranslatedBindings, ModalScreen[Any]):
     """Fill in ``fields``; ctrl+s (or the Save button) submits, esc cancels (asking first if anything changed)."""
 
@@ -121,7 +136,7 @@ class FormScreen(TranslatedBindings, ModalScreen[Any]):
                 classes="form-input",
             )
         if spec.kind == "check":
-            return Checkbox(value=bool(value), id=widget_id, classes="form-input")
+            return StateCheckbox(value=bool(value), id=widget_id, classes="form-input")
         text = "" if value is None else str(value)
         return Input(
             text,

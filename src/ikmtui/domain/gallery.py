@@ -497,3 +497,38 @@ def ledgers(
         key: sorted(stored[key], key=movement_order) if key in stored else legacy_movements(doc, sold.get(key, []))
         for key, doc in listings.items()
     }
+
+
+def stocks_on(
+    listings: Mapping[str, Mapping[str, Any]],
+    movements: Mapping[str, Mapping[str, Any]],
+    sales: Mapping[str, Mapping[str, Any]],
+    day: str,
+) -> dict[str, int]:
+    """Each listing's stock at the end of ``day`` (ISO): :func:`stock_total` of its :func:`ledgers` up to that
+    day, counted in one pass over each table without building the ledgers (a report over every listing). A
+    listing without stored movements had, by :func:`legacy_movements`, nothing before its consignment and its
+    stock plus what was sold and returned after the day."""
+    moved: dict[Any, int] = {}
+    for movement in movements.values():
+        lid = movement.get("listing_id")
+        quantity = int(movement.get("quantity") or 0) if str(movement.get("date", ""))[:10] <= day else 0
+        moved[lid] = moved.get(lid, 0) + quantity
+    later: dict[Any, int] = {}
+    for sale in sales.values():
+        if str(sale.get("date", ""))[:10] > day:
+            lid = sale.get("listing_id")
+            later[lid] = later.get(lid, 0) + int(sale.get("quantity") or 0)
+    stocks: dict[str, int] = {}
+    for key, doc in listings.items():
+        lid = int(key)
+        if lid in moved:
+            stocks[key] = moved[lid]
+        elif str(doc.get("consigned_on") or "")[:10] > day:
+            stocks[key] = 0
+        else:
+            returned = sum(
+                int(r.get("quantity") or 0) for r in doc.get("returns") or [] if str(r.get("date", ""))[:10] > day
+            )
+            stocks[key] = int(doc.get("stock") or 0) + later.get(lid, 0) + returned
+    return stocks

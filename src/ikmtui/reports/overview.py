@@ -35,7 +35,7 @@ from typing import Any
 
 from ikmtui.domain import reference
 from ikmtui.domain.arrears import portfolio_summary
-from ikmtui.domain.gallery import ledgers, stock_total
+from ikmtui.domain.gallery import stocks_on
 from ikmtui.domain.ikm import CERTIFICATIONS, SCALES, registered_day
 from ikmtui.domain.training import CATEGORIES, PILLAR_NAMES, PILLARS
 from ikmtui.i18n import N_, _
@@ -247,12 +247,12 @@ def gallery_figures(tables: Tables, first: str, cut: str, as_of: date) -> dict[s
         for key, doc in tables["gallery_listings"].items()
         if (day_of(doc.get("consigned_on")) or day_of(doc.get("created_at"))) <= cut
     }
-    stock = ledgers(listed, tables.get("stock_movements", {}), tables["sales"])
+    stock = stocks_on(listed, tables.get("stock_movements", {}), tables["sales"], cut)
     listings = len(listed)
     listings_new = displayed = 0
     for key, doc in listed.items():
         listings_new += (day_of(doc.get("consigned_on")) or day_of(doc.get("created_at"))) >= first
-        displayed += listing_status_on({**doc, "stock": stock_total(stock[key], cut)}, as_of) == "displayed"
+        displayed += stock[key] > 0 and listing_status_on({**doc, "stock": stock[key]}, as_of) == "displayed"
     items = revenue = commission = 0
     for sale in tables["sales"].values():
         if first <= day_of(sale.get("date")) <= cut:

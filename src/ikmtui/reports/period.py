@@ -218,18 +218,21 @@ def records_as_of(tables: Mapping[str, Mapping[str, Mapping[str, Any]]], table: 
     result: dict[str, Any] = dict(docs)
     for entry in binned:
         result.setdefault(str(entry["record_id"]), entry["doc"])
+    restored: dict[str, dict[str, Any]] = {}  # each record copied once, however many changes it had
     for _ts, _key, entry in later:
         key = str(entry["record_id"])
-        if key not in result:
-            continue
-        restored = dict(result[key])
+        doc = restored.get(key)
+        if doc is None:
+            if key not in result:
+                continue
+            doc = restored[key] = dict(result[key])
         recorded = entry.get("changes")
         changes: Mapping[str, Any] = recorded if isinstance(recorded, Mapping) else {}
         for name, pair in changes.items():
             if isinstance(pair, list | tuple) and len(pair) == 2:
-                restored[name] = pair[0]
+                doc[name] = pair[0]
         for name, (first, second) in TWO_VALUED.items():
             if name in (entry.get("fields") or []) and name not in changes:
-                restored[name] = second if restored.get(name, first) == first else first
-        result[key] = restored
+                doc[name] = second if doc.get(name, first) == first else first
+    result.update(restored)
     return result

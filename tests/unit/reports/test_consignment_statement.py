@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ikmtui import clock
-from ikmtui.domain.gallery import stock_total
+from ikmtui.domain.gallery import ledgers, stock_total, stocks_on
 from ikmtui.domain.records import RecordInvalid
 from ikmtui.reports.gallery import consignment_renderable, monthly_consignment
 from ikmtui.services import gallery as service
@@ -86,6 +86,10 @@ def test_stock_is_the_sum_of_movements_and_months_chain(ops: list[tuple[str, int
             moves = service.movements_of(db, listing)
             assert stock_total(moves) == db.get("gallery_listings", listing)["stock"] >= 0  # type: ignore[index]
         tables: dict[str, Any] = {name: db.docs(name) for name in TABLES}
+        by_listing = ledgers(tables["gallery_listings"], tables["stock_movements"], tables["sales"])
+        for day in ("2026-08-31", "2026-09-15", "2026-10-31", "2026-11-20", "2026-12-04"):
+            counted = stocks_on(tables["gallery_listings"], tables["stock_movements"], tables["sales"], day)
+            assert counted == {key: stock_total(ledger, day) for key, ledger in by_listing.items()}
         statements = [monthly_consignment(tables, 1, year, month) for year, month in MONTHS]
         for statement in statements:
             assert statement.reconciles

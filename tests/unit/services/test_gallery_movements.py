@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from ikmtui.domain.gallery import parse_links, stock_total
+from ikmtui.domain.gallery import parse_links, stock_total, stocks_on
 from ikmtui.domain.permissions import PermissionDenied
 from ikmtui.domain.records import RecordInvalid
 from ikmtui.services import gallery as service
@@ -92,6 +92,15 @@ def test_a_listing_stored_before_movements_keeps_its_stock(db: Database, today: 
     )
     expected = [("2026-10-01", "received", 10), ("2026-10-10", "sold", -3), ("2026-10-20", "returned", -1)]
     assert movements(db, doc["id"]) == expected  # computed while nothing is stored
+    tables = [db.docs(name) for name in ("gallery_listings", "stock_movements", "sales")]
+    assert [
+        stocks_on(*tables, day)[str(doc["id"])] for day in ("2026-09-30", "2026-10-05", "2026-10-15", "2026-12-01")
+    ] == [
+        0,
+        10,
+        7,
+        6,
+    ]
     service.receive_stock(db, doc["id"], quantity=2, date="01/12/2026")
     stored = sorted(
         (m["date"], m["kind"], m["quantity"])

@@ -669,7 +669,7 @@ def cancel_sale(db: Database, sale_id: int, *, reason: str = "", expected_versio
         doc = txn.current(LISTINGS, int(sale["listing_id"]))
         ledger = _ledger(txn, doc)
         why = " ".join(str(reason or "").split())
-        txn.delete(SALES, sale_id)
+        txn.delete(SALES, sale_id, reason=why)
         txn.log("cancel", SALES, sale_id, str(sale.get("code", "")), detail=why)
         qty = int(sale.get("quantity") or 0)
         day = parse_date(sale["date"])

@@ -157,6 +157,8 @@ def test_a_cancelled_sale_gives_its_units_back_and_keeps_the_history(db: Databas
     ]
     logged = [a for a in db.docs("audit").values() if a.get("action") == "cancel" and a.get("record_id") == sale["id"]]
     assert [a.get("detail") for a in logged] == ["salah pilih produk"]
+    binned = [b for b in db.docs("recycle_bin").values() if b["table"] == "sales" and b["record_id"] == sale["id"]]
+    assert [b["reason"] for b in binned] == ["salah pilih produk"]
 
 
 def test_only_a_supervisor_cancels_a_sale(db_path: Any, today: date) -> None:

@@ -43,6 +43,7 @@ a flock on its temp file.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import errno
 import gc
@@ -150,6 +151,7 @@ def open_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".open")
 
 
+_HELD: collections.deque[_Presence] = collections.deque()
 #: Every Database of this process that is not closed yet (a command closes those it opened, see ``open_databases``).
 _OPEN: weakref.WeakSet[Database] = weakref.WeakSet()
 
@@ -157,6 +159,11 @@ _OPEN: weakref.WeakSet[Database] = weakref.WeakSet()
 def open_databases() -> list[Database]:
     """The databases this process opened and has not closed yet."""
     return list(_OPEN)
+
+
+#: Presence locks one process holds at most. A process that opens many databases without closing them (a test
+#: run: thousands) must not run out of file descriptors; beyond this the oldest lets go of its lock.
+PRESENCE_LIMIT = 64
 
 
 class _Presence:
@@ -187,6 +194,9 @@ class _Presence:
                 time.sleep(0.01)
         self._fd = fd
         self._release = weakref.finalize(self, os.close, fd)  # a Database dropped unclosed lets go too
+        _HELD.append(self)
+        while len(_HELD) > PRESENCE_LIMIT:  # the oldest lets go: it then folds when closed, as before
+            _HELD.popleft().release()
 
     def last(self) -> bool:
         """Whether no other open Database (here or in another process) holds it; if so it is kept exclusive
@@ -203,6 +213,8 @@ class _Presence:
         if self._fd is not None:
             self._fd = None
             self._release()
+            with contextlib.suppress(ValueError):
+                _HELD.remove(self)
 
 
 def fingerprint(raw: bytes) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from tinydb import TinyDB
 
 from ikmtui.storage import TABLES, Database
@@ -58,3 +59,23 @@ def test_close_twice_and_the_list_of_open_databases(db_path: Path) -> None:
     db.close()
     assert all(other is not db for other in open_databases())
     assert journal(db_path) == b""
+
+
+def test_many_databases_left_open_hold_a_bounded_number_of_descriptors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from ikmtui.storage import database
+
+    monkeypatch.setattr(database, "PRESENCE_LIMIT", 3)
+    before = len(os.listdir("/proc/self/fd"))
+    kept = [Database(tmp_path / f"db{n}.json", "ani") for n in range(12)]
+    assert len(os.listdir("/proc/self/fd")) <= before + 3
+    # The newest still counts as open: closing another database on its file leaves the journal to it.
+    kept[-1].insert("clusters", {"name": "Sentra"})
+    Database(kept[-1].path, "budi").close()
+    assert journal(kept[-1].path) != b""
+    for db in kept:
+        db.close()
+    assert journal(kept[-1].path) == b""

@@ -3,6 +3,7 @@ record lacks shown on its profile, look-alikes of a new business shown before it
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from textual.widgets import Input, Label, OptionList, Static
@@ -173,3 +174,15 @@ async def test_words_that_name_no_code_are_refused_beside_the_field(db: Database
         assert app.screen is form
         assert "roket antariksa" in str(form.query_one("#error-kbli", Static).content)
     assert db.count("ikm") == 60
+
+
+async def test_the_dashboard_says_how_many_ikm_have_no_nib(db: Database) -> None:
+    with db.transaction() as txn:
+        for doc in db.all("ikm")[:5]:
+            txn.update("ikm", doc["id"], {"nib": None})
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=(140, 42)) as pilot:
+        await pilot.press("1")
+        await pilot.pause()
+        text = shown_text(app.screen.query_one("#headline", Static).content, width=136)
+        assert re.search(r"IKM belum ber-NIB\s+5\b", text), text

@@ -80,6 +80,7 @@ def _ikm_part(docs: Mapping[str, Mapping[str, Any]], month: str, year: str, mont
     return {
         "ikm": len(ikm),
         "ikm_active": len(actives),
+        "ikm_without_nib": len(ikm) - sum(map(bool, column(ikm, "nib"))),  # as in the IKM report's completeness
         "ikm_new_month": created.get(month, 0),
         "ikm_new_year": sum(n for key, n in created.items() if key[:4] == year),
         "workers": sum(_numbers(column(actives, "workers_male"))) + sum(_numbers(column(actives, "workers_female"))),
@@ -208,6 +209,7 @@ def dashboard(tables: Tables, today: date) -> dict[str, Any]:
     headline = {
         "ikm": ikm["ikm"],
         "ikm_active": ikm["ikm_active"],
+        "ikm_without_nib": ikm["ikm_without_nib"],
         "ikm_new_month": ikm["ikm_new_month"],
         "ikm_new_year": ikm["ikm_new_year"],
         "workers": ikm["workers"],

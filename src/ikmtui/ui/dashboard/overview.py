@@ -68,6 +68,7 @@ def headline_table(
             (_("Items sold this year"), format_count(figures.get("items_sold_year", 0))),
             (_("Gallery sales this year"), format_rupiah(figures.get("revenue_year", 0))),
         ],
+        [(_("IKM without NIB"), format_count(figures.get("ikm_without_nib", 0)))],  # getting one is programme help
     ]
     pairs = [pair for row in grouped for pair in row]
     rows = [pairs[i : i + per_row] for i in range(0, len(pairs), per_row)]

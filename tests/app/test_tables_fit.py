@@ -144,3 +144,24 @@ async def test_export_writes_the_rows_shown(db: Database, tmp_path: Path, suffix
         lines = list(csv.reader(target.read_text(encoding="utf-8-sig").splitlines()))
     assert lines[0][:2] == ["Kode", "Nama usaha"]
     assert [line[1] for line in lines[1:]] == shown
+
+
+async def test_rows_scrolled_into_view_widen_their_column() -> None:
+    from textual.app import App, ComposeResult
+
+    docs = [(i, {"name": f"Usaha {i}", "note": "x"}) for i in range(1, 1001)]
+    docs[899] = (900, {"name": "Usaha dengan nama yang jauh lebih panjang dari yang lain", "note": "x"})
+
+    class TableApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield VirtualTable(RowSet([Column("name", "Name", 20), Column("note", "Note", 10)], docs))
+
+    app = TableApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        table = app.query_one(VirtualTable)
+        await pilot.pause()
+        assert table.widths[0] == len("Usaha 200")  # the first rows measured
+        table.action_jump(-1)
+        table.cursor_row = 899
+        await pilot.pause()
+        assert table.widths[0] == len("Usaha dengan nama yang jauh lebih panjang dari yang lain")

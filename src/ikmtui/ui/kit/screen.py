@@ -15,7 +15,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
-from ikmtui.i18n import _, ngettext
+from ikmtui.i18n import _, format_count, ngettext
 from ikmtui.io.export import export_rows
 from ikmtui.io.guard import FileExists
 from ikmtui.tabular import Column, RowSet
@@ -96,8 +96,8 @@ def withdraw_private_notices(app: App[Any]) -> None:
 def rows_shown(rows: RowSet) -> str:
     """ "120 of 3,497 shown", or how many records there are while nothing is typed."""
     if not rows.query:
-        return _("{total} records", total=rows.total)
-    text = _("{shown} of {total} shown", shown=len(rows), total=rows.total)
+        return ngettext("{n} record", "{n} records", rows.total)
+    text = ngettext("{shown} of {n} shown", "{shown} of {n} shown", rows.total, shown=format_count(len(rows)))
     return text + " " + _("(still searching…)") if rows.partial else text
 
 

@@ -6,7 +6,7 @@ It stays responsive at 100,000 rows: loading is building the RowSet, painting fo
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from rich.segment import Segment
 from rich.style import Style
@@ -75,6 +75,7 @@ class VirtualTable(TranslatedBindings, ScrollView, can_focus=True):
         super().__init__(**kwargs)
         self.rows = rows or RowSet([], [])
         self.widths: list[int] = [c.width for c in self.rows.columns]
+        self._naturals: list[int] = []  # the widest text of each column measured so far
         self._resize()  # the header shows before the first rows arrive
 
     # ------------------------------------------------------------------ data
@@ -146,15 +147,38 @@ class VirtualTable(TranslatedBindings, ScrollView, can_focus=True):
             return []
         naturals = [len(c.title) + (2 if rows.sort_column == i else 0) for i, c in enumerate(columns)]
         top = int(self.scroll_y) if self.is_mounted else 0
-        height = self.size.height or 50
         positions = set(range(min(len(rows), MEASURED_ROWS)))
-        positions.update(range(top, min(len(rows), top + height)))
+        positions.update(range(top, min(len(rows), top + (self.size.height or 50))))
+        self._naturals = self._measure(positions, naturals)
+        return self._fit(self._naturals)
+
+    def _measure(self, positions: Iterable[int], naturals: list[int]) -> list[int]:
+        naturals = list(naturals)
         for position in positions:
-            for i, text in enumerate(rows.cells(position)):
+            for i, text in enumerate(self.rows.cells(position)):
                 if len(text) > naturals[i]:
                     naturals[i] = len(text)
+        return naturals
+
+    def _fit(self, naturals: list[int]) -> list[int]:
+        columns = self.rows.columns
         room = (self._room() or sum(c.width + 1 for c in columns)) - len(columns)
         return fit_widths(naturals, [c.minimum for c in columns], room)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        """Rows scrolled into view that are wider than those measured widen their columns where there is room
+        (never narrower while scrolling: the columns do not jump)."""
+        super().watch_scroll_y(old, new)
+        if len(self._naturals) != len(self.rows.columns):
+            return
+        top = int(new)
+        wider = self._measure(range(top, min(len(self.rows), top + self.size.height)), self._naturals)
+        if wider != self._naturals:
+            self._naturals = wider
+            widths = self._fit(wider)
+            if widths != self.widths:
+                self.widths = widths
+                self.virtual_size = Size(sum(w + 1 for w in widths), len(self.rows) + 1)
 
     def _room(self) -> int:
         """The width the rows are drawn in: the widget's less its vertical scrollbar."""

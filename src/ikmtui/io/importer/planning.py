@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ikmtui import clock
+from ikmtui.domain.duplicates import DuplicateIndex
 from ikmtui.domain.identifiers import digits_only, mask_nik
 from ikmtui.i18n import _
 from ikmtui.io import columns as cols
@@ -121,8 +122,46 @@ def plan(
     report.planned = [planned[n] for n in sorted(planned)]
     report.problems.sort(key=lambda p: p.row)
     report.notes = handler.notes(planned)
+    if source.kind == "ikm":
+        _look_alikes(report, source, tables, planned)
     progress("check", total, total)
     return report
+
+
+#: Rows x registered IKM past which only the NIK and phone are compared, not the names (rapidfuzz takes a few
+#: milliseconds a row at 100,000 IKM): an office's list of a few thousand rows is compared in full.
+LOOK_ALIKE_BUDGET = 20_000_000
+_LOOK_ALIKES_SHOWN = 10
+
+
+def _look_alikes(report: ImportReport, source: Source, tables: Tables, planned: Mapping[int, Planned]) -> None:
+    """Warn of new rows that may be a business already registered, or one of the rows above them: the same owner
+    NIK, the same phone, or a very similar name with the same owner or address (``domain.duplicates``, the check
+    the registry form makes). They are imported all the same; the report names them for the officer to check."""
+    index = DuplicateIndex(tables("ikm").items())
+    new = [number for number in sorted(planned) if planned[number].action == "insert"]
+    by_name = len(new) * max(len(index.entries), 1) <= LOOK_ALIKE_BUDGET
+    column = source.header_of("name")
+    for number in new:
+        doc = planned[number].doc
+        for found in index.find(doc if by_name else {**doc, "name": ""}, limit=3):
+            what = _("row {row}", row=-found.id) if found.id < 0 else f"{found.code} {found.name}"
+            reason = _("May be the same business as {what} ({why})", what=what, why=found.reason_text())
+            report.warnings.append(Problem(number, column, show_value(doc.get("name")), reason))
+        index.add(-number, doc)  # later rows are compared with this one too (a negative id: a row of the file)
+    if report.warnings:
+        rows = sorted({w.row for w in report.warnings})
+        report.notes.append(
+            _(
+                "{n} rows look like an IKM already registered or a row above them; they are imported, check "
+                "them: {rows}",
+                n=len(rows),
+                rows=", ".join(map(str, rows[:_LOOK_ALIKES_SHOWN])) + (", …" if len(rows) > _LOOK_ALIKES_SHOWN else ""),
+            )
+        )
+        report.notes.extend(
+            _("Row {row}: {reason}", row=w.row, reason=w.reason) for w in report.warnings[:_LOOK_ALIKES_SHOWN]
+        )
 
 
 def _add_problems(

@@ -50,6 +50,8 @@ class ImportReport:
     rows: int
     planned: list[Planned] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: Rows that are imported but may be a business already registered (or an earlier row): the officer checks them
+    warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     dry_run: bool = False
     skip_invalid: bool = False

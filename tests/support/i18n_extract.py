@@ -12,6 +12,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "ikmtui"
 MESSAGE_ARGS = {
     "_": (0, None),
     "N_": (0, None),
+    "ngettext": (1, None),  # the plural msgid keys a plural message in the catalogs
     "Binding": (2, "description"),
     "Column": (1, "label"),
     "FormField": (1, "label"),

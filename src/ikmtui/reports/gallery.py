@@ -251,7 +251,8 @@ def monthly_consignment(tables: Tables, ikm_id: int, year: int, month: int) -> C
         for key, doc in tables["gallery_listings"].items()
         if doc.get("ikm_id") == ikm_id and str(doc.get("consigned_on") or "")[:10] <= last
     }
-    movements = {k: m for k, m in tables.get("stock_movements", {}).items() if m.get("ikm_id") == ikm_id}
+    ids = {int(key) for key in listings}  # by listing: a movement belongs to the listing, whichever IKM it named
+    movements = {k: m for k, m in tables.get("stock_movements", {}).items() if m.get("listing_id") in ids}
     sales = {k: s for k, s in tables["sales"].items() if s.get("ikm_id") == ikm_id}
     by_listing = ledgers(listings, movements, sales)
     for key, doc in sorted(listings.items(), key=lambda item: str(item[1].get("code") or item[0])):

@@ -472,6 +472,9 @@ def update_listing(
             )
         if errors:
             raise RecordInvalid(errors)
+        if listing.ikm_id != current.get("ikm_id"):  # entered for the wrong IKM (no sales yet): its movements follow
+            for movement in _stored_movements(txn.table(MOVEMENTS), listing_id):
+                txn.update(MOVEMENTS, movement["id"], {"ikm_id": listing.ikm_id})
         return txn.update(
             LISTINGS,
             listing_id,

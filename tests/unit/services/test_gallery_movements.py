@@ -239,3 +239,11 @@ def test_a_stock_figure_set_outside_the_gallery_is_kept_as_an_adjustment(db: Dat
     assert db.get("gallery_listings", listing["id"])["stock"] == 13  # type: ignore[index]
     adjusted = [m for m in service.movements_of(db, listing["id"]) if m["kind"] == "adjusted"]
     assert [(m["quantity"], m["date"]) for m in adjusted] == [(4, "2026-12-04")] and saved["quantity"] == 1
+
+
+def test_a_listing_moved_to_another_ikm_takes_its_movements(db: Database, listing: dict[str, Any]) -> None:
+    """Entered for the wrong IKM and corrected before any sale: the movements name the right IKM too."""
+    current = service.receive_stock(db, listing["id"], quantity=2, date="02/11/2026")
+    moved = service.update_listing(db, listing["id"], {**service.form_values(db, current), "ikm_id": "IKM-000006"})
+    assert moved["ikm_id"] == 6
+    assert {m["ikm_id"] for m in service.movements_of(db, listing["id"])} == {6}

@@ -10,6 +10,7 @@ from typing import Any
 from ikmtui.domain.arrears import collectability_label, loan_arrears
 from ikmtui.domain.credit import state_label, state_on
 from ikmtui.domain.identifiers import mask_nik
+from ikmtui.domain.ikm import registered_day
 from ikmtui.i18n import N_, _
 from ikmtui.reports.areas import GALLERY_CATEGORY_LABELS, LISTING_STATUS_LABELS
 from ikmtui.reports.common import (
@@ -149,7 +150,7 @@ def profile(tables: Tables, code: str, period: Period, today: date) -> Report:
             "turnover": int(ikm.get("turnover") or 0),
             "year_founded": ikm.get("year_founded"),
             "status": ikm.get("status", "active"),
-            "registered": day_of(ikm.get("created_at")),
+            "registered": registered_day(ikm),  # a legacy list's registration date, else the record's
             "clusters": [str(c.get("name") or "") for c in member_of],
             "certifications": list(ikm.get("certifications") or []),
         },
@@ -176,7 +177,7 @@ def profile(tables: Tables, code: str, period: Period, today: date) -> Report:
                         [_("Phone"), info["phone"]],
                         [_("KBLI"), info["kbli"]],
                         [_("Product"), info["product"]],
-                        [_("Scale"), scale_label(str(info["scale"]))],
+                        [_("Scale"), scale_label(str(info["scale"] or ""))],
                         [_("Year founded"), info["year_founded"]],
                         [_("Registered"), info["registered"]],
                         [_("Status"), _(str(info["status"]))],

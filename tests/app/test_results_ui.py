@@ -20,6 +20,7 @@ from ikmtui.ui.app import SCREENS, make_app
 from ikmtui.ui.kit.dialogs import ViewerScreen
 from ikmtui.ui.kit.form import FormScreen
 from ikmtui.ui.registry.profile import IkmProfileScreen
+from ikmtui.ui.reports.catalog import ReportsScreen
 from ikmtui.ui.results.facilitations import ResultsScreen
 from ikmtui.ui.results.progress import ResultsProgress
 from ikmtui.ui.results.targets import TargetsScreen
@@ -226,3 +227,20 @@ async def test_the_dashboard_shows_the_years_progress(db: Database) -> None:
         text = " ".join(console.file.getvalue().split())
     assert "Kinerja 2026" in text
     assert f"{reached} dari {len(expected['indicators'])} target tercapai" in text, text
+
+
+async def test_the_reports_screen_shows_the_kinerja_report_on_n(db: Database) -> None:
+
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=(150, 50)) as pilot:
+        await pilot.pause()
+        await pilot.press("7")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("n")
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.report is not None and screen.report.name == "kinerja"
+        assert screen.report.data["year"] == 2026

@@ -7,6 +7,7 @@ registers :class:`RecordsProvider` beside its own commands (``ui/app.py``).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -59,28 +60,58 @@ KINDS = (
 )
 
 
+#: Per kind of record, the index last built: (the stored tables it was built from, its entries).
+_INDEXES: dict[str, tuple[tuple[Any, ...], list[tuple[int, str, str]]]] = {}
+#: Records indexed between two looks at the event loop (keys typed meanwhile are not kept waiting).
+SLICE = 5000
+
+
+def _sources(db: Any, kind: RecordKind) -> tuple[Any, ...]:
+    """The stored tables a kind's texts are made from: a table is the same object until one of its records
+    changes, so an index built from the same ones is still right."""
+    return (db.docs(kind.table), db.docs("ikm"), db.docs("courses"))
+
+
+def _index_steps(db: Any, kind: RecordKind) -> Iterator[None]:
+    """Build (or keep) the index of ``kind``: (id, text shown, text folded) per record; yields between slices."""
+    sources = _sources(db, kind)
+    known = _INDEXES.get(kind.table)
+    if known is not None and all(a is b for a, b in zip(known[0], sources, strict=True)):
+        return
+    entries: list[tuple[int, str, str]] = []
+    for count, (key, doc) in enumerate(sources[0].items(), 1):
+        text = f"{doc.get('code', '')} {kind.name(doc, db)}".strip()
+        entries.append((int(key), text, f"{text} {doc.get('owner_name') or ''} {doc.get('product') or ''}".casefold()))
+        if count % SLICE == 0:
+            yield
+    _INDEXES[kind.table] = (sources, entries)
+
+
+def _matches(kind: RecordKind, words: list[str], most: int) -> list[tuple[RecordKind, int, str]]:
+    found: list[tuple[RecordKind, int, str]] = []
+    longest = max(words, key=len)
+    for record_id, text, folded in _INDEXES[kind.table][1]:
+        if longest in folded and all(word in folded for word in words):
+            found.append((kind, record_id, text))
+            if len(found) >= most:
+                break
+    return found
+
+
 def find_records(db: Any, query: str, most: int = MOST) -> Iterator[tuple[RecordKind, int, str]]:
-    """(kind, id, text) of records whose code and name hold every word of ``query`` (any case), IKM first."""
+    """(kind, id, text) of records whose code, name (an IKM's owner and product too, a loan's and a listing's
+    IKM) hold every word of ``query`` (any case, any order), IKM first; at most ``most``."""
     words = query.casefold().split()
     if len(query.strip()) < SHORTEST:
         return
-    found = 0
     for kind in KINDS:
-        for key, doc in db.docs(kind.table).items():
-            code = str(doc.get("code", ""))
-            # the cheap part first: most records fail on their code and own name before a reference is looked up
-            quick = " ".join(str(doc.get(k) or "") for k in ("code", "name", "owner_name", "product_name", "sku"))
-            text = ""
-            if not all(word in quick.casefold() for word in words):
-                if kind.table == "ikm":
-                    continue
-                text = f"{code} {kind.name(doc, db)}"
-                if not all(word in text.casefold() for word in words):
-                    continue
-            yield kind, int(key), (text or f"{code} {kind.name(doc, db)}").strip()
-            found += 1
-            if found >= most:
-                return
+        for _step in _index_steps(db, kind):
+            pass
+        for hit in _matches(kind, words, most):
+            yield hit
+            most -= 1
+        if most <= 0:
+            return
 
 
 def open_record(app: Any, table: str, record_id: int) -> None:
@@ -116,8 +147,12 @@ class RecordsProvider(Provider):
         app = self.app
         if getattr(app, "awaiting_sign_in", False) or not isinstance(app, HasContext):
             return
+        db = app.context.db
+        for kind in KINDS:  # the indexes are built between frames: keys typed meanwhile are not kept waiting
+            for _step in _index_steps(db, kind):
+                await asyncio.sleep(0)
         matcher = self.matcher(query)
-        for kind, record_id, text in find_records(app.context.db, query):
+        for kind, record_id, text in find_records(db, query):
             score = matcher.match(text)
             yield Hit(
                 max(score, 0.01),  # every word was found, in any order: the fuzzy score only ranks them

@@ -107,7 +107,10 @@ _WEEKDAYS = (
     "monday tuesday wednesday thursday friday saturday sunday",
 )
 _WEEKDAY = re.compile(r"^(?:" + "|".join(" ".join(_WEEKDAYS).split()) + r")\s*,?\s+", re.IGNORECASE)
-_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_ISO = re.compile(
+    r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"
+    r"(?:[t ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?"  # a stored timestamp: its day
+)
 _NUMERIC = re.compile(r"(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})")
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})(?:\s+|\s*[-/.]\s*)([a-z']+)\.?(?:\s+|\s*[-/.,]\s*)(\d{4}|\d{2})")
 _MONTH_DAY_YEAR = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\s*,?\s+(\d{4})")

@@ -68,3 +68,8 @@ def test_any_day_in_numbers_reads_back(day: date, sep: str, padded: bool) -> Non
 def test_what_is_not_a_day_is_refused_clearly(text: str) -> None:
     with pytest.raises(ValueError, match="bukan tanggal"):
         parse_date(text)
+
+
+@pytest.mark.parametrize("text", ["2026-12-04T06:24:46+00:00", "2026-12-04 13:27:00+07:00", "2026-12-04T06:24:46Z"])
+def test_a_stored_timestamp_is_its_day(text: str) -> None:
+    assert parse_date(text) == date(2026, 12, 4)

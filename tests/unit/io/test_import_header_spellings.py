@@ -7,6 +7,8 @@ from importlib import resources
 
 import pytest
 
+from ikmtui.domain.ikm import IKM_REQUIRED
+from ikmtui.io import columns as cols
 from ikmtui.io.importer.headers import match_header
 
 
@@ -70,3 +72,9 @@ def test_every_spelling_in_the_data_file_means_its_field() -> None:
             for header in headers:
                 found = match_header(kind, header)
                 assert found is not None and found[0] == field, (kind, field, header, found)
+
+
+def test_a_sheet_needs_the_columns_the_record_needs() -> None:
+    """The import refuses a sheet only for a column the IKM record cannot do without (NIB, NIK, phone and the
+    year founded may be missing)."""
+    assert set(cols.required_fields("ikm")) == set(IKM_REQUIRED)

@@ -166,7 +166,7 @@ class TableScreen(BaseScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="search-row"):
-            yield Input(placeholder=_("Type to filter ( / ), e.g. status:inactive"), id="search")
+            yield Input(placeholder=_("Type to filter ( / )"), id="search")
         yield VirtualTable(id="table")
         yield Static("", id="status")
         yield AppFooter()
@@ -216,6 +216,8 @@ class TableScreen(BaseScreen):
         old = table.rows
         rows = RowSet(self.shown_columns(), self.records(), self.SEARCH_FIELDS)
         same_columns = [c.key for c in rows.columns] == [c.key for c in old.columns]
+        if not same_columns and any(c.key == "status" for c in rows.columns):  # the filter syntax, by example
+            self.query_one("#search", Input).placeholder = _("Type to filter ( / ), e.g. status:inactive")
         if self.reuse_search_keys() and same_columns:
             rows.keep_search_of(old)
         if old.sort_column is not None and old.sort_column < len(old.columns):

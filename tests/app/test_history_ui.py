@@ -62,6 +62,8 @@ def test_a_conflict_names_the_officer_and_the_local_time(db: Database) -> None:
     message = str(info.value)
     assert "diubah oleh Dewi Lestari pada 2026-12-04 13:24" in message
     assert "dewi.lestari" not in message and "+00:00" not in message
+    # This machine's own stamps carry its offset (Semarang's), not UTC.
+    assert db.update("ikm", 2, {"product": "roti"})["updated_at"].endswith("+07:00")
 
 
 @pytest.mark.usefixtures("jakarta")

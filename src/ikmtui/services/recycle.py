@@ -10,6 +10,7 @@ from typing import Any
 
 from ikmtui.domain import permissions
 from ikmtui.i18n import _
+from ikmtui.services.history import field_label
 from ikmtui.storage import Database
 
 BIN = "recycle_bin"
@@ -44,7 +45,7 @@ def restore(db: Database, bin_id: int) -> dict[str, Any]:
                     _(
                         "{code} cannot come back: another record now has its {field} {value}",
                         code=code,
-                        field=field,
+                        field=field_label(table, field),
                         value=value,
                     )
                 )

@@ -186,3 +186,36 @@ async def test_the_dashboard_says_how_many_ikm_have_no_nib(db: Database) -> None
         await pilot.pause()
         text = shown_text(app.screen.query_one("#headline", Static).content, width=136)
         assert re.search(r"IKM belum ber-NIB\s+5\b", text), text
+
+
+async def test_the_ikm_missing_a_field_are_listed_from_a_profile(db: Database) -> None:
+    from ikmtui.ui.kit.vtable import VirtualTable
+    from ikmtui.ui.registry.completeness import IncompleteIkmScreen
+
+    docs = db.all("ikm")
+    with db.transaction() as txn:
+        for doc in docs[:4]:
+            txn.update("ikm", doc["id"], {"nib": None})
+        txn.update("ikm", docs[10]["id"], {"phone": None})
+    without_nib = {doc["id"] for doc in docs[:4]}
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        app.push_screen(IkmProfileScreen(docs[0]["id"]))
+        await pilot.pause()
+        await pilot.press("k")  # this one lacks an NIB: the others that lack one
+        await pilot.pause()
+        listing = app.screen
+        assert isinstance(listing, IncompleteIkmScreen) and listing.field == "nib"
+        table = listing.query_one(VirtualTable)
+        assert set(table.rows.ids) == without_nib
+        assert "IKM tanpa NIB" in str(listing.title)
+        await pilot.press("f", "f", "f")  # owner NIK, NPWP, phone
+        await pilot.pause()
+        assert listing.field == "phone"
+        raw = Database(db.path, "reader").docs("ikm")
+        assert set(table.rows.ids) == {int(k) for k, d in raw.items() if not d.get("phone")} == {docs[10]["id"]}
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, IkmProfileScreen) and app.screen.ikm_id == docs[10]["id"]

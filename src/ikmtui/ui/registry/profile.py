@@ -67,6 +67,7 @@ class IkmProfileScreen(BaseScreen):
         Binding("e", "edit", "Edit", id="profile.edit"),
         Binding("d", "delete", "Delete", id="profile.delete"),
         Binding("n", "reveal_nik", "Show NIK", id="profile.reveal"),
+        Binding("k", "incomplete", "IKM with missing data", id="profile.incomplete"),
     ]
     DEFAULT_CSS = """
     IkmProfileScreen #profile-scroll { padding: 0 1; }
@@ -110,6 +111,14 @@ class IkmProfileScreen(BaseScreen):
 
     def _close(self) -> None:
         self.app.pop_screen()
+
+    def action_incomplete(self) -> None:
+        """The IKM that lack what this one lacks first (all IKM lacking data when it lacks nothing)."""
+        from ikmtui.reports.registry import missing_fields
+        from ikmtui.ui.registry.completeness import open_incomplete_ikm
+
+        gaps = missing_fields(self.db.get("ikm", self.ikm_id) or {})
+        open_incomplete_ikm(self, IkmProfileScreen, gaps[0] if gaps else None)
 
     def action_reveal_nik(self) -> None:
         """The full NIK for an officer whose role allows it; the viewing is written to the audit log."""

@@ -105,6 +105,17 @@ def fields_label(table: str, fields: Iterable[str]) -> str:
     return ", ".join(field_label(table, f) for f in fields)
 
 
+def _detail(entry: Doc) -> str:
+    """An entry's detail; a revealed field (its detail is the field's name) by its label."""
+    detail = str(entry.get("detail") or "")
+    return field_label(str(entry.get("table") or ""), detail) if entry.get("action") == "reveal" and detail else detail
+
+
+def summary(entry: Doc) -> str:
+    """An audit entry's fields in words, else its detail."""
+    return fields_label(str(entry.get("table") or ""), entry.get("fields") or []) or _detail(entry)
+
+
 def show_value(table: str, field: str, value: Any) -> str:
     """A stored value as the timeline shows it: rupiah as rupiah, lists joined, nothing as a dash."""
     if value is None or value == "" or value == []:
@@ -177,7 +188,7 @@ def describe(staff: Mapping[str, Doc], entry_id: int, entry: Doc) -> Change:
         table_label=table_label(table),
         code=str(entry.get("code") or ""),
         fields=tuple(fields),
-        detail=str(entry.get("detail") or ""),
+        detail=_detail(entry),
     )
 
 

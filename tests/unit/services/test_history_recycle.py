@@ -6,7 +6,7 @@ import pytest
 
 from ikmtui.domain.permissions import PermissionDenied
 from ikmtui.services import recycle, registry
-from ikmtui.services.history import action_label, field_label, record_history, table_label
+from ikmtui.services.history import action_label, field_label, record_history, summary, table_label
 from ikmtui.storage import TABLES, Database
 
 
@@ -52,6 +52,11 @@ def test_labels_say_in_words_what_the_log_stores_as_identifiers(db: Database) ->
         "Dibatalkan pada",
     )
     assert table_label("ikm,clusters").count(",") == 1
+    i18n.set_language("en")
+    assert summary({"action": "reveal", "table": "ikm", "fields": [], "detail": "owner_nik"}) == "Owner NIK"
+    assert summary({"action": "update", "table": "batches", "fields": ["state", "cancelled_at"]}) == (
+        "State, Cancelled at"
+    )
 
 
 def test_a_supervisor_restores_a_deleted_ikm_an_operator_is_refused(db: Database) -> None:

@@ -14,7 +14,7 @@ from textual import on
 from textual.binding import Binding
 
 from ikmtui.clock import local_time, officer_name
-from ikmtui.services.history import action_label, describe, fields_label, record_history, table_label
+from ikmtui.services.history import action_label, describe, record_history, summary, table_label
 from ikmtui.tabular import Column
 from ikmtui.ui.audit.recycle import RecycleBinScreen
 from ikmtui.ui.kit.dialogs import ViewerScreen
@@ -44,7 +44,7 @@ class AuditScreen(TableScreen):
                 "fields",
                 "Fields / detail",
                 50,
-                value=lambda d: fields_label(str(d.get("table") or ""), d.get("fields") or []) or d.get("detail") or "",
+                value=summary,
             ),
         ]
 

@@ -67,7 +67,7 @@ class IkmProfileScreen(BaseScreen):
         Binding("e", "edit", "Edit", id="profile.edit"),
         Binding("d", "delete", "Delete", id="profile.delete"),
         Binding("n", "reveal_nik", "Show NIK", id="profile.reveal"),
-        Binding("k", "incomplete", "IKM with missing data", id="profile.incomplete"),
+        Binding("k", "incomplete", "Incomplete IKM", id="profile.incomplete"),
     ]
     DEFAULT_CSS = """
     IkmProfileScreen #profile-scroll { padding: 0 1; }

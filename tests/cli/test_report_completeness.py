@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,15 @@ def test_the_text_report_names_the_gaps(capsys: pytest.CaptureFixture[str], db_p
     assert main(["report", "ikm", "--db", str(db_path), "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "Data completeness" in out and "IKM without NIB" in out
+
+
+def test_the_profile_report_says_what_the_record_lacks(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
+    db = Database(db_path, "tester")
+    doc = db.all("ikm")[2]
+    with db.transaction() as txn:
+        txn.update("ikm", doc["id"], {"nib": None, "year_founded": None})
+    args = ["report", "profile", "--ikm", doc["code"], "--db", str(db_path), "--lang", "en"]
+    assert main([*args, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["ikm"]["missing"][:2] == ["nib", "npwp"]
+    assert main(args) == 0
+    assert re.search(r"Missing\W+NIB, NPWP, Year founded", capsys.readouterr().out)

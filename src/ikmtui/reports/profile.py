@@ -26,6 +26,7 @@ from ikmtui.reports.common import (
 from ikmtui.reports.document import Col, Document, Figures, Section, TableBlock
 from ikmtui.reports.overview import category_label, scale_label
 from ikmtui.reports.period import Period
+from ikmtui.reports.registry import missing_fields, missing_label
 
 ENROLLMENT_STATE_LABELS = {
     "requested": N_("requested"),
@@ -153,6 +154,7 @@ def profile(tables: Tables, code: str, period: Period, today: date) -> Report:
             "registered": registered_day(ikm),  # a legacy list's registration date, else the record's
             "clusters": [str(c.get("name") or "") for c in member_of],
             "certifications": list(ikm.get("certifications") or []),
+            "missing": missing_fields(ikm),  # what the record still lacks (data completeness)
         },
         "trainings": trainings,
         "credit": loans,
@@ -183,6 +185,7 @@ def profile(tables: Tables, code: str, period: Period, today: date) -> Report:
                         [_("Status"), _(str(info["status"]))],
                         [_("Clusters"), ", ".join(info["clusters"]) or "–"],
                         [_("Certifications"), ", ".join(info["certifications"]) or "–"],
+                        [_("Missing"), ", ".join(missing_label(name) for name in info["missing"]) or "–"],
                     ],
                 ),
                 Figures(

@@ -150,7 +150,7 @@ INVALID = [  # (field, what is typed, the message shown beside the field)
     ("owner_nik", "3374", "NIK harus tepat 16 angka, mis. 3374010101900001"),
     ("phone", "0212", "Nomor telepon harus seperti 081234567890 atau +62 812 3456 7890"),
     ("investment", "1,5 juta", "'1,5 juta' bukan jumlah rupiah: tulis 1234567, 1.234.567 atau Rp 1.234.567"),
-    ("turnover", "Rp 1,5", "'Rp 1,5' bukan jumlah rupiah: tulis 1234567, 1.234.567 atau Rp 1.234.567"),
+    ("turnover", "Rp 1,5", "'Rp 1,5' memuat sen: jumlah rupiah harus bulat, tanpa sen"),  # 1,5 rupiah
     ("name", "", "Isian ini wajib diisi"),
     ("nib", "DUPLICATE", "NIB {nib} sudah terdaftar atas {code} {name}"),
 ]

@@ -545,14 +545,15 @@ def _undone(history: list[dict[str, Any]], state: str, on: date, by: str, reason
 
 
 def check_correction_date(app: CreditApplication, state: str, on: date, today: date) -> None:
-    """A correction is dated on or before today and not before the step it corrects."""
+    """A correction is dated on or before today and not before the step it corrects (unless that step is dated
+    after today, as an older version let through: correcting it is the way out)."""
     check_not_future(on, today, "correction")
     entry = app.step(state)
     try:
         taken = parse_date(entry.get("date", "")) if entry else None
     except ValueError:
         taken = None
-    if taken is not None and on < taken:
+    if taken is not None and on < taken <= today:
         raise ValueError(
             _(
                 "The date {date} is before the step it corrects ({state} on {previous})",

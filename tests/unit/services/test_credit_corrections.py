@@ -223,3 +223,17 @@ def test_an_approved_application_is_withdrawn_or_cancelled_by_a_supervisor_with_
     done = step(supervisor(office), app["id"], note="pemohon mundur")
     assert done["state"] == state
     assert done["history"][-1] == {"state": state, "date": "2026-12-04", "by": "dedi", "note": "pemohon mundur"}
+
+
+def test_a_disbursement_dated_in_the_future_by_an_older_version_can_be_undone(office: Database) -> None:
+    loan = disbursed(office)
+    # what an older version let through: the disbursement recorded on 4 Dec as of 20 Dec
+    history = [dict(h) for h in loan["history"]]
+    history[-1]["date"] = "2026-12-20"
+    office.update(APPS, loan["id"], {"history": history, "disbursed_on": "2026-12-20"})
+    with pytest.raises(ValueError, match="lebih awal dari pencairan pada 20/12/2026"):
+        svc.record_repayment(office, loan["id"], TODAY, 1_030_000)
+    undone = svc.undo_disbursal(supervisor(office), loan["id"], "tanggal cair salah ketik")
+    assert (undone["state"], undone["disbursed_on"]) == ("approved", None)
+    again = svc.disburse(officer(office, "budi"), loan["id"], date="2026-01-10")
+    assert again["disbursed_on"] == "2026-01-10"

@@ -94,3 +94,16 @@ async def test_at_80x24_the_form_is_compact_and_scrolls(db: Database) -> None:
         await pilot.wait_for_scheduled_animations()
         await pilot.pause()
         assert scroll.region.y <= last.region.y < scroll.region.bottom
+
+
+async def test_a_list_left_unchosen_says_it_is_required(db: Database) -> None:
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(pilot)
+        await fill(pilot, {k: v for k, v in GOOD.items() if k not in ("kecamatan", "kelurahan")})
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        assert error_of(app, "kecamatan") == "Isian ini wajib diisi"
+        assert error_of(app, "kelurahan") == "Isian ini wajib diisi"
+    assert db.count("ikm") == 60

@@ -48,6 +48,8 @@ if TYPE_CHECKING:
 #: Typing "-" into a personal field being edited clears it (empty keeps the stored value).
 CLEAR_MARK = "-"
 REQUIRED_MARK = " *"
+#: Required fields chosen from a list.
+REQUIRED_CHOICES = ("kecamatan", "kelurahan")
 
 
 class SearchableSelectionList(SelectionList[Any]):
@@ -322,7 +324,12 @@ class IkmFormScreen(FormScreen):
     def save(self, values: dict[str, Any]) -> dict[str, str] | None:
         errors = store_record(self, self._create, registry.update_ikm, self.data(values))
         problem = kbli_problem(values.get("kbli"))  # words that name no single code: say so, not "5 digits"
-        return {**(errors or {}), "kbli": problem} if problem else errors
+        if problem:
+            errors = {**(errors or {}), "kbli": problem}
+        for name in REQUIRED_CHOICES:  # a list left on "(choose)" is unchosen, not "'None' is not a kecamatan"
+            if errors and name in errors and not values.get(name):
+                errors[name] = _("This field is required")
+        return errors
 
     def _create(self, db: Database, data: dict[str, Any]) -> dict[str, Any]:
         try:

@@ -3,30 +3,21 @@ a corrected NIB loses its "already registered" error as soon as it changes."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from textual.widgets import Input, Static
 
 from ikmtui.storage import Database
 from ikmtui.ui.app import make_app
 from ikmtui.ui.registry.form import IkmFormScreen, SearchableSelectionList
+from tests.app.test_registry_data_quality import open_new_form
 from tests.app.test_registry_ui import GOOD, error_of, fill, type_into
-
-
-async def open_form(pilot: Any) -> IkmFormScreen:
-    await pilot.press("2", "a")
-    await pilot.pause()
-    form = pilot.app.screen
-    assert isinstance(form, IkmFormScreen)
-    return form
 
 
 async def test_a_corrected_nib_clears_its_error_at_once(db: Database) -> None:
     taken = db.all("ikm")[6]
     app = make_app(db, poll_seconds=0)
     async with app.run_test(size=(120, 40)) as pilot:
-        form = await open_form(pilot)
+        form = await open_new_form(pilot)
         await fill(pilot, {**GOOD, "nib": taken["nib"]})
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -45,7 +36,7 @@ async def test_a_corrected_nib_clears_its_error_at_once(db: Database) -> None:
 async def test_ticked_options_show_a_mark_not_only_a_colour(db: Database) -> None:
     app = make_app(db, poll_seconds=0)
     async with app.run_test(size=(120, 40)) as pilot:
-        form = await open_form(pilot)
+        form = await open_new_form(pilot)
         certifications = form.query_one("#field-certifications", SearchableSelectionList)
         certifications.focus()
         await pilot.pause()
@@ -71,7 +62,7 @@ def layout(form: IkmFormScreen) -> dict[str, tuple[int, int]]:
 async def test_two_columns_from_140_wide(db: Database, size: tuple[int, int], columns: int) -> None:
     app = make_app(db, poll_seconds=0)
     async with app.run_test(size=size) as pilot:
-        form = await open_form(pilot)
+        form = await open_new_form(pilot)
         places = layout(form)
         assert len({x for x, _y in places.values()}) == columns
         if columns == 2:
@@ -82,7 +73,7 @@ async def test_two_columns_from_140_wide(db: Database, size: tuple[int, int], co
 async def test_at_80x24_the_form_is_compact_and_scrolls(db: Database) -> None:
     app = make_app(db, poll_seconds=0)
     async with app.run_test(size=(80, 24)) as pilot:
-        form = await open_form(pilot)
+        form = await open_new_form(pilot)
         scroll = form.query_one("#form-fields")
         blocks = list(form.query(".form-field"))
         visible = [b for b in blocks if scroll.region.y <= b.region.y and b.region.bottom <= scroll.region.bottom]
@@ -99,7 +90,7 @@ async def test_at_80x24_the_form_is_compact_and_scrolls(db: Database) -> None:
 async def test_a_list_left_unchosen_says_it_is_required(db: Database) -> None:
     app = make_app(db, poll_seconds=0)
     async with app.run_test(size=(120, 40)) as pilot:
-        form = await open_form(pilot)
+        form = await open_new_form(pilot)
         await fill(pilot, {k: v for k, v in GOOD.items() if k not in ("kecamatan", "kelurahan")})
         await pilot.press("ctrl+s")
         await pilot.pause()

@@ -6,7 +6,6 @@ them."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,19 +14,14 @@ from textual.widgets import Input
 from ikmtui.storage import Database
 from ikmtui.ui.app import make_app
 from ikmtui.ui.registry.cluster import ClusterScreen
+from tests.snapshots import test_snapshots_terminal_sizes as terminal_sizes
+from tests.snapshots.test_snapshots_terminal_sizes import SIZES
 
-SIZES = {"80x24": (80, 24), "200x50": (200, 50)}
-
-
-@pytest.fixture(autouse=True)
-def _fixed_day_and_prefs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("IKMTUI_TODAY", "2026-11-01")
-    monkeypatch.setenv("IKMTUI_CONFIG_DIR", str(tmp_path / "config"))
+_fixed_day_and_prefs = terminal_sizes._fixed_day_and_prefs  # the same day and default preferences, autouse
 
 
 async def settle(pilot: Any) -> None:
-    await pilot.pause()
-    await pilot.pause(0.5)  # the footer lists its keys once the screen has settled
+    await terminal_sizes.settle(pilot)
     for widget in pilot.app.screen.query(Input):
         widget.cursor_blink = False
 

@@ -219,3 +219,27 @@ async def test_the_ikm_missing_a_field_are_listed_from_a_profile(db: Database) -
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, IkmProfileScreen) and app.screen.ikm_id == docs[10]["id"]
+
+
+async def test_an_edit_removes_the_owner_nik_with_a_dash_and_keeps_it_when_left_empty(db: Database) -> None:
+    from ikmtui.ui.registry.form import open_ikm_form
+
+    first, second = db.all("ikm")[9], db.all("ikm")[10]
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        for doc, typed in ((first, "-"), (second, "")):
+            open_ikm_form(app.screen, doc["id"])  # type: ignore[arg-type]
+            await pilot.pause()
+            form = app.screen
+            assert isinstance(form, IkmFormScreen)
+            assert "ketik - untuk menghapusnya" in form.query_one("#field-owner_nik", Input).placeholder
+            form.query_one("#field-owner_nik", Input).focus()
+            await type_into(pilot, typed)
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, IkmScreen)
+    stored = Database(db.path, "reader")
+    assert (stored.get("ikm", first["id"]) or {})["owner_nik"] is None
+    assert (stored.get("ikm", second["id"]) or {})["owner_nik"] == second["owner_nik"]

@@ -57,3 +57,13 @@ def test_past_the_budget_only_nik_and_phone_are_compared(
     monkeypatch.setattr(planning, "LOOK_ALIKE_BUDGET", 1)
     report = importer.import_file(db, path, dry_run=True)
     assert [w.row for w in report.warnings] == [3]  # the phone still; the name no longer
+
+
+def test_the_audit_keeps_that_look_alikes_were_imported(tmp_path: Path, db_path: Path) -> None:
+    db = Database(db_path, "tester")
+    known = db.get("ikm", 1)
+    assert known is not None
+    path = _sheet(tmp_path / "audit.csv", f"Tempe Jaya;Budi;;{known['phone']};Jl. Lain 2;Tugu;Jrakah;10391;tempe")
+    importer.import_file(db, path)
+    entry = next(e for e in reversed(list(db.docs("audit").values())) if e.get("action") == "import")
+    assert "1 look-alike rows imported (2)" in str(entry)

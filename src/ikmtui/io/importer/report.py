@@ -99,10 +99,14 @@ class RowInvalid(Exception):
 
 
 def _import_detail(report: ImportReport) -> str:
-    return (
+    detail = (
         f"{report.file.name} [{report.sheet}]: {report.inserted} new, {report.updated} updated, "
         f"{len(report.bad_rows)} rows skipped"
     )
+    look_alikes = sorted({w.row for w in report.warnings})
+    if look_alikes:  # imported although they looked like registered IKM: the audit keeps that it was so decided
+        detail += f", {len(look_alikes)} look-alike rows imported ({', '.join(map(str, look_alikes[:20]))})"
+    return detail
 
 
 def kind_label(kind: str) -> str:

@@ -136,6 +136,19 @@ class Ikm(Record):
     def _kelurahan_in_kecamatan(cls, value: str, info: ValidationInfo) -> str:
         return reference.clean_kelurahan(value, info.data.get("kecamatan"))
 
+    @field_validator("kbli")
+    @classmethod
+    def _kbli_in_the_list(cls, value: str) -> str:
+        """A code of the packaged list (every KBLI 2020 code of section C), not just any five digits."""
+        if value not in reference.kbli_codes():
+            raise ValueError(
+                _(
+                    "KBLI {value} is not a code of KBLI 2020 section C: find the code by words of the activity",
+                    value=value,
+                )
+            )
+        return value
+
     @field_validator("registered_on")
     @classmethod
     def _registered_by_now(cls, value: date | None) -> date | None:

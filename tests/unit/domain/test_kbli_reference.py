@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+import pytest
+
 from ikmtui import paths
 from ikmtui.domain import reference
+from ikmtui.domain.ikm import Ikm
+from ikmtui.domain.records import RecordInvalid
 
 #: The codes the list held before it was completed: records stored under them stay valid and named.
 OLD_CODES = [
@@ -90,3 +94,19 @@ def test_search_by_code_prefix_and_limit() -> None:
 def test_codes_of_the_older_list_are_not_offered_for_new_records() -> None:
     assert reference.search_kbli("16220") == []
     assert [c for c, _n in reference.search_kbli("16221")] == ["16221"]
+
+
+def test_an_ikm_takes_only_a_code_of_the_list() -> None:
+    base = {
+        "name": "Usaha",
+        "owner_name": "Pemilik",
+        "address": "Jl. A 1",
+        "kecamatan": "Tugu",
+        "kelurahan": "Jerakah",
+        "product": "barang",
+    }
+    assert Ikm.parse({**base, "kbli": "20115"}).kbli == "20115"  # not in the old list of 28
+    assert Ikm.parse({**base, "kbli": "16220"}).kbli == "16220"  # an old code stored records may hold
+    with pytest.raises(RecordInvalid) as caught:
+        Ikm.parse({**base, "kbli": "10999"})  # five digits of section C, but no such code
+    assert "10999" in caught.value.errors["kbli"]

@@ -39,6 +39,7 @@ class IncompleteIkmScreen(TableScreen):
         super().__init__()
         self.open_profile = open_profile
         self.field = field
+        self.counts: dict[str, int] = {}  # IKM lacking each field, counted at each reload
 
     def screen_title(self) -> str:
         if self.field is None:
@@ -61,9 +62,13 @@ class IncompleteIkmScreen(TableScreen):
             if gaps and (self.field is None or self.field in gaps):
                 yield int(key), doc
 
+    def reload(self, keep_id: int | None = None) -> None:
+        self.counts = completeness(self.db.docs("ikm").values())["missing"]  # once per change, not per key typed
+        super().reload(keep_id)
+
     def update_status(self) -> None:
-        counts = completeness(self.db.docs("ikm").values())["missing"]
-        per_field = " · ".join(f"{missing_label(n)} {format_count(counts[n])}" for n in COMPLETENESS_FIELDS)
+        counts = self.counts
+        per_field = " · ".join(f"{missing_label(n)} {format_count(counts.get(n, 0))}" for n in COMPLETENESS_FIELDS)
         self.query_one("#status", Static).update(
             rows_shown(self.table.rows)
             + "   "

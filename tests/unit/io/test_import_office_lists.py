@@ -142,3 +142,16 @@ def test_a_legacy_list_is_not_all_new_this_month(db_path: Path) -> None:
     assert figures["headline"]["ikm_new_month"] == before + 2
     overview = ikm_figures(tables, "2026-12-01", "2026-12-04")
     assert overview["ikm"]["new"] == before + 2
+
+
+def test_a_list_without_nib_imported_again_is_recognised_by_name_and_owner(db_path: Path) -> None:
+    db = Database(db_path, "tester")
+    first = importer.import_file(db, FIXTURES / "office-list.xlsx", skip_invalid=True)
+    again = importer.import_file(db, FIXTURES / "office-list.xlsx", dry_run=True)
+    assert again.to_insert == 0  # every row is already in, by NIB or (without one) by name and owner
+    stored = _stored(db, "Lumpia Mbak Tin")
+    problem = next(p for p in again.problems if p.row == 7)
+    assert problem.duplicate and problem.column == "Nama Usaha" and stored["code"] in problem.reason
+    updated = importer.import_file(db, FIXTURES / "office-list.xlsx", skip_invalid=True, update=True)
+    assert updated.inserted == 0 and first.inserted == len(EXPECTED)
+    assert len(db.find("ikm", name="Lumpia Mbak Tin")) == 1

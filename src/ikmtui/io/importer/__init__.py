@@ -20,7 +20,7 @@ Offices keep their lists in Excel; this package brings them in without retyping 
 3. :func:`import_source` writes the planned rows in ONE transaction, or nothing at all: by default the import
    is all or nothing; ``skip_invalid`` writes the valid rows only.
 
-Keys and duplicates: an IKM is identified by its NIB (one without NIB, in the file, by its name and owner), a
+Keys and duplicates: an IKM is identified by its NIB (a row without NIB by its name and owner), a
 cluster by its name, a gallery listing by its SKU. A row whose key is already in the database is a *duplicate* (a
 problem like an invalid row) unless ``update`` is given; then the existing record is updated with the row's
 non-blank cells (blank cells keep the stored value) and validated whole. Of the rows of the file that share a

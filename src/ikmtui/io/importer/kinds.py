@@ -151,7 +151,8 @@ class _Kind:
             return Planned(number, "update" if changes else "unchanged", changes, record_id, current.get("version"))
         doc = finish(self.validate(self.new_extra(data), errors))
         if found is not None:
-            raise RowInvalid({self.key_field: self.duplicate_message(key, *found)}, duplicate=True)
+            column = "name" if isinstance(key, NameOwner) else self.key_field
+            raise RowInvalid({column: self.duplicate_message(key, *found)}, duplicate=True)
         return Planned(number, "insert", doc)
 
     def merge_extra(self, current: Doc, data: Doc) -> Doc:
@@ -189,6 +190,7 @@ class _IkmKind(_Kind):
         super().__init__(tables, source, **kwargs)
         self.by_nib, _by_code = _ikm_index(tables)
         self.ikm = tables("ikm")
+        self.by_name_owner: dict[NameOwner, int] = {}  # for rows without NIB (built on the first such row)
         self.clusters: dict[str, int] = {}
         short: dict[str, list[int]] = defaultdict(list)
         for key, doc in tables("clusters").items():
@@ -211,10 +213,24 @@ class _IkmKind(_Kind):
             return None
 
     def existing(self, key: Hashable) -> tuple[int, Doc] | None:
-        record_id = self.by_nib.get(key) if isinstance(key, str) else None
+        if isinstance(key, NameOwner):  # a row without NIB: a registered IKM of the same name and owner
+            if not self.by_name_owner:
+                for key_of_doc, doc in self.ikm.items():
+                    found = NameOwner(_name_key(doc.get("name", "")), _name_key(doc.get("owner_name", "")))
+                    self.by_name_owner.setdefault(found, int(key_of_doc))
+            record_id = self.by_name_owner.get(key)
+        else:
+            record_id = self.by_nib.get(key) if isinstance(key, str) else None
         return (record_id, self.ikm[str(record_id)]) if record_id is not None else None
 
     def duplicate_message(self, key: Hashable, record_id: int, doc: Doc) -> str:
+        if isinstance(key, NameOwner):
+            return _(
+                "{name} of {owner} is already in the database as {code}: import with update (--update) to change it",
+                name=doc.get("name", ""),
+                owner=doc.get("owner_name", ""),
+                code=doc.get("code", ""),
+            )
         return _(
             "NIB {nib} is already in the database as {code} {name}: import with update (--update) to change it",
             nib=key,

@@ -176,10 +176,10 @@ async def test_profile_and_export_from_the_screen(
         assert (tmp_path / "ikhtisar.xlsx").stat().st_size > 0
         await pilot.press("x")
         await pilot.pause()
-        app.screen.query_one(Input).value = "laporan.pdf"
+        app.screen.query_one(Input).value = "laporan.docx"
         await pilot.press("enter")
         await pilot.pause()
-        assert not (tmp_path / "laporan.pdf").exists()
+        assert not (tmp_path / "laporan.docx").exists()
         assert any("akhiri nama berkas" in str(n.message) for n in app._notifications)
 
 

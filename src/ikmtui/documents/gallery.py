@@ -1,6 +1,7 @@
-"""The consignment and payout statement of an IKM for a month: its consigned products, the month's stock
-movements, the sales with the gallery's commission and the amount due (also in words), signed by the IKM and the
-gallery officer when the IKM collects its money."""
+"""The consignment and payout statement of an IKM for a month (``reports.gallery.monthly_consignment``): the stock
+of its products through the month, the month's stock movements, the sales with the gallery's commission and the
+amount due (also in words), what was paid and when, signed by the IKM and the gallery officer when the IKM collects
+its money."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from typing import Any
 
 from ikmtui.documents.pdf import Office, OfficePdf, Signature, in_words, place_date
 from ikmtui.domain.fields import parse_date
-from ikmtui.domain.gallery import parse_month, status_label
+from ikmtui.domain.gallery import movement_label, parse_month
 from ikmtui.domain.money import format_number, format_rupiah
 from ikmtui.i18n import _, format_date
-from ikmtui.reports.gallery import SHOWROOM, PayoutStatement, month_name, payout_statement
+from ikmtui.reports.gallery import SHOWROOM, ConsignmentStatement, month_name, monthly_consignment
 from ikmtui.reports.profile import find_ikm
 
 Doc = Mapping[str, Any]
@@ -24,18 +25,21 @@ def _pct(value: float) -> str:
     return f"{value:g}%".replace(".", ",")
 
 
-def consignment_statement(tables: Tables, ikm_code: str, month: str) -> PayoutStatement:
-    """The payout statement figures of IKM ``ikm_code`` for ``month`` (``2026-11`` or ``11/2026``)."""
+def consignment_statement(tables: Tables, ikm_code: str, month: str) -> ConsignmentStatement:
+    """The consignment statement of IKM ``ikm_code`` for ``month`` (``2026-11`` or ``11/2026``): stock through the
+    month, its movements and the payout (``reports.gallery.monthly_consignment``)."""
     key, _ikm = find_ikm(tables, ikm_code)
     year, number = parse_month(month)
-    return payout_statement(tables, int(key), year, number)
+    return monthly_consignment(tables, int(key), year, number)
 
 
 def consignment_pdf(tables: Tables, ikm_code: str, month: str, office: Office, today: date) -> bytes:
-    """The statement as a PDF: the IKM, its listings in the gallery, the month's stock movements, each sale
-    line (gross, commission, due), the totals and the amount due in words, with two signature lines."""
-    key, ikm = find_ikm(tables, ikm_code)
-    statement = consignment_statement(tables, ikm_code, month)
+    """The statement as a PDF: the IKM, the stock of each product through the month, the month's movements, each
+    sale line (gross, commission, due), the totals and the amount due in words, what was paid (date, reference)
+    and what is still to pay, with signature lines for the IKM and the gallery officer."""
+    _key, ikm = find_ikm(tables, ikm_code)
+    consignment = consignment_statement(tables, ikm_code, month)
+    statement = consignment.payout
     period = month_name(statement.year, statement.month)
     pdf = OfficePdf(office, _("Consignment statement {code} {month}", code=statement.ikm_code, month=period))
     pdf.add_page()
@@ -50,54 +54,50 @@ def consignment_pdf(tables: Tables, ikm_code: str, month: str, office: Office, t
         label_width=34,
     )
     pdf.ln(2)
-    listings = sorted(
-        (
-            {**doc, "id": int(k)}
-            for k, doc in tables["gallery_listings"].items()
-            if doc.get("ikm_id") == int(key) and str(doc.get("consigned_on") or "") <= f"{month_end(statement)}"
-        ),
-        key=lambda d: str(d.get("code", "")),
-    )
-    pdf.paragraph(_("Products in consignment"), bold=True, size=9.5)
-    if listings:
+    pdf.paragraph(_("Stock in the gallery"), bold=True, size=9.5)
+    if consignment.rows:
+        units = ("opening", "received", "sold", "returned", "adjusted", "closing")
         pdf.grid(
             [
-                (_("Code"), 16, "L"),
-                (_("Product"), 40, "L"),
-                (_("Price"), 18, "R"),
-                (_("Commission"), 12, "R"),
-                (_("Stock"), 10, "R"),
-                (_("Status"), 16, "L"),
+                (_("Code"), 13, "L"),
+                (_("Product"), 25, "L"),
+                (_("Opening"), 10, "R"),
+                (_("Received"), 10, "R"),
+                (_("Sold"), 9, "R"),
+                (_("Returned"), 13, "R"),
+                (_("Adjusted"), 12, "R"),
+                (_("Closing"), 9, "R"),
             ],
             [
-                [
-                    str(d.get("code", "")),
-                    str(d.get("product_name", "")),
-                    format_rupiah(int(d.get("price") or 0)),
-                    _pct(float(d.get("commission_pct") or 0)),
-                    format_number(int(d.get("stock") or 0)),
-                    status_label(str(d.get("status", ""))),
-                ]
-                for d in listings
+                [row.listing_code, row.product, *(format_number(getattr(row, u)) for u in units)]
+                for row in consignment.rows
             ],
+            total=[_("Total"), "", *(format_number(consignment.total(u)) for u in units)],
             size=8,
         )
     else:
         pdf.paragraph(_("No product of this IKM in the gallery."), size=8.5)
-    movements = _movements(tables, int(key), statement, {d["id"]: d for d in listings})
-    if movements:
+    if consignment.movements:
         pdf.paragraph(_("Stock movements in the month"), bold=True, size=9.5)
         pdf.grid(
-            [(_("Date"), 16, "L"), (_("Product"), 44, "L"), (_("Movement"), 20, "L"), (_("Units"), 10, "R")],
-            movements,
+            [(_("Date"), 14, "L"), (_("Product"), 40, "L"), (_("Movement"), 22, "L"), (_("Units"), 8, "R")],
+            [
+                [
+                    format_date(parse_date(m.date)),
+                    f"{m.product} ({m.listing_code})",
+                    movement_label(m.kind) + (f": {m.reason}" if m.reason else ""),
+                    f"{m.quantity:+d}",
+                ]
+                for m in consignment.movements
+            ],
             size=8,
         )
     pdf.paragraph(_("Sales in the month"), bold=True, size=9.5)
     if statement.lines:
         pdf.grid(
             [
-                (_("Date"), 13, "L"),
-                (_("Product"), 30, "L"),
+                (_("Date"), 15, "L"),
+                (_("Product"), 28, "L"),
                 (_("Qty"), 7, "R"),
                 (_("Price"), 16, "R"),
                 (_("Sales"), 17, "R"),
@@ -129,15 +129,19 @@ def consignment_pdf(tables: Tables, ikm_code: str, month: str, office: Office, t
         )
     else:
         pdf.paragraph(_("No sales in this month."), size=8.5)
-    pdf.fields(
-        [
-            (_("Total sales"), format_rupiah(statement.gross)),
-            (_("Gallery commission"), format_rupiah(statement.commission)),
-            (_("Due to the IKM"), format_rupiah(statement.due)),
-            (_("In words"), in_words(statement.due)),
-        ],
-        label_width=40,
-    )
+    summary = [
+        (_("Total sales"), format_rupiah(statement.gross)),
+        (_("Gallery commission"), format_rupiah(statement.commission)),
+        (_("Due to the IKM"), format_rupiah(statement.due)),
+        (_("In words"), in_words(statement.due)),
+    ]
+    summary += [
+        (_("Paid"), f"{format_rupiah(p.amount)} · {format_date(parse_date(p.paid_on))} · {p.reference or '-'}")
+        for p in consignment.payments
+    ]
+    if consignment.payments:
+        summary.append((_("Still to pay"), format_rupiah(consignment.unpaid)))
+    pdf.fields(summary, label_width=40)
     gallery = office.signatory("consignment")
     pdf.signatures(
         [
@@ -147,33 +151,3 @@ def consignment_pdf(tables: Tables, ikm_code: str, month: str, office: Office, t
         when=place_date(office, today),
     )
     return pdf.to_bytes()
-
-
-def month_end(statement: PayoutStatement) -> str:
-    """The last day of the statement's month, ISO."""
-    following = date(statement.year + statement.month // 12, statement.month % 12 + 1, 1)
-    return date.fromordinal(following.toordinal() - 1).isoformat()
-
-
-def _movements(tables: Tables, ikm_id: int, statement: PayoutStatement, listings: Mapping[int, Doc]) -> list[list[str]]:
-    """The month's stock movements of the IKM's listings (where the gallery records them), in date order."""
-    prefix = f"{statement.year:04d}-{statement.month:02d}"
-    found = [
-        doc
-        for doc in tables.get("stock_movements", {}).values()
-        if doc.get("ikm_id") == ikm_id and str(doc.get("date", "")).startswith(prefix)
-    ]
-    found.sort(key=lambda d: (str(d.get("date", "")), int(d.get("id") or 0)))
-    rows = []
-    for doc in found:
-        listing = listings.get(int(doc.get("listing_id") or 0)) or {}
-        quantity = int(doc.get("quantity") or 0)
-        rows.append(
-            [
-                format_date(parse_date(str(doc.get("date"))[:10])),
-                f"{listing.get('product_name', '?')} ({listing.get('code', '')})",
-                _(str(doc.get("kind", ""))),
-                f"{quantity:+d}",
-            ]
-        )
-    return rows

@@ -57,8 +57,9 @@ def _day(value: object) -> dt.date:
     return clock.today() if value is None or is_blank(value) else parse_date(value)
 
 
-def _order(doc: Mapping[str, Any]) -> tuple[str, str]:
-    return (str(doc.get("date", "")), str(doc.get("created_at", "")))
+def _order(doc: Mapping[str, Any]) -> tuple[str, int]:
+    """By contact date, then in the order recorded (ids grow; two saves in a second share a timestamp)."""
+    return (str(doc.get("date", "")), int(doc.get("id") or 0))
 
 
 def contacts_of(db: Database, app_id: int) -> list[Doc]:

@@ -50,8 +50,21 @@ def _may_print(db: Database) -> None:
     permissions.require(db.docs("staff"), db.user, "report")
 
 
-def _file_name(*parts: str) -> str:
-    return "-".join(p.replace("/", "-").replace(" ", "-") for p in parts if p) + ".pdf"
+#: The start of each document's file name (the office's own words: the files are theirs).
+FILE_NAMES = {
+    "attendance": "daftar-hadir",
+    "certificates": "sertifikat",
+    "consignment": "titipan",
+    "loan_card": "kartu-angsuran",
+    "profile": "profil",
+    "report": "laporan",
+}
+
+
+def file_name(kind: str, *parts: str) -> str:
+    """``daftar-hadir-ANG-2026-0003.pdf``: the name a document of ``kind`` about ``parts`` is offered under."""
+    words = [FILE_NAMES.get(kind, kind), *parts]
+    return "-".join(w.replace("/", "-").replace(" ", "-") for w in words if w) + ".pdf"
 
 
 def make_attendance(db: Database, batch: str, *, blank: bool = False, on: dt.date | str | None = None) -> Made:
@@ -61,7 +74,7 @@ def make_attendance(db: Database, batch: str, *, blank: bool = False, on: dt.dat
     tables = _tables(db)
     sheet = batch_sheet(tables, batch)
     data = attendance_pdf(tables, batch, office_of(db), _day(on), blank=blank)
-    return Made(data, _file_name("daftar-hadir", sheet.batch_code), {"sheet": sheet})
+    return Made(data, file_name("attendance", sheet.batch_code), {"sheet": sheet})
 
 
 def make_certificates(db: Database, batch: str, *, on: dt.date | str | None = None) -> Made:
@@ -71,7 +84,7 @@ def make_certificates(db: Database, batch: str, *, on: dt.date | str | None = No
     tables = _tables(db)
     code = str(find_batch(tables, batch)[0].get("code", batch))
     data, certificates = certificates_pdf(tables, batch, office_of(db), _day(on))
-    return Made(data, _file_name("sertifikat", code), {"certificates": certificates})
+    return Made(data, file_name("certificates", code), {"certificates": certificates})
 
 
 def make_consignment(db: Database, ikm: str, month: str, *, on: dt.date | str | None = None) -> Made:
@@ -81,7 +94,8 @@ def make_consignment(db: Database, ikm: str, month: str, *, on: dt.date | str | 
     tables = _tables(db)
     statement = consignment_statement(tables, ikm, month)
     data = consignment_pdf(tables, ikm, month, office_of(db), _day(on))
-    name = _file_name("titipan", statement.ikm_code, f"{statement.year:04d}-{statement.month:02d}")
+    payout = statement.payout
+    name = file_name("consignment", payout.ikm_code, f"{payout.year:04d}-{payout.month:02d}")
     return Made(data, name, {"statement": statement})
 
 
@@ -90,7 +104,7 @@ def make_loan_card(db: Database, loan: str, *, on: dt.date | str | None = None) 
 
     _may_print(db)
     data, status = loan_card_pdf(_tables(db), loan, office_of(db), _day(on))
-    return Made(data, _file_name("kartu-angsuran", status.code), {"status": status})
+    return Made(data, file_name("loan_card", status.code), {"status": status})
 
 
 def make_reminder(db: Database, loan: str, level: int, *, on: dt.date | str | None = None) -> Made:
@@ -103,7 +117,7 @@ def make_reminder(db: Database, loan: str, level: int, *, on: dt.date | str | No
     app = find_loan(_tables(db), loan)
     contact = issue_reminder(db, int(app["id"]), level, on=day)
     data, status = reminder_pdf(_tables(db), loan, level, str(contact["number"]), office_of(db), day)
-    return Made(data, _file_name(f"SP{level}", status.code), {"status": status, "contact": contact})
+    return Made(data, file_name(f"SP{level}", status.code), {"status": status, "contact": contact})
 
 
 def make_profile(db: Database, ikm: str, *, reveal: bool = False, on: dt.date | str | None = None) -> Made:
@@ -117,7 +131,7 @@ def make_profile(db: Database, ikm: str, *, reveal: bool = False, on: dt.date | 
     key, doc = find_ikm(tables, ikm)
     nik = reveal_field(db, "ikm", int(key), "owner_nik") if reveal else None
     data = profile_pdf(_tables(db), ikm, office_of(db), _day(on), nik=nik)
-    return Made(data, _file_name("profil", str(doc.get("code", ""))), {"nik_revealed": nik is not None})
+    return Made(data, file_name("profile", str(doc.get("code", ""))), {"nik_revealed": nik is not None})
 
 
 def make_report(
@@ -131,7 +145,7 @@ def make_report(
     _may_print(db)
     day = _day(on)
     report = build_report(_tables(db), check_name(name), parse_period(period, day), day, ikm=ikm)
-    return Made(report_pdf(report.document, office_of(db), day), _file_name("laporan", name, period))
+    return Made(report_pdf(report.document, office_of(db), day), file_name("report", name, period))
 
 
 def save(db: Database, made: Made, path: str | os.PathLike[str], *, force: bool = False) -> Path:

@@ -81,6 +81,7 @@ class IkmApp(TranslatedBindings, App[None]):
     BINDINGS = [
         *[Binding(key, f"switch_mode('{mode}')", title, id=f"mode.{mode}") for mode, key, title in SCREENS],
         Binding("ctrl+o", "import_file", "Import spreadsheet", id="app.import"),
+        Binding("f9", "office_settings", "Office settings", id="app.settings"),
         Binding("f1", "help", "Help", id="app.help"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
@@ -278,6 +279,12 @@ class IkmApp(TranslatedBindings, App[None]):
         path = HELP_DIR / f"help.{get_language()}.md"
         # the key tables from the bindings of the screen F1 was pressed on, the prose from the file
         self.push_screen(ViewerScreen(help_text(path.read_text(encoding="utf-8"), self.screen), markdown=True))
+
+    def action_office_settings(self) -> None:
+        from ikmtui.ui.settings.office import SettingsScreen
+
+        if not self.awaiting_sign_in:
+            self.push_screen(SettingsScreen())
 
     def action_import_file(self) -> None:
         from ikmtui.ui.importing.spreadsheet import ImportScreen

@@ -22,6 +22,7 @@ from ikmtui.i18n import _
 from ikmtui.tabular import Column
 from ikmtui.ui.credit import common as common
 from ikmtui.ui.credit.actions import CORRECTION_BINDINGS, LOAN_BINDINGS, STEP_BINDINGS, CreditActions
+from ikmtui.ui.credit.collections import DOCUMENT_BINDINGS, LoanDocuments
 from ikmtui.ui.kit.screen import TableScreen
 from ikmtui.ui.kit.vtable import VirtualTable
 
@@ -30,7 +31,7 @@ def _amount(value: Any) -> str:
     return format_rupiah(value) if value is not None else ""
 
 
-class CreditScreen(TableScreen, CreditActions):
+class CreditScreen(TableScreen, CreditActions, LoanDocuments):
     TITLE_MSG = "Credit"
     TABLE = "credit_applications"
     #: Also found by the state's stored name (``disbursed``) and the purpose.
@@ -42,6 +43,7 @@ class CreditScreen(TableScreen, CreditActions):
         *STEP_BINDINGS,
         *LOAN_BINDINGS,
         *CORRECTION_BINDINGS,
+        *DOCUMENT_BINDINGS,
     ]
 
     #: Above this many loan ledgers to replay, days past due are computed in a worker thread and filled in

@@ -24,6 +24,7 @@ from ikmtui.services import credit as svc
 from ikmtui.services.credit import InstallmentRow, installment_rows
 from ikmtui.ui.credit import common as common
 from ikmtui.ui.credit.actions import CORRECTION_BINDINGS, LOAN_BINDINGS, STEP_BINDINGS, CreditActions
+from ikmtui.ui.credit.collections import DOCUMENT_BINDINGS, LoanDocuments
 from ikmtui.ui.kit.footer import AppFooter
 from ikmtui.ui.kit.screen import BaseScreen
 
@@ -216,7 +217,7 @@ def repayments_renderable(repayments: list[dict[str, Any]]) -> RenderableType:
     return table
 
 
-class CreditDetailScreen(BaseScreen, CreditActions):
+class CreditDetailScreen(BaseScreen, CreditActions, LoanDocuments):
     TITLE_MSG = "Credit application"
     BINDINGS = [
         Binding("escape", "back", "Back", id="credit.back"),
@@ -224,6 +225,7 @@ class CreditDetailScreen(BaseScreen, CreditActions):
         *STEP_BINDINGS,
         *LOAN_BINDINGS,
         *CORRECTION_BINDINGS,
+        *DOCUMENT_BINDINGS,
     ]
     DEFAULT_CSS = """
     CreditDetailScreen #detail { height: 1fr; padding: 0 1; }

@@ -39,6 +39,7 @@ from ikmtui.reports.gallery import (
 from ikmtui.services import gallery as service
 from ikmtui.storage import StorageError
 from ikmtui.tabular import Column
+from ikmtui.ui.gallery.documents import GALLERY_DOCUMENT_BINDINGS, GalleryDocuments
 from ikmtui.ui.gallery.forms import (
     GalleryForm,
     ListingForm,
@@ -57,7 +58,7 @@ from ikmtui.ui.kit.vtable import VirtualTable
 REPORT_TABLES = ("ikm", "clusters", "gallery_listings", "sales", "stock_movements")
 
 
-class GalleryScreen(TableScreen):
+class GalleryScreen(TableScreen, GalleryDocuments):
     TITLE_MSG = "Gallery"
     TABLE = "gallery_listings"
     SEARCH_FIELDS = ("code", "sku")
@@ -71,6 +72,7 @@ class GalleryScreen(TableScreen):
         Binding("k", "adjust", "Adjust stock", id="gallery.adjust"),
         Binding("b", "cancel_sale", "Cancel a sale", id="gallery.cancel_sale"),
         Binding("p", "payout", "Consignment statement", id="gallery.payout"),
+        *GALLERY_DOCUMENT_BINDINGS,
         Binding("l", "mark_paid", "Mark statement paid", id="gallery.paid"),
         Binding("o", "open_photo", "Open photo", id="gallery.photo"),
         Binding("g", "summary", "Gallery summary", id="gallery.summary"),

@@ -24,6 +24,7 @@ from ikmtui.ui.kit.footer import AppFooter
 from ikmtui.ui.kit.history import record_timeline
 from ikmtui.ui.kit.screen import BaseScreen
 from ikmtui.ui.registry.deleting import USER_ERRORS, delete_ikm_flow
+from ikmtui.ui.registry.documents import PROFILE_DOCUMENT_BINDINGS, ProfileDocuments
 from ikmtui.ui.registry.form import open_ikm_form
 from ikmtui.ui.results.profile_section import results_section
 
@@ -60,7 +61,7 @@ def profile_renderable(view: ProfileView) -> RenderableType:
     return Group(*(shown for build in SECTIONS if (shown := build(view)) is not None))
 
 
-class IkmProfileScreen(BaseScreen):
+class IkmProfileScreen(BaseScreen, ProfileDocuments):
     TITLE_MSG = "IKM profile"
     BINDINGS = [
         Binding("escape", "close", "Back", id="profile.back"),
@@ -68,6 +69,7 @@ class IkmProfileScreen(BaseScreen):
         Binding("d", "delete", "Delete", id="profile.delete"),
         Binding("n", "reveal_nik", "Show NIK", id="profile.reveal"),
         Binding("k", "incomplete", "Incomplete IKM", id="profile.incomplete"),
+        *PROFILE_DOCUMENT_BINDINGS,
     ]
     DEFAULT_CSS = """
     IkmProfileScreen #profile-scroll { padding: 0 1; }

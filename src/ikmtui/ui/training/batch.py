@@ -27,12 +27,13 @@ from ikmtui.tabular import Column
 from ikmtui.ui.kit.dialogs import ConfirmScreen, ReasonScreen, ViewerScreen
 from ikmtui.ui.kit.footer import AppFooter
 from ikmtui.ui.kit.vtable import VirtualTable
+from ikmtui.ui.training.documents import BATCH_DOCUMENT_BINDINGS, BatchDocuments
 from ikmtui.ui.training.lists import TrainingTableScreen, show_day
 
 ERRORS = (ValueError, StorageError)
 
 
-class BatchScreen(TrainingTableScreen):
+class BatchScreen(TrainingTableScreen, BatchDocuments):
     """Participants of one batch: seated first, then the waiting list in order, then cancellations."""
 
     TITLE_MSG = "Training batch"
@@ -49,6 +50,7 @@ class BatchScreen(TrainingTableScreen):
         Binding("x", "cancel_batch", "Cancel batch", id="training.cancel_batch"),
         Binding("o", "reopen", "Reopen batch", id="training.reopen"),
         Binding("v", "revoke", "Revoke certificate", id="training.revoke_certificate"),
+        *BATCH_DOCUMENT_BINDINGS,
     ]
     #: Actions that change an open batch: not offered once it is finished or cancelled.
     OPEN_ACTIONS = frozenset({"enrol", "cancel_enrollment", "finish", "edit", "cancel_batch"})

@@ -225,7 +225,7 @@ def reminder_pdf(
             (_("In words"), in_words(status.overdue)),
             (_("Outstanding principal"), format_rupiah(status.outstanding_principal)),
         ],
-        label_width=52,
+        label_width=64,
     )
     pdf.ln(2)
     deadline = date.fromordinal(today.toordinal() + LEVEL_DAYS[level])

@@ -292,10 +292,12 @@ class OfficePdf(FPDF):
         if self.get_y() + height > self.h - self.b_margin:
             self.add_page()
         self.ln(4)
-        width = self.body_width / max(len(blocks), 1)
+        width = self.body_width / max(len(blocks), 2)
+        # one signatory signs on the right, as on Indonesian office letters
+        first = self.l_margin + (width if len(blocks) == 1 else 0)
         top = self.get_y()
         for i, block in enumerate(blocks):
-            x = self.l_margin + i * width
+            x = first + i * width
             self.set_xy(x, top)
             self.set_font(FONT, "", 10)
             if when and i == len(blocks) - 1:

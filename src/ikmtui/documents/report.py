@@ -13,13 +13,29 @@ from ikmtui.reports.document import Bars, Document, Figures, Note, TableBlock, f
 _ALIGN = {"int": "R", "rp": "R", "pct": "R", "float": "R", "date": "L"}
 
 
-def _relative_widths(block: TableBlock) -> list[float]:
-    """Column widths after the longest text in each (headings count less than values)."""
-    widths = []
+def _widths(pdf: OfficePdf, block: TableBlock, size: float) -> list[float]:
+    """Column widths in mm at font ``size``: numbers and short texts (codes, amounts) on one line at their widest
+    value, long texts sharing what is left (and wrapping); the heading's longest word always fits."""
+    pdf.set_font("DejaVu", "", size)
+    pad = 2 * 1.2 + 1
+    natural, fixed = [], []
     for i, col in enumerate(block.columns):
-        longest = max([len(col.label) * 0.7] + [len(format_value(row[i], col.kind)) for row in block.rows[:200]])
-        widths.append(min(max(longest, 5.0), 45.0))
-    return widths
+        values = [format_value(row[i], col.kind) for row in block.rows[:200]]
+        if block.total is not None:
+            values.append(format_value(block.total[i], col.kind))
+        widest = max([pdf.get_string_width(v) for v in values] or [0.0])
+        heading = max([pdf.get_string_width(word) for word in col.label.split()] or [0.0]) * 1.1
+        natural.append(max(widest, heading) + pad)
+        fixed.append(col.numeric or widest <= 28)
+    room = pdf.body_width
+    if sum(natural) <= room:
+        return natural
+    flexible = [w for w, f in zip(natural, fixed, strict=True) if not f]
+    left = room - sum(w for w, f in zip(natural, fixed, strict=True) if f)
+    if not flexible or left < 15 * len(flexible):
+        return natural  # too many wide columns: the table scales them down in proportion
+    share = sum(flexible)
+    return [w if f else max(15.0, left * w / share) for w, f in zip(natural, fixed, strict=True)]
 
 
 def render_document(pdf: OfficePdf, doc: Document) -> None:
@@ -45,9 +61,10 @@ def render_document(pdf: OfficePdf, doc: Document) -> None:
                 if not block.rows and block.empty:
                     pdf.paragraph(block.empty, size=8.5)
                     continue
+                size = 8 if len(block.columns) > 6 else 8.5
                 columns = [
                     (col.label, width, _ALIGN.get(col.kind, "L"))
-                    for col, width in zip(block.columns, _relative_widths(block), strict=True)
+                    for col, width in zip(block.columns, _widths(pdf, block, size), strict=True)
                 ]
                 rows = [
                     [format_value(v, c.kind) for v, c in zip(row, block.columns, strict=True)] for row in block.rows
@@ -57,7 +74,7 @@ def render_document(pdf: OfficePdf, doc: Document) -> None:
                     if block.total is not None
                     else None
                 )
-                pdf.grid(columns, rows, total=total, size=8 if len(columns) > 6 else 8.5)
+                pdf.grid(columns, rows, total=total, size=size)
             elif isinstance(block, Bars):
                 if block.title:
                     pdf.paragraph(block.title, bold=True, size=9)

@@ -235,3 +235,26 @@ async def test_collections_worklist_logs_contacts_and_issues_letters(
     assert (letter["kind"], letter["level"], letter["officer"]) == ("letter", 1, "budi.santoso")
     assert letter["number"] in text
     assert (call["kind"], call["outcome"], call["promise_date"]) == ("call", "berjanji membayar", "2026-12-11")
+
+
+async def test_in_a_browser_the_document_is_downloaded_without_asking_for_a_path(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ikmtui.ui.kit import documents as kit_documents
+
+    sent: list[tuple[Path, str | None]] = []
+    monkeypatch.setattr(kit_documents, "in_browser", lambda app: True)
+    monkeypatch.setattr(
+        kit_documents, "deliver_file", lambda app, path, mime_type=None: sent.append((Path(path), mime_type))
+    )
+    loan = codes(db)["loan"]
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=(160, 45)) as pilot:
+        app.push_screen(CreditDetailScreen(int(loan.application_id)))
+        await pilot.pause()
+        await pilot.press("k")
+        await pilot.pause()
+        assert not isinstance(app.screen, PromptScreen)
+    ((path, mime),) = sent
+    assert path.name == f"kartu-angsuran-{loan.code}.pdf" and mime == "application/pdf"
+    assert loan.code in pdf_text(path)

@@ -391,7 +391,7 @@ def _training(b: _Builder, ikm_ids: list[int], batches: int) -> None:
                 "certificate_no": None,
             }
             if seat >= capacity:
-                doc["state"] = "waitlisted" if status != "finished" else "cancelled"
+                doc["state"] = "waitlisted" if status != "finished" else "no_seat"
             elif status == "finished":
                 marks = {d: rng.choices("hia", weights=(85, 8, 7))[0] for d in days}
                 done = meets_threshold(marks, days, course["threshold_pct"])
@@ -409,12 +409,23 @@ def _training(b: _Builder, ikm_ids: list[int], batches: int) -> None:
             if doc["state"] == "completed":
                 completed.append((end, batch_id, enrollment_id, course["cert_code"]))
     # Certificates are numbered per year in the order they were issued (the last day of each batch).
-    for issued, _batch, enrollment_id, cert_code in sorted(completed):
+    # Each number also has its record, as the training service keeps them (verification, revocation).
+    for issued, batch_id, enrollment_id, cert_code in sorted(completed):
         key = certificate_counter_key(issued.year)
         b.codes[key] += 1
-        b.tables["enrollments"][str(enrollment_id)]["certificate_no"] = certificate_number(
-            b.codes[key], cert_code, issued
-        )
+        enrollment = b.tables["enrollments"][str(enrollment_id)]
+        enrollment["certificate_no"] = number = certificate_number(b.codes[key], cert_code, issued)
+        b.tables["certificates"][str(len(b.tables["certificates"]) + 1)] = {
+            "number": number,
+            "enrollment_id": enrollment_id,
+            "batch_id": batch_id,
+            "ikm_id": enrollment["ikm_id"],
+            "participant": enrollment["participant"],
+            "issued_on": issued.isoformat(),
+            "revoked_at": None,
+            "revoked_reason": "",
+            **_stamp(issued, "sri.wahyuni"),
+        }
 
 
 def _credit(b: _Builder, ikm_ids: list[int], count: int) -> None:
@@ -754,6 +765,10 @@ def write_demo(
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?=$|T)")
 
 
+#: Tables whose records carry a year as a whole number (``year``).
+YEAR_TABLES = ("targets", "yearly_figures")
+
+
 def last_day(tables: dict[str, dict[str, dict[str, Any]]]) -> date:
     """The demo's last day: when its last record was entered or changed (planned batches may lie beyond it)."""
     stamps = (
@@ -781,8 +796,17 @@ def live(tables: dict[str, dict[str, dict[str, Any]]], today: date) -> dict[str,
     """The demo with every stored date (records, schedules, histories) moved by the same number of days, so
     that its last day is ``today``: loans as late, listings as fresh, registrations as recent as when it was
     made. Codes keep the year they were issued in (they are numbers, not dates)."""
-    days = timedelta(days=(today - last_day(tables)).days)
-    return {name: (docs if name == "meta" else _shifted(docs, days)) for name, docs in tables.items()}
+    last = last_day(tables)
+    days = timedelta(days=(today - last).days)
+    moved = {name: (docs if name == "meta" else _shifted(docs, days)) for name, docs in tables.items()}
+    # The whole-number year of a target or a year's figures moves with the dates: this year's targets stay this
+    # year's, whenever the demo is opened.
+    years = today.year - last.year
+    for name in YEAR_TABLES:
+        for doc in moved.get(name, {}).values():
+            if isinstance(doc.get("year"), int):
+                doc["year"] += years
+    return moved
 
 
 def write_live_demo(path: Path, today: date) -> Path:

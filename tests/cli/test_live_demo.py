@@ -58,3 +58,16 @@ def test_the_demo_command_takes_a_day(tmp_path: Path, capsys: pytest.CaptureFixt
     with pytest.raises(SystemExit) as refused:
         main(["demo", "--out", str(tmp_path / "y.json"), "--as-of", "kemarin"])
     assert refused.value.code == 2 and "2026-12-04" in capsys.readouterr().err
+
+
+def test_targets_and_yearly_figures_move_with_the_years(tmp_path: Path) -> None:
+    bundled = Database.read_snapshot(paths.DEMO_DB)
+    last = last_day(bundled)
+    today = date(last.year + 1, 3, 1)
+    moved = Database.read_snapshot(write_live_demo(tmp_path / "demo.json", today))
+    for name in ("targets", "yearly_figures"):
+        before = sorted(d["year"] for d in bundled[name].values())
+        assert before, name
+        assert sorted(d["year"] for d in moved[name].values()) == [y + 1 for y in before]
+    # this year's targets are there to report on
+    assert any(d["year"] == today.year for d in moved["targets"].values())

@@ -11,6 +11,9 @@ class Reference(NamedTuple):
     field: str
     target: str
     many: bool = False  # the field holds a list of ids
+    #: Part of the record it points to (a year's figures of an IKM, a listing's stock movements): deleted with
+    #: it, never a reason to refuse deleting it.
+    owned: bool = False
 
 
 REFERENCES = (
@@ -23,6 +26,11 @@ REFERENCES = (
     Reference("gallery_listings", "ikm_id", "ikm"),
     Reference("sales", "listing_id", "gallery_listings"),
     Reference("sales", "ikm_id", "ikm"),
+    Reference("stock_movements", "listing_id", "gallery_listings", owned=True),
+    Reference("certificates", "enrollment_id", "enrollments"),
+    Reference("loan_contacts", "application_id", "credit_applications"),
+    Reference("facilitations", "ikm_id", "ikm"),
+    Reference("yearly_figures", "ikm_id", "ikm", owned=True),
 )
 
 
@@ -37,12 +45,38 @@ def referrers(tables: Mapping[str, Mapping[str, Mapping[str, Any]]], target: str
     """How many records of each table point to ``target`` record ``record_id``."""
     found: dict[str, int] = {}
     for ref in REFERENCES:
-        if ref.target != target:
+        if ref.target != target or ref.owned:
             continue
         n = sum(1 for doc in tables[ref.table].values() if record_id in _targets(doc, ref))
         if n:
             found[ref.table] = found.get(ref.table, 0) + n
     return found
+
+
+def owned_records(
+    tables: Mapping[str, Mapping[str, Mapping[str, Any]]], target: str, record_id: int
+) -> list[tuple[str, int]]:
+    """The records that are part of ``target`` record ``record_id``, to delete with it: (table, id)."""
+    return [
+        (ref.table, int(key))
+        for ref in REFERENCES
+        if ref.target == target and ref.owned
+        for key, doc in tables[ref.table].items()
+        if record_id in _targets(doc, ref)
+    ]
+
+
+def missing_targets(
+    tables: Mapping[str, Mapping[str, Mapping[str, Any]]], table: str, doc: Mapping[str, Any]
+) -> list[tuple[str, Any]]:
+    """What a record of ``table`` points to that does not exist: (target table, id), e.g. before a restore."""
+    return [
+        (ref.target, target_id)
+        for ref in REFERENCES
+        if ref.table == table
+        for target_id in _targets(doc, ref)
+        if str(target_id) not in tables[ref.target]
+    ]
 
 
 def dangling(tables: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> Iterator[tuple[Reference, str, Any]]:

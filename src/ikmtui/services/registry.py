@@ -32,7 +32,7 @@ from ikmtui import clock
 from ikmtui.domain.duplicates import Duplicate, DuplicateIndex
 from ikmtui.domain.ikm import STATUSES, Cluster, Ikm, nib_taken_message
 from ikmtui.domain.records import RecordInvalid
-from ikmtui.domain.relations import referrers
+from ikmtui.domain.relations import owned_records, referrers
 from ikmtui.i18n import _, format_date
 from ikmtui.storage import TABLES, Database, RecordMissing, RecordReferenced, Transaction
 
@@ -140,12 +140,16 @@ def ikm_referrers(db: Database, ikm_id: int) -> dict[str, int]:
 
 
 def delete_ikm(db: Database, ikm_id: int, *, expected_version: int | None = None) -> Doc:
-    """Delete an IKM nothing points to; otherwise :class:`RecordReferenced` says what does (mark it inactive)."""
+    """Delete an IKM nothing points to, with what is part of it (its yearly figures: all go to the recycle bin);
+    otherwise :class:`RecordReferenced` says what points to it (mark it inactive)."""
     with db.transaction() as txn:
         current = txn.current(IKM, ikm_id, expected_version)
-        refs = referrers(_all_tables(txn), IKM, ikm_id)
+        tables = _all_tables(txn)
+        refs = referrers(tables, IKM, ikm_id)
         if refs:
             raise RecordReferenced(current.get("code", ""), refs)
+        for table, record_id in owned_records(tables, IKM, ikm_id):
+            txn.delete(table, record_id)
         txn.delete(IKM, ikm_id, expected_version=expected_version)
         return current
 

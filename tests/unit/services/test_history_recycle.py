@@ -96,3 +96,31 @@ def test_a_record_whose_nib_was_taken_since_does_not_come_back(db: Database) -> 
     with pytest.raises(recycle.NotRestorable, match=deleted["nib"]):
         recycle.restore(db, entry["id"])
     assert db.get("ikm", ikm_id) is None
+
+
+def test_a_cancelled_sale_and_an_orphan_are_not_restored(db: Database, today: object) -> None:
+    from ikmtui.services import gallery
+
+    db.user = "sri.wahyuni"
+    sale = next(s for s in db.all("sales") if not s.get("paid_on"))
+    stock_before = db.get("gallery_listings", sale["listing_id"])["stock"]
+    gallery.cancel_sale(db, sale["id"], reason="salah catat")
+    [entry] = [e for e in recycle.binned(db) if e["table"] == "sales" and e["record_id"] == sale["id"]]
+    with pytest.raises(recycle.NotRestorable, match="catat lagi"):
+        recycle.restore(db, entry["id"])  # its units came back as a movement: restoring would count them twice
+    assert db.get("sales", sale["id"]) is None
+    assert db.get("gallery_listings", sale["listing_id"])["stock"] == stock_before + sale["quantity"]
+
+    # an IKM's yearly figures go with it; restored alone, they would belong to nobody
+    ikm_id = unreferenced_ikm(db)
+    with db.transaction() as txn:
+        added = txn.insert("yearly_figures", {"ikm_id": ikm_id, "year": 2024, "workers_male": 1})
+    registry.delete_ikm(db, ikm_id)
+    assert not [d for d in db.all("yearly_figures") if d["ikm_id"] == ikm_id]
+    [figures] = [e for e in recycle.binned(db) if e["table"] == "yearly_figures" and e["record_id"] == added["id"]]
+    with pytest.raises(recycle.NotRestorable, match="sudah tidak ada"):
+        recycle.restore(db, figures["id"])
+    [ikm] = [e for e in recycle.binned(db) if e["table"] == "ikm" and e["record_id"] == ikm_id]
+    recycle.restore(db, ikm["id"])
+    recycle.restore(db, figures["id"])  # with its IKM back, they come back too
+    assert db.get("yearly_figures", added["id"])["workers_male"] == 1

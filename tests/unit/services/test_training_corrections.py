@@ -75,9 +75,7 @@ def test_finishing_leaves_the_waiting_list_with_no_seat_not_cancelled(empty_db: 
     assert not [d for d in empty_db.all("enrollments") if d["state"] == "cancelled"]
 
 
-def test_reopen_revokes_the_certificates_and_refinishing_issues_new_numbers(
-    empty_db: Database, finished: dict
-) -> None:
+def test_reopen_revokes_the_certificates_and_refinishing_issues_new_numbers(empty_db: Database, finished: dict) -> None:
     first = finished["result"].certificates
     assert first == ["001/PLT-KMS/DISPERIN/XI/2026"]
     reopened = svc.reopen_batch(empty_db, finished["batch"]["id"], "daftar hadir salah ketik")

@@ -195,7 +195,7 @@ class VirtualTable(TranslatedBindings, ScrollView, can_focus=True):
         last = len(widths) - 1
         for index, (column, text) in enumerate(zip(self.rows.columns, cells, strict=True)):
             # the last column takes what the terminal has left
-            width = max(widths[index], self._room() - sum(widths) - last - 1) if index == last else widths[index]
+            width = max(widths[index], self._room() - sum(widths[:last]) - last - 1) if index == last else widths[index]
             text = text if len(text) <= width else text[: width - 1] + "…"
             text = text.rjust(width) if column.align == "right" else text.ljust(width)
             cell_style = sorted_style if sorted_style is not None and index == self.cursor_column else style

@@ -165,3 +165,20 @@ async def test_rows_scrolled_into_view_widen_their_column() -> None:
         table.cursor_row = 899
         await pilot.pause()
         assert table.widths[0] == len("Usaha dengan nama yang jauh lebih panjang dari yang lain")
+
+
+async def test_under_serve_the_rows_shown_go_to_the_browser(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ikmtui.ui.kit import screen as screen_module
+
+    sent: list[Path] = []
+    monkeypatch.setattr(screen_module, "in_browser", lambda app: True)
+    monkeypatch.setattr(screen_module, "deliver_file", lambda app, path: sent.append(Path(path)))
+    app = app_module.make_app(db, poll_seconds=0)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("2", "ctrl+e")  # no question about a path on the server
+        await pilot.pause()
+        assert not isinstance(app.screen, PromptScreen)
+    assert len(sent) == 1 and sent[0].name == "ikm-20261204.xlsx"
+    assert sent[0].parent.name.startswith("ikmtui-downloads-") and sent[0].stat().st_mode & 0o077 == 0
+    sheet = load_workbook(sent[0]).active
+    assert sheet.max_row == db.count("ikm") + 1

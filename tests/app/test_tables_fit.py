@@ -182,3 +182,22 @@ async def test_under_serve_the_rows_shown_go_to_the_browser(db: Database, monkey
     assert sent[0].parent.name.startswith("ikmtui-downloads-") and sent[0].stat().st_mode & 0o077 == 0
     sheet = load_workbook(sent[0]).active
     assert sheet.max_row == db.count("ikm") + 1
+
+
+async def test_an_existing_file_is_overwritten_only_after_a_yes(db: Database, tmp_path: Path) -> None:
+    from ikmtui.ui.kit.dialogs import ConfirmScreen
+
+    target = tmp_path / "shown.csv"
+    target.write_text("old")
+    app = app_module.make_app(db, poll_seconds=0)
+    async with app.run_test(size=(140, 40)) as pilot:
+        for answer in ("n", "y"):
+            await pilot.press("2", "ctrl+e")
+            await pilot.pause()
+            app.screen.query_one("#prompt-input", Input).value = str(target)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmScreen)
+            await pilot.press(answer)
+            await pilot.pause()
+            assert (target.read_text() == "old") == (answer == "n")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,6 +14,9 @@ from textual.widgets import Button, Input, Markdown, SelectionList, Static
 
 from ikmtui.i18n import _
 from ikmtui.ui.kit.translate import TranslatedBindings
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 
 class ConfirmScreen(TranslatedBindings, ModalScreen[bool]):
@@ -53,6 +57,17 @@ class ConfirmScreen(TranslatedBindings, ModalScreen[bool]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "confirm-yes")
+
+
+def ask_overwrite(app: App[Any], target: object, overwrite: Callable[[], None]) -> None:
+    """The file guard refused to write over ``target``: ask, and ``overwrite`` (write again with force) on yes.
+    For every screen that writes a file the officer named."""
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            overwrite()
+
+    app.push_screen(ConfirmScreen(_("{path} already exists. Overwrite it?", path=target), yes=_("Overwrite")), answered)
 
 
 class PromptScreen(TranslatedBindings, ModalScreen[str | None]):

@@ -22,7 +22,7 @@ from ikmtui.tabular import Column, RowSet
 from ikmtui.ui.kit import prefs
 from ikmtui.ui.kit.context import AppContext, context_of
 from ikmtui.ui.kit.delivery import deliver_file, download_folder, in_browser
-from ikmtui.ui.kit.dialogs import ConfirmScreen, PickScreen, PromptScreen
+from ikmtui.ui.kit.dialogs import PickScreen, PromptScreen, ask_overwrite
 from ikmtui.ui.kit.footer import AppFooter
 from ikmtui.ui.kit.form import saving
 from ikmtui.ui.kit.translate import TranslatedBindings
@@ -312,14 +312,7 @@ class TableScreen(BaseScreen):
         try:
             written = export_rows(titles, cells(), target, sheet=self.screen_title(), db_path=self.db.path, force=force)
         except FileExists:
-
-            def answered(yes: bool | None) -> None:
-                if yes:
-                    self._write_rows(target, force=True)
-
-            self.app.push_screen(
-                ConfirmScreen(_("{path} already exists. Overwrite it?", path=target), yes=_("Overwrite")), answered
-            )
+            ask_overwrite(self.app, target, lambda: self._write_rows(target, force=True))
             return
         except (ValueError, OSError) as exc:
             self.report_error(exc)

@@ -61,3 +61,25 @@ async def test_the_figures_keep_their_values_at_80_columns(db: Database) -> None
         for key in ("ikm", "ikm_active", "workers", "clusters", "certificates"):
             assert f"{figures[key]:,}".replace(",", ".") in shown, key
         assert app.screen.query_one("#charts").has_class("narrow")
+
+
+def test_english_figures_have_comma_separators() -> None:
+    import io
+
+    from rich.console import Console
+
+    from ikmtui import i18n
+    from ikmtui.ui.dashboard.overview import headline_table
+
+    figures = dict.fromkeys(
+        ("ikm", "ikm_active", "workers", "investment", "clusters", "certificates", "loans_active", "outstanding"), 0
+    )
+    figures.update(listings=0, workers=2478)
+    try:
+        i18n.set_language("en")
+        console = Console(width=160, record=True, file=io.StringIO())
+        console.print(headline_table(figures))
+        text = console.export_text()
+        assert "Workers" in text and "2,478" in text
+    finally:
+        i18n.set_language("id")

@@ -29,6 +29,8 @@ class Column:
     fmt: Callable[[Any], str] = field(default=lambda v: "" if v is None else str(v))
     #: Not shown until the officer picks it in the column chooser (investment, turnover, phone ...).
     optional: bool = False
+    #: Offered by the filter picker (a handful of values); ``None``: when its key is one of :data:`CHOICE_KEYS`.
+    choice: bool | None = None
 
     def get(self, doc: Doc) -> Any:
         return self.value(doc) if self.value else doc.get(self.key)
@@ -68,8 +70,14 @@ _TERM = re.compile(r"^(?P<field>[^\W\d_][\w]*):(?P<value>.*)$")
 
 
 def _cell_matches(text: str, value: str) -> bool:
-    """Whether a word of ``text`` (folded) starts with ``value``: ``aktif`` is not ``nonaktif``."""
+    """Whether a word of ``text`` (folded) starts with ``value``: ``aktif`` is not ``nonaktif``; ``_`` stands
+    for a space (``kec:semarang_timur``)."""
+    value = value.replace("_", " ")
     return text.startswith(value) or any(word.startswith(value) for word in text.split())
+
+
+#: Columns whose few values are offered by the filter picker unless a column says otherwise.
+CHOICE_KEYS = frozenset({"status", "state", "scale", "kecamatan", "category", "sector", "role"})
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:
@@ -290,9 +298,9 @@ class RowSet:
                 return methodcaller("get", key), lambda raw: [str(raw or "").casefold()]
         return None
 
-    def _term_rows(self, rows: Iterable[int], name: str, value: str) -> list[int]:
-        """The rows among ``rows`` whose field ``name`` matches ``value``; a choice column has few values, so
-        each value is matched once (a status over 100,000 rows: a lookup each, not a formatting)."""
+    def _term_rows(self, rows: Iterable[int], name: str, values: list[str]) -> list[int]:
+        """The rows among ``rows`` whose field ``name`` matches one of ``values``; a choice column has few values,
+        so each value is matched once (a status over 100,000 rows: a lookup each, not a formatting)."""
         found = self.field_getter(name)
         assert found is not None
         get, texts = found
@@ -303,12 +311,38 @@ class RowSet:
             try:
                 return known[raw]
             except KeyError:
-                known[raw] = result = any(_cell_matches(text, value) for text in texts(raw))
+                known[raw] = result = any(_cell_matches(text, v) for text in texts(raw) for v in values)
                 return result
             except TypeError:  # a list: not a key
-                return any(_cell_matches(text, value) for text in texts(raw))
+                return any(_cell_matches(text, v) for text in texts(raw) for v in values)
 
         return [i for i in rows if matches(get(docs[i]))]
+
+    def choices(self, most: int = 30) -> list[tuple[Column, str, int]]:
+        """(column, value as shown, how many rows) of the picker's columns over every row, for the filter
+        picker; a column with more than ``most`` values is left out."""
+        found: list[tuple[Column, str, int]] = []
+        for index, column in enumerate(self.columns):
+            if not (column.choice if column.choice is not None else column.key in CHOICE_KEYS):
+                continue
+            counts: dict[Any, int] = {}
+            get = self._getters[index]
+            try:
+                for doc in self.docs:
+                    raw = get(doc)
+                    counts[raw] = counts.get(raw, 0) + 1
+                    if len(counts) > most:
+                        break
+            except TypeError:  # lists: not a choice
+                continue
+            if len(counts) <= most:
+                shown: dict[str, int] = {}
+                for raw, n in counts.items():
+                    text = column.fmt(raw)
+                    if text:
+                        shown[text] = shown.get(text, 0) + n
+                found += [(column, text, n) for text, n in sorted(shown.items())]
+        return found
 
     def split_query(self, query: str) -> tuple[list[str], list[tuple[str, str]]]:
         """The plain words of a filter and its ``field:value`` terms (a field no column has stays a word)."""
@@ -335,11 +369,18 @@ class RowSet:
         if not words and not terms:
             self.view, self._words, self._terms, self.partial = self.order, [], [], False
             return
+        fields: dict[str, list[str]] = {}
+        for name, value in terms:  # values of one field are alternatives: status:aktif status:nonaktif is both
+            fields.setdefault(name, []).append(value)
+        before: dict[str, list[str]] = {}
+        for name, value in self._terms:
+            before.setdefault(name, []).append(value)
         narrows = (
             bool(self._words or self._terms)
             and not self.partial
             and all(any(old in new for new in words) for old in self._words)
-            and all(any(f == g and v.startswith(w) for g, v in terms) for f, w in self._terms)
+            and all(len(values) == 1 for values in fields.values())
+            and all(name in fields and fields[name][0].startswith(old[0]) for name, old in before.items())
         )
         partial = False
         rows: Iterable[int] = self.view if narrows else range(len(self.docs))
@@ -352,8 +393,8 @@ class RowSet:
             rows = self.view if narrows else range(ready)
             for word in sorted(set(words), key=len, reverse=True):  # the longest word keeps the fewest rows
                 rows = [i for i in rows if word in search[i]]
-        for name, value in terms:
-            rows = self._term_rows(rows, name, value)
+        for name, values in fields.items():
+            rows = self._term_rows(rows, name, values)
         if not narrows and self.sort_column is not None:
             found = bytearray(len(self.docs))
             for i in rows:

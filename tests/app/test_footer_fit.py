@@ -22,7 +22,16 @@ async def footer_line(db: Database, width: int, key: str) -> str:
 async def test_nothing_that_matters_is_cut_from_120_columns(db: Database, width: int) -> None:
     line = await footer_line(db, width, "2")
     assert line.startswith(" a Tambah  e Ubah  d Hapus ")  # the screen's own keys first
-    for label in ("s Urutkan", "/ Cari", "^k Kolom", "F1 Bantuan", "^q Keluar", "^p palet"):
+    for label in (
+        "s Urutkan",
+        "/ Cari",
+        "^k Kolom",
+        "^e Ekspor baris",
+        "^f Saring",
+        "F1 Bantuan",
+        "^q Keluar",
+        "^p palet",
+    ):
         assert label in line, (label, line)
     assert "…" not in line
     assert line.index("^k Kolom") < line.index("F1 Bantuan")  # the table's keys before the app's

@@ -201,3 +201,40 @@ async def test_an_existing_file_is_overwritten_only_after_a_yes(db: Database, tm
             await pilot.press(answer)
             await pilot.pause()
             assert (target.read_text() == "old") == (answer == "n")
+
+
+async def test_the_filter_picker_shows_exactly_the_inactive_ikm(db: Database) -> None:
+    inactive = {int(key) for key, doc in db.docs("ikm").items() if doc["status"] == "inactive"}
+    app = app_module.make_app(db, poll_seconds=0)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("2", "ctrl+f")
+        await pilot.pause()
+        assert isinstance(app.screen, PickScreen)
+        picker = app.screen.query_one("#pick-list")
+        picker.select(("status", "nonaktif"))  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen.query_one("#search", Input).value == "status:nonaktif"
+        rows = app.screen.query_one(VirtualTable).rows
+        assert {rows.row(p)[0] for p in range(len(rows))} == inactive
+
+
+def test_values_of_one_field_are_alternatives() -> None:
+    columns = [Column("name", "Name"), Column("kecamatan", "Kecamatan")]
+    docs = [
+        (1, {"name": "A", "kecamatan": "Semarang Timur"}),
+        (2, {"name": "B", "kecamatan": "Semarang Barat"}),
+        (3, {"name": "C", "kecamatan": "Genuk"}),
+    ]
+    rows = RowSet(columns, docs)
+    rows.filter("kec:semarang_timur")
+    assert [rows.row(p)[0] for p in range(len(rows))] == [1]
+    rows.filter("kec:semarang_timur kec:genuk")
+    assert [rows.row(p)[0] for p in range(len(rows))] == [1, 3]
+    rows.filter("kec:genuk")  # one alternative fewer: searched again, not within the rows shown
+    assert [rows.row(p)[0] for p in range(len(rows))] == [3]
+    assert [(c.key, text, n) for c, text, n in rows.choices()] == [
+        ("kecamatan", "Genuk", 1),
+        ("kecamatan", "Semarang Barat", 1),
+        ("kecamatan", "Semarang Timur", 1),
+    ]

@@ -155,7 +155,8 @@ class TableScreen(BaseScreen):
         Binding("slash", "focus_search", "Search", id="table.search"),
         Binding("escape", "focus_table", "To table", show=False),
         Binding("ctrl+k", "choose_columns", "Columns", id="table.columns"),
-        Binding("ctrl+e", "export_rows", "Export rows shown", id="table.export"),
+        Binding("ctrl+e", "export_rows", "Export rows", id="table.export"),
+        Binding("ctrl+f", "pick_filter", "Filter", id="table.filter"),
     ]
     DEFAULT_CSS = """
     TableScreen #search-row { height: 3; }
@@ -266,6 +267,28 @@ class TableScreen(BaseScreen):
             self.reload(keep_id=self.table.current_id)
 
         self.app.push_screen(PickScreen(_("Columns shown in this table"), options), chosen)
+
+    def action_pick_filter(self) -> None:
+        """Tick values of the table's choice columns (status, kecamatan ...); the search box gets them as
+        ``column:value`` terms (values of one column are alternatives), beside the words typed."""
+        search = self.query_one("#search", Input)
+        rows = self.table.rows
+        words, terms = rows.split_query(search.value)
+        options = [
+            (f"{column.title}: {text} ({format_count(n)})", term, term in terms)
+            for column, text, n in rows.choices()
+            for term in [(column.key.casefold(), text.casefold().replace(" ", "_"))]
+        ]
+        if not options:
+            self.notify(_("This table has no column to pick values from: type column:value"), severity="warning")
+            return
+
+        def chosen(picked: list[Any] | None) -> None:
+            if picked is not None:
+                search.value = " ".join([*words, *[f"{key}:{value}" for key, value in picked]])
+                self.action_focus_table()
+
+        self.app.push_screen(PickScreen(_("Show the rows with these values"), options), chosen)
 
     def export_file_name(self) -> str:
         name = (self.TABLE or type(self).__name__.removesuffix("Screen").casefold()).replace("_", "-")

@@ -56,7 +56,7 @@ async def test_a_step_or_repayment_after_today_is_refused_beside_the_date(office
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, StepForm)
-        assert "20/12/2026 setelah hari ini (04/12/2026)" in field_error(app, "date")
+        assert "20 Des 2026 setelah hari ini (4 Des 2026)" in field_error(app, "date")
         assert office.get(APPS, app_doc["id"])["state"] == "approved"
         await pilot.press("escape")
         await pilot.pause()
@@ -72,7 +72,7 @@ async def test_a_step_or_repayment_after_today_is_refused_beside_the_date(office
         app.screen.query_one("#field-date", Input).value = "20/01/2027"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert "Tanggal angsuran 20/01/2027 setelah hari ini (04/12/2026)" in field_error(app, "date")
+        assert "Tanggal angsuran 20 Jan 2027 setelah hari ini (4 Des 2026)" in field_error(app, "date")
         assert office.count(REPAYMENTS) == 0
 
 
@@ -114,7 +114,7 @@ async def test_each_step_dated_after_today_is_refused_on_screen(
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, StepForm)
-        assert "05/12/2026 setelah hari ini (04/12/2026)" in field_error(app, "date")
+        assert "5 Des 2026 setelah hari ini (4 Des 2026)" in field_error(app, "date")
         assert office.get(APPS, app_doc["id"])["version"] == version
         app.screen.query_one("#field-date", Input).value = "04/12/2026"
         await pilot.press("ctrl+s")
@@ -137,7 +137,7 @@ async def test_a_bank_list_row_after_today_is_refused_on_screen(office: Database
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert [r.ok for r in bulk.results] == [True, False]
-        assert "10/01/2027 setelah hari ini (04/12/2026)" in bulk.results[1].error
+        assert "10 Jan 2027 setelah hari ini (4 Des 2026)" in bulk.results[1].error
         assert office.count(REPAYMENTS) == 0
 
 

@@ -79,7 +79,7 @@ async def test_a_decree_dated_after_today_is_refused_beside_the_field_naming_tod
         await pilot.pause()
         assert app.screen is form
         assert error_of(app, "decree_date") == (
-            "Tanggal SK 15 Jan 2027 sesudah hari ini (4 Des 2026): catat SK setelah ditandatangani"
+            "Tanggal 15 Jan 2027 jatuh setelah hari ini (4 Des 2026): tidak ada yang dicatat sebelum terjadi"
         )
         assert db.count("clusters") == 8
         await pilot.press("ctrl+u")

@@ -46,7 +46,7 @@ def test_one_future_row_changes_nothing_and_is_named(
     )
     assert main(["credit", "repayments", str(path), "--db", str(office.path), "--user", "ani"]) == 1
     err = capsys.readouterr().err
-    assert f"baris 2: {b['code']} 10/01/2027" in err and "setelah hari ini (04/12/2026)" in err
+    assert f"baris 2: {b['code']} 10/01/2027" in err and "setelah hari ini (4 Des 2026)" in err
     assert "1 dari 3 baris ditolak: belum ada yang dicatat" in err
     office.refresh()
     assert office.count(REPAYMENTS) == 0

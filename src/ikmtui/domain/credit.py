@@ -42,6 +42,7 @@ from ikmtui.domain.fields import (
     Percent,
     RequiredText,
     Rupiah,
+    not_after_today,
     parse_choice,
     parse_date,
     parse_list,
@@ -137,8 +138,7 @@ FUTURE_REFUSALS: dict[str, str] = {
 
 def check_not_future(day: date, today: date, kind: str = "step") -> None:
     """Refuse (``ValueError`` naming today) a ``day`` after ``today`` (the program's one clock)."""
-    if day > today:
-        raise ValueError(_(FUTURE_REFUSALS[kind], date=show_date(day), today=show_date(today)))
+    not_after_today(day, FUTURE_REFUSALS[kind], today)
 
 
 def correction_label(kind: str) -> str:

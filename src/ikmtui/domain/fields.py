@@ -16,7 +16,7 @@ from pydantic import BeforeValidator, ValidationError
 from ikmtui import clock
 from ikmtui.domain import identifiers as ids
 from ikmtui.domain.money import parse_rupiah
-from ikmtui.i18n import _
+from ikmtui.i18n import N_, _, format_date
 
 T = TypeVar("T")
 
@@ -143,6 +143,18 @@ def _read_date(text: str) -> date | None:
         return None
 
 
+#: The refusal of a day after today, unless a caller says it in its own words (same placeholders).
+AFTER_TODAY = N_("The date {date} is after today ({today}): nothing is recorded before it happens")
+
+
+def not_after_today(day: date, message: str = AFTER_TODAY, today: date | None = None) -> date:
+    """``day``, if it is not after today (the one clock, or ``today``); else ``ValueError`` naming both days."""
+    today = clock.today() if today is None else today
+    if day > today:
+        raise ValueError(_(message, date=format_date(day), today=format_date(today)))
+    return day
+
+
 def parse_date(value: object) -> date:
     """A day as offices write it: ISO ``2026-08-17``, ``17/08/2026``, ``17-8-2026``, ``17.08.26``, ``17 Agustus
     2026``, ``17 Agt 2026`` (also ``Nop``, ``Peb``, English ``17 August 2026`` or ``Aug 17, 2026``), a weekday in
@@ -199,6 +211,9 @@ Count = Annotated[int, BeforeValidator(parse_count)]
 Percent = Annotated[float, BeforeValidator(parse_percent)]
 Day = Annotated[date, BeforeValidator(parse_date)]
 OptionalDay = Annotated[date | None, BeforeValidator(optional(parse_date))]
+#: A day something happened: never after today (a decree, a registration, a consignment).
+PastDay = Annotated[date, BeforeValidator(lambda value: not_after_today(parse_date(value)))]
+OptionalPastDay = Annotated[date | None, BeforeValidator(optional(lambda value: not_after_today(parse_date(value))))]
 Nib = Annotated[str, BeforeValidator(ids.clean_nib)]
 Nik = Annotated[str, BeforeValidator(ids.clean_nik)]
 Phone = Annotated[str, BeforeValidator(ids.clean_phone)]

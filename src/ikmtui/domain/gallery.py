@@ -35,6 +35,7 @@ from ikmtui.domain.fields import (
     Count,
     Day,
     OptionalText,
+    PastDay,
     RequiredText,
     Rupiah,
     is_blank,
@@ -258,7 +259,7 @@ class GalleryListing(Record):
     price: Rupiah
     stock: Count
     photos: Photos = []
-    consigned_on: Day
+    consigned_on: PastDay
     term_days: Count = DEFAULT_TERM_DAYS
     commission_pct: Commission = DEFAULT_COMMISSION_PCT
     status: Annotated[str, BeforeValidator(parse_choice(LISTING_STATUSES))] = "displayed"

@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BeforeValidator, ValidationInfo, field_validator, model_validator
 
-from ikmtui import clock
 from ikmtui.domain import reference
 from ikmtui.domain.fields import (
     Count,
-    Day,
     Kbli,
-    OptionalDay,
     OptionalEmail,
     OptionalNib,
     OptionalNik,
     OptionalNpwp,
+    OptionalPastDay,
     OptionalPhone,
     OptionalText,
     OptionalYear,
+    PastDay,
     RequiredText,
     Rupiah,
     is_blank,
@@ -129,7 +127,7 @@ class Ikm(Record):
     certifications: Certifications = []
     status: Status = "active"
     #: When the office registered the business, where that is earlier than the record (a legacy list's date).
-    registered_on: OptionalDay = None
+    registered_on: OptionalPastDay = None
 
     @field_validator("kelurahan")
     @classmethod
@@ -147,13 +145,6 @@ class Ikm(Record):
                     value=value,
                 )
             )
-        return value
-
-    @field_validator("registered_on")
-    @classmethod
-    def _registered_by_now(cls, value: date | None) -> date | None:
-        if value is not None and value > clock.today():
-            raise ValueError(_("The registration date {date} is after today", date=value.strftime("%d/%m/%Y")))
         return value
 
     @model_validator(mode="after")
@@ -182,6 +173,6 @@ class Cluster(Record):
     sector: RequiredText
     kecamatan: Kecamatan
     decree_number: RequiredText
-    decree_date: Day
+    decree_date: PastDay
     coordinator: OptionalText = ""
     status: Status = "active"

@@ -32,6 +32,7 @@ from ikmtui.domain.fields import (
     OptionalDay,
     OptionalText,
     Rupiah,
+    not_after_today,
     parse_choice,
     parse_count,
     parse_date,
@@ -141,10 +142,7 @@ def transition_error(code: str, current: str, wanted: str) -> str | None:
 
 
 def _not_after_today(value: date | None) -> date | None:
-    today = clock.today()
-    if value is not None and value > today:
-        raise ValueError(_("The date {date} is after today ({today})", date=value.isoformat(), today=today.isoformat()))
-    return value
+    return None if value is None else not_after_today(value)
 
 
 def parse_year_upto(value: object, *, ahead: int = 0) -> int:

@@ -40,7 +40,7 @@ from typing import Any
 
 from ikmtui import clock
 from ikmtui.domain import permissions
-from ikmtui.domain.fields import is_blank, parse_count, parse_date
+from ikmtui.domain.fields import is_blank, not_after_today, parse_count, parse_date
 from ikmtui.domain.gallery import (
     DEFAULT_COMMISSION_PCT,
     DEFAULT_TERM_DAYS,
@@ -63,7 +63,7 @@ from ikmtui.domain.gallery import (
 )
 from ikmtui.domain.money import format_number, format_rupiah, parse_rupiah
 from ikmtui.domain.records import META_FIELDS, RecordInvalid
-from ikmtui.i18n import _, format_date
+from ikmtui.i18n import N_, _, format_date
 from ikmtui.io.guard import FileRefused
 from ikmtui.io.media import MAX_PHOTO_BYTES as MAX_PHOTO_BYTES
 from ikmtui.io.media import PHOTO_SUFFIXES as PHOTO_SUFFIXES
@@ -261,12 +261,10 @@ def _day(value: object, today: dt.date, field: str, errors: dict[str, str]) -> d
     except ValueError as exc:
         errors[field] = str(exc)
         return today
-    if day > today:
-        errors[field] = _(
-            "The date {date} is after today ({today}): it cannot be recorded yet",
-            date=format_date(day),
-            today=format_date(today),
-        )
+    try:
+        not_after_today(day, N_("The date {date} is after today ({today}): it cannot be recorded yet"), today)
+    except ValueError as exc:
+        errors[field] = str(exc)
     return day
 
 

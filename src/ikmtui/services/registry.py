@@ -28,12 +28,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ikmtui import clock
 from ikmtui.domain.duplicates import Duplicate, DuplicateIndex
 from ikmtui.domain.ikm import STATUSES, Cluster, Ikm, nib_taken_message
 from ikmtui.domain.records import RecordInvalid
 from ikmtui.domain.relations import owned_records, referrers
-from ikmtui.i18n import _, format_date
+from ikmtui.i18n import _
 from ikmtui.storage import TABLES, Database, RecordMissing, RecordReferenced, Transaction
 
 Doc = dict[str, Any]
@@ -170,17 +169,6 @@ def _set_status(db: Database, table: str, record_id: int, status: str, expected_
 def _cluster_doc(data: Mapping[str, Any]) -> Doc:
     """Validate a whole cluster or raise RecordInvalid; a decree is dated on or before today (the one clock)."""
     record = Cluster.parse(_fields_only(data, Cluster.model_fields))
-    today = clock.today()
-    if record.decree_date > today:
-        raise RecordInvalid(
-            {
-                "decree_date": _(
-                    "The decree date {date} is after today ({today}): record a decree once it is signed",
-                    date=format_date(record.decree_date),
-                    today=format_date(today),
-                )
-            }
-        )
     return record.doc()
 
 

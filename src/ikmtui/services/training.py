@@ -31,7 +31,7 @@ from typing import Any
 
 from ikmtui import clock
 from ikmtui.domain import permissions
-from ikmtui.domain.fields import is_blank, parse_date
+from ikmtui.domain.fields import is_blank, not_after_today, parse_date
 from ikmtui.domain.records import META_FIELDS, RecordInvalid
 from ikmtui.domain.training import (
     ACTIVE_STATES,
@@ -53,7 +53,7 @@ from ikmtui.domain.training import (
     state_label,
     status_label,
 )
-from ikmtui.i18n import _, format_date
+from ikmtui.i18n import N_, _, format_date
 from ikmtui.services.settings import CERTIFICATE_UNIT, value_in
 from ikmtui.storage import Database, RecordMissing, Transaction
 
@@ -180,15 +180,6 @@ class Participant:
 # ---------------------------------------------------------------------------------------------- helpers
 def _today(value: dt.date | str | None) -> dt.date:
     return clock.today() if value is None or is_blank(value) else parse_date(value)
-
-
-def _not_future(day: dt.date, what: str) -> None:
-    """Nothing happens in the future: a day after today (the one clock) is refused, naming today."""
-    today = clock.today()
-    if day > today:
-        raise ValueError(
-            _("{what} {day} is after today ({today})", what=what, day=format_date(day), today=format_date(today))
-        )
 
 
 def _reason(reason: str) -> str:
@@ -446,7 +437,7 @@ def set_attendance(db: Database, enrollment_id: int, day: dt.date | str, mark: s
         days = session_days(batch)
         iso, mark = check_mark(days, day, mark)
         if mark:
-            _not_future(parse_date(iso), _("Attendance on"))
+            not_after_today(parse_date(iso), N_("Attendance on {date} is after today ({today})"))
         marks = dict(doc.get("attendance") or {})
         if marks.get(iso, "") == mark:
             return doc
@@ -518,7 +509,7 @@ def finish_batch(
     completed (at or above the course threshold; a certificate is issued) or not completed. Empty cells count
     as absent. Requests still waiting are cancelled."""
     finished_on = _today(on)
-    _not_future(finished_on, _("Finishing on"))
+    not_after_today(finished_on, N_("A batch is finished on or before today ({today}), not on {date}"))
     with db.transaction() as txn:
         batch = _open_batch(txn, batch_id, expected_version)
         last = parse_date(batch["end_date"])

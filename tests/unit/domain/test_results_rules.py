@@ -64,7 +64,7 @@ def test_dates_after_today_or_before_the_previous_step_are_refused() -> None:
     doc = _requested()
     with pytest.raises(RecordInvalid) as future:
         rules.move(doc, "in_process", on="2026-12-05", by="budi")
-    assert "2026-12-04" in future.value.errors["date"]
+    assert "4 Des 2026" in future.value.errors["date"]  # today, named the way dates are shown
     with pytest.raises(RecordInvalid) as earlier:
         rules.move(doc, "in_process", on="2026-09-30", by="budi")
     assert "2026-10-01" in earlier.value.errors["date"]

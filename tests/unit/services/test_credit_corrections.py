@@ -113,7 +113,7 @@ def test_reversal_is_refused_without_a_supervisor_a_reason_or_twice(office: Data
         svc.reverse_repayment(office, paid["id"], WHY)  # ani is an operator
     with pytest.raises(ValueError, match="Isi alasannya"):
         svc.reverse_repayment(supervisor(office), paid["id"], "  ")
-    with pytest.raises(ValueError, match=r"setelah hari ini \(04/12/2026\)"):
+    with pytest.raises(ValueError, match=r"setelah hari ini \(4 Des 2026\)"):
         svc.reverse_repayment(supervisor(office), paid["id"], WHY, date="2026-12-05")
     office.refresh()
     assert not office.get(REPAYMENTS, paid["id"]).get("reversal")

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from ikmtui import clock
+from ikmtui.i18n import format_date
 from ikmtui.services import credit as svc
 from ikmtui.storage import Database
 from tests.support.credit_office import (
@@ -59,7 +60,7 @@ def test_no_step_is_dated_after_today(office: Database, state: str, when: date) 
     with pytest.raises(ValueError) as refused:
         svc.transition(actor, app["id"], state, note="alasan", date=when)
     message = str(refused.value)
-    assert f"setelah hari ini ({TODAY:%d/%m/%Y})" in message and f"{when:%d/%m/%Y}" in message
+    assert f"setelah hari ini ({format_date(TODAY)})" in message and format_date(when) in message
     actor.refresh()
     assert actor.get(APPS, app["id"])["version"] == app["version"]  # nothing changed
     # today itself is fine
@@ -67,7 +68,7 @@ def test_no_step_is_dated_after_today(office: Database, state: str, when: date) 
 
 
 def test_a_draft_is_not_dated_after_today(office: Database) -> None:
-    with pytest.raises(ValueError, match=r"setelah hari ini \(04/12/2026\)"):
+    with pytest.raises(ValueError, match=r"setelah hari ini \(4 Des 2026\)"):
         application(office, on=TOMORROW)
     assert office.count(APPS) == 0
 
@@ -83,7 +84,7 @@ def test_no_repayment_is_dated_after_today(office: Database, when: date) -> None
     loan = disbursed(office)
     with pytest.raises(ValueError) as refused:
         svc.record_repayment(office, loan["id"], when, 1_030_000)
-    assert f"Tanggal angsuran {when:%d/%m/%Y} setelah hari ini (04/12/2026)" in str(refused.value)
+    assert f"Tanggal angsuran {format_date(when)} setelah hari ini (4 Des 2026)" in str(refused.value)
     assert office.count("repayments") == 0
     assert svc.record_repayment(office, loan["id"], TODAY, 1_030_000).repayment["date"] == TODAY.isoformat()
 
@@ -93,7 +94,7 @@ def test_one_future_row_of_a_bank_list_stores_nothing_and_is_named(office: Datab
     rows = [(loan["code"], "10/02/2026", "1.030.000"), (loan["code"], "10/01/2027", "1.030.000")]
     results = svc.record_repayments_bulk(office, rows)
     assert [r.ok for r in results] == [True, False]
-    assert "10/01/2027 setelah hari ini (04/12/2026)" in results[1].error
+    assert "10 Jan 2027 setelah hari ini (4 Des 2026)" in results[1].error
     assert office.count("repayments") == 0
     assert all(r.ok for r in svc.record_repayments_bulk(office, rows[:1]))
     assert office.count("repayments") == 1

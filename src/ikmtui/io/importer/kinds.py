@@ -22,7 +22,7 @@ from ikmtui.domain.credit import (
     history_entry,
     product_errors,
 )
-from ikmtui.domain.fields import parse_count, parse_date
+from ikmtui.domain.fields import not_after_today, parse_count, parse_date
 from ikmtui.domain.gallery import GalleryListing, parse_photos
 from ikmtui.domain.identifiers import clean_nib, digits_only
 from ikmtui.domain.ikm import Cluster, Ikm, suggest_scale
@@ -479,7 +479,7 @@ class _CreditKind(_RefKind):
         on = self.today
         if "applied_on" in values:
             try:
-                on = parse_date(prepare("applied_on", values["applied_on"]))
+                on = not_after_today(parse_date(prepare("applied_on", values["applied_on"])), today=self.today)
             except ValueError as exc:
                 errors["applied_on"] = str(exc)
         record = self.validate(apply_product_terms(data, product), errors)

@@ -6,8 +6,6 @@ recycle bin restores by keys for a supervisor and refuses an operator."""
 from __future__ import annotations
 
 import io
-import os
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,23 +20,15 @@ from ikmtui.ui.app import make_app
 from ikmtui.ui.audit.recycle import RecycleBinScreen
 from ikmtui.ui.kit.dialogs import ConfirmScreen, ViewerScreen
 from ikmtui.ui.registry.profile import IkmProfileScreen
+from tests.support.timezone import time_zone
 
 SIZE = (160, 50)
 
 
 @pytest.fixture
 def jakarta() -> Iterator[None]:
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = "Asia/Jakarta"
-    time.tzset()
-    try:
+    with time_zone("Asia/Jakarta"):
         yield
-    finally:
-        if before is None:
-            del os.environ["TZ"]
-        else:
-            os.environ["TZ"] = before
-        time.tzset()
 
 
 def text_of(content: Any, width: int = 200) -> str:

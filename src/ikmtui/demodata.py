@@ -316,6 +316,7 @@ def build(businesses: int = 300, seed: int = 1) -> dict[str, dict[str, dict[str,
     _gallery(b, ikm_ids, ikm_sector, max(6, businesses // 5))
     _results(b, ikm_ids, max(10, businesses // 6))
     _gallery_movements(b)
+    _collections(b)
 
     b.tables["audit"]["1"] = {
         "ts": f"{AS_OF.isoformat()}T08:00:00+07:00",
@@ -627,6 +628,62 @@ def _gallery_movements(b: _Builder) -> None:
                 "MUT",
                 user=listing["created_by"],
             )
+
+
+def _collections(b: _Builder) -> None:
+    """What the office did about the loans late on :data:`AS_OF`: a call a few days after the installment was
+    missed (the borrower promised to pay within a week) and, for those more than 20 days late, the first warning
+    letter; and the signatories of the certificates and the consignment statements. No randomness drawn, so the
+    rest of the demo is the same as without them."""
+    from ikmtui.domain.arrears import portfolio_loans
+
+    apps = [{**doc, "id": int(key)} for key, doc in b.tables["credit_applications"].items()]
+    late = [loan for loan in portfolio_loans(apps, b.tables["repayments"].values(), AS_OF) if loan.days_past_due]
+    letters: Counter[int] = Counter()  # numbered per year, as services.collections does
+    for loan in sorted(late, key=lambda loan: loan.code):
+        due = loan.oldest_unpaid_due or AS_OF
+        called = min(due + timedelta(days=3), AS_OF)
+        officer = str(b.tables["credit_applications"][str(loan.application_id)].get("submitted_by") or "dewi.lestari")
+        contact = {"application_id": loan.application_id, "ikm_id": loan.ikm_id, "officer": officer, "note": ""}
+        b.add(
+            "loan_contacts",
+            {
+                **contact,
+                "kind": "call",
+                "date": called.isoformat(),
+                "outcome": "berjanji membayar minggu depan",
+                "promise_date": (called + timedelta(days=7)).isoformat(),
+            },
+            called,
+            "KNT",
+            user=officer,
+        )
+        if loan.days_past_due > 20:
+            sent = min(due + timedelta(days=21), AS_OF)
+            letters[sent.year] += 1
+            b.add(
+                "loan_contacts",
+                {
+                    **contact,
+                    "kind": "letter",
+                    "date": sent.isoformat(),
+                    "level": 1,
+                    "number": f"{letters[sent.year]:03d}/SP1/DISPERIN/{ROMAN_MONTHS[sent.month - 1]}/{sent.year}",
+                    "outcome": "surat peringatan SP1 diterbitkan",
+                    "promise_date": None,
+                    "days_past_due": (sent - due).days,
+                    "overdue": loan.overdue,
+                },
+                sent,
+                "KNT",
+                user=officer,
+            )
+    for key, value in (
+        ("signatory.certificates.name", "Ir. Bambang Suryanto, M.M."),
+        ("signatory.certificates.nip", "196805121994031007"),
+        ("signatory.consignment.name", "Dewi Lestari"),
+    ):
+        b.add("settings", {"key": key, "value": value}, date(2024, 1, 2), "SET", user="admin")
 
 
 def _results(b: _Builder, ikm_ids: list[int], count: int) -> None:

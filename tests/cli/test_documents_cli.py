@@ -112,30 +112,24 @@ def test_verify_answers_issued_revoked_unknown_by_exit_code(db_path: Path, capsy
 
 def test_a_reminder_is_numbered_and_recorded_on_the_loan(db_path: Path, tmp_path: Path) -> None:
     c = demo_codes(db_path)
-    for n, level in enumerate(("1", "2"), 1):
-        assert (
-            run(
-                db_path,
-                "document",
-                "reminder",
-                "--loan",
-                c["loan"],
-                "--level",
-                level,
-                "--out",
-                str(tmp_path / f"sp{level}.pdf"),
-                user="budi.santoso",
-            )
-            == 0
-        )
+
+    def letters() -> list[dict[str, object]]:
         db = Database(db_path, "tester")
-        letters = [d for d in db.all("loan_contacts") if d.get("kind") == "letter"]
+        found = [d for d in db.all("loan_contacts") if d.get("kind") == "letter"]
         db.close()
-        assert len(letters) == n
-        last = letters[-1]
+        return found
+
+    before = len(letters())
+    for n, level in enumerate(("1", "2"), 1):
+        target = tmp_path / f"sp{level}.pdf"
+        args = ("reminder", "--loan", c["loan"], "--level", level, "--out", str(target))
+        assert run(db_path, "document", *args, user="budi.santoso") == 0
+        found = letters()
+        assert len(found) == before + n
+        last = found[-1]
         assert (last["level"], last["date"], last["officer"]) == (int(level), "2026-12-04", "budi.santoso")
-        assert last["number"] == f"{n:03d}/SP{level}/DISPERIN/XII/2026"
-        assert last["number"] in pdf_text(tmp_path / f"sp{level}.pdf")
+        assert last["number"] == f"{before + n:03d}/SP{level}/DISPERIN/XII/2026"
+        assert str(last["number"]) in pdf_text(target)
 
 
 def test_settings_by_an_administrator_change_the_letterhead(

@@ -26,21 +26,24 @@ def test_contacts_and_letters_show_as_last_contact_and_last_letter(db: Database)
     db.user = "budi.santoso"
     loan = svc.worklist(db)[0].loan
     app_id = int(loan.application_id or 0)
+    issued = sum(1 for c in db.all("loan_contacts") if c.get("number") and c["date"].startswith("2026"))
     svc.log_contact(db, app_id, "call", outcome="tidak diangkat", on="2026-12-01")
     letter = svc.issue_reminder(db, app_id, 1)
     visit = svc.log_contact(db, app_id, "visit", outcome="janji bayar", promise_date="2026-12-10")
     row = next(r for r in svc.worklist(db) if r.loan.application_id == app_id)
     assert row.last_contact is not None and row.last_contact["id"] == visit["id"]
     assert row.last_letter is not None and row.last_letter["number"] == letter["number"]
-    assert letter["number"] == "001/SP1/DISPERIN/XII/2026" and letter["days_past_due"] == loan.days_past_due
+    assert letter["number"] == f"{issued + 1:03d}/SP1/DISPERIN/XII/2026"  # numbered on from this year's letters
+    assert letter["days_past_due"] == loan.days_past_due
     second = svc.issue_reminder(db, app_id, 2)
-    assert second["number"] == "002/SP2/DISPERIN/XII/2026"
-    assert [c["kind"] for c in svc.contacts_of(db, app_id)] == ["letter", "visit", "letter", "call"]
+    assert second["number"] == f"{issued + 2:03d}/SP2/DISPERIN/XII/2026"
+    assert [c["kind"] for c in svc.contacts_of(db, app_id)][:4] == ["letter", "visit", "letter", "call"]
 
 
 def test_bad_contacts_and_letters_are_refused_and_nothing_changes(db: Database) -> None:
     loan = svc.worklist(db)[0].loan
     app_id = int(loan.application_id or 0)
+    before = db.all("loan_contacts")
     with pytest.raises(RecordInvalid) as caught:
         svc.log_contact(db, app_id, "email", promise_date="2026-11-01", on="2026-12-05")
     assert set(caught.value.errors) == {"kind", "date", "promise_date"}
@@ -53,4 +56,4 @@ def test_bad_contacts_and_letters_are_refused_and_nothing_changes(db: Database) 
     for app_id in (paid_off, draft):
         with pytest.raises(ValueError, match="tidak menunggak"):
             svc.issue_reminder(db, app_id, 1)
-    assert db.all("loan_contacts") == []
+    assert db.all("loan_contacts") == before

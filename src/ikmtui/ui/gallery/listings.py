@@ -206,7 +206,7 @@ class GalleryScreen(TableScreen, GalleryDocuments):
         self.app.push_screen(
             ConfirmScreen(
                 _(
-                    "Delete {code} {product}? This cannot be undone.",
+                    "Delete {code} {product}? It goes to the recycle bin, from which a supervisor can restore it.",
                     code=doc.get("code", ""),
                     product=doc.get("product_name", ""),
                 )

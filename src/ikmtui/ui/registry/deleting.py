@@ -76,7 +76,12 @@ def delete_or_deactivate(
             run(lambda: delete(db, record_id, expected_version=version), _("Deleted {label}", label=label))
 
     screen.app.push_screen(
-        ConfirmScreen(_("Delete {label}? It goes to the recycle bin, from which a supervisor can restore it.", label=label), yes=_("Delete"), no=_("Keep")), remove
+        ConfirmScreen(
+            _("Delete {label}? It goes to the recycle bin, from which a supervisor can restore it.", label=label),
+            yes=_("Delete"),
+            no=_("Keep"),
+        ),
+        remove,
     )
 
 

@@ -61,3 +61,16 @@ def test_the_log_is_rotated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert logs == ["error.log", "error.log.1", "error.log.2", "error.log.3"]  # BACKUPS old ones, no more
     assert all(p.stat().st_size <= 2000 + 1500 for p in errorlog.log_path().parent.iterdir())
     assert "defect 11" in errorlog.log_path().read_text() and not logging.getLogger(errorlog.LOGGER).handlers
+
+
+def test_a_crash_in_a_browser_tab_ends_its_process_non_zero(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from ikmtui.serve.tab import main as tab_main
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    crashing_app(monkeypatch)
+    assert tab_main(["--db", str(db_path), "--poll", "0"]) == 1
+    _out, err = capfd.readouterr()
+    assert "injected defect" in err and "Traceback" not in err
+    assert "injected defect near IKM-000001" in errorlog.log_path().read_text(encoding="utf-8")

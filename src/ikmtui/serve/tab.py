@@ -49,12 +49,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ikmtui: {exc}", file=sys.stderr, flush=True)
         return 2
     from ikmtui.ui.app import make_app
+    from ikmtui.ui.kit.crash import run_logged
 
-    try:
-        make_app(db, user=args.user, poll_seconds=args.poll, address=os.environ.get("IKMTUI_REMOTE_ADDR")).run()
+    try:  # a crash is logged and ends the tab's process non-zero, as in a terminal
+        return run_logged(
+            make_app(db, user=args.user, poll_seconds=args.poll, address=os.environ.get("IKMTUI_REMOTE_ADDR"))
+        )
     finally:
         db.close()
-    return 0
 
 
 if __name__ == "__main__":

@@ -259,3 +259,22 @@ async def test_in_a_browser_the_document_is_downloaded_without_asking_for_a_path
     ((path, mime),) = sent
     assert path.name == f"kartu-angsuran-{loan.code}.pdf" and mime == "application/pdf"
     assert loan.code in pdf_text(path)
+
+
+async def test_a_report_exported_as_pdf_from_the_reports_screen_has_the_office_letterhead(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    db.user = "admin"
+    settings.put_many(db, {"office.name": "Dinas Koperasi Kota Salatiga", "signatory.report.name": "Drs. Agus Salim"})
+    app = make_app(db, user="admin", poll_seconds=0)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("7")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("x")
+        await accept_prompt(app, pilot, "rekap.pdf")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    text = pdf_text(tmp_path / "rekap.pdf")
+    assert "DINAS KOPERASI KOTA SALATIGA" in text and "Drs. Agus Salim" in text

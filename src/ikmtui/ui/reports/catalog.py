@@ -28,6 +28,7 @@ from ikmtui.reports.catalog import REPORTS, build_report, write_report
 from ikmtui.reports.common import Report, tables_of
 from ikmtui.reports.period import Period, parse_period
 from ikmtui.reports.profile import find_ikm
+from ikmtui.services.documents import office_of
 from ikmtui.storage import StorageError
 from ikmtui.ui.kit.delivery import deliver_file, in_browser
 from ikmtui.ui.kit.dialogs import ConfirmScreen, PromptScreen
@@ -237,7 +238,8 @@ class ReportsScreen(BaseScreen):
         """Write through the file guard: never onto the database or its parts; an existing file only after the
         officer said yes to overwriting it."""
         try:
-            written = write_report(report, target, db_path=self.db.path, force=force)
+            office = office_of(self.db) if target.suffix.casefold() == ".pdf" else None  # the letterhead
+            written = write_report(report, target, db_path=self.db.path, force=force, office=office, today=self.today())
         except FileExists:
 
             def answered(yes: bool | None) -> None:

@@ -20,7 +20,7 @@ from ikmtui.i18n import _
 from ikmtui.io.guard import FileExists, writable_target
 from ikmtui.storage import StorageError
 from ikmtui.ui.kit.delivery import deliver_file, in_browser
-from ikmtui.ui.kit.dialogs import ConfirmScreen, PromptScreen
+from ikmtui.ui.kit.dialogs import PromptScreen, ask_overwrite
 
 if TYPE_CHECKING:
     from ikmtui.services.documents import Made
@@ -49,14 +49,7 @@ def save_document(
         try:
             writable_target(target, screen.db.path, force=force)
         except FileExists:
-
-            def answered(yes: bool | None) -> None:
-                if yes:
-                    write(target, True)
-
-            screen.app.push_screen(
-                ConfirmScreen(_("{path} already exists. Overwrite it?", path=target), yes=_("Overwrite")), answered
-            )
+            ask_overwrite(screen.app, target, lambda: write(target, True))
             return
         except OSError as exc:
             screen.report_error(exc)

@@ -67,3 +67,21 @@ async def test_palette_entries_are_the_apps_once_each(db: Database) -> None:
         assert "Tema" in names
         # every screen, and the actions of the other screens
         assert "Buka: Dasbor" in names and "Kredit: Permohonan baru" in names
+
+
+async def test_a_screenshot_is_saved_in_a_folder_that_exists(db: Database, tmp_path: Any, monkeypatch: Any) -> None:
+    import platformdirs
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setattr(platformdirs, "user_downloads_dir", lambda: str(home / "Downloads"))  # not there
+    app = app_module.make_app(db, poll_seconds=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        names = {command.title: command for command in app.get_system_commands(app.screen)}
+        names["Tangkapan layar (screenshot)"].callback()
+        await pilot.pause()
+    saved = list(home.glob("ikmtui-*.svg"))
+    assert len(saved) == 1 and saved[0].read_text(encoding="utf-8").lstrip().startswith("<svg")
+    assert saved[0].stat().st_mode & 0o077 == 0

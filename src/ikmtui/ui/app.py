@@ -10,6 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
+import platformdirs
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -338,12 +339,33 @@ class IkmApp(TranslatedBindings, App[None]):
             )
         yield from self._other_screens_commands(screen)
         yield SystemCommand(_("Theme"), _("Change the colours of the app"), self.action_change_theme)
+        yield SystemCommand(_("Screenshot"), _("Save a picture of the screen (SVG)"), self.take_screenshot)
         if screen.maximized is not None:
             yield SystemCommand(
                 _("Restore size"), _("Show the other parts of the screen again"), screen.action_minimize
             )
         elif screen.focused is not None and screen.focused.allow_maximize:
             yield SystemCommand(_("Maximize"), _("Show the focused part on the whole screen"), screen.action_maximize)
+
+    def take_screenshot(self) -> None:
+        """A picture of the screen: in a browser a download; in a terminal a file in the user's Downloads folder,
+        or their home folder where there is none (Textual's own assumed ~/Downloads and failed without it)."""
+        from ikmtui.clock import now
+        from ikmtui.io.guard import write_private
+        from ikmtui.ui.kit.delivery import deliver_file, in_browser
+
+        if in_browser(self):
+            self.set_timer(0.1, self.deliver_screenshot)  # once the palette has closed
+            return
+        downloads = Path(platformdirs.user_downloads_dir())
+        folder = downloads if downloads.is_dir() else Path.home()
+        target = folder / f"ikmtui-{now():%Y%m%d-%H%M%S}.svg"
+        try:
+            write_private(target, self.export_screenshot().encode("utf-8"), self.db.path)
+        except OSError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return
+        deliver_file(self, target)
 
     def _other_screens_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The actions of the area screens other than ``screen``: "IKM: Add" from the dashboard switches to the

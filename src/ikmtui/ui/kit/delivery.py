@@ -30,7 +30,7 @@ import atexit
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ikmtui.i18n import _
 
@@ -38,13 +38,13 @@ if TYPE_CHECKING:
     from textual.app import App
 
 
-def in_browser(app: App[object]) -> bool:
+def in_browser(app: App[Any]) -> bool:
     """Whether this app is shown in a web browser (served by ``ikmtui serve``) rather than a terminal."""
     return bool(getattr(app, "is_web", False))
 
 
 def deliver_file(
-    app: App[object], path: str | Path, *, mime_type: str | None = None, inline: bool = False
+    app: App[Any], path: str | Path, *, mime_type: str | None = None, inline: bool = False
 ) -> str | None:
     """Offer ``path`` to the officer: a browser download under ``ikmtui serve``, else a note of where it is saved.
 

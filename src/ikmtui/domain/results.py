@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -327,6 +327,19 @@ class YearlyFigures(Record):
     @property
     def workers(self) -> int:
         return self.workers_male + self.workers_female
+
+
+#: The IKM record's own figures, which are always those of its latest year (pemutakhiran data).
+CURRENT_FIGURES = ("workers_male", "workers_female", "turnover", "investment")
+
+
+def latest_figures(figures: Iterable[Mapping[str, Any]], ikm_id: int) -> dict[str, int] | None:
+    """The IKM's figures of its latest recorded year, as the IKM record holds them; None without any year."""
+    years = [doc for doc in figures if doc.get("ikm_id") == ikm_id]
+    if not years:
+        return None
+    latest = max(years, key=lambda doc: int(doc.get("year") or 0))
+    return {name: int(latest.get(name) or 0) for name in CURRENT_FIGURES}
 
 
 def workers_of(doc: Mapping[str, Any]) -> int:

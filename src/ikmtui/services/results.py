@@ -17,7 +17,7 @@ Overview::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ikmtui.domain import results as rules
@@ -155,8 +155,22 @@ def save_figures(db: Database, data: Mapping[str, Any], *, expected_version: int
     with db.transaction() as txn:
         found = _find(txn.table(FIGURES), ikm_id=ikm_id, year=record.year)
         if found is None:
-            return txn.insert(FIGURES, record.doc(), code_prefix=record.code_prefix)
-        return txn.update(FIGURES, found, record.doc(), expected_version=expected_version)
+            saved = txn.insert(FIGURES, record.doc(), code_prefix=record.code_prefix)
+        else:
+            saved = txn.update(FIGURES, found, record.doc(), expected_version=expected_version)
+        follow_latest(txn, [ikm_id])
+        return saved
+
+
+def follow_latest(txn: Transaction, ikm_ids: Iterable[int]) -> None:
+    """Give each IKM the workers, turnover and investment of its latest year, in the transaction that saved them
+    (by form or import), so the registry, its reports and the yearly figures say the same."""
+    figures = list(txn.table(FIGURES).values())
+    for ikm_id in set(ikm_ids):
+        latest = rules.latest_figures(figures, ikm_id)
+        current = txn.get("ikm", ikm_id)
+        if latest is not None and current is not None and any(current.get(k) != v for k, v in latest.items()):
+            txn.update("ikm", ikm_id, latest)
 
 
 def figures_of(db: Database, ikm_id: int) -> list[Doc]:

@@ -20,6 +20,8 @@ from ikmtui.io.importer.headers import Source
 from ikmtui.io.importer.kinds import HANDLERS, _IkmKind, _RefKind
 from ikmtui.io.importer.report import Planned
 from ikmtui.io.importer.values import Doc, Tables, prepare
+from ikmtui.services.results import follow_latest
+from ikmtui.storage import Transaction
 
 KIND = "yearly_figures"
 
@@ -84,6 +86,10 @@ class FiguresKind(_RefKind, _IkmKind):
             except ValueError as exc:
                 errors["turnover_monthly"] = str(exc)
         return self.keyed(number, values, data, errors)
+
+    @classmethod
+    def after_write(cls, txn: Transaction, docs: list[Doc]) -> None:
+        follow_latest(txn, [int(doc["ikm_id"]) for doc in docs])
 
     def new_extra(self, data: Doc) -> Doc:
         if data.pop("workers_total", None) is not None:

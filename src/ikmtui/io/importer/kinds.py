@@ -34,6 +34,7 @@ from ikmtui.io import media
 from ikmtui.io.importer.headers import Source
 from ikmtui.io.importer.report import Planned, RowInvalid
 from ikmtui.io.importer.values import Doc, Tables, _identifier, is_blank, nik_as_number, prepare
+from ikmtui.storage import Transaction
 
 
 def _meta_free(doc: Mapping[str, Any]) -> Doc:
@@ -121,6 +122,10 @@ class _Kind:
 
     def row(self, number: int, values: Mapping[str, Any]) -> Planned:
         raise NotImplementedError
+
+    @classmethod
+    def after_write(cls, txn: Transaction, docs: list[Doc]) -> None:
+        """What follows from the rows written, in the same transaction (nothing for most kinds)."""
 
     def validate(self, data: Doc, errors: dict[str, str]) -> Record:
         """The record model's validation (the form's), with this row's own errors added."""

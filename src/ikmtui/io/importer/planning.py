@@ -224,17 +224,21 @@ def import_source(
         for photo in {photo.name: photo for item in todo for photo in item.photos}.values():
             media.keep_photo(db.path, photo)  # checked again as read; FileRefused: nothing is written
         model = HANDLERS[source.kind].model
+        written = []
         for done, item in enumerate(todo, 1):
             if item.action == "insert":
-                txn.insert(model.table, item.doc, code_prefix=model.code_prefix, per_year=model.code_per_year)
+                written.append(
+                    txn.insert(model.table, item.doc, code_prefix=model.code_prefix, per_year=model.code_per_year)
+                )
                 report.inserted += 1
             else:
                 assert item.record_id is not None
-                txn.update(model.table, item.record_id, item.doc, expected_version=item.version)
+                written.append(txn.update(model.table, item.record_id, item.doc, expected_version=item.version))
                 report.updated += 1
             if done % _STEP == 0:
                 progress("write", done, len(todo))
         if todo:
+            HANDLERS[source.kind].after_write(txn, written)
             txn.log("import", model.table, None, "", _import_detail(report))
     report.written = bool(report.inserted or report.updated)
     progress("write", report.inserted + report.updated, report.inserted + report.updated)

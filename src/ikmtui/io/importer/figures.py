@@ -13,7 +13,6 @@ from collections.abc import Hashable, Mapping
 from typing import Any
 
 from ikmtui.domain.fields import parse_count
-from ikmtui.domain.money import parse_rupiah
 from ikmtui.domain.results import YearlyFigures
 from ikmtui.i18n import _
 from ikmtui.io.importer.headers import Source
@@ -78,13 +77,7 @@ class FiguresKind(_RefKind, _IkmKind):
             data["year"] = prepare("year_founded", values["year"])  # a date in the year column counts as its year
         if "production_value" in values:
             data["production_value"] = prepare("turnover", values["production_value"])  # Rp as turnover is written
-        self._workers(values, data, errors)
-        if "turnover" not in values and "turnover_monthly" in values:
-            try:
-                data["turnover"] = parse_rupiah(prepare("turnover_monthly", values["turnover_monthly"])) * 12
-                self.mark("monthly")
-            except ValueError as exc:
-                errors["turnover_monthly"] = str(exc)
+        self._figures(values, data, errors)
         return self.keyed(number, values, data, errors)
 
     @classmethod

@@ -270,6 +270,17 @@ class _IkmKind(_Kind):
                 errors["founded_on"] = str(exc)
         if nik_as_number(values.get("owner_nik")):
             self.mark("nik_number")
+        self._figures(values, data, errors)
+        if "clusters" in values:
+            try:
+                data["cluster_ids"] = self._cluster_ids(values["clusters"])
+            except ValueError as exc:
+                errors["clusters"] = str(exc)
+        return self.keyed(number, values, data, errors, finish=_ikm_doc)
+
+    def _figures(self, values: Mapping[str, Any], data: Doc, errors: dict[str, str]) -> None:
+        """Workers (a total split by gender) and a monthly turnover (times twelve), as the registry and the
+        yearly figures read them."""
         self._workers(values, data, errors)
         if "turnover" not in values and "turnover_monthly" in values:
             try:
@@ -277,12 +288,6 @@ class _IkmKind(_Kind):
                 self.mark("monthly")
             except ValueError as exc:
                 errors["turnover_monthly"] = str(exc)
-        if "clusters" in values:
-            try:
-                data["cluster_ids"] = self._cluster_ids(values["clusters"])
-            except ValueError as exc:
-                errors["clusters"] = str(exc)
-        return self.keyed(number, values, data, errors, finish=_ikm_doc)
 
     def _workers(self, values: Mapping[str, Any], data: Doc, errors: dict[str, str]) -> None:
         if "workers_total" not in values:

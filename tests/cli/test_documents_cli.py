@@ -1,10 +1,10 @@
 """``ikmtui document``, ``ikmtui settings`` and ``ikmtui report --format pdf``: every document from the command
-line in well under a second, certificate verification by exit code, settings by administrators only."""
+line (their times: bench/bench_documents.py), certificate verification by exit code, settings by administrators
+only."""
 
 from __future__ import annotations
 
 import io
-import time
 from datetime import date
 from pathlib import Path
 
@@ -50,7 +50,7 @@ def demo_codes(db_path: Path) -> dict[str, str]:
     return codes
 
 
-def test_every_document_from_the_command_line_in_well_under_a_second(
+def test_every_document_from_the_command_line(
     db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     c = demo_codes(db_path)
@@ -64,14 +64,9 @@ def test_every_document_from_the_command_line_in_well_under_a_second(
         "reminder": ["reminder", "--loan", c["loan"], "--level", "1"],
         "profile": ["profile", "--ikm", c["ikm"]],
     }
-    main(["document", "verify", "x", "--db", str(db_path)])  # modules loaded once, as in a running app
-    capsys.readouterr()
     for name, args in kinds.items():
         target = out / f"{name}.pdf"
-        started = time.perf_counter()
         assert run(db_path, "document", *args, "--out", str(target)) == 0, name
-        elapsed = time.perf_counter() - started
-        assert elapsed < 1.0, f"{name}: {elapsed:.2f} s"
         assert "DINAS PERINDUSTRIAN KOTA SEMARANG" in pdf_text(target)
         assert str(target) in capsys.readouterr().err.replace("\n", "")
     assert c["number"] in pdf_text(out / "certificates.pdf")

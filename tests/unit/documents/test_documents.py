@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import io
-import time
 from collections.abc import Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -126,7 +125,7 @@ def test_no_certificate_for_who_did_not_complete(tables: dict[str, Any]) -> None
         training.certificates_pdf(tables, batch["code"], OFFICE, TODAY)
 
 
-def test_certificates_for_a_batch_of_thirty_in_well_under_a_second(tables: dict[str, Any]) -> None:
+def test_certificates_for_a_batch_of_thirty_one_page_each(tables: dict[str, Any]) -> None:
     batch = finished_batch(tables)
     for doc in enrollments_of(tables, batch["id"]):
         doc["state"] = "not_completed"  # exactly the thirty below complete
@@ -140,11 +139,8 @@ def test_certificates_for_a_batch_of_thirty_in_well_under_a_second(tables: dict[
             "certificate_no": f"{900 + n:03d}/PLT-UJI/DISPERIN/XII/2026",
             "attendance": {},
         }
-    started = time.perf_counter()
     data, certificates = training.certificates_pdf(tables, batch["code"], OFFICE, TODAY)
-    elapsed = time.perf_counter() - started
-    assert len(certificates) == 30 and len(pages(data)) == 30
-    assert elapsed < 1.0, f"{elapsed:.2f} s"
+    assert len(certificates) == 30 and len(pages(data)) == 30  # its time: bench/bench_documents.py
 
 
 # ---------------------------------------------------------------------------------------------- consignment

@@ -1,7 +1,7 @@
-"""The app at home in any terminal: the dashboard and the IKM table at 80x24 (the smallest usual terminal) and
-200x50 (a wide one), on fixed demo data and a fixed day. Update after a deliberate change with ``pytest
-tests/snapshots/test_snapshots_terminal_sizes.py --snapshot-update`` and look at the SVG files before committing
-them."""
+"""The app at home in any terminal: the dashboard, the IKM table, the IKM form, a cluster and an attendance grid
+at 80x24 (the smallest usual terminal) and 200x50 (a wide one), on fixed demo data and a fixed day. Update after a
+deliberate change with ``pytest tests/snapshots/test_snapshots_terminal_sizes.py --snapshot-update`` and look at
+the SVG files before committing them."""
 
 from __future__ import annotations
 
@@ -39,3 +39,41 @@ def test_ikm_table(snap_compare: Any, db: Database, size: str) -> None:
         await settle(pilot)
 
     assert snap_compare(make_app(db, poll_seconds=0), terminal_size=SIZES[size], run_before=open_table)
+
+
+def still_cursors(pilot: Any) -> None:
+    """A blinking cursor would make the picture depend on the moment it is taken."""
+    from textual.widgets import Input
+
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_ikm_form(snap_compare: Any, db: Database, size: str) -> None:
+    async def open_form(pilot: Any) -> None:
+        await pilot.press("2", "a")
+        await settle(pilot)
+        still_cursors(pilot)
+
+    assert snap_compare(make_app(db, poll_seconds=0), terminal_size=SIZES[size], run_before=open_form)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_cluster_detail(snap_compare: Any, db: Database, size: str) -> None:
+    async def open_cluster(pilot: Any) -> None:
+        await pilot.press("3", "enter")
+        await settle(pilot)
+
+    assert snap_compare(make_app(db, poll_seconds=0), terminal_size=SIZES[size], run_before=open_cluster)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_attendance_grid(snap_compare: Any, db: Database, size: str) -> None:
+    async def open_grid(pilot: Any) -> None:
+        await pilot.press("4", "enter")
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+
+    assert snap_compare(make_app(db, poll_seconds=0), terminal_size=SIZES[size], run_before=open_grid)

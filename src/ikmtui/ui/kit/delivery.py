@@ -43,9 +43,7 @@ def in_browser(app: App[Any]) -> bool:
     return bool(getattr(app, "is_web", False))
 
 
-def deliver_file(
-    app: App[Any], path: str | Path, *, mime_type: str | None = None, inline: bool = False
-) -> str | None:
+def deliver_file(app: App[Any], path: str | Path, *, mime_type: str | None = None, inline: bool = False) -> str | None:
     """Offer ``path`` to the officer: a browser download under ``ikmtui serve``, else a note of where it is saved.
 
     ``inline``: open it in a new browser tab (a photo, an HTML report) rather than download it. The MIME type is

@@ -10,13 +10,11 @@ import importlib
 import os
 import sys
 import tempfile
-import traceback
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
-from ikmtui import __version__, i18n
+from ikmtui import __version__, errorlog, i18n
+from ikmtui.errorlog import log_path as error_log_path  # noqa: F401 (the log's place, as before)
 from ikmtui.i18n import _
 from ikmtui.storage.errors import DatabaseDamaged
 
@@ -118,10 +116,12 @@ def run_app(args: argparse.Namespace) -> int:
 
     daily_backup_in_background(db.path, data=db._data)
     from ikmtui.ui.app import make_app
+    from ikmtui.ui.kit.crash import run_logged
 
-    make_app(db, user=acting_user(args)).run()
-    db.close()
-    return 0
+    try:
+        return run_logged(make_app(db, user=acting_user(args)))  # non-zero after a crash inside the app
+    finally:
+        db.close()
 
 
 def _damage_hint(exc: DatabaseDamaged) -> str:
@@ -164,39 +164,5 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a defect: keep the details in a log, give the user one line
-        log = write_error_log(traceback.format_exc())
-        if log is None:
-            print(_("ikmtui: unexpected error: {error}", error=exc), file=sys.stderr)
-        else:
-            print(_("ikmtui: unexpected error: {error} (details in {log})", error=exc, log=log), file=sys.stderr)
+        print(errorlog.one_line(exc, errorlog.record(exc)), file=sys.stderr)
         return 1
-
-
-def error_log_path() -> Path:
-    """``error.log`` in the user's own log folder (``~/.local/state/ikmtui/log`` on Linux), not a shared /tmp:
-    a traceback may quote records."""
-    return Path(platformdirs.user_log_dir("ikmtui", appauthor=False)) / "error.log"
-
-
-def write_error_log(details: str) -> Path | None:
-    """Append ``details`` to the error log, owner-only (0600, folder 0700) and never through a planted link;
-    if that folder cannot be used, a new owner-only file in the temp folder. ``None`` if nothing could be kept."""
-    log = error_log_path()
-    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        log.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(log, flags, 0o600)
-    except OSError:
-        try:  # created exclusively with a fresh name, 0600: nothing another user planted is written through
-            fd, name = tempfile.mkstemp(prefix="ikmtui-error-", suffix=".log")
-        except OSError:
-            return None
-        log = Path(name)
-    try:
-        with os.fdopen(fd, "a", encoding="utf-8") as fh:
-            if hasattr(os, "fchmod"):
-                os.fchmod(fh.fileno(), 0o600)  # a log made by an older version may be 0644
-            fh.write(details)
-    except OSError:
-        return None
-    return log

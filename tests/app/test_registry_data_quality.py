@@ -164,6 +164,22 @@ async def test_a_business_under_a_code_of_the_full_list_is_registered_by_words_o
     assert codes[GOOD["name"]] == "20115" and codes["Pande Besi Mranggen"] == "25910"
 
 
+async def test_tab_after_a_typed_code_goes_on_to_the_next_field(db: Database) -> None:
+    from ikmtui.ui.registry.kbli import KbliInput
+
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_new_form(pilot)
+        field = form.query_one("#field-kbli", KbliInput)
+        field.focus()
+        await type_into(pilot, "10710")  # its one match is listed under the field
+        await pilot.pause()
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused is form.query_one("#field-product")  # not into the list of matches
+        assert field.value.startswith("10710 ")
+
+
 async def test_words_that_name_no_code_are_refused_beside_the_field(db: Database) -> None:
     app = make_app(db, poll_seconds=0)
     async with app.run_test(size=SIZE) as pilot:

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from ikmtui.i18n import _
+from ikmtui.i18n import _, ngettext
 from ikmtui.storage import Database
 from tests.support.serve_support import TerminalScreen, gone, running_server, screen_text, session_pids
 
@@ -136,7 +136,7 @@ class Tab:
         return self.screen().colors[row][column] if column >= 0 else ""
 
     def fields(self, labels: list[str]) -> dict[str, tuple[int, str, str]]:
-        """The visible form fields among ``labels``: their row, their text and their border colour."""
+        """The visible form fields among ``labels`` (one or two to a line): their row, text and border colour."""
         found: dict[str, tuple[int, str, str]] = {}
         colors = self.screen().colors
         for row, line in enumerate(self.lines()):
@@ -145,10 +145,10 @@ class Tab:
             for label in labels:
                 at = line.find(f" {label} ")
                 border = line.find("▊", at + 1) if at >= 0 else -1
-                if at >= 0 and 0 <= border - at < 40 and not line[at + len(label) + 1 : border].strip():
+                beside = line[at + len(label) + 1 : border].strip()  # nothing, or the mark of a required field
+                if at >= 0 and 0 <= border - at < 40 and beside in ("", "*"):
                     end = line.find("▎", border)
                     found[label] = (row, line[border + 1 : end if end > 0 else None].strip(), colors[row][border])
-                    break
         return found
 
     def field_text(self, label: str) -> str:
@@ -210,7 +210,7 @@ def ikm_values(number: int, name: str) -> dict[str, str]:
         "address": f"Jl. Majapahit No. {number}",
         "kecamatan": "Pedurungan",
         "kelurahan": "Tlogosari Kulon",
-        "phone": "081234567890",
+        "phone": f"0812345{number:05d}",  # a phone of its own: a shared one marks a possible duplicate
         "kbli": "10710",
         "product": "wingko babat",
         "investment": "50.000.000",
@@ -227,7 +227,8 @@ def fill_ikm_form(tab: Tab, db_path: Path, values: dict[str, str]) -> None:
     """
     from ikmtui.ui.registry.form import ikm_fields
 
-    fields = ikm_fields(Database(db_path, "reader", create=False), None)
+    with Database(db_path, "reader", create=False) as db:  # closed: an open one keeps the journal from folding
+        fields = ikm_fields(db, None)
     labels = [_(spec.label) for spec in fields]
     last = max(i for i, spec in enumerate(fields) if spec.name in values)
     tab.keys("a")
@@ -258,7 +259,8 @@ def save_form(tab: Tab) -> None:
 
 
 def saved(db_path: Path, **equals: Any) -> list[dict[str, Any]]:
-    return Database(db_path, "reader", create=False).find("ikm", **equals)
+    with Database(db_path, "reader", create=False) as db:
+        return db.find("ikm", **equals)
 
 
 # ---------------------------------------------------------------------- the tests
@@ -283,7 +285,7 @@ def test_two_tabs_one_database_keys_forms_download_and_ordered_stop(
         fill_ikm_form(first, db_path, ikm_values(1, name))
         first.shot("2-form.png")
         save_form(first)
-        first.wait_for(_("{total} records", total=61))
+        first.wait_for(ngettext("{n} record", "{n} records", 61))
         rows = saved(db_path, name=name)
         assert len(rows) == 1
         stored = rows[0]
@@ -307,9 +309,9 @@ def test_two_tabs_one_database_keys_forms_download_and_ordered_stop(
 
         # A file the app hands over arrives as a download (the palette's screenshot goes the way exports do).
         first.keys("Control+p")
-        first.wait_for("Search for commands")
-        first.type("Screenshot")
-        first.wait_for("Save an SVG")
+        first.wait_for(_("Search screens, actions and records (code or name)…")[:30])
+        first.type(_("Screenshot"))
+        first.wait_for(_("Save a picture of the screen (SVG)")[:30])
         with context.expect_page(timeout=SLOW * 1000) as opened:
             first.keys("Enter")
         download = opened.value
@@ -326,6 +328,10 @@ def test_two_tabs_one_database_keys_forms_download_and_ordered_stop(
     assert len(saved(db_path, name=name)) == 1
 
 
+#: Two businesses registered at once, unlike each other (names alike would be shown as possible duplicates).
+SIMULTANEOUS = ("Wingko Serentak", "Batik Bersamaan")
+
+
 def test_two_tabs_saving_at_once_lose_nothing(context: Any, db_path: Path, artifacts: Path) -> None:
     rounds = 1  # one simultaneous save per tab; many writers on one file: tests/unit/storage/test_storage_processes.py
     with running_server(db_path) as server:
@@ -337,7 +343,7 @@ def test_two_tabs_saving_at_once_lose_nothing(context: Any, db_path: Path, artif
             # Both forms filled first, then saved within milliseconds of each other.
             for index, tab in enumerate(tabs):
                 number = 10 + 10 * index + round_
-                fill_ikm_form(tab, db_path, ikm_values(number, f"Serentak {index}-{round_}"))
+                fill_ikm_form(tab, db_path, ikm_values(number, f"{SIMULTANEOUS[index]} {round_}"))
             for tab in tabs:
                 tab.keys("Control+s")
             for tab in tabs:
@@ -345,11 +351,12 @@ def test_two_tabs_saving_at_once_lose_nothing(context: Any, db_path: Path, artif
                     lambda tab=tab: not any(_("New IKM") in line for line in tab.lines()), "the form did not close"
                 )
         for tab in tabs:  # each tab ends up listing every record, its own and the other's
-            tab.wait_for(_("{total} records", total=60 + 2 * rounds))
+            tab.wait_for(ngettext("{n} record", "{n} records", 60 + 2 * rounds))
         tabs[0].shot("both-saved.png")
         assert server.interrupt() == 0
-    rows = [r for r in saved(db_path) if r["name"].startswith("Serentak")]
-    assert sorted(r["name"] for r in rows) == sorted(f"Serentak {i}-{r}" for i in range(2) for r in range(rounds))
+    names = sorted(f"{SIMULTANEOUS[i]} {r}" for i in range(2) for r in range(rounds))
+    rows = [r for r in saved(db_path) if r["name"] in names]
+    assert sorted(r["name"] for r in rows) == names
     everything = Database(db_path, "reader", create=False)
     assert everything.count("ikm") == 60 + 2 * rounds
     codes = [doc["code"] for doc in everything.docs("ikm").values()]

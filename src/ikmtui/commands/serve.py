@@ -114,12 +114,15 @@ def run(args: argparse.Namespace) -> int:
     if not is_loopback(args.host):
         print(beyond_this_computer(db, args.host, args.port), file=sys.stderr, flush=True)
     start_daily_backup(db)
-    return server.serve(
-        path,
-        host=args.host,
-        port=args.port,
-        lang=lang,
-        user=user,
-        max_tabs=args.max_tabs,
-        max_tabs_per_address=args.max_tabs_per_address,
-    )
+    try:
+        return server.serve(
+            path,
+            host=args.host,
+            port=args.port,
+            lang=lang,
+            user=user,
+            max_tabs=args.max_tabs,
+            max_tabs_per_address=args.max_tabs_per_address,
+        )
+    finally:
+        db.close()  # after every tab: the last to close folds the journal, so the file alone is the database

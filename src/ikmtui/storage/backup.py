@@ -36,7 +36,8 @@ def make_backup(
 
     Pass ``data`` (``Database._data``) when the database is open; else it is opened (read) here."""
     if data is None:
-        data = Database(db_path, "backup", create=False)._data
+        with Database(db_path, "backup", create=False) as opened:  # closed: an open one would hold the file open
+            data = opened._data
     return write_backup(Path(db_path), data, out_dir, reason=reason, keep=keep, now=now)
 
 

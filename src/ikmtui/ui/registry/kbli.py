@@ -67,7 +67,10 @@ def kbli_problem(text: object) -> str | None:
 class KbliInput(Input):
     """The text part of the field; enter picks the only match, or moves to the list of matches."""
 
-    BINDINGS = [Binding("down", "to_matches", "KBLI matches", show=False)]
+    BINDINGS = [
+        Binding("down", "to_matches", "KBLI matches", show=False),
+        Binding("tab", "next_field", "Next field", show=False),
+    ]
 
     @property
     def field(self) -> KbliField:
@@ -84,6 +87,14 @@ class KbliInput(Input):
             self.value = kbli_label(found[0][0])
             self.field.matches.display = False
         await super().action_submit()
+
+    def action_next_field(self) -> None:
+        """Tab goes on to the next field, as in every field, taking the only match (not into the list)."""
+        found = self.field.show_matches(self.value)
+        if len(found) == 1:
+            self.value = kbli_label(found[0][0])
+        self.field.matches.display = False
+        self.screen.focus_next()
 
     def action_to_matches(self) -> None:
         matches = self.field.matches

@@ -85,3 +85,17 @@ async def test_a_screenshot_is_saved_in_a_folder_that_exists(db: Database, tmp_p
     saved = list(home.glob("ikmtui-*.svg"))
     assert len(saved) == 1 and saved[0].read_text(encoding="utf-8").lstrip().startswith("<svg")
     assert saved[0].stat().st_mode & 0o077 == 0
+
+
+async def test_no_match_is_said_in_the_apps_language(db: Database) -> None:
+    app = app_module.make_app(db, poll_seconds=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        await pilot.press(*"zzqqxx")
+        await _wait_for_hits(pilot, palette)
+        await pilot.pause(palette._NO_MATCHES_COUNTDOWN + 0.3)
+        shown = [str(option.prompt.renderable) for option in palette.query_one(CommandList).options]
+        assert shown == ["Tidak ada yang cocok"], shown

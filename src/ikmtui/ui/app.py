@@ -31,7 +31,7 @@ from ikmtui.ui.kit.context import AppContext
 from ikmtui.ui.kit.dialogs import ViewerScreen
 from ikmtui.ui.kit.help import declared_bindings, help_text
 from ikmtui.ui.kit.translate import TranslatedBindings
-from ikmtui.ui.palette import RecordsProvider
+from ikmtui.ui.palette import Palette, RecordsProvider
 from ikmtui.ui.registry.clusters import ClustersScreen
 from ikmtui.ui.registry.table import IkmScreen
 from ikmtui.ui.reports.catalog import ReportsScreen
@@ -297,13 +297,11 @@ class IkmApp(TranslatedBindings, App[None]):
         """Textual's palette with a placeholder in the app's language."""
         if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(
-                CommandPalette(
-                    placeholder=_("Search screens, actions and records (code or name)…"), id="--command-palette"
-                )
+                Palette(placeholder=_("Search screens, actions and records (code or name)…"), id="--command-palette")
             )
 
     def search_themes(self) -> None:
-        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=_("Search for themes…")))
+        self.push_screen(Palette(providers=[ThemeProvider], placeholder=_("Search for themes…")))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette reaches every screen, every action of the screen it was opened from and of the other

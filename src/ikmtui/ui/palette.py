@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from textual.command import Hit, Hits, Provider
+from rich.align import Align
+from rich.text import Text
+from textual.command import CommandList, CommandPalette, Hit, Hits, Provider
 from textual.screen import Screen
 from textual.widgets import Input
+from textual.widgets.option_list import Option
 
 from ikmtui.i18n import N_, _
 from ikmtui.ui.kit.context import HasContext
@@ -160,3 +163,26 @@ class RecordsProvider(Provider):
                 partial(open_record, app, kind.table, record_id),
                 help=_(kind.label),
             )
+
+
+class Palette(CommandPalette):
+    """Textual's command palette with its one fixed English line, "No matches found", in the app's language.
+
+    Textual 8.2 (pinned) writes that line in ``_start_no_matches_countdown``; this is that method with the line
+    translated, nothing else changed."""
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:  # an empty search is the list of everything: nothing to say
+                self.query_one(CommandList).add_option(
+                    Option(
+                        Align.center(Text(_("No matches found"), style="not bold")), disabled=True, id=self._NO_MATCHES
+                    )
+                )
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)

@@ -146,7 +146,7 @@ class AttendanceScreen(BaseScreen):
             grid.add_row(
                 str(no),
                 svc.participant_name(person.doc),
-                person.ikm_name[:28],
+                self._fit(person.ikm_name),
                 *[mark_cell(marks.get(d, "")) for d in days],
                 self._pct(marks),
                 key=str(person.id),
@@ -157,6 +157,18 @@ class AttendanceScreen(BaseScreen):
                 column=max(FIRST_DAY, min(old.column, FIRST_DAY + len(days) - 1)),
                 animate=False,
             )
+
+    def on_resize(self) -> None:
+        wide = self.app.size.width >= 100
+        if wide != getattr(self, "_wide", wide):
+            self.days = []  # names are shortened or lengthened: build the grid again
+            self.data_changed()
+        self._wide = wide
+
+    def _fit(self, name: str) -> str:
+        """The IKM's name, shortened on a narrow terminal so that every day and the rate stay in view."""
+        room = 28 if self.app.size.width >= 100 else 12
+        return name if len(name) <= room else name[: room - 1] + "…"
 
     def _pct(self, marks: dict[str, str]) -> Text:
         return Text(format_pct(attendance_rate(marks, self.days)), justify="right")

@@ -28,7 +28,7 @@ from ikmtui.domain.identifiers import clean_nib, digits_only
 from ikmtui.domain.ikm import Cluster, Ikm, suggest_scale
 from ikmtui.domain.money import parse_rupiah
 from ikmtui.domain.records import META_FIELDS, Record, RecordInvalid
-from ikmtui.i18n import _
+from ikmtui.i18n import _, ngettext
 from ikmtui.io import columns as cols
 from ikmtui.io import media
 from ikmtui.io.importer.headers import Source
@@ -340,16 +340,30 @@ class _IkmKind(_Kind):
         notes = []
         if n := self.marked("split", planned):
             notes.append(
-                _(
+                ngettext(
+                    "{n} row gives only the total number of workers: it was split evenly between men and "
+                    "women; correct the split in the IKM form where it is known",
                     "{n} rows give only the total number of workers: it was split evenly between men and "
                     "women; correct the split in the IKM form where it is known",
-                    n=n,
+                    n,
                 )
             )
         if n := self.marked("monthly", planned):
-            notes.append(_("{n} rows give a monthly turnover: it was multiplied by 12", n=n))
+            notes.append(
+                ngettext(
+                    "{n} row gives a monthly turnover: it was multiplied by 12",
+                    "{n} rows give a monthly turnover: it was multiplied by 12",
+                    n,
+                )
+            )
         if n := self.marked("scale", planned):
-            notes.append(_("{n} rows without a scale: suggested from investment and turnover (PP 7/2021)", n=n))
+            notes.append(
+                ngettext(
+                    "{n} row without a scale: suggested from investment and turnover (PP 7/2021)",
+                    "{n} rows without a scale: suggested from investment and turnover (PP 7/2021)",
+                    n,
+                )
+            )
         if rows := self.marked_rows("nik_number", planned):
             notes.append(
                 _(

@@ -244,3 +244,20 @@ async def test_the_reports_screen_shows_the_kinerja_report_on_n(db: Database) ->
         await pilot.pause()
         assert screen.report is not None and screen.report.name == "kinerja"
         assert screen.report.data["year"] == 2026
+
+
+async def test_the_list_names_the_officer_in_full(db: Database) -> None:
+    from ikmtui.clock import officer_name
+
+    staff = db.docs("staff")
+    app = make_app(db, poll_seconds=0)
+    async with app.run_test(size=(200, 40)) as pilot:
+        await pilot.press(KEY)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ResultsScreen)
+        column = [c.key for c in screen.table.rows.columns].index("officer")
+        shown = {screen.table.rows.cells(i)[column] for i in range(len(screen.table.rows))}
+        usernames = {d.get("officer") for d in db.all("facilitations")}
+        assert shown == {officer_name(staff, u) for u in usernames}
+        assert not shown & {u for u in usernames if officer_name(staff, u) != u}  # no bare usernames

@@ -20,6 +20,7 @@ from textual import on
 from textual.binding import Binding
 from textual.widgets import Static
 
+from ikmtui.clock import officer_name
 from ikmtui.domain import results as rules
 from ikmtui.domain.fields import parse_date
 from ikmtui.i18n import N_, _, format_date
@@ -52,7 +53,9 @@ def show_day(value: Any) -> str:
         return str(value)
 
 
-def facilitation_sheet(doc: Mapping[str, Any], ikm: Mapping[str, Any] | None) -> Group:
+def facilitation_sheet(
+    doc: Mapping[str, Any], ikm: Mapping[str, Any] | None, staff: Mapping[str, Mapping[str, Any]]
+) -> Group:
     """One facilitation and its steps, for the viewer."""
     head = Table.grid(padding=(0, 2))
     head.add_column(style="dim")
@@ -63,7 +66,7 @@ def facilitation_sheet(doc: Mapping[str, Any], ikm: Mapping[str, Any] | None) ->
         (_("SMART pillar"), str(doc.get("pillar") or "")),
         (_("State"), rules.state_label(str(doc.get("state") or ""))),
         (_("Permit or certificate number"), str(doc.get("permit_number") or "")),
-        (_("Officer"), str(doc.get("officer") or "")),
+        (_("Officer"), officer_name(staff, doc.get("officer"))),
         (_("Note"), str(doc.get("note") or "")),
     ):
         head.add_row(label, value)
@@ -105,6 +108,7 @@ class ResultsScreen(TableScreen):
     # ------------------------------------------------------------------ rows
     def columns(self) -> list[Column]:
         ikm = self.db.docs("ikm")
+        staff = self.db.docs("staff")
 
         def ikm_label(doc: Mapping[str, Any]) -> str:
             found = ikm.get(str(doc.get("ikm_id")))
@@ -119,7 +123,7 @@ class ResultsScreen(TableScreen):
             Column("requested_on", "Requested on", 11, fmt=show_day),
             Column("decided_on", "Decided on", 11, fmt=show_day),
             Column("permit_number", "Permit number", 16),
-            Column("officer", "Officer", 12),
+            Column("officer", "Officer", 16, value=lambda d: officer_name(staff, d.get("officer"))),
         ]
 
     def records(self) -> Mapping[str, Mapping[str, Any]] | Iterable[tuple[int, Mapping[str, Any]]]:
@@ -155,7 +159,7 @@ class ResultsScreen(TableScreen):
         if doc is None:
             return
         ikm = self.db.get("ikm", int(doc.get("ikm_id") or 0))
-        self.app.push_screen(ViewerScreen(facilitation_sheet(doc, ikm)))
+        self.app.push_screen(ViewerScreen(facilitation_sheet(doc, ikm, self.db.docs("staff"))))
 
     # ------------------------------------------------------------------ actions
     def action_details(self) -> None:

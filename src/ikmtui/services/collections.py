@@ -18,7 +18,7 @@ from typing import Any
 from ikmtui import clock
 from ikmtui.domain import permissions
 from ikmtui.domain.arrears import LoanArrears
-from ikmtui.domain.fields import is_blank, parse_date
+from ikmtui.domain.fields import is_blank, not_after_today, parse_date
 from ikmtui.domain.records import RecordInvalid
 from ikmtui.domain.training import ROMAN_MONTHS
 from ikmtui.i18n import N_, _
@@ -51,6 +51,10 @@ class CollectionRow:
     address: str
     last_contact: Doc | None
     last_letter: Doc | None
+
+
+#: A contact or a letter happens on or before today.
+CONTACT_AFTER_TODAY = N_("A contact cannot be dated {date}, after today ({today})")
 
 
 def _day(value: object) -> dt.date:
@@ -125,9 +129,7 @@ def log_contact(
     if kind not in CONTACT_KINDS:
         errors["kind"] = _("Choose call, visit or letter")
     try:
-        day = _day(on)
-        if day > clock.today():
-            errors["date"] = _("A contact cannot be dated after today")
+        day = not_after_today(_day(on), CONTACT_AFTER_TODAY)
     except ValueError as exc:
         errors["date"], day = str(exc), clock.today()
     promise: str | None = None
@@ -173,9 +175,7 @@ def issue_reminder(db: Database, app_id: int, level: int, *, on: dt.date | str |
     returns the contact record (``number``, ``level``, ``date``, ``officer``, ``days_past_due``)."""
     if level not in LEVELS:
         raise ValueError(_("The warning level is 1, 2 or 3"))
-    day = _day(on)
-    if day > clock.today():
-        raise ValueError(_("A contact cannot be dated after today"))
+    day = not_after_today(_day(on), CONTACT_AFTER_TODAY)
     status = loan_status(db, app_id, day)
     if status is None or not status.active or status.days_past_due <= 0:
         code = (db.get(APPS, app_id) or {}).get("code", "")
